@@ -1,0 +1,72 @@
+"""`oms import`: consolidate channel exports into the store."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from oms_cli.cli.context import state
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `import` command."""
+    app.command("import")(import_orders)
+
+
+def import_orders(
+    files: Annotated[list[str], typer.Argument(help="Export files; '-' reads standard input. Give Etsy's Sold Orders and Sold Order Items files together.")],
+    channel: Annotated[str, typer.Option("--channel", "-c", help="auto|shopify|amazon|woocommerce|etsy|ebay|csv|jsonl")] = "auto",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, change nothing.")] = False,
+) -> None:
+    """Import orders from channel exports (safe to run again: no duplicates).
+
+    Each file is one transaction: a bad record leaves the store as it was and names the
+    file, line and column.
+
+    Example: oms import ~/Downloads/orders_export.csv amazon-unshipped.txt
+    """
+    from oms_cli.cli import render
+    from oms_cli.core.errors import ExitCode, UsageError
+    from oms_cli.importers import CHANNELS, ImportSettings
+    from oms_cli.orders.importing import import_files
+
+    if channel != "auto" and channel not in CHANNELS:
+        raise UsageError(f"unknown channel '{channel}'", hint="one of: auto, " + ", ".join(CHANNELS))
+    st = state()
+    settings = ImportSettings.from_config(st.config.section("import"))
+    progress = None
+    bar = None
+    if render.is_tty() and not st.quiet and not st.json and not render.no_color_env():
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=render.err(), transient=True)
+        tasks: dict[str, int] = {}
+
+        def progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total or None)
+            bar.update(tasks[name], completed=done)
+
+        bar.start()
+    try:
+        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=sys.stdin.buffer, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    failed = [r for r in reports if r.error]
+    if st.json:
+        render.emit_json({"dry_run": dry_run, "files": [r.as_dict() for r in reports]})
+    else:
+        for r in reports:
+            if r.error:
+                render.err().print(f"[red]rejected[/red] {render._escape(r.error)}")
+            else:
+                verb = "would import" if dry_run else "imported"
+                render.info(f"{r.file} ({r.channel}): {verb} {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.skipped} skipped")
+    for r in reports:
+        for ref in r.cancelled_after_release:
+            render.warn(f"{ref} was cancelled at the channel after it was released here: stop it with `oms orders cancel {ref}`")
+    if failed:
+        raise typer.Exit(int(ExitCode.PARTIAL))

@@ -1,0 +1,43 @@
+"""Parsing of option values shared by several commands (dates, money)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+import typer
+
+_REL = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+def parse_when(value: str | None, option: str = "--since") -> datetime | None:
+    """`2026-11-20`, `2026-11-20T14:00`, `2026-11-20T14:00+01:00`, or relative `3d`, `12h`, `2w` (ago)."""
+    if value is None:
+        return None
+    v = value.strip()
+    m = _REL.match(v)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
+        return datetime.now(timezone.utc) - delta
+    if v == "today":
+        return datetime.combine(date.today(), datetime.min.time(), tzinfo=timezone.utc)
+    try:
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date (use YYYY-MM-DD, an ISO time, or 3d / 12h / 2w)", param_hint=option) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def parse_money(value: str, option: str) -> Decimal:
+    """A money amount such as `12.50` as an exact Decimal."""
+    try:
+        d = Decimal(value.strip().replace(",", ""))
+    except InvalidOperation:
+        raise typer.BadParameter(f"'{value}' is not an amount", param_hint=option) from None
+    if not d.is_finite():
+        raise typer.BadParameter(f"'{value}' is not an amount", param_hint=option)
+    return d

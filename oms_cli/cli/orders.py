@@ -1,0 +1,206 @@
+"""`oms orders …`: see and steer orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from oms_cli.cli.context import state
+
+orders_app = typer.Typer(help="See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions.", no_args_is_help=True)
+
+STATUS_STYLE = {
+    "on_hold": "yellow",
+    "cancelled": "dim",
+    "shipped": "green",
+    "delivered": "green",
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `orders` group."""
+    app.add_typer(orders_app, name="orders")
+
+
+@orders_app.command("list")
+def list_cmd(
+    status: Annotated[Optional[list[str]], typer.Option("--status", "-s", help="Only these statuses (repeatable).")] = None,
+    channel: Annotated[Optional[list[str]], typer.Option("--channel", "-c", help="Only these channels (repeatable).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Placed on or after (YYYY-MM-DD, ISO time, or 3d/12h).")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="Text in name, email, ref or SKU.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
+) -> None:
+    """List orders, newest first; instructions needing attention are flagged with !.
+
+    Example: oms orders list --status on_hold --search smith
+    """
+    from oms_cli.cli import render
+    from oms_cli.cli.options import parse_when
+    from oms_cli.core.money import format_money
+    from oms_cli.orders.service import OrderFilter, list_orders
+
+    st = state()
+    rows = list_orders(st.store, OrderFilter(status=status, channel=channel, since=parse_when(since), search=search, limit=limit or None))
+    if st.json:
+        for r in rows:
+            r["total"] = None if r["total_minor"] is None else format_money(r["total_minor"], r["currency"]).split(" ")[0]
+        render.emit_json(rows)
+        return
+    if not rows:
+        render.info("no orders match")
+        return
+    styles = []
+    table_rows = []
+    for r in rows:
+        flag = "!" if r["instruction"] == "pending" else ("✓" if r["instruction"] in ("done", "replied") else "")
+        styles.append("bold red" if r["instruction"] == "pending" else STATUS_STYLE.get(r["status"]))
+        table_rows.append([
+            flag, r["ref"], r["placed_at"], r["status"] + (f" ({r['hold_reason']})" if r["hold_reason"] else ""), r["payment"],
+            r["service_level"], r["customer"], r["country"], r["units"], format_money(r["total_minor"], r["currency"]), r["ship_by"],
+        ])
+    render.table(None, ["!", "ref", "placed", "status", "payment", "service", "customer", "to", "units", "total", "ship by"], table_rows, styles=styles,
+                 caption="! = special instruction not yet acknowledged (oms orders ack)" if any(r["instruction"] == "pending" for r in rows) else None)
+
+
+@orders_app.command("show")
+def show_cmd(ref: Annotated[str, typer.Argument(help="channel:external_id, or the external id when unambiguous.")]) -> None:
+    """Show one order: address, lines, instruction and its history.
+
+    Example: oms orders show shopify:1001
+    """
+    from oms_cli.cli import render
+    from oms_cli.orders.model import Order
+    from oms_cli.orders.service import show_order
+
+    st = state()
+    data = show_order(st.store, ref)
+    if st.json:
+        order = Order.model_validate(data["order"]).model_dump(mode="json")
+        render.emit_json(order | {"events": data["events"], "instruction_state": data["instruction_state"]})
+        return
+    o = data["order"]
+    con = render.out()
+    con.print(f"[bold]{o['ref']}[/bold]  {o['status']}  placed {render._cell(o['placed_at'])}  {o['service_level']}" + (f"  ship by {render._cell(o['ship_by'])}" if o["ship_by"] else ""))
+    if o["hold_reason"]:
+        con.print(f"[yellow]on hold: {o['hold_reason']}[/yellow] {render._escape(data['hold_note'] or '')}")
+    c, s = o["customer"], o["ship_to"]
+    con.print(f"customer: {render._escape(c['name'] or '')} <{c['email'] or ''}> {c['phone'] or ''}")
+    con.print("ship to:  " + render._escape(", ".join(x for x in (s["name"], s["company"], s["address1"], s["address2"], s["address3"], s["city"], s["province"], s["postal_code"], s["country"]) if x)))
+    con.print(f"payment:  {o['payment']['status']} {o['payment']['method'] or ''}   tags: {', '.join(o['tags'])}")
+    if o["notes"]:
+        state_txt = {"pending": "[bold red]NOT YET ACKNOWLEDGED[/bold red]", "done": "[green]will be fulfilled[/green]", "replied": "[green]answered[/green]"}.get(data["instruction_state"], "")
+        con.print(f"[bold]special instruction[/bold] {state_txt}: {render._escape(o['notes'])}")
+        if data["instruction_reply"]:
+            con.print(f"  reply: {render._escape(data['instruction_reply'])}")
+    render.table(None, ["sku", "name", "qty", "unit price"], [[ln["sku"], ln["name"] + (" (free)" if ln["free"] else "") if ln["name"] else ("(free)" if ln["free"] else ""), ln["quantity"], ln["unit_price"]] for ln in o["lines"]])
+    render.table("history", ["at", "from", "to", "command", "note"], [[e["at"], e["from"], e["to"] if e["kind"] == "status" else "·", e["command"], e["note"]] for e in data["events"]])
+
+
+@orders_app.command("export")
+def export_cmd(
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl (canonical, re-importable) or csv (one row per line).")] = "jsonl",
+    status: Annotated[Optional[list[str]], typer.Option("--status", "-s")] = None,
+    channel: Annotated[Optional[list[str]], typer.Option("--channel", "-c")] = None,
+    since: Annotated[Optional[str], typer.Option("--since")] = None,
+    out: Annotated[str, typer.Option("--out", "-o", help="File to write; '-' for stdout.")] = "-",
+) -> None:
+    """Export orders as JSON Lines (round-trips with `oms import --channel jsonl`) or CSV.
+
+    Example: oms orders export --format jsonl --status shipped > shipped.jsonl
+    """
+    import csv
+    import sys
+
+    from oms_cli.cli.options import parse_when
+    from oms_cli.core.errors import UsageError
+    from oms_cli.orders.model import Order
+    from oms_cli.orders.service import OrderFilter, iter_export
+
+    if format_ not in ("jsonl", "csv"):
+        raise UsageError(f"unknown export format '{format_}'", hint="jsonl or csv")
+    f = OrderFilter(status=status, channel=channel, since=parse_when(since))
+    stream = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")
+    try:
+        if format_ == "jsonl":
+            for o in iter_export(state().store, f):
+                stream.write(Order.model_validate(o).model_dump_json() + "\n")
+        else:
+            w = csv.writer(stream)
+            w.writerow(["ref", "channel", "external_id", "placed_at", "status", "payment_status", "customer_name", "customer_email", "ship_name", "ship_address1", "ship_address2", "ship_city", "ship_province", "ship_postal_code", "ship_country", "service_level", "currency", "total", "sku", "name", "quantity", "unit_price", "free", "notes"])
+            for o in iter_export(state().store, f):
+                m = Order.model_validate(o).model_dump(mode="json")
+                for ln in m["lines"]:
+                    s = m["ship_to"]
+                    w.writerow([m["ref"], m["channel"], m["external_id"], m["placed_at"], m["status"], m["payment"]["status"], m["customer"]["name"], m["customer"]["email"], s["name"], s["address1"], s["address2"], s["city"], s["province"], s["postal_code"], s["country"], m["service_level"], m["currency"], m["totals"]["total"], ln["sku"], ln["name"], ln["quantity"], ln["unit_price"], ln["free"], m["notes"]])
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+
+
+@orders_app.command("hold")
+def hold_cmd(
+    ref: Annotated[str, typer.Argument(help="Order reference.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="awaiting_payment, out_of_stock, incorrect_address, high_risk, other, …")],
+    note: Annotated[Optional[str], typer.Option("--note", help="Free text kept with the hold.")] = None,
+) -> None:
+    """Put an order on hold with a reason code (frees its reserved stock).
+
+    Example: oms orders hold shopify:1001 --reason incorrect_address --note "no house number"
+    """
+    from oms_cli.cli import render
+    from oms_cli.orders.service import hold_order
+
+    res = hold_order(state().store, ref, reason, note)
+    _done(res, f"{res['ref']} on hold ({reason})" if res["changed"] else f"{res['ref']} already on hold ({reason})")
+
+
+@orders_app.command("release")
+def release_cmd(ref: Annotated[str, typer.Argument(help="Order reference.")]) -> None:
+    """Release one order to the floor: checks payment, stock and address like `oms release`.
+
+    Example: oms orders release shopify:1001
+    """
+    from oms_cli.cli.release import release_refs
+
+    release_refs([ref], command="orders release")
+
+
+@orders_app.command("cancel")
+def cancel_cmd(
+    ref: Annotated[str, typer.Argument(help="Order reference.")],
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+) -> None:
+    """Cancel an order that has not shipped; reserved stock goes back to available.
+
+    Example: oms orders cancel amazon:113-4000012-1000084
+    """
+    from oms_cli.orders.service import cancel_order
+
+    res = cancel_order(state().store, ref, note)
+    _done(res, f"{res['ref']} cancelled" if res["changed"] else f"{res['ref']} was already cancelled")
+
+
+@orders_app.command("tag")
+def tag_cmd(
+    ref: Annotated[str, typer.Argument(help="Order reference.")],
+    tags: Annotated[list[str], typer.Argument(help="Tags to add.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Remove these tags instead.")] = False,
+) -> None:
+    """Add tags to an order (or remove them with --remove).
+
+    Example: oms orders tag shopify:1001 vip gift
+    """
+    from oms_cli.orders.service import tag_order
+
+    res = tag_order(state().store, ref, tags, remove=remove)
+    _done(res, f"{res['ref']} tags: {', '.join(res['tags']) or '(none)'}")
+
+
+def _done(result: dict, message: str) -> None:
+    from oms_cli.cli import render
+
+    if state().json:
+        render.emit_json(result)
+    else:
+        render.success(message)

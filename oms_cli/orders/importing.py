@@ -1,0 +1,207 @@
+"""`oms import`: write channel orders into the store, one transaction per file.
+
+Idempotent: an order already stored is updated only when the source changed and it
+has not gone past release; otherwise it is left alone and counted. A bad record
+anywhere in a file rolls the whole file back (the importers raise ``BadInput``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+
+from oms_cli.orders.events import record_event
+from oms_cli.orders.lifecycle import IMPORT_MUTABLE
+from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, order_values
+from oms_cli.store.bulk import BulkInserter
+from oms_cli.store.engine import Store
+from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ReservationRow
+from oms_cli.store.types import utcnow
+
+orders_t = OrderRow.__table__
+lines_t = OrderLineRow.__table__
+events_t = OrderEventRow.__table__
+reservations_t = ReservationRow.__table__
+
+CHUNK = 2000
+
+
+@dataclass
+class FileReport:
+    """What one import unit (a file, or Etsy's pair) did."""
+
+    file: str
+    channel: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    #: orders cancelled at the channel after they were released here: someone must act
+    cancelled_after_release: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def source_hash(order: dict[str, Any]) -> str:
+    """A fingerprint of an order's source data, to tell changed from unchanged re-imports."""
+    # repr is stable here: the dicts come from the same importer code with a fixed key order.
+    return hashlib.blake2b(repr(order).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _chunks(orders: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    buf: list[dict[str, Any]] = []
+    for o in orders:
+        buf.append(o)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileReport, inserters: dict[str, BulkInserter]) -> None:
+    now = utcnow()
+    # The same order may appear twice in one export (overlapping pages): last one wins.
+    by_ref: dict[str, dict[str, Any]] = {}
+    for o in chunk:
+        by_ref[o["ref"]] = o
+    refs = list(by_ref)
+    existing: dict[str, Any] = {}
+    for start in range(0, len(refs), 900):
+        part = refs[start : start + 900]
+        for row in conn.execute(
+            select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash).where(orders_t.c.ref.in_(part))
+        ):
+            existing[row.ref] = row
+
+    new_orders: list[tuple[dict[str, Any], str]] = []
+    for ref, order in by_ref.items():
+        h = source_hash(order)
+        old = existing.get(ref)
+        if old is None:
+            new_orders.append((order, h))
+            continue
+        if old.source_hash == h:
+            report.unchanged += 1
+            continue
+        if old.status not in IMPORT_MUTABLE:
+            if order.get("status") == "cancelled" and old.status not in ("cancelled", "shipped", "delivered", "returned"):
+                report.cancelled_after_release.append(ref)
+            report.skipped += 1
+            continue
+        _update_order(conn, old, order, h, now, report)
+
+    if not new_orders:
+        return
+    inserters["orders"].insert([order_values(o, h, now) for o, h in new_orders])
+    ids: dict[str, int] = {}
+    new_refs = [o["ref"] for o, _ in new_orders]
+    for start in range(0, len(new_refs), 900):
+        part = new_refs[start : start + 900]
+        for row in conn.execute(select(orders_t.c.id, orders_t.c.ref).where(orders_t.c.ref.in_(part))):
+            ids[row.ref] = row.id
+    line_rows: list[tuple[Any, ...]] = []
+    event_rows: list[tuple[Any, ...]] = []
+    cur_conv = _line_rows
+    for o, _ in new_orders:
+        oid = ids[o["ref"]]
+        line_rows.extend(cur_conv(oid, o))
+        status = o.get("status") or "new"
+        event_rows.append((oid, "status", None, status, now, "import", None))
+        if status == "cancelled":
+            report.cancelled += 1
+    inserters["lines"].insert(line_rows)
+    inserters["events"].insert(event_rows)
+    report.new += len(new_orders)
+
+
+def _line_rows(order_id: int, order: dict[str, Any]) -> list[tuple[Any, ...]]:
+    from oms_cli.orders.records import line_values
+
+    return line_values(order_id, order)
+
+
+def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now: Any, report: FileReport) -> None:
+    has_reservations = conn.execute(
+        select(reservations_t.c.id).where(reservations_t.c.order_id == old.id).limit(1)
+    ).first()
+    if has_reservations:
+        report.skipped += 1
+        return
+    values = dict(zip(ORDER_COLUMNS, order_values(order, h, now)))
+    for keep in ("ref", "imported_at", "status", "instruction_state"):
+        values.pop(keep)
+    new_status = old.status
+    if order.get("status") == "cancelled" and old.status != "cancelled":
+        new_status = "cancelled"
+        values["status"] = "cancelled"
+    conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
+    conn.execute(delete(lines_t).where(lines_t.c.order_id == old.id))
+    from oms_cli.orders.records import line_values
+
+    conn.execute(lines_t.insert(), [dict(zip(LINE_COLUMNS, r)) for r in line_values(old.id, order)])
+    if new_status != old.status:
+        record_event(conn, old.id, command="import", from_status=old.status, to_status=new_status, note="cancelled at the channel", at=now)
+        report.cancelled += 1
+    else:
+        record_event(conn, old.id, command="import", kind="note", note="updated from a newer export", at=now)
+    report.updated += 1
+
+
+def import_files(
+    store: Store,
+    paths: list[str],
+    channel: str,
+    settings: Any,
+    *,
+    dry_run: bool = False,
+    stdin: Any = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    stop_on_error: bool = False,
+) -> list[FileReport]:
+    """Import each file (or Etsy pair) in its own transaction; return a report per unit.
+
+    A unit with a bad record is rolled back whole and its report carries the error;
+    the other units still import (the CLI turns that into the partial-success exit code).
+    """
+    from oms_cli.core.errors import BadInput
+    from oms_cli.importers import plan_units, read_unit
+
+    units = plan_units(paths, channel, stdin=stdin)
+    reports: list[FileReport] = []
+    for unit in units:
+        report = FileReport(file=unit.name, channel=unit.channel)
+        total = getattr(unit, "size", 0) or 0
+        cb = (lambda n, _name=unit.name, _t=total: progress(_name, n, _t)) if progress else None
+        try:
+            with store.connect(write=True) as conn:
+                inserters = {
+                    "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
+                    "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),
+                    "events": BulkInserter(conn, events_t, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")),
+                }
+                for chunk in _chunks(read_unit(unit, settings, progress=cb), CHUNK):
+                    _write_chunk(conn, chunk, report, inserters)
+                if dry_run:
+                    raise _Rollback()
+        except _Rollback:
+            pass
+        except BadInput as exc:
+            if stop_on_error or len(units) == 1:
+                raise
+            report = FileReport(file=unit.name, channel=unit.channel, error=exc.message)
+        reports.append(report)
+    return reports

@@ -1,0 +1,103 @@
+"""Converting between the canonical order shape and the store's rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oms_cli.core.money import from_minor, to_minor
+
+#: canonical ship_to key -> orders column
+SHIP_TO_COLUMNS = {
+    "name": "ship_name",
+    "company": "ship_company",
+    "address1": "ship_address1",
+    "address2": "ship_address2",
+    "address3": "ship_address3",
+    "city": "ship_city",
+    "province": "ship_province",
+    "postal_code": "ship_postal_code",
+    "country": "ship_country",
+    "phone": "ship_phone",
+}
+TOTAL_COLUMNS = {
+    "subtotal": "subtotal_minor",
+    "shipping": "shipping_minor",
+    "tax": "tax_minor",
+    "discount": "discount_minor",
+    "total": "total_minor",
+}
+
+#: the orders columns written by an import, in a fixed order
+ORDER_COLUMNS = (
+    "ref", "channel", "external_id", "placed_at", "status",
+    "payment_status", "payment_method", "payment_reference",
+    "customer_name", "customer_email", "customer_phone",
+    *SHIP_TO_COLUMNS.values(),
+    "service_level", "shipping_method", "notes", "instruction_state", "tags", "currency",
+    *TOTAL_COLUMNS.values(),
+    "source_hash", "imported_at", "updated_at",
+)
+LINE_COLUMNS = ("order_id", "line_no", "line_id", "sku", "name", "quantity", "unit_price_minor", "free")
+
+
+def order_values(order: dict[str, Any], source_hash: str, now: Any) -> tuple[Any, ...]:
+    """The orders-row values (in ORDER_COLUMNS order) for a canonical order dict."""
+    cur = order.get("currency")
+    pay = order["payment"]
+    cust = order["customer"]
+    ship = order["ship_to"]
+    tot = order["totals"]
+    notes = order.get("notes") or None
+    return (
+        order["ref"], order["channel"], order["external_id"], order["placed_at"], order.get("status") or "new",
+        pay.get("status") or "pending", pay.get("method"), pay.get("reference"),
+        cust.get("name"), cust.get("email"), cust.get("phone"),
+        *(ship.get(k) for k in SHIP_TO_COLUMNS),
+        order.get("service_level") or "standard", order.get("shipping_method"), notes,
+        "pending" if notes else "none", list(order.get("tags") or []), cur,
+        *(to_minor(tot.get(k), cur) for k in TOTAL_COLUMNS),
+        source_hash, now, now,
+    )
+
+
+def line_values(order_id: int, order: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The order_lines-row values (in LINE_COLUMNS order) for a canonical order dict."""
+    cur = order.get("currency")
+    return [
+        (order_id, i, ln.get("line_id"), ln["sku"], ln.get("name"), ln["quantity"], to_minor(ln.get("unit_price"), cur), bool(ln.get("free")))
+        for i, ln in enumerate(order["lines"], start=1)
+    ]
+
+
+def order_to_canonical(row: Any, lines: list[Any]) -> dict[str, Any]:
+    """A store row and its lines -> the canonical order dict (JSON-ready via the model)."""
+    cur = row.currency
+    return {
+        "ref": row.ref,
+        "channel": row.channel,
+        "external_id": row.external_id,
+        "placed_at": row.placed_at,
+        "status": row.status,
+        "payment": {"status": row.payment_status, "method": row.payment_method, "reference": row.payment_reference},
+        "customer": {"name": row.customer_name, "email": row.customer_email, "phone": row.customer_phone},
+        "ship_to": {k: getattr(row, col) for k, col in SHIP_TO_COLUMNS.items()},
+        "service_level": row.service_level,
+        "shipping_method": row.shipping_method,
+        "notes": row.notes,
+        "tags": list(row.tags or []),
+        "currency": cur,
+        "totals": {k: from_minor(getattr(row, col), cur) for k, col in TOTAL_COLUMNS.items()},
+        "lines": [
+            {
+                "sku": ln.sku,
+                "name": ln.name,
+                "quantity": ln.quantity,
+                "unit_price": from_minor(ln.unit_price_minor, cur),
+                "line_id": ln.line_id,
+                "free": bool(ln.free),
+            }
+            for ln in sorted(lines, key=lambda x: x.line_no)
+        ],
+        "ship_by": row.ship_by,
+        "hold_reason": row.hold_reason,
+    }

@@ -1,0 +1,242 @@
+"""Order commands' service: find, list, export and steer orders. Owns its transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.engine import Connection
+
+from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
+from oms_cli.orders.events import record_event, transition
+from oms_cli.orders.lifecycle import HOLD_REASONS
+from oms_cli.orders.records import order_to_canonical
+from oms_cli.store.engine import Store
+from oms_cli.store.models import OrderLineRow, OrderRow, ReservationRow, StockRow
+from oms_cli.store.types import utcnow
+
+orders_t = OrderRow.__table__
+lines_t = OrderLineRow.__table__
+reservations_t = ReservationRow.__table__
+stock_t = StockRow.__table__
+
+
+def resolve_ref(conn: Connection, ref: str) -> Any:
+    """The order row for REF: ``channel:external_id``, or the external id alone when unambiguous."""
+    ref = ref.strip()
+    row = conn.execute(select(orders_t).where(orders_t.c.ref == ref)).first()
+    if row is not None:
+        return row
+    candidates = conn.execute(
+        select(orders_t).where(or_(orders_t.c.external_id == ref, orders_t.c.external_id == ref.lstrip("#")))
+    ).all()
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        refs = ", ".join(c.ref for c in candidates)
+        raise UsageError(f"{ref}: ambiguous order reference ({refs})", hint="give it as channel:external_id")
+    raise NotFound(f"{ref}: no such order", hint="see `oms orders list`")
+
+
+def lines_of(conn: Connection, order_ids: list[int]) -> dict[int, list[Any]]:
+    """Lines per order id."""
+    out: dict[int, list[Any]] = {i: [] for i in order_ids}
+    for start in range(0, len(order_ids), 500):
+        chunk = order_ids[start : start + 500]
+        for ln in conn.execute(select(lines_t).where(lines_t.c.order_id.in_(chunk)).order_by(lines_t.c.order_id, lines_t.c.line_no)):
+            out[ln.order_id].append(ln)
+    return out
+
+
+def canonical(conn: Connection, row: Any) -> dict[str, Any]:
+    """The canonical dict of one order row."""
+    return order_to_canonical(row, lines_of(conn, [row.id])[row.id])
+
+
+@dataclass
+class OrderFilter:
+    """Filters of `oms orders list` and `oms orders export`."""
+
+    status: list[str] | None = None
+    channel: list[str] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    limit: int | None = None
+    refs: list[str] | None = None
+
+
+def _where(f: OrderFilter) -> list[Any]:
+    conds: list[Any] = []
+    if f.status:
+        conds.append(orders_t.c.status.in_(f.status))
+    if f.channel:
+        conds.append(orders_t.c.channel.in_(f.channel))
+    if f.since:
+        conds.append(orders_t.c.placed_at >= f.since)
+    if f.until:
+        conds.append(orders_t.c.placed_at < f.until)
+    if f.refs:
+        conds.append(orders_t.c.ref.in_(f.refs))
+    if f.search:
+        like = f"%{f.search.lower()}%"
+        conds.append(
+            or_(
+                func.lower(orders_t.c.ref).like(like),
+                func.lower(orders_t.c.customer_name).like(like),
+                func.lower(orders_t.c.customer_email).like(like),
+                func.lower(orders_t.c.ship_name).like(like),
+                exists().where(and_(lines_t.c.order_id == orders_t.c.id, func.lower(lines_t.c.sku).like(like))),
+            )
+        )
+    return conds
+
+
+def list_orders(store: Store, f: OrderFilter) -> list[dict[str, Any]]:
+    """Orders matching the filter, newest first, as summary dicts."""
+    q = (
+        select(
+            orders_t,
+            select(func.coalesce(func.sum(lines_t.c.quantity), 0)).where(lines_t.c.order_id == orders_t.c.id).scalar_subquery().label("units"),
+        )
+        .where(*_where(f))
+        .order_by(orders_t.c.placed_at.desc(), orders_t.c.id.desc())
+    )
+    if f.limit:
+        q = q.limit(f.limit)
+    with store.connect(write=False) as conn:
+        return [
+            {
+                "ref": r.ref,
+                "channel": r.channel,
+                "placed_at": r.placed_at,
+                "status": r.status,
+                "payment": r.payment_status,
+                "customer": r.customer_name,
+                "country": r.ship_country,
+                "service_level": r.service_level,
+                "units": int(r.units),
+                "total_minor": r.total_minor,
+                "currency": r.currency,
+                "instruction": r.instruction_state,
+                "hold_reason": r.hold_reason,
+                "ship_by": r.ship_by,
+                "tags": list(r.tags or []),
+            }
+            for r in conn.execute(q)
+        ]
+
+
+def show_order(store: Store, ref: str) -> dict[str, Any]:
+    """One order in canonical shape, plus its events and instruction state."""
+    from oms_cli.store.models import OrderEventRow
+
+    ev = OrderEventRow.__table__
+    with store.connect(write=False) as conn:
+        row = resolve_ref(conn, ref)
+        order = canonical(conn, row)
+        events = [
+            {"at": e.at, "kind": e.kind, "from": e.from_status, "to": e.to_status, "command": e.command, "note": e.note}
+            for e in conn.execute(select(ev).where(ev.c.order_id == row.id).order_by(ev.c.at, ev.c.id))
+        ]
+    return {"order": order, "events": events, "instruction_state": row.instruction_state, "instruction_reply": row.instruction_reply, "hold_note": row.hold_note}
+
+
+def iter_export(store: Store, f: OrderFilter, chunk: int = 1000) -> Iterator[dict[str, Any]]:
+    """Stream matching orders in canonical shape, oldest first."""
+    with store.connect(write=False) as conn:
+        last_id = 0
+        while True:
+            rows = conn.execute(
+                select(orders_t).where(orders_t.c.id > last_id, *_where(f)).order_by(orders_t.c.id).limit(chunk)
+            ).all()
+            if not rows:
+                return
+            lines = lines_of(conn, [r.id for r in rows])
+            for r in rows:
+                yield order_to_canonical(r, lines[r.id])
+            last_id = rows[-1].id
+
+
+def free_reservations(conn: Connection, order_id: int, command: str) -> int:
+    """Give back an order's active reservations to available stock; returns units freed."""
+    rows = conn.execute(
+        select(reservations_t).where(reservations_t.c.order_id == order_id, reservations_t.c.state == "active")
+    ).all()
+    freed = 0
+    for r in rows:
+        conn.execute(
+            update(stock_t)
+            .where(stock_t.c.sku == r.sku, stock_t.c.location == r.location)
+            .values(reserved=stock_t.c.reserved - r.quantity)
+        )
+        freed += r.quantity
+    if rows:
+        conn.execute(
+            update(reservations_t)
+            .where(reservations_t.c.order_id == order_id, reservations_t.c.state == "active")
+            .values(state="released")
+        )
+    return freed
+
+
+def hold_order(store: Store, ref: str, reason: str, note: str | None = None, command: str = "orders hold") -> dict[str, Any]:
+    """Put an order on hold with a reason code; frees its reserved stock."""
+    if reason not in HOLD_REASONS:
+        raise UsageError(f"unknown hold reason '{reason}'", hint="one of: " + ", ".join(HOLD_REASONS))
+    with store.connect() as conn:
+        row = resolve_ref(conn, ref)
+        if row.status == "on_hold" and row.hold_reason == reason:
+            return {"ref": row.ref, "status": "on_hold", "changed": False}
+        if row.status == "on_hold":
+            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(hold_reason=reason, hold_note=note, updated_at=utcnow()))
+            record_event(conn, row.id, command=command, kind="note", note=f"hold reason {row.hold_reason} -> {reason}")
+            return {"ref": row.ref, "status": "on_hold", "changed": True}
+        transition(conn, row.id, row.ref, row.status, "on_hold", command=command, note=f"{reason}{': ' + note if note else ''}", hold_reason=reason, hold_note=note)
+        free_reservations(conn, row.id, command)
+        _unassign_picks(conn, row.id)
+        return {"ref": row.ref, "status": "on_hold", "changed": True}
+
+
+def _unassign_picks(conn: Connection, order_id: int) -> None:
+    """An order taken off the floor no longer counts on open pick lists."""
+    from oms_cli.store.models import PickAllocationRow
+
+    alloc = PickAllocationRow.__table__
+    conn.execute(
+        update(alloc)
+        .where(alloc.c.order_id == order_id, alloc.c.picked_qty + alloc.c.short_qty < alloc.c.quantity)
+        .values(short_qty=alloc.c.quantity - alloc.c.picked_qty)
+    )
+
+
+def cancel_order(store: Store, ref: str, note: str | None = None) -> dict[str, Any]:
+    """Cancel an order that has not shipped; frees its reservations. Safe to repeat."""
+    with store.connect() as conn:
+        row = resolve_ref(conn, ref)
+        if row.status == "cancelled":
+            return {"ref": row.ref, "status": "cancelled", "changed": False}
+        if row.status in ("shipped", "delivered", "returned"):
+            raise Refused(f"{row.ref}: already {row.status}; it can no longer be cancelled", hint="open a return with `oms returns open`")
+        transition(conn, row.id, row.ref, row.status, "cancelled", command="orders cancel", note=note)
+        freed = free_reservations(conn, row.id, "orders cancel")
+        _unassign_picks(conn, row.id)
+        return {"ref": row.ref, "status": "cancelled", "changed": True, "units_freed": freed}
+
+
+def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> dict[str, Any]:
+    """Add (or remove) tags on an order."""
+    clean = [t.strip() for t in tags if t.strip()]
+    if not clean:
+        raise BadInput("no tag given")
+    with store.connect() as conn:
+        row = resolve_ref(conn, ref)
+        current = list(row.tags or [])
+        new = [t for t in current if t not in clean] if remove else current + [t for t in clean if t not in current]
+        if new != current:
+            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(tags=new, updated_at=utcnow()))
+            record_event(conn, row.id, command="orders tag", kind="note", note=("untagged " if remove else "tagged ") + ", ".join(clean))
+        return {"ref": row.ref, "tags": new, "changed": new != current}

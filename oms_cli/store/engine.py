@@ -1,0 +1,142 @@
+"""Opening the store: engine, SQLite pragmas, transactions, automatic migrations.
+
+Every SQLite connection gets WAL, ``foreign_keys=ON`` and a busy timeout, so cron
+runs and a person at the terminal wait for each other instead of failing. Write
+transactions start with ``BEGIN IMMEDIATE`` so two writers queue on the lock up
+front rather than deadlocking when a reader upgrades to a writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from oms_cli.core.errors import StoreBusy
+from oms_cli.store.migrations import HEAD
+
+
+def database_url(db: str) -> str:
+    """A path or an SQLAlchemy URL -> an SQLAlchemy URL."""
+    if "://" in db:
+        return db
+    path = Path(db).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    msg = str(exc.orig) if exc.orig is not None else str(exc)
+    return "database is locked" in msg or "database is busy" in msg
+
+
+class Store:
+    """The oms store: one engine, transactions as context managers."""
+
+    def __init__(self, db: str, busy_timeout_s: float = 30.0, migrate: bool = True) -> None:
+        self.url = database_url(db)
+        self.busy_timeout_s = busy_timeout_s
+        self.is_sqlite = self.url.startswith("sqlite")
+        connect_args = {"timeout": busy_timeout_s} if self.is_sqlite else {}
+        self.engine: Engine = create_engine(self.url, connect_args=connect_args, hide_parameters=True)
+        if self.is_sqlite:
+            self._setup_sqlite(self.engine)
+        if migrate:
+            self.ensure_schema()
+
+    def _setup_sqlite(self, engine: Engine) -> None:
+        timeout_ms = int(self.busy_timeout_s * 1000)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is too lazy).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            if conn.info.get("oms_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+    @contextmanager
+    def connect(self, write: bool = True) -> Iterator[Connection]:
+        """A Core connection inside one transaction, committed at the end, rolled back on error."""
+        try:
+            with self.engine.connect() as conn:
+                conn.info["oms_write"] = write
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    conn.info.pop("oms_write", None)
+        except OperationalError as exc:
+            if _is_locked(exc):
+                raise StoreBusy(
+                    f"the store is locked by another oms process (waited {self.busy_timeout_s:g} s)",
+                    hint="try again later, or raise store.busy_timeout_s",
+                ) from None
+            raise
+
+    @contextmanager
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """An ORM session inside one transaction (see :meth:`connect`)."""
+        with self.connect(write=write) as conn:
+            with Session(bind=conn, expire_on_commit=False, autoflush=True) as s:
+                yield s
+                s.flush()
+
+    # --- schema ---------------------------------------------------------------------
+
+    def current_revision(self) -> str | None:
+        """The schema revision the store is at (None for a blank store)."""
+        with self.engine.connect() as conn:
+            return _revision(conn)
+
+    def ensure_schema(self) -> None:
+        """Apply pending migrations; cheap when the store is already current."""
+        try:
+            if self.current_revision() == HEAD:
+                return
+        except OperationalError as exc:
+            if _is_locked(exc):
+                raise StoreBusy("the store is locked by another oms process") from None
+            raise
+        self.upgrade()
+
+    def upgrade(self, revision: str = "head") -> list[str]:
+        """Upgrade the schema under the write lock; returns the revisions applied."""
+        from oms_cli.store.migrations.runner import upgrade
+
+        with self.connect(write=True) as conn:
+            return upgrade(conn, revision)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+def _revision(conn: Connection) -> str | None:
+    try:
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except OperationalError as exc:
+        if "no such table" in str(exc).lower():
+            return None
+        raise
+    except Exception as exc:  # PostgreSQL: undefined table
+        if "does not exist" in str(exc).lower() or "undefined" in str(exc).lower():
+            conn.rollback()
+            return None
+        raise
+    return row[0] if row else None
