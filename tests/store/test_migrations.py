@@ -1,0 +1,85 @@
+"""Schema migrations: blank store, upgrade from the first migration, second run does nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import create_engine, text
+
+from oms_cli.store.engine import Store
+from oms_cli.store.migrations import HEAD
+from oms_cli.store.migrations.runner import script_head
+
+
+def test_head_constant_matches_scripts() -> None:
+    assert HEAD == script_head()
+
+
+def test_blank_store_is_migrated_on_first_use(tmp_path) -> None:
+    s = Store(str(tmp_path / "a.db"))
+    assert s.current_revision() == HEAD
+    assert s.upgrade() == []  # a second run does nothing
+
+
+def test_schema_matches_models(tmp_path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import oms_cli.store.models  # noqa: F401
+
+    s = Store(str(tmp_path / "b.db"))
+    with s.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    # the alembic_version table is not in the models; everything else must match
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name == "alembic_version")]
+    assert diff == []
+
+
+def test_upgrade_from_first_migration_keeps_orders(tmp_path) -> None:
+    path = tmp_path / "old.db"
+    s = Store(str(path), migrate=False)
+    s.upgrade("0001")
+    assert s.current_revision() == "0001"
+    with s.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO orders (ref, channel, external_id, placed_at, status, payment_status, service_level, instruction_state, tags) "
+                "VALUES ('shopify:1', 'shopify', '1', :at, 'new', 'paid', 'standard', 'none', '[]')"
+            ),
+            {"at": datetime(2026, 11, 20, tzinfo=timezone.utc).replace(tzinfo=None)},
+        )
+    s.dispose()
+    s2 = Store(str(path))  # opening upgrades automatically
+    assert s2.current_revision() == HEAD
+    with s2.engine.connect() as conn:
+        assert conn.execute(text("SELECT ref FROM orders")).scalar_one() == "shopify:1"
+        assert conn.execute(text("SELECT count(*) FROM products")).scalar_one() == 0
+
+
+def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:
+    s = Store(str(tmp_path / "c.db"), busy_timeout_s=12)
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 12000
+
+
+def test_locked_store_reports_busy(tmp_path) -> None:
+    import sqlite3
+
+    import pytest
+
+    from oms_cli.core.errors import StoreBusy
+
+    path = tmp_path / "d.db"
+    s = Store(str(path), busy_timeout_s=0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreBusy):
+            with s.connect(write=True) as conn:
+                conn.exec_driver_sql("SELECT 1")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
