@@ -44,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
         "service_level_rules": [],
         "cod_methods": ["cod", "cash on delivery", "cash on delivery (cod)"],
     },
+    "catalog": {
+        # units of plain `length`/`weight` columns in a products CSV (and of bare numbers in `oms products set`)
+        "units": {"length": "mm", "weight": "g"},
+    },
     "release": {
         "allow_cod": True,
         "partial_stock": "hold",  # hold | split
