@@ -116,7 +116,7 @@ DEFAULTS: dict[str, Any] = {
         "reasons": ["wrong_item", "damaged_in_transit", "doesnt_fit", "changed_mind", "defective", "other"],
         "label": False,
     },
-    "feedback": {"problem_below": 3},
+    "feedback": {"problem_below": 3, "complaint_words": None},  # None: the built-in English list
     "report": {"min_orders": 5},
 }
 
