@@ -25,6 +25,7 @@ from oms_cli.core.errors import BadInput, record_error
 
 __all__ = [
     "FORMATS",
+    "KINDS",
     "Kind",
     "PaymentRecord",
     "detect_format",
@@ -114,7 +115,7 @@ def detect_format(header: Sequence[str]) -> str | None:
 # --- numbers ------------------------------------------------------------------------
 
 _MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'’$€£¥]|[A-Z]{3}$|^[A-Z]{3}")
-_BOTH = re.compile(r"^\d{1,3}([.,' \u00a0\u202f]\d{3})*$")
+_GROUPED_THOUSANDS = re.compile(r"^\d{1,3}([.,' \u00a0\u202f]\d{3})*$")
 
 
 def _decimal_mark_evidence(text: str) -> str | None:
@@ -146,10 +147,12 @@ def _parse_amount(text: str, decimal_mark: str) -> Decimal:
         negative, value = not negative, value[1:]
     elif value.startswith("+"):
         value = value[1:]
+    if not value or not value[0].isdigit() and not value.startswith(decimal_mark):
+        raise ValueError(text)
     thousands = "," if decimal_mark == "." else "."
     whole, _, frac = value.partition(decimal_mark)
     if thousands in whole:
-        if not _BOTH.match(whole):
+        if not _GROUPED_THOUSANDS.match(whole):
             raise ValueError(text)
         whole = whole.replace(thousands, "")
     if not whole:
@@ -308,7 +311,7 @@ class _Row:
         return self.cells.get(column, "").strip()
 
 
-def _decode(name: str, data: bytes) -> str:
+def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
@@ -368,7 +371,7 @@ def _money_columns(fmt: str) -> tuple[str, ...]:
     }[fmt]
 
 
-def _decide_decimal_mark(name: str, fmt: str, rows: list[_Row]) -> str:
+def _decide_decimal_mark(fmt: str, rows: list[_Row]) -> str:
     votes: dict[str, int] = {}
     for row in rows:
         for column in _money_columns(fmt):
@@ -691,7 +694,7 @@ def read_payment_file(
         date_order = {"DDMMYYYY": "DMY", "MMDDYYYY": "MDY", "YYYYMMDD": "YMD"}.get(date_order, date_order)
         if date_order not in DATE_ORDERS:
             raise BadInput(f"{name}: date order must be one of DMY, MDY, YMD")
-    text = _decode(name, data)
+    text = _decode(data)
     if not text.strip():
         raise BadInput(f"{name}: file is empty")
     fmt, header_line, keys, body = _table(name, text)
@@ -701,6 +704,6 @@ def read_payment_file(
     if missing:
         raise record_error(name, header_line, None, f"{FORMATS[fmt]} lacks column(s): {', '.join(missing)}")
     rows = list(body)
-    decimal_mark = _decide_decimal_mark(name, fmt, rows)
+    decimal_mark = _decide_decimal_mark(fmt, rows)
     order = _decide_date_order(name, rows, decimal_mark, date_order) if fmt == PAYPAL else "YMD"
     return fmt, _BUILDERS[fmt](_Reader(name, decimal_mark, order), rows)

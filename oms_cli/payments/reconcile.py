@@ -45,6 +45,7 @@ _PROCESSOR_METHODS = {
     "stripe": re.compile(r"stripe", re.IGNORECASE),
     "paypal": re.compile(r"paypal|ppcp|ppec", re.IGNORECASE),
 }
+_PROCESSOR_NAMES = {"stripe": "Stripe", "paypal": "PayPal"}
 
 
 @dataclass(frozen=True)
@@ -416,13 +417,14 @@ def _check_orders(
                         )
                     )
             else:
+                method = order.payment_method or ""
                 covered = [
-                    name for name in sorted(processors)
-                    if order.payment_method and _PROCESSOR_METHODS.get(name, re.compile("$^")).search(order.payment_method)
+                    _PROCESSOR_NAMES[name] for name in sorted(processors)
+                    if name in _PROCESSOR_METHODS and _PROCESSOR_METHODS[name].search(method)
                 ]
                 in_period = period is not None and period[0] <= order.placed_at <= period[1]
                 if covered and in_period:
-                    reason = f"no {' or '.join(n.capitalize() for n in covered).replace('Paypal', 'PayPal')} payment found"
+                    reason = f"no {' or '.join(covered)} payment found"
                 elif order.payment_status not in PAID_STATUSES:
                     reason = f"payment status is {order.payment_status}"
                 else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -121,7 +121,7 @@ def _rows(shipments: Iterable[ShipmentRow | Mapping[str, Any]]) -> list[Shipment
             raise BadInput(f"{where}: tracking number is empty")
         for item in row.items:
             if item.quantity <= 0:
-                raise BadInput(f"{where}: quantity {item.quantity} of line {item.line_id or item.sku} is not positive")
+                raise BadInput(f"{where}: quantity {item.quantity} of line {item.line_id or item.sku or '?'} is not positive")
     return rows
 
 
@@ -161,6 +161,9 @@ def _csv(header: Iterable[str], body: Iterable[Iterable[object]], delimiter: str
     return out.getvalue()
 
 
+Cells = tuple[object, ...]
+
+
 def amazon_confirmation(
     shipments: Iterable[ShipmentRow | Mapping[str, Any]], *, carrier_codes: Mapping[str, str] | None = None
 ) -> str:
@@ -169,7 +172,7 @@ def amazon_confirmation(
     ``carrier-code`` is Amazon's own code; other carriers go out as ``Other`` with
     ``carrier-name`` filled, which Amazon wants only in that case.
     """
-    body = []
+    body: list[Cells] = []
     for row in _rows(shipments):
         code = _label(row, _AMAZON_CARRIERS, carrier_codes)
         carrier_code, carrier_name = (code, "") if code else ("Other", row.carrier_name)
@@ -194,7 +197,7 @@ def shopify_fulfillments(
 ) -> str:
     """A Shopify bulk-fulfilment CSV, one row per shipped line (columns in
     :data:`SHOPIFY_COLUMNS`); ``Order Name`` is ``#<number>``."""
-    body = []
+    body: list[Cells] = []
     for row in _rows(shipments):
         name = row.order_external_id if row.order_external_id.startswith("#") else f"#{row.order_external_id}"
         company = _label(row, _SHOPIFY_CARRIERS, carrier_labels) or row.carrier_name
@@ -222,7 +225,7 @@ def woocommerce_tracking(
     ``date_format`` must match the date format chosen on the import screen
     (DD-MM-YYYY by default; MM-DD-YYYY is the other choice).
     """
-    body = []
+    body: list[Cells] = []
     for row in _rows(shipments):
         provider = _label(row, _WOOCOMMERCE_CARRIERS, carrier_labels) or row.carrier_name
         head = (row.order_external_id.lstrip("#"), provider, normalize_number(row.tracking_number))
@@ -240,7 +243,7 @@ def etsy_tracking_upload(
 ) -> str:
     """An Etsy tracking upload, one row per order (Etsy has no item-level tracking);
     dates as MM/DD/YYYY like Etsy's own exports."""
-    body = []
+    body: list[Cells] = []
     seen: set[tuple[str, str]] = set()
     for row in _rows(shipments):
         number = normalize_number(row.tracking_number)
@@ -263,11 +266,11 @@ def ebay_tracking_upload(
     """An eBay Seller Hub / File Exchange ``Status`` upload, one row per line item
     (line ids as ``<ItemID>-<TransactionID>``), or per order when no line ids are known."""
     header = (EBAY_ACTION_TEMPLATE.format(site=site, country=country, currency=currency),) + EBAY_COLUMNS[1:]
-    body = []
+    body: list[Cells] = []
     for row in _rows(shipments):
         carrier = _label(row, _EBAY_CARRIERS, carrier_labels) or row.carrier_name
         tail = (1, carrier, normalize_number(row.tracking_number))
-        lines = [item.line_id for item in row.items if item.line_id] or [None]
+        lines = [item.line_id for item in row.items if item.line_id] or [""]
         for line_id in lines:
             item_id, _, transaction_id = (line_id or "").partition("-")
             body.append(("Status", row.order_external_id, item_id, transaction_id) + tail)
@@ -275,7 +278,7 @@ def ebay_tracking_upload(
 
 
 #: Channel name -> writer, for services that pick the writer from the order's channel.
-WRITERS = {
+WRITERS: dict[str, Callable[..., str]] = {
     "amazon": amazon_confirmation,
     "shopify": shopify_fulfillments,
     "woocommerce": woocommerce_tracking,

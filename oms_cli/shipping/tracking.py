@@ -238,7 +238,7 @@ def _luhn(serial: str, check: str, spec: dict[str, Any]) -> bool:
 
 
 def _s10(serial: str, check: str, spec: dict[str, Any]) -> bool:
-    weights = spec.get("weightings", [8, 6, 4, 2, 3, 5, 9, 7])
+    weights: list[int] = spec.get("weightings", [8, 6, 4, 2, 3, 5, 9, 7])
     if len(serial) != len(weights) or not check.isdigit():
         return False
     remainder = 11 - sum(int(d) * w for d, w in zip(serial, weights)) % 11
@@ -247,7 +247,7 @@ def _s10(serial: str, check: str, spec: dict[str, Any]) -> bool:
 
 
 def _weighted_sum(serial: str, check: str, spec: dict[str, Any]) -> bool:
-    weights = spec["weightings"]
+    weights: list[int] = spec["weightings"]
     if len(serial) != len(weights) or not check.isdigit():
         return False
     total = sum(int(d) * w for d, w in zip(serial, weights))
@@ -256,7 +256,7 @@ def _weighted_sum(serial: str, check: str, spec: dict[str, Any]) -> bool:
 
 def _mod_37_36(serial: str, check: str, spec: dict[str, Any]) -> bool:
     # ISO/IEC 7064 MOD 37,36 (hybrid system), as DPD uses for its parcel numbers.
-    alphabet = spec.get("alphabet", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    alphabet: str = spec.get("alphabet", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     modulus = int(spec.get("modulo", 36))
     product = modulus
     for char in serial:

@@ -167,7 +167,7 @@ def test_stripe_payments_export_clean_run() -> None:
     assert not result.needs_attention
     assert result.ignored == 1  # the declined card
     assert len(result.matches) == 5
-    assert result.unmatched_payments == result.amount_mismatches == result.unrecorded_refunds == []
+    assert not (result.unmatched_payments or result.amount_mismatches or result.unrecorded_refunds)
     assert result.to_json()["needs_attention"] is False
 
 
