@@ -13,8 +13,9 @@ Pure module: plain records in, plain records out; no database, no Typer/Rich.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -263,14 +264,24 @@ class _OrderIndex:
 
 
 def _fallback(
-    payment: PaymentRecord, orders: list[OrderRecord], taken: set[str], window: timedelta, tolerance: Decimal
+    payment: PaymentRecord,
+    by_total: list[OrderRecord],
+    totals: list[Decimal],
+    taken: Container[str],
+    window: timedelta,
+    tolerance: Decimal,
 ) -> tuple[OrderRecord | None, str, str]:
-    """Amount + e-mail + date: (order, matched_by, reason when no order)."""
+    """Amount + e-mail + date: (order, matched_by, reason when no order).
+
+    ``by_total`` is the orders sorted by total and ``totals`` their totals, so only
+    orders of about the payment's amount are looked at.
+    """
+    low = bisect_left(totals, payment.gross - tolerance)
+    high = bisect_right(totals, payment.gross + tolerance)
     candidates = [
-        o for o in orders
+        o for o in by_total[low:high]
         if o.ref not in taken
         and _same_currency(o, payment)
-        and abs(o.total - payment.gross) <= tolerance
         and abs(o.placed_at - payment.at) <= window
     ]
     email = _email(payment.email)
@@ -358,8 +369,10 @@ def reconcile(
             tie(payment, order, "reference")
         else:
             pending.append((payment, reason))
+    by_total = sorted(order_list, key=lambda o: o.total)
+    totals = [o.total for o in by_total]
     for payment, reason in pending:
-        order, how, why = _fallback(payment, order_list, set(money), window, tolerance)
+        order, how, why = _fallback(payment, by_total, totals, money.keys(), window, tolerance)
         if order is not None:
             tie(payment, order, how)
         else:
