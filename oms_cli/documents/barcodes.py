@@ -51,9 +51,32 @@ class Symbol:
         return self.quiet_left + len(self.modules) + self.quiet_right
 
 
+class _FoldOnlyRealSwitches:
+    """python-barcode's start-code folding, minus its loss of a leading "99" digit pair.
+
+    python-barcode always starts in subset C and folds "start C, switch to B" into
+    "start B". Up to 0.16.1 it also took a first data pair 99 for a switch to C and
+    dropped it, so "991234" scanned as "1234" (WhyNotHugo/python-barcode#251).
+    """
+
+    def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+        start_c, switches = code128_charset.START_CODES["C"], code128_charset.TO
+        if encoded[0] == start_c and len(encoded) > 1 and encoded[1] in switches and encoded[1] != 99:
+            encoded[:2] = [switches[encoded[1]]]
+        return encoded
+
+
+class _Code128(_FoldOnlyRealSwitches, codex.Code128):
+    pass
+
+
+class _Gs1128(_FoldOnlyRealSwitches, codex.Gs1_128):
+    pass
+
+
 def _code128_symbol(kind: SymbolKind, payload: str, data: str, text: str) -> Symbol:
     # Gs1_128 puts FNC1 right after the start code; a fresh encoder per symbol, as it keeps state.
-    encoder = codex.Gs1_128(payload) if kind == "gs1-128" else codex.Code128(payload)
+    encoder = _Gs1128(payload) if kind == "gs1-128" else _Code128(payload)
     values = tuple(encoder.encoded)
     check = (values[0] + sum(i * v for i, v in enumerate(values[1:], start=1))) % 103
     modules = "".join(code128_charset.CODES[v] for v in (*values, check))

@@ -35,7 +35,7 @@ def _hex_escaped(text: str) -> str:
 
 
 def code128_field_data(symbol: Symbol) -> str:
-    """The ``^FD`` data of a ``^BC`` field (mode N) that encodes exactly ``symbol``'s code values."""
+    """The ``^FH^FD`` data of a ``^BC`` field (mode N) encoding exactly ``symbol``'s code values."""
     start, subset = _START[symbol.values[0]]
     parts = [start]
     for value in symbol.values[1:]:
@@ -49,7 +49,7 @@ def code128_field_data(symbol: Symbol) -> str:
         else:
             parts.append(_INVOKE[value])
             subset = _SWITCHES[subset].get(value, subset)
-    return "".join(parts)
+    return _hex_escaped("".join(parts))
 
 
 def label_zpl(layout: LabelLayout, dpi: int, *, font: str | None = None) -> str:
@@ -99,7 +99,7 @@ def label_zpl(layout: LabelLayout, dpi: int, *, font: str | None = None) -> str:
             bars_x = round(op.x / (72.0 / dpi)) + op.symbol.quiet_left * op.dots
             out.append(
                 f"^FO{bars_x},{ybase(op.y + op.height)}^BY{op.dots},3,{d(op.height)}"
-                f"^BCN,{d(op.height)},N,N,N^FH^FD{_hex_escaped(code128_field_data(op.symbol))}^FS"
+                f"^BCN,{d(op.height)},N,N,N^FH^FD{code128_field_data(op.symbol)}^FS"
             )
             # The human-readable line is our own text field, so GS1 keeps its brackets.
             centre = op.x + op.symbol.quiet_left * module + len(op.symbol.modules) * module / 2
