@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from oms_cli.core.errors import ConfigError
 from oms_cli.picking.routing import RouteLengths
-from oms_cli.picking.warehouse import UNITS_PER_M, Layout, Location, parse_location
+from oms_cli.picking.warehouse import UNITS_PER_M, Layout, Location, check_location, parse_location
 
 BatchingMethod = Literal["savings", "fcfs"]
 
@@ -136,7 +136,8 @@ def _prepare(layout: Layout, orders: Sequence[BatchOrder], lengths: RouteLengths
             raise ValueError(f"order {order.ref!r} is listed twice")
         seen.add(order.ref)
         points = frozenset(
-            lengths.point(loc if isinstance(loc, Location) else parse_location(loc, layout)) for loc in order.locations
+            lengths.point(check_location(loc, layout) if isinstance(loc, Location) else parse_location(loc, layout))
+            for loc in order.locations
         )
         prepared.append(
             _Order(index, order.ref, order.priority_rank, points, order.items, order.weight_g, lengths.units(points))

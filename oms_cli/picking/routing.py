@@ -21,6 +21,7 @@ from oms_cli.picking.warehouse import (
     Grid,
     Layout,
     Location,
+    check_location,
     grid_of,
     parse_location,
 )
@@ -69,7 +70,7 @@ def _as_locations(layout: Layout, locations: Iterable[Location | str]) -> list[L
     """Parse codes, drop repeats (a location is visited once) and keep first-seen order."""
     seen: dict[str, Location] = {}
     for item in locations:
-        location = item if isinstance(item, Location) else parse_location(item, layout)
+        location = check_location(item, layout) if isinstance(item, Location) else parse_location(item, layout)
         seen.setdefault(location.code, location)
     return list(seen.values())
 

@@ -61,18 +61,20 @@ class Layout:
         owner: dict[int, str] = {}
         for zone, aisles in dict(self.zones).items():
             if not isinstance(zone, str) or not zone.strip():
-                raise ValueError(f"zone names must be non-empty text (got {zone!r})")
+                raise ValueError(f"zones: zone names must be non-empty text (got {zone!r})")
             if isinstance(aisles, (str, bytes)) or not hasattr(aisles, "__iter__"):
-                raise ValueError(f"zone {zone!r} must list its aisles (got {aisles!r})")
+                raise ValueError(f"zones: zone {zone!r} must list its aisles (got {aisles!r})")
             members = tuple(aisles)
             if not members:
-                raise ValueError(f"zone {zone!r} lists no aisles")
+                raise ValueError(f"zones: zone {zone!r} lists no aisles")
             for aisle in members:
                 if isinstance(aisle, bool) or not isinstance(aisle, int) or not 1 <= aisle <= self.aisles:
-                    raise ValueError(f"zone {zone!r}: aisle {aisle!r} is not an aisle of this layout (1-{self.aisles})")
+                    raise ValueError(
+                        f"zones: zone {zone!r}: aisle {aisle!r} is not an aisle of this layout (1-{self.aisles})"
+                    )
                 # One aisle in two zones would put a location on two pickers' lists.
                 if aisle in owner and owner[aisle] != zone:
-                    raise ValueError(f"zone {zone!r}: aisle {aisle} is already in zone {owner[aisle]!r}")
+                    raise ValueError(f"zones: zone {zone!r}: aisle {aisle} is already in zone {owner[aisle]!r}")
                 owner[aisle] = zone
             frozen[zone] = tuple(sorted(set(members)))
         object.__setattr__(self, "zones", MappingProxyType(frozen))
@@ -156,11 +158,23 @@ def parse_location(code: str, layout: Layout) -> Location:
         raise ValueError(f"location {code!r} is not of the form A<aisle>-B<bay>[-L<level>], e.g. A03-B12-L2")
     aisle, bay = int(match.group(1)), int(match.group(2))
     level = int(match.group(3)) if match.group(3) is not None else None
-    if not 1 <= aisle <= layout.aisles:
-        raise ValueError(f"location {code!r}: aisle {aisle} is outside the warehouse (aisles 1-{layout.aisles})")
-    if not 1 <= bay <= layout.bays:
-        raise ValueError(f"location {code!r}: bay {bay} is outside the aisle (bays 1-{layout.bays})")
-    return Location(aisle, bay, level)
+    location = Location(aisle, bay, level)
+    try:
+        return check_location(location, layout)
+    except ValueError as err:
+        # Name the code as written, so the user finds it in their file.
+        raise ValueError(str(err).replace(repr(location.code), repr(code), 1)) from None
+
+
+def check_location(location: Location, layout: Layout) -> Location:
+    """The location itself if it lies inside the layout, else ValueError saying why."""
+    if not 1 <= location.aisle <= layout.aisles:
+        raise ValueError(
+            f"location {location.code!r}: aisle {location.aisle} is outside the warehouse (aisles 1-{layout.aisles})"
+        )
+    if not 1 <= location.bay <= layout.bays:
+        raise ValueError(f"location {location.code!r}: bay {location.bay} is outside the aisle (bays 1-{layout.bays})")
+    return location
 
 
 def aisle_x_m(layout: Layout, aisle: int) -> float:

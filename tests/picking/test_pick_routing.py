@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +181,12 @@ def test_exact_routing_is_clearly_shorter_than_the_heuristics_on_average() -> No
     assert s_shape / exact > 1.08
     assert gap / exact > 1.02
     assert code_order / exact > 1.08
+
+
+def test_locations_outside_the_layout_are_refused() -> None:
+    with pytest.raises(ValueError, match="aisle 13 is outside the warehouse"):
+        optimal_route(LAYOUT, [Location(13, 1)])
+    with pytest.raises(ValueError, match="bay 0 is outside the aisle"):
+        tour_length(LAYOUT, [Location(2, 0)])
+    with pytest.raises(ValueError, match="'a13-b1': aisle 13"):
+        s_shape_route(LAYOUT, ["a13-b1"])
