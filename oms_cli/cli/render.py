@@ -52,7 +52,10 @@ def emit_json(obj: Any) -> None:
 def _console(stderr: bool) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=no_color(), highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is read by scripts and pagers: never wrap it at 80 columns.
+    width = None if is_tty(stream) else 4000
+    return Console(stderr=stderr, no_color=no_color(), highlight=False, soft_wrap=stderr, width=width)
 
 
 def out() -> Any:

@@ -1,0 +1,116 @@
+"""Import benchmark: `oms import` on a generated Shopify export against a bare baseline.
+
+The baseline, measured in the same run: Python's csv reader plus sqlite3.executemany
+into an equivalent two-table schema (orders, lines). Also times `oms --help` and
+`oms --version` against a bare `python -c pass`.
+
+    python bench/import_bench.py [--orders 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def baseline(path: Path, db: Path) -> tuple[float, int]:
+    """csv + sqlite3.executemany into orders/lines; returns (seconds, orders)."""
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute(
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, ref TEXT UNIQUE, email TEXT, financial_status TEXT, currency TEXT,"
+        " total TEXT, shipping_method TEXT, created_at TEXT, ship_name TEXT, ship_address1 TEXT, ship_city TEXT,"
+        " ship_zip TEXT, ship_country TEXT, notes TEXT)"
+    )
+    con.execute("CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders(id), sku TEXT, name TEXT, quantity INTEGER, price TEXT)")
+    orders: list[tuple] = []
+    lines: list[tuple] = []
+    oid = 0
+    current = None
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        r = csv.DictReader(f)
+        for row in r:
+            name = row["Name"]
+            if name != current:
+                current = name
+                oid += 1
+                orders.append((oid, name, row["Email"], row["Financial Status"], row["Currency"], row["Total"], row["Shipping Method"],
+                               row["Created at"], row["Shipping Name"], row["Shipping Address1"], row["Shipping City"],
+                               row["Shipping Zip"], row["Shipping Country"], row["Notes"]))
+            lines.append((oid, row["Lineitem sku"], row["Lineitem name"], int(row["Lineitem quantity"]), row["Lineitem price"]))
+    with con:
+        con.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
+        con.executemany("INSERT INTO lines (order_id, sku, name, quantity, price) VALUES (?,?,?,?,?)", lines)
+    con.close()
+    return time.perf_counter() - t0, oid
+
+
+def run_oms(args: list[str], env: dict[str, str]) -> float:
+    """Run `oms ARGS` as a process; return wall seconds."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "oms_cli", *args], check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def startup(cmd: list[str], n: int = 15) -> float:
+    """Median wall time of a command, in ms."""
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    """Generate, measure, print."""
+    from gen_shopify import write_shopify_export
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orders", type=int, default=100_000)
+    ap.add_argument("--keep", type=Path)
+    a = ap.parse_args()
+    work = a.keep or Path(tempfile.mkdtemp(prefix="oms-import-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    export = work / "shopify.csv"
+    t0 = time.perf_counter()
+    write_shopify_export(export, orders=a.orders, seed=1)
+    rows = sum(1 for _ in open(export, encoding="utf-8-sig")) - 1
+    print(f"generated {a.orders:,} orders ({rows:,} rows, {export.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
+
+    base_s, n = baseline(export, work / "baseline.db")
+    print(f"baseline  csv + sqlite3.executemany: {base_s:6.2f} s  ({n / base_s:,.0f} orders/s)")
+
+    env = dict(os.environ, OMS_DB=str(work / "oms.db"), OMS_CONFIG="", NO_COLOR="1")
+    env.pop("OMS_CONFIG")
+    run_oms(["db", "upgrade"], env)  # schema creation is not part of the import
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    oms_s = run_oms(["--quiet", "import", str(export)], env)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"oms import (end to end, new store):  {oms_s:6.2f} s  ({a.orders / oms_s:,.0f} orders/s)  peak RSS {peak_mb:.0f} MB")
+    print(f"ratio oms / baseline: {oms_s / base_s:.2f}x  (target <= 3x, peak < 300 MB)")
+    again = run_oms(["--quiet", "import", str(export)], env)
+    print(f"re-import of the same file (all unchanged): {again:6.2f} s")
+    del before
+
+    bare = startup([sys.executable, "-c", "pass"])
+    oms_bin = [sys.executable, "-m", "oms_cli"]
+    help_ms = startup(oms_bin + ["--help"])
+    ver_ms = startup(oms_bin + ["--version"])
+    print(f"start-up (median of 15): python -c pass {bare:.0f} ms, oms --help {help_ms:.0f} ms, oms --version {ver_ms:.0f} ms (target < 150 ms)")
+
+
+if __name__ == "__main__":
+    main()
