@@ -75,6 +75,8 @@ def _loose_money(value: str, column: str) -> Decimal:
 
 def money(value: str, column: str) -> Decimal | None:
     """An amount as an exact Decimal (currency symbols and thousands separators dropped), None when empty."""
+    if not value:
+        return None
     try:
         amount = Decimal(value)
     except InvalidOperation:

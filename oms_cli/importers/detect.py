@@ -60,9 +60,12 @@ def _header_text(text: str) -> str:
 
 def sniff(source: Source) -> Sniffed:
     """Read a source's first bytes: BadInput when empty, binary or not UTF-8; else its header and channel."""
-    with source.open() as stream:
-        sample = stream.read(_SAMPLE)
-        complete = len(sample) < _SAMPLE or not stream.read(1)
+    try:
+        with source.open() as stream:
+            sample = stream.read(_SAMPLE)
+            complete = len(sample) < _SAMPLE or not stream.read(1)
+    except OSError as exc:
+        raise BadInput(f"{source.name}: cannot be read ({exc.strerror or exc})") from None
     if not sample.strip():
         raise record_error(source.name, None, None, "is empty")
     if b"\x00" in sample:

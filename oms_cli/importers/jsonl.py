@@ -48,6 +48,7 @@ def read_orders(
     with source.open() as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as stream:
         try:
             for line_no, line in enumerate(stream, start=1):
+                line = line.rstrip("\r\n")
                 if not line.strip():
                     continue
                 try:

@@ -170,6 +170,9 @@ class Table:
         message = _CSV_TROUBLE.get(text)
         if message is None and "expected after" in text:
             message = 'has a stray quote inside a quoted field (write "" for a quote)'
+        if message is None and text.startswith("field larger than field limit"):
+            # Only a quote that is never closed makes a cell this long in an order export.
+            message = "has a field longer than the csv limit; a quoted field is probably never closed"
         return record_error(self.name, line, None, message or f"is not valid CSV ({text})")
 
     def records(self, *, ragged: bool = False) -> Iterator[tuple[int, list[str]]]:

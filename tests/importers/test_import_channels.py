@@ -372,3 +372,17 @@ def test_order_rows_of_a_shopify_export_are_streamed() -> None:
     next(orders)
     assert not seen or seen[-1] < unit.size
     orders.close()
+
+
+def test_importing_the_package_and_reading_csv_stays_light() -> None:
+    """The CLI imports this package for --help; CSV channels never need pydantic or a database."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from oms_cli.importers import plan_units, read_unit, ImportSettings;"
+        f"[list(read_unit(u, ImportSettings())) for u in plan_units([{str(EXAMPLES / 'shopify_orders.csv')!r}])];"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'sqlalchemy', 'sqlmodel', 'typer', 'rich'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

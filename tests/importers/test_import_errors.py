@@ -72,6 +72,15 @@ def test_unterminated_quoted_field() -> None:
     )
 
 
+def test_unterminated_quoted_field_in_a_large_file() -> None:
+    row = "#{n},,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n"
+    rest = "".join(row.format(n=n) for n in range(2000, 5000))
+    bad = '#1002,,paid,2026-11-21 10:00:00 +0000,1,"Mug,18.00,MUG-SPK-BLU,US,\n'
+    assert import_error(shopify(bad + rest)) == (
+        "shopify.csv:5: has a field longer than the csv limit; a quoted field is probably never closed"
+    )
+
+
 def test_stray_quote_inside_a_quoted_field() -> None:
     row = '#1002,,paid,2026-11-21 10:00:00 +0000,1,"Mug "big" one",18.00,MUG-SPK-BLU,US,\n'
     assert import_error(shopify(row)) == 'shopify.csv:5: has a stray quote inside a quoted field (write "" for a quote)'
@@ -195,6 +204,8 @@ def test_ebay_bad_money_and_rows_after_the_footer() -> None:
     assert import_error(path) == "ebay.csv:5: Sold For '$1.2.3a' is not an amount of money"
     path = write("ebay.csv", "\r\n" + header + good + "1 record(s) downloaded,from Nov-20-26 to Nov-20-26\r\n" + good)
     assert import_error(path) == "ebay.csv:5: comes after the 'record(s) downloaded' footer"
+    path = write("ebay.csv", "\r\n" + header + good + "2,01-2,MUG\r\n")
+    assert import_error(path) == "ebay.csv:4: has 3 fields but the header has 8"
     path = write("ebay.csv", "\r\n" + header + "1,01-1,MUG,1,$18.00,$18.00,20.11.2026,United States\r\n")
     assert import_error(path) == "ebay.csv:3: Sale Date '20.11.2026' is not a date (expected e.g. Nov-21-26)"
 
