@@ -204,3 +204,22 @@ def _done(result: dict, message: str) -> None:
         render.emit_json(result)
     else:
         render.success(message)
+
+
+@orders_app.command("ack")
+def ack_cmd(
+    ref: Annotated[str, typer.Argument(help="Order reference.")],
+    done: Annotated[bool, typer.Option("--done", help="The instruction will be followed.")] = False,
+    reply: Annotated[Optional[str], typer.Option("--reply", help="An answer to the buyer (sent by `oms notify`).")] = None,
+) -> None:
+    """Acknowledge a buyer's special instruction: --done (will be followed) or --reply "…" (answer them).
+
+    An order with an unacknowledged instruction can be picked but not marked shipped.
+
+    Example: oms orders ack shopify:1001 --done
+    """
+    from oms_cli.release.instructions import acknowledge
+
+    res = acknowledge(state().store, ref, done=done, reply=reply)
+    what = "will be followed" if res["instruction_state"] == "done" else "answered"
+    _done(res, f"{res['ref']}: instruction {what}" if res["changed"] else f"{res['ref']}: instruction was already {what}")

@@ -1,0 +1,121 @@
+"""Stock movements and reservations inside a caller's transaction.
+
+Every change of the quantity on hand goes through :func:`move`, which appends a ledger
+row and updates the ``stock`` cache in the same transaction. Reservations change only
+``reserved``: stock held for an order is still on the shelf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+
+from oms_cli.store.models import ProductLocationRow, ReservationRow, StockMovementRow, StockRow
+from oms_cli.store.types import utcnow
+
+stock_t = StockRow.__table__
+moves_t = StockMovementRow.__table__
+reservations_t = ReservationRow.__table__
+locations_t = ProductLocationRow.__table__
+
+#: how many values one IN (…) list may carry (SQLite's limit is 999 on old builds)
+CHUNK = 500
+
+
+def move(
+    conn: Connection,
+    sku: str,
+    location: str,
+    quantity: int,
+    reason: str,
+    *,
+    command: str,
+    note: str | None = None,
+    order_id: int | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Append one ledger row and update the cached quantity on hand; returns the new on hand."""
+    conn.execute(
+        insert(moves_t).values(
+            sku=sku, location=location, quantity=quantity, reason=reason, note=note,
+            at=at or utcnow(), order_id=order_id, command=command,
+        )
+    )
+    res = conn.execute(
+        update(stock_t)
+        .where(stock_t.c.sku == sku, stock_t.c.location == location)
+        .values(on_hand=stock_t.c.on_hand + quantity)
+    )
+    if res.rowcount == 0:
+        conn.execute(insert(stock_t).values(sku=sku, location=location, on_hand=quantity, reserved=0))
+    return int(conn.execute(select(stock_t.c.on_hand).where(stock_t.c.sku == sku, stock_t.c.location == location)).scalar_one())
+
+
+def stock_levels(conn: Connection, skus: Iterable[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """SKU -> location -> (on hand, reserved), read in the caller's transaction."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    wanted = sorted(set(skus))
+    for start in range(0, len(wanted), CHUNK):
+        part = wanted[start : start + CHUNK]
+        for r in conn.execute(select(stock_t.c.sku, stock_t.c.location, stock_t.c.on_hand, stock_t.c.reserved).where(stock_t.c.sku.in_(part))):
+            out.setdefault(r.sku, {})[r.location] = (int(r.on_hand), int(r.reserved))
+    return out
+
+
+def product_locations(conn: Connection, skus: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """SKU -> its location codes, primary first (all products when ``skus`` is None)."""
+    out: dict[str, list[str]] = {}
+    q = select(locations_t.c.sku, locations_t.c.location).order_by(locations_t.c.sku, locations_t.c.position, locations_t.c.id)
+    if skus is None:
+        for r in conn.execute(q):
+            out.setdefault(r.sku, []).append(r.location)
+        return out
+    wanted = sorted(set(skus))
+    for start in range(0, len(wanted), CHUNK):
+        for r in conn.execute(q.where(locations_t.c.sku.in_(wanted[start : start + CHUNK]))):
+            out.setdefault(r.sku, []).append(r.location)
+    return out
+
+
+def reserve(
+    conn: Connection,
+    allocations: Iterable[tuple[int, str, str, int]],
+    order_id: int,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Hold stock for an order: (order line id, sku, location, quantity) each, never beyond what is available.
+
+    The update only applies while the location still has the quantity free; if it does
+    not (which the caller's own read inside the same write transaction rules out), the
+    error rolls the caller's transaction back rather than let available stock go negative.
+    """
+    now = at or utcnow()
+    rows: list[dict[str, Any]] = []
+    for line_id, sku, location, qty in allocations:
+        res = conn.execute(
+            update(stock_t)
+            .where(
+                and_(stock_t.c.sku == sku, stock_t.c.location == location, stock_t.c.on_hand - stock_t.c.reserved >= qty)
+            )
+            .values(reserved=stock_t.c.reserved + qty)
+        )
+        if res.rowcount != 1:
+            raise RuntimeError(f"stock of {sku} at {location} changed under a reservation; nothing was reserved")
+        rows.append({"order_id": order_id, "order_line_id": line_id, "sku": sku, "location": location, "quantity": qty, "state": "active", "created_at": now})
+    if rows:
+        conn.execute(insert(reservations_t), rows)
+
+
+def add_location(conn: Connection, sku: str, location: str) -> bool:
+    """Record that a SKU is (also) stored at a location, after its existing ones; True when new."""
+    known = conn.execute(select(locations_t.c.location, locations_t.c.position).where(locations_t.c.sku == sku)).all()
+    if any(r.location == location for r in known):
+        return False
+    position = max((r.position for r in known), default=-1) + 1
+    conn.execute(insert(locations_t).values(sku=sku, location=location, position=position))
+    return True
