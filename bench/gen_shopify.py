@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -49,7 +50,7 @@ PLACES = [
 METHODS = ["Standard Shipping", "Standard Shipping", "Standard Shipping", "Express Shipping", "Next Day Delivery"]
 
 
-def write_shopify_export(path: str, orders: int = 100_000, seed: int = 1) -> int:
+def write_shopify_export(path: str | os.PathLike[str], orders: int = 100_000, seed: int = 1) -> int:
     """Write ``orders`` orders (about 2.5 rows each) to ``path``; return the number of rows written."""
     rng = random.Random(seed)
     start = datetime(2026, 11, 1, tzinfo=timezone(timedelta(hours=-5)))

@@ -13,7 +13,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_shopify import write_shopify_export  # noqa: E402
 
 from oms_cli.importers import ImportSettings, plan_units, read_unit  # noqa: E402
+
+T = TypeVar("T")
 
 
 def bare_csv(path: str) -> int:
@@ -39,12 +43,12 @@ def importer(path: str) -> tuple[int, int]:
     return orders, lines
 
 
-def best_of(runs: int, work, *args):  # type: ignore[no-untyped-def]
+def best_of(runs: int, work: Callable[[str], T], path: str) -> tuple[float, T]:
     """The fastest of a few runs, and its result."""
-    best, result = float("inf"), None
+    best = float("inf")
     for _ in range(runs):
         started = time.perf_counter()
-        result = work(*args)
+        result = work(path)
         best = min(best, time.perf_counter() - started)
     return best, result
 
