@@ -157,9 +157,8 @@ def _oversize(order: _Order, capacity: CartCapacity) -> bool:
     return not capacity.holds(1, order.items, order.weight)
 
 
-def _finish(
-    carts: Iterable[tuple[list[_Order], bool]], lengths: RouteLengths
-) -> BatchPlan:
+def _finish(carts: Iterable[tuple[list[_Order], bool]], lengths: RouteLengths) -> BatchPlan:
+    """Carts as plain results: orders most urgent and oldest first, exact distances."""
     batches: list[Batch] = []
     total = 0
     oversize: list[str] = []
@@ -257,10 +256,6 @@ class _Carts:
     def points_of(self, members: Iterable[int]) -> frozenset[int]:
         """The pick points of a set of orders (by position)."""
         return frozenset().union(*(self.orders[m].points for m in members))
-
-    def fits(self, members: Sequence[int], items: int, weight: int) -> bool:
-        """Whether these orders fit one cart."""
-        return self.capacity.holds(len(members), items, weight)
 
     def merge_saving(self, a: _Cart, b: _Cart) -> int | None:
         """Distance saved by merging two carts, or None when they do not fit one cart."""
