@@ -1,0 +1,1 @@
+"""After the parcel arrives: customer feedback, and the problems it reveals."""

@@ -1,0 +1,503 @@
+"""Shipping an order (tracking per package), marking it delivered, and telling the
+sales channels. Owns its transactions; queues the customer's messages in them.
+
+Stock leaves the shelf when the order ships: the reservations made at release turn
+``shipped``, and one ``ship`` movement per SKU and location takes the units off
+``on_hand`` and ``reserved`` (written here against the stock tables directly, as no
+stock service exists to share yet).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from oms_cli.core.errors import BadInput, NotFound, OmsError, Refused, StoreBusy, UsageError
+from oms_cli.core.money import to_minor
+from oms_cli.orders.events import record_event, transition
+from oms_cli.orders.service import resolve_ref
+from oms_cli.shipping import carrier_files
+from oms_cli.shipping.channel_export import WRITERS, ShipmentRow, ShippedItem
+from oms_cli.shipping.tracking import canonical_carrier, carrier_name, known_carrier, normalize_number, tracking_url
+from oms_cli.store.models import (
+    OrderLineRow,
+    OrderRow,
+    OutboxRow,
+    PackageRow,
+    ReservationRow,
+    StockMovementRow,
+    StockRow,
+)
+from oms_cli.store.types import utcnow
+
+if TYPE_CHECKING:
+    from oms_cli.core.config import Config
+    from oms_cli.store.engine import Store
+
+orders_t = OrderRow.__table__
+lines_t = OrderLineRow.__table__
+packages_t = PackageRow.__table__
+reservations_t = ReservationRow.__table__
+stock_t = StockRow.__table__
+movements_t = StockMovementRow.__table__
+outbox_t = OutboxRow.__table__
+
+#: statuses in which an order has left the building
+GONE = ("shipped", "delivered", "returned")
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """What `oms ship` was asked to record for one package."""
+
+    ref: str
+    carrier: str
+    tracking: str
+    service: str | None = None
+    cost: Decimal | None = None
+    package_no: int | None = None
+    replace: bool = False
+
+
+# --- ship ---------------------------------------------------------------------------
+
+
+def _packages(conn: Connection, order_id: int) -> list[Any]:
+    return conn.execute(select(packages_t).where(packages_t.c.order_id == order_id).order_by(packages_t.c.package_no)).all()
+
+
+def _choose_package(ref: str, packages: list[Any], package_no: int | None, number: str) -> Any:
+    if package_no is not None:
+        for p in packages:
+            if p.package_no == package_no:
+                return p
+        numbers = ", ".join(str(p.package_no) for p in packages) or "none"
+        raise NotFound(f"{ref} has no package {package_no} (its packages: {numbers})")
+    for p in packages:
+        if p.tracking == number:
+            return p
+    if len(packages) == 1:
+        return packages[0]
+    waiting = ", ".join(str(p.package_no) for p in packages if not p.tracking) or "none"
+    raise UsageError(
+        f"{ref} has {len(packages)} packages: say which one this tracking number is for with --package N",
+        hint=f"packages without tracking yet: {waiting}",
+    )
+
+
+def _stock_leaves(conn: Connection, order_id: int, at: datetime, command: str) -> int:
+    """Move the order's reserved units off the shelf; returns the units that left."""
+    held = conn.execute(
+        select(reservations_t).where(reservations_t.c.order_id == order_id, reservations_t.c.state.in_(("active", "picked")))
+    ).all()
+    per_place: dict[tuple[str, str], int] = defaultdict(int)
+    for r in held:
+        per_place[(r.sku, r.location)] += r.quantity
+    for (sku, location), qty in sorted(per_place.items()):
+        conn.execute(
+            update(stock_t)
+            .where(stock_t.c.sku == sku, stock_t.c.location == location)
+            .values(on_hand=stock_t.c.on_hand - qty, reserved=stock_t.c.reserved - qty)
+        )
+        conn.execute(
+            insert(movements_t).values(sku=sku, location=location, quantity=-qty, reason="ship", at=at, order_id=order_id, command=command)
+        )
+    if held:
+        conn.execute(update(reservations_t).where(reservations_t.c.id.in_([r.id for r in held])).values(state="shipped"))
+    return sum(per_place.values())
+
+
+def _describe(carrier: str, number: str, service: str | None) -> str:
+    return f"{carrier_name(carrier)}{' ' + service if service else ''} {number}"
+
+
+def _queue_shipped(conn: Connection, config: "Config", row: Any, replaced: bool = False) -> dict[str, Any]:
+    """Queue the "on its way" message; after a corrected number, bring a message still
+    waiting up to date, or queue a correction if the customer already has the old one."""
+    from oms_cli.notify.outbox import queue_message, rerender_queued
+
+    key = f"shipped:{row.ref}"
+    existing = conn.execute(select(outbox_t.c.id).where(outbox_t.c.key == key)).first() if replaced else None
+    if existing is not None:
+        if rerender_queued(conn, existing.id, "shipped", {}, row.id, config):
+            return {"key": key, "queued": True, "created": False, "updated": True, "skipped": None}
+        numbers = "+".join(p.tracking for p in _packages(conn, row.id) if p.tracking)
+        key = f"shipped:{row.ref}:{numbers}"
+    queued = queue_message(conn, key=key, order_id=row.id, kind="shipped", context={"replaced": existing is not None}, config=config)
+    return {"key": key, "queued": queued.id is not None, "created": queued.created, "skipped": queued.skipped}
+
+
+def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, command: str) -> dict[str, Any]:
+    """Record one package's tracking in the caller's transaction; ships the order when
+    every package has tracking."""
+    row = resolve_ref(conn, s.ref)
+    ref = row.ref
+    if row.status not in ("packed", *GONE):
+        raise Refused(f"{ref} is {row.status}, not packed: only packed orders can be shipped", hint="pack it first with `oms pack`")
+    if row.status == "packed" and row.instruction_state == "pending":
+        raise Refused(
+            f"{ref} has a special instruction not yet acknowledged: run `oms orders ack {ref} --done` or `--reply`",
+            hint=f"the instruction: {row.notes}" if row.notes else None,
+        )
+    packages = _packages(conn, row.id)
+    if not packages:
+        raise Refused(f"{ref} has no packages recorded, so there is nothing to put a tracking number on", hint="pack it with `oms pack`")
+    number = normalize_number(s.tracking)
+    carrier = canonical_carrier(s.carrier)
+    package = _choose_package(ref, packages, s.package_no, number)
+    result: dict[str, Any] = {
+        "ref": ref,
+        "package_no": package.package_no,
+        "packages": len(packages),
+        "carrier": carrier,
+        "carrier_name": carrier_name(carrier),
+        "tracking": number,
+        "tracking_url": tracking_url(carrier, number, config.get("shipping.tracking_urls") or {}),
+        "changed": True,
+        "replaced": False,
+        "status": row.status,
+        "outcome": "unchanged",
+        "message": None,
+    }
+    if package.tracking == number:
+        return result | {"changed": False, "carrier": package.carrier, "carrier_name": carrier_name(package.carrier or carrier)}
+    values = {
+        "carrier": carrier,
+        "service": s.service,
+        "tracking": number,
+        "cost_minor": to_minor(s.cost, row.currency) if s.cost is not None else None,
+        "shipped_at": now,
+    }
+    if package.tracking:
+        if not s.replace:
+            raise Refused(
+                f"{ref} package {package.package_no} already shipped with {_describe(package.carrier or '', package.tracking, None)}",
+                hint="to correct a wrong number, run the same command with --replace",
+            )
+        if row.status in ("delivered", "returned"):
+            raise Refused(f"{ref} is already {row.status}; its tracking number can no longer be replaced")
+        # A correction keeps the original ship time: the parcel left when it left.
+        values.pop("shipped_at")
+        conn.execute(update(packages_t).where(packages_t.c.id == package.id).values(**values))
+        record_event(
+            conn, row.id, command=command, kind="note",
+            note=f"package {package.package_no} tracking replaced: {package.tracking} -> {_describe(carrier, number, s.service)}",
+        )
+        result["replaced"] = True
+        result["outcome"] = "replaced"
+        if row.status == "shipped":
+            result["message"] = _queue_shipped(conn, config, row, replaced=True)
+        return result
+    conn.execute(update(packages_t).where(packages_t.c.id == package.id).values(**values))
+    waiting = [p.package_no for p in packages if p.id != package.id and not p.tracking]
+    if row.status != "packed" or waiting:
+        note = f"package {package.package_no} of {len(packages)} shipped: {_describe(carrier, number, s.service)}"
+        record_event(conn, row.id, command=command, kind="note", note=note)
+        return result | {"waiting_for_packages": waiting, "outcome": "package shipped"}
+    note = "; ".join(_describe(p.carrier or "", p.tracking or "", p.service) for p in _packages(conn, row.id))
+    transition(conn, row.id, ref, "packed", "shipped", command=command, note=note, at=now)
+    result["units_shipped"] = _stock_leaves(conn, row.id, now, command)
+    result["status"] = "shipped"
+    result["outcome"] = "shipped"
+    result["message"] = _queue_shipped(conn, config, row)
+    return result
+
+
+def _tracking_warning(carrier: str, number: str) -> str | None:
+    """Check the number (BadInput for a known carrier's bad number); a warning for an unknown carrier."""
+    check = carrier_files.check_tracking(carrier, number)
+    return None if known_carrier(carrier) else check.reason
+
+
+def _carrier_or_default(carrier: str | None, config: "Config") -> str:
+    chosen = (carrier or config.get("shipping.default_carrier") or "").strip()
+    if not chosen:
+        raise UsageError("no carrier given", hint="add --carrier CODE (ups, usps, fedex, dhl, …) or set shipping.default_carrier")
+    return chosen
+
+
+def _notify_now(store: "Store", config: "Config", keys: list[str]) -> dict[str, Any] | None:
+    """With ``notify.auto``, send the messages just queued (a failure leaves them queued)."""
+    if not keys or not config.get("notify.auto"):
+        return None
+    from oms_cli.notify.service import send_due
+
+    try:
+        report = send_due(store, config, keys=keys)
+    except OmsError as exc:
+        if isinstance(exc, StoreBusy):
+            raise
+        return {"sent": 0, "error": exc.message}
+    problems = report["failed"] + report["retry_later"]
+    return {"sent": len(report["sent"]), "error": "; ".join(p["error"] for p in problems) or None}
+
+
+def _message_keys(results: list[dict[str, Any]]) -> list[str]:
+    return [r["message"]["key"] for r in results if r.get("message") and r["message"].get("queued")]
+
+
+def ship_order(store: "Store", config: "Config", shipment: Shipment, *, now: datetime | None = None, command: str = "ship") -> dict[str, Any]:
+    """Record the tracking of one package of an order; the order ships (stock leaves,
+    the customer's "on its way" message is queued) once every package has tracking."""
+    carrier = _carrier_or_default(shipment.carrier, config)
+    warning = _tracking_warning(carrier, shipment.tracking)
+    s = Shipment(shipment.ref, carrier, shipment.tracking, (shipment.service or "").strip() or None, shipment.cost, shipment.package_no, shipment.replace)
+    with store.connect(write=True) as conn:
+        result = _ship_in(conn, config, s, now or utcnow(), command)
+    result["warnings"] = [warning] if warning else []
+    if result.get("message") and result["message"].get("skipped"):
+        result["warnings"].append(f"no message to the customer: {result['message']['skipped']}")
+    result["notified"] = _notify_now(store, config, _message_keys([result]))
+    return result
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def ship_from_file(store: "Store", config: "Config", path: Path, *, now: datetime | None = None) -> dict[str, Any]:
+    """Ship every row of a shipment list (order, carrier, tracking, package, service,
+    cost): the whole file is checked first, then each order is shipped in its own
+    transaction; refused rows are reported, the rest done."""
+    lines = carrier_files.read_ship_list(_read(path), str(path), config.get("shipping.default_carrier"))
+    rows: list[dict[str, Any]] = []
+    for ln in lines:
+        entry: dict[str, Any] = {"line": ln.line, "order": ln.order, "carrier": canonical_carrier(ln.carrier), "tracking": ln.tracking, "package_no": ln.package_no}
+        try:
+            with store.connect(write=True) as conn:
+                res = _ship_in(conn, config, Shipment(ln.order, ln.carrier, ln.tracking, ln.service, ln.cost, ln.package_no), now or utcnow(), "ship --from-csv")
+        except StoreBusy:
+            raise
+        except OmsError as exc:
+            entry |= {"result": "refused" if not isinstance(exc, NotFound) else "not found", "error": exc.message}
+        else:
+            entry |= {"ref": res["ref"], "result": res["outcome"], "status": res["status"], "package_no": res["package_no"], "message": res.get("message")}
+            if ln.warning:
+                entry["warning"] = ln.warning
+        rows.append(entry)
+    notified = _notify_now(store, config, _message_keys(rows))
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r["result"]] += 1
+    return {"file": str(path), "rows": rows, "counts": dict(counts), "failed": counts["refused"] + counts["not found"], "notified": notified}
+
+
+# --- deliver ------------------------------------------------------------------------
+
+
+def _local_zone(config: "Config") -> tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = str(config.get("schedule.timezone") or "UTC")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def parse_delivery_time(text: str | None, config: "Config", now: datetime | None = None) -> datetime | None:
+    """``--at`` as UTC (times without an offset are in ``schedule.timezone``)."""
+    if text is None:
+        return None
+    try:
+        return carrier_files.parse_time(text, _local_zone(config), now)
+    except ValueError as exc:
+        raise BadInput(f"--at {exc}") from None
+
+
+def _queue_feedback_request(conn: Connection, config: "Config", row: Any, at: datetime) -> dict[str, Any]:
+    from oms_cli.notify.outbox import queue_message
+
+    key = f"delivered_feedback_request:{row.ref}"
+    due = at + timedelta(hours=float(config.get("notify.feedback_delay_hours") or 0))
+    queued = queue_message(conn, key=key, order_id=row.id, kind="delivered_feedback_request", context={"delivered_at": at}, due_at=due, config=config)
+    return {"key": key, "queued": queued.id is not None, "created": queued.created, "due_at": due, "skipped": queued.skipped}
+
+
+def _deliver_in(conn: Connection, config: "Config", row: Any, at: datetime, command: str, tracking: str | None = None) -> dict[str, Any]:
+    """Mark packages (all, or the one with ``tracking``) delivered; the order is
+    delivered, and its feedback request queued, once every package is."""
+    ref = row.ref
+    result: dict[str, Any] = {"ref": ref, "delivered_at": at, "changed": False, "status": row.status, "message": None}
+    if row.status in ("delivered", "returned"):
+        return result
+    if row.status != "shipped":
+        raise Refused(f"{ref} is {row.status}, not shipped: only shipped orders can be delivered")
+    packages = _packages(conn, row.id)
+    shipped = [p.shipped_at for p in packages if p.shipped_at]
+    if shipped and at < min(shipped) - timedelta(minutes=5):
+        raise BadInput(f"{ref}: delivery time {at:%Y-%m-%d %H:%M} UTC is before the order shipped ({min(shipped):%Y-%m-%d %H:%M} UTC)")
+    cond = [packages_t.c.order_id == row.id, packages_t.c.delivered_at.is_(None)]
+    if tracking is not None:
+        cond.append(packages_t.c.tracking == tracking)
+    changed = conn.execute(update(packages_t).where(*cond).values(delivered_at=at)).rowcount
+    remaining = [p for p in _packages(conn, row.id) if p.delivered_at is None]
+    if remaining:
+        if changed:
+            record_event(conn, row.id, command=command, kind="note", note=f"package with {tracking} delivered; waiting for {len(remaining)} more", at=at)
+        return result | {"changed": bool(changed), "waiting_for_packages": [p.package_no for p in remaining]}
+    transition(conn, row.id, ref, "shipped", "delivered", command=command, at=at)
+    return result | {"changed": True, "status": "delivered", "message": _queue_feedback_request(conn, config, row, at)}
+
+
+def deliver_order(store: "Store", config: "Config", ref: str, at: datetime | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+    """Mark a shipped order delivered (at ``at``, else now) and queue its feedback
+    request for ``notify.feedback_delay_hours`` later. Safe to repeat."""
+    now = now or utcnow()
+    if at is not None and at > now + timedelta(hours=1):
+        raise BadInput(f"--at {at:%Y-%m-%d %H:%M} UTC is in the future")
+    with store.connect(write=True) as conn:
+        row = resolve_ref(conn, ref)
+        result = _deliver_in(conn, config, row, at or now, "deliver")
+    if result.get("message") and result["message"].get("skipped"):
+        result["warnings"] = [f"no feedback request: {result['message']['skipped']}"]
+    return result
+
+
+def deliver_from_file(store: "Store", config: "Config", path: Path, *, now: datetime | None = None) -> dict[str, Any]:
+    """Apply a carrier's delivery report (tracking, delivered at, status): parcels
+    reported delivered mark their orders delivered; unknown numbers are listed."""
+    now = now or utcnow()
+    lines = carrier_files.read_delivery_report(_read(path), str(path), _local_zone(config), now)
+    rows: list[dict[str, Any]] = []
+    for ln in lines:
+        entry: dict[str, Any] = {"line": ln.line, "tracking": ln.tracking, "status": ln.status, "delivered_at": ln.delivered_at}
+        if not ln.delivered:
+            rows.append(entry | {"result": "not delivered"})
+            continue
+        try:
+            with store.connect(write=True) as conn:
+                owners = conn.execute(
+                    select(orders_t).where(orders_t.c.id.in_(select(packages_t.c.order_id).where(packages_t.c.tracking == ln.tracking))).order_by(orders_t.c.id)
+                ).all()
+                if not owners:
+                    rows.append(entry | {"result": "unknown", "error": f"no package has tracking number {ln.tracking}"})
+                    continue
+                for owner in owners:
+                    assert ln.delivered_at is not None
+                    res = _deliver_in(conn, config, owner, ln.delivered_at, "deliver --from-csv", tracking=ln.tracking)
+                    outcome = "delivered" if res["status"] == "delivered" and res["changed"] else ("package delivered" if res["changed"] else "unchanged")
+                    rows.append(entry | {"ref": owner.ref, "result": outcome, "message": res.get("message")})
+        except StoreBusy:
+            raise
+        except OmsError as exc:
+            rows.append(entry | {"result": "refused", "error": exc.message})
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r["result"]] += 1
+    return {
+        "file": str(path),
+        "rows": rows,
+        "counts": dict(counts),
+        "unknown": [r["tracking"] for r in rows if r["result"] == "unknown"],
+        "failed": counts["unknown"] + counts["refused"],
+    }
+
+
+# --- back to the channels -----------------------------------------------------------
+
+
+def _unit_sku(ref: str, skus: set[str]) -> str | None:
+    """The SKU a packed unit stands for: its ref is the SKU, or the SKU plus a unit suffix."""
+    if ref in skus:
+        return ref
+    for sep in ("#", ":", "/", "@", "|"):
+        head = ref.rsplit(sep, 1)[0]
+        if head in skus:
+            return head
+    return None
+
+
+def _items_by_package(order_lines: list[Any], packages: list[Any]) -> dict[int, list[ShippedItem]]:
+    """Which lines travel in which package: read from the packing's placements when
+    they name SKUs, else every line in the first package (the channels then confirm
+    the rest of the parcels as extra tracking for the whole order)."""
+    skus = {ln.sku for ln in order_lines}
+    counted: dict[int, dict[str, int]] = {}
+    for p in packages:
+        units: dict[str, int] = defaultdict(int)
+        for placed in p.placements or []:
+            name = placed.get("sku") or placed.get("ref") if isinstance(placed, dict) else None
+            sku = _unit_sku(str(name), skus) if name else None
+            if sku is None:
+                units.clear()
+                break
+            units[sku] += int(placed.get("quantity") or 1)
+        if not units:
+            counted = {}
+            break
+        counted[p.package_no] = dict(units)
+    out: dict[int, list[ShippedItem]] = {p.package_no: [] for p in packages}
+    if not counted or len(packages) == 1:
+        first = min(out)
+        out[first] = [ShippedItem(ln.quantity, ln.line_id, ln.sku) for ln in order_lines]
+        return out
+    left = {ln.id: ln.quantity for ln in order_lines}
+    for package_no, units in counted.items():
+        for sku, qty in units.items():
+            for ln in order_lines:
+                if ln.sku != sku or qty <= 0 or left[ln.id] <= 0:
+                    continue
+                take = min(qty, left[ln.id])
+                out[package_no].append(ShippedItem(take, ln.line_id, ln.sku))
+                left[ln.id] -= take
+                qty -= take
+    return out
+
+
+def export_confirmations(
+    store: "Store", config: "Config", channel: str, *, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    """The channel's shipping-confirmation upload file for the packages of its orders
+    shipped in ``[since, until)``: text plus counts."""
+    writer = WRITERS.get(channel)
+    if writer is None:
+        raise UsageError(f"no shipping-confirmation format for channel '{channel}'", hint="one of: " + ", ".join(sorted(WRITERS)))
+    overrides = config.get("shipping.tracking_urls") or {}
+    cond = [orders_t.c.channel == channel, packages_t.c.tracking.is_not(None), packages_t.c.shipped_at.is_not(None)]
+    if since is not None:
+        cond.append(packages_t.c.shipped_at >= since)
+    if until is not None:
+        cond.append(packages_t.c.shipped_at < until)
+    shipments: list[ShipmentRow] = []
+    with store.connect(write=False) as conn:
+        picked = conn.execute(
+            select(packages_t.c.order_id).join(orders_t, orders_t.c.id == packages_t.c.order_id).where(*cond).distinct()
+        ).scalars().all()
+        orders = {o.id: o for o in conn.execute(select(orders_t).where(orders_t.c.id.in_(picked))).all()} if picked else {}
+        for order_id in sorted(orders, key=lambda i: (orders[i].placed_at, i)):
+            order = orders[order_id]
+            all_packages = _packages(conn, order_id)
+            lines = conn.execute(select(lines_t).where(lines_t.c.order_id == order_id).order_by(lines_t.c.line_no)).all()
+            items = _items_by_package(lines, all_packages)
+            for p in all_packages:
+                if not p.tracking or p.shipped_at is None or (since and p.shipped_at < since) or (until and p.shipped_at >= until):
+                    continue
+                shipments.append(
+                    ShipmentRow(
+                        order_external_id=order.external_id,
+                        items=tuple(items.get(p.package_no, [])),
+                        ship_date=p.shipped_at.astimezone(_local_zone(config)).date(),
+                        carrier_code=p.carrier or "",
+                        carrier_name=carrier_name(p.carrier or ""),
+                        tracking_number=p.tracking,
+                        service=p.service,
+                        tracking_url=tracking_url(p.carrier or "", p.tracking, overrides),
+                    )
+                )
+    text = writer(shipments)
+    return {"channel": channel, "text": text, "packages": len(shipments), "orders": len({s.order_external_id for s in shipments})}
