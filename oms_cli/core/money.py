@@ -12,6 +12,9 @@ _EXPONENT = {
 }
 
 
+_ONE = Decimal(1)
+
+
 def exponent(currency: str | None) -> int:
     """Number of decimal places of the currency's minor unit."""
     return _EXPONENT.get((currency or "").upper(), 2)
@@ -21,8 +24,10 @@ def to_minor(amount: Decimal | None, currency: str | None) -> int | None:
     """Decimal amount -> integer minor units, rounded half up."""
     if amount is None:
         return None
-    scale = Decimal(10) ** exponent(currency)
-    return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    scaled = amount.scaleb(exponent(currency))
+    if scaled == scaled.to_integral_value():
+        return int(scaled)
+    return int(scaled.quantize(_ONE, rounding=ROUND_HALF_UP))
 
 
 def from_minor(minor: int | None, currency: str | None) -> Decimal | None:

@@ -37,13 +37,27 @@ class BulkInserter:
         """Insert the rows in one executemany call."""
         procs = self.processors
         if any(procs):
-            idx = [(i, p) for i, p in enumerate(procs) if p is not None]
+            # Memoised per value: import chunks repeat the same timestamps and small lists a lot.
+            fixers = []
+            for i, p in enumerate(procs):
+                if p is None:
+                    continue
+                cache: dict[Any, Any] = {}
+                fixers.append((i, p, cache))
 
             def fix(row: Sequence[Any]) -> list[Any]:
                 out = list(row)
-                for i, p in idx:
-                    if out[i] is not None:
-                        out[i] = p(out[i])
+                for i, p, cache in fixers:
+                    v = out[i]
+                    if v is None:
+                        continue
+                    key = tuple(v) if isinstance(v, list) else v
+                    try:
+                        out[i] = cache[key]
+                    except KeyError:
+                        out[i] = cache[key] = p(v)
+                    except TypeError:  # unhashable: no memo
+                        out[i] = p(v)
                 return out
 
             rows = [fix(r) for r in rows]
