@@ -245,6 +245,8 @@ class _Carts:
         self.carts: dict[int, _Cart] = {}
         self.cart_of: list[int] = []
         self._stamp = 0
+        # (cart stamp, order) -> the cart's points and length without that order; stamps never repeat.
+        self._without: dict[tuple[int, int], tuple[frozenset[int], int]] = {}
         for position, order in enumerate(cls):
             self.carts[position] = _Cart([position], order.points, order.items, order.weight, order.alone, self._next())
             self.cart_of.append(position)
@@ -256,6 +258,17 @@ class _Carts:
     def points_of(self, members: Iterable[int]) -> frozenset[int]:
         """The pick points of a set of orders (by position)."""
         return frozenset().union(*(self.orders[m].points for m in members))
+
+    def without(self, cart: _Cart, member: int) -> tuple[frozenset[int], int]:
+        """A cart's points and exact length with one of its orders taken out."""
+        key = (cart.stamp, member)
+        known = self._without.get(key)
+        if known is None:
+            if len(self._without) > 100_000:
+                self._without.clear()
+            points = self.points_of(m for m in cart.members if m != member)
+            known = self._without[key] = (points, self.lengths.units(points))
+        return known
 
     def merge_saving(self, a: _Cart, b: _Cart) -> int | None:
         """Distance saved by merging two carts, or None when they do not fit one cart."""
@@ -320,34 +333,43 @@ def _savings(carts: _Carts, pairs: Iterable[tuple[int, int]]) -> None:
             heapq.heappush(heap, (-saving, i, j, a.stamp, b.stamp))
 
 
-def _local_search(
-    carts: _Carts, neighbours: list[list[int]], deadline: float, rng: random.Random
-) -> None:
-    """Move single orders to, and swap them with, orders in neighbouring carts while that shortens the walk."""
-    orders = carts.orders
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        sequence = list(range(len(orders)))
+def _local_search(carts: _Carts, neighbours: list[list[int]], deadline: float, rng: random.Random) -> None:
+    """Move single orders to, and swap them with, orders in neighbouring carts while that shortens the walk.
+
+    An order is looked at again only after its cart or a neighbour's cart changed, so
+    the search stops by itself at a local optimum.
+    """
+    watchers: list[list[int]] = [[] for _ in carts.orders]
+    for o, near in enumerate(neighbours):
+        for p in near:
+            watchers[p].append(o)
+    pending = set(range(len(carts.orders)))
+    checked = 0
+    while pending:
+        sequence = sorted(pending)
         rng.shuffle(sequence)
-        for count, o in enumerate(sequence):
-            if count % 64 == 0 and time.perf_counter() >= deadline:
+        pending.clear()
+        for o in sequence:
+            checked += 1
+            if checked % 32 == 0 and time.perf_counter() >= deadline:
                 return
-            if _improve_order(carts, o, neighbours[o]):
-                improved = True
+            changed = _improve_order(carts, o, neighbours[o])
+            for key in changed:
+                cart = carts.carts.get(key)
+                for m in cart.members if cart else ():
+                    pending.add(m)
+                    pending.update(watchers[m])
 
 
-def _improve_order(carts: _Carts, o: int, near: list[int]) -> bool:
-    """Try the best move or swap of order o with a neighbour's cart; apply it if it saves distance."""
+def _improve_order(carts: _Carts, o: int, near: list[int]) -> tuple[int, ...]:
+    """Apply the best move or swap of order o with a neighbour's cart if it saves distance; return the carts changed."""
     orders, lengths = carts.orders, carts.lengths
     ka = carts.cart_of[o]
     a = carts.carts[ka]
-    rest_a = [m for m in a.members if m != o]
-    rest_a_points = carts.points_of(rest_a)
-    rest_a_units = lengths.units(rest_a_points)
+    rest_a_points, rest_a_units = carts.without(a, o)
     order = orders[o]
     best = 0
-    best_change: tuple[int, list[int], int, list[int]] | None = None
+    best_change: tuple[int, int, int | None] | None = None  # cart a, cart b, order of b swapped (None: a move)
     tried: set[int] = set()
     for p in near:
         kb = carts.cart_of[p]
@@ -360,7 +382,7 @@ def _improve_order(carts: _Carts, o: int, near: list[int]) -> bool:
         if carts.capacity.holds(len(b.members) + 1, b.items + order.items, b.weight + order.weight):
             delta = rest_a_units + lengths.units(b.points | order.points) - base
             if delta < best:
-                best, best_change = delta, (ka, rest_a, kb, [*b.members, o])
+                best, best_change = delta, (ka, kb, None)
         # Swap o with each order of b.
         for q in b.members:
             other = orders[q]
@@ -370,20 +392,26 @@ def _improve_order(carts: _Carts, o: int, near: list[int]) -> bool:
                 len(b.members), b.items - other.items + order.items, b.weight - other.weight + order.weight
             ):
                 continue
-            rest_b = [m for m in b.members if m != q]
-            delta = (
-                lengths.units(rest_a_points | other.points)
-                + lengths.units(carts.points_of(rest_b) | order.points)
-                - base
-            )
+            delta = lengths.units(rest_a_points | other.points) - base
+            # b without q, plus o, walks at least as far as o alone and as b less q's own tour:
+            # skip the exact length when even that bound gains nothing.
+            if delta + max(b.units - other.alone, order.alone) >= best:
+                continue
+            delta += lengths.units(carts.without(b, q)[0] | order.points)
             if delta < best:
-                best, best_change = delta, (ka, [*rest_a, q], kb, [*rest_b, o])
+                best, best_change = delta, (ka, kb, q)
     if best_change is None:
-        return False
-    ka, members_a, kb, members_b = best_change
+        return ()
+    ka, kb, q = best_change
+    members_a = [m for m in carts.carts[ka].members if m != o]
+    members_b = list(carts.carts[kb].members)
+    if q is not None:
+        members_a.append(q)
+        members_b.remove(q)
+    members_b.append(o)
     carts.set_members(kb, members_b)
     carts.set_members(ka, members_a)
-    return True
+    return (ka, kb)
 
 
 def _neighbour_lists(carts: _Carts, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
