@@ -18,7 +18,7 @@ from barcode.charsets import code128 as code128_charset
 from barcode.ean import EuropeanArticleNumber13
 from barcode.upc import UniversalProductCodeA
 
-from ..core.errors import BadInput
+from ..core.errors import BadInput, UsageError
 from . import gs1
 from .data import PRINTER_DPIS
 from .fonts import register_fonts
@@ -130,10 +130,15 @@ def dot(dpi: int) -> float:
     return POINTS_PER_INCH / dpi
 
 
+def check_dpi(dpi: int) -> None:
+    """Refuse a printer resolution the bar widths are not laid out for."""
+    if dpi not in PRINTER_DPIS:
+        raise UsageError(f"printer dpi {dpi} is not one of {', '.join(map(str, PRINTER_DPIS))}")
+
+
 def module_dots(symbol: Symbol, dpi: int, target_mm: float, max_width: float) -> int:
     """Whole printer dots per module: near ``target_mm``, narrowed until the symbol fits ``max_width`` points."""
-    if dpi not in PRINTER_DPIS:
-        raise BadInput(f"printer dpi {dpi} is not supported: use one of {', '.join(map(str, PRINTER_DPIS))}")
+    check_dpi(dpi)
     smallest = math.ceil(MIN_MODULE_MM * dpi / MM_PER_INCH)
     dots = max(smallest, round(target_mm * dpi / MM_PER_INCH))
     while dots > smallest and symbol.width_modules * dots * dot(dpi) > max_width:
@@ -149,6 +154,20 @@ def module_dots(symbol: Symbol, dpi: int, target_mm: float, max_width: float) ->
 def barcode_width(symbol: Symbol, dots: int, dpi: int) -> float:
     """Width in points of ``symbol`` at ``dots`` per module, quiet zones included."""
     return symbol.width_modules * dots * dot(dpi)
+
+
+def _bar_rectangles(modules: str) -> str:
+    """PDF operators filling each bar of ``modules`` as a unit-height rectangle."""
+    ops = []
+    start = -1
+    for i, m in enumerate(modules + "0"):
+        if m == "1" and start < 0:
+            start = i
+        elif m == "0" and start >= 0:
+            ops.append(f"{start} 0 {i - start} 1 re")
+            start = -1
+    ops.append("f")
+    return "\n".join(ops)
 
 
 def draw_barcode(
@@ -169,23 +188,18 @@ def draw_barcode(
     """
     pitch = dot(dpi)
     module = dots * pitch
-    canvas.saveState()
-    canvas.setFillGray(0)
     # Snap to the dot grid so every bar edge falls between two printer dots.
     left = round(x / pitch) * pitch + symbol.quiet_left * module
-    path = canvas.beginPath()
-    run_start = -1
-    for i, m in enumerate(symbol.modules + "0"):
-        if m == "1" and run_start < 0:
-            run_start = i
-        elif m == "0" and run_start >= 0:
-            path.rect(left + run_start * module, y, (i - run_start) * module, height)
-            run_start = -1
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.saveState()
+    canvas.setFillGray(0)
     if show_text:
         regular, _ = register_fonts()
         canvas.setFont(regular, text_size)
         centre = left + len(symbol.modules) * module / 2
         canvas.drawCentredString(centre, y - text_size * 1.1, symbol.text)
+    # In module x bar-height units every bar is a rectangle with integer corners:
+    # exact edges, and cheap to write (a label has some 90 bars per barcode).
+    canvas.transform(module, 0, 0, height, left, y)
+    canvas.addLiteral(_bar_rectangles(symbol.modules))
     canvas.restoreState()
     return symbol.width_modules * module

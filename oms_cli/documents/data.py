@@ -22,6 +22,8 @@ LABEL_SIZES: tuple[LabelSize, ...] = ("4x6", "a6", "a4-2up", "letter-2up")
 LABEL_FORMATS: tuple[LabelFormat, ...] = ("pdf", "zpl")
 PAGE_SIZES: tuple[PageSize, ...] = ("a4", "letter")
 PRINTER_DPIS: tuple[int, ...] = (203, 300)
+PDF_MEDIA_TYPE = "application/pdf"
+ZPL_MEDIA_TYPE = "application/vnd.zebra.zpl"
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,3 @@ class RenderedDocument:
         """The file name suffix for this kind of document."""
         return ".zpl" if self.media_type == ZPL_MEDIA_TYPE else ".pdf"
 
-
-PDF_MEDIA_TYPE = "application/pdf"
-ZPL_MEDIA_TYPE = "application/vnd.zebra.zpl"

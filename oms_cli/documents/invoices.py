@@ -18,9 +18,8 @@ from ..core.errors import BadInput
 from .data import PDF_MEDIA_TYPE, Invoice, OrderDocument, PageSize, RenderedDocument, Shop
 from .fonts import GlyphCheck, register_fonts
 from .money import format_money
-from .order_pages import BODY_SIZE, Column, OrderSheet, load_logo, order_document
+from .order_pages import BODY_SIZE, Column, OrderSheet, item_cell, load_logo, order_document
 from .pages import MARGIN, Row, draw_documents, finish, new_canvas, page_size
-from .slips import item_cell
 from .typesetting import LEADING
 
 INVOICE_COLUMNS = (
@@ -119,7 +118,7 @@ def invoice_sheet(invoice: Invoice, check: GlyphCheck, page_w: float) -> OrderSh
         details.append(("Email", order.customer_email))
     header = [f"Invoice {invoice.invoice_number}", f"Issued {invoice.issued_at.strftime('%Y-%m-%d')}"]
     rows = _totals_rows(invoice_totals(order), currency, page_w)
-    return OrderSheet("INVOICE", header, addresses, details, INVOICE_COLUMNS, cells, rows)
+    return OrderSheet("INVOICE", header, addresses, details, INVOICE_COLUMNS, cells, rows, show_vat=True)
 
 
 def render_invoices(
@@ -128,7 +127,7 @@ def render_invoices(
     """Invoices, in the order given, as one PDF; each invoice number is printed as passed in."""
     if not invoices:
         raise BadInput("no invoices to render: the selection is empty")
-    size = page_size(page)
+    size = page_size(page, dpi)
     check = GlyphCheck()
     logo = load_logo(shop, check.warnings)
     documents = [

@@ -184,7 +184,9 @@ def layout_label(
     content = _content(label, shop, weight_unit, check)
     where = f"label {label.order_ref} package {label.package_number}"
 
-    def fitted(lines: list[tuple[str, bool]], what: str, w: float, room: float, big: float, small: float) -> FittedBlock:
+    def fitted(
+        lines: list[tuple[str, bool]], what: str, w: float, room: float, big: float, small: float
+    ) -> FittedBlock:
         block = fit_block(lines, w, room, max_size=big, min_size=small)
         if not block.complete:
             check.warnings.append(f"{where}: {what} is too long for the label; shortened with …")

@@ -12,12 +12,11 @@ from reportlab.lib.pagesizes import A4, A6, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from ..core.errors import BadInput, UsageError
-from .barcodes import draw_barcode
+from .barcodes import check_dpi, draw_barcode
 from .data import (
     LABEL_FORMATS,
     LABEL_SIZES,
     PDF_MEDIA_TYPE,
-    PRINTER_DPIS,
     ZPL_MEDIA_TYPE,
     LabelData,
     LabelFormat,
@@ -44,7 +43,8 @@ _ZPL_SIZES: tuple[LabelSize, ...] = ("4x6", "a6")
 
 def label_size(size: LabelSize) -> tuple[float, float]:
     """Width and height in points of one label of ``size``."""
-    return _SHEETS[size][1][0][2:]
+    _, _, width, height = _SHEETS[size][1][0]
+    return width, height
 
 
 def _check_options(size: str, fmt: str, dpi: int) -> None:
@@ -52,8 +52,7 @@ def _check_options(size: str, fmt: str, dpi: int) -> None:
         raise UsageError(f"label size {size!r} is not one of {', '.join(LABEL_SIZES)}")
     if fmt not in LABEL_FORMATS:
         raise UsageError(f"label format {fmt!r} is not one of {', '.join(LABEL_FORMATS)}")
-    if dpi not in PRINTER_DPIS:
-        raise UsageError(f"printer dpi {dpi} is not one of {', '.join(map(str, PRINTER_DPIS))}")
+    check_dpi(dpi)
     if fmt == "zpl" and size not in _ZPL_SIZES:
         raise UsageError(
             f"ZPL labels come in {' or '.join(_ZPL_SIZES)}; {size} sheets are for office printers",
@@ -137,13 +136,14 @@ def _cut_line(canvas: Canvas, page_size: tuple[float, float]) -> None:
 
 
 def _zpl_font_warnings(labels: Sequence[LabelData], layouts: Sequence[LabelLayout]) -> list[str]:
-    # Font 0 in Zebra firmware carries Latin-1 only; other scripts need a Unicode printer font.
+    # Zebra's resident font 0 is a Latin font: Cyrillic, Greek and the rest print only with a
+    # Unicode font stored on the printer, which ZPL cannot check from here.
     warnings = []
     for label, layout in zip(labels, layouts):
         text = "".join(op.text for op in layout.ops if isinstance(op, TextOp))
         if any(ord(ch) > 0xFF and ch != "…" for ch in text):
             warnings.append(
                 f"label {label.order_ref} package {label.package_number}: text outside Latin-1 needs a "
-                "Unicode font on the printer (set the ZPL font, e.g. E:TT0003M_.TTF)"
+                "Unicode font on the printer, which font 0 may not be (name one, e.g. E:TT0003M_.TTF)"
             )
     return warnings

@@ -50,6 +50,7 @@ class OrderSheet:
     columns: tuple[Column, ...]
     cells: list[list[Cell]]  # one list of cells per order line
     after_table: list[Row]  # invoice totals
+    show_vat: bool = False  # the shop's VAT number belongs on invoices
 
 
 def load_logo(shop: Shop, warnings: list[str]) -> ImageReader | None:
@@ -61,6 +62,14 @@ def load_logo(shop: Shop, warnings: list[str]) -> ImageReader | None:
     except Exception as e:  # reportlab/PIL raise many kinds; a missing logo must not stop shipping
         warnings.append(f"logo {shop.logo_path}: cannot be read ({e}); printed without it")
         return None
+
+
+def item_cell(name: str | None, free: bool, where: str, check: GlyphCheck) -> Cell:
+    """The item column: the product name, and a bold FREE line for a freebie."""
+    cell: Cell = [(check.text(name, where) or "—", False)]
+    if free:
+        cell.append(("FREE — with our thanks", True))
+    return cell
 
 
 def _shop_lines(shop: Shop, check: GlyphCheck, vat: bool) -> Cell:
@@ -143,7 +152,7 @@ def order_document(
     body_w = page_w - 2 * MARGIN
     symbol = code128(order.order_ref, field=f"order {order.order_ref}: order_ref")
     ref = check.text(order.order_ref, f"order {order.order_ref} order_ref")
-    shop_lines = _shop_lines(shop, check, vat=sheet.title == "INVOICE")
+    shop_lines = _shop_lines(shop, check, vat=sheet.show_vat)
     right_lines: Cell = [(f"Order {ref}", True)] + [(line, False) for line in sheet.header_lines]
     logo_h = _LOGO_BOX[1] + 6 if logo is not None else 0.0
     left_h = logo_h + len(shop_lines) * 8.5 * LEADING
@@ -195,7 +204,8 @@ def _address_row(order: OrderDocument, shop: Shop, sheet: OrderSheet, body_w: fl
     for heading, address in sheet.addresses:
         where = f"order {order.order_ref} {heading.lower().replace(' ', '_')}"
         cleaned = check.address(address, where)
-        blocks.append((heading, [(line, i == 0) for i, line in enumerate(address_lines(cleaned, shop.address.country))]))
+        lines = address_lines(cleaned, shop.address.country)
+        blocks.append((heading, [(line, i == 0) for i, line in enumerate(lines)]))
     if sheet.details:
         blocks.append(("ORDER", [(f"{k}: {check.text(v, f'order {order.order_ref} {k.lower()}')}", False)
                                  for k, v in sheet.details]))

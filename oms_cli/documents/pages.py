@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from ..core.errors import UsageError
-from .barcodes import Symbol, barcode_width, draw_barcode, module_dots
+from .barcodes import Symbol, barcode_width, check_dpi, draw_barcode, module_dots
 from .data import PAGE_SIZES, PageSize
 from .fonts import register_fonts
 from .typesetting import LEADING
@@ -37,8 +38,9 @@ def new_canvas(page_size: tuple[float, float], *, title: str) -> tuple[Canvas, i
     return canvas, buffer
 
 
-def page_size(name: PageSize) -> tuple[float, float]:
-    """Width and height in points of an A4 or Letter page."""
+def page_size(name: PageSize, dpi: int) -> tuple[float, float]:
+    """Width and height in points of an A4 or Letter page, once ``dpi`` is known to be supported."""
+    check_dpi(dpi)
     if name not in PAGE_SIZES:
         raise UsageError(f"page size {name!r} is not one of {', '.join(PAGE_SIZES)}")
     return A4 if name == "a4" else LETTER
@@ -139,7 +141,12 @@ def barcode_at(
 
 
 def draw_lines(
-    canvas: Canvas, lines: Sequence[tuple[str, bool]], x: float, top: float, size: float, align: str = "left"
+    canvas: Canvas,
+    lines: Sequence[tuple[str, bool]],
+    x: float,
+    top: float,
+    size: float,
+    align: Literal["left", "right"] = "left",
 ) -> float:
     """Draw (text, bold) lines downwards from ``top``; return the y under the last line."""
     regular, bold = register_fonts()

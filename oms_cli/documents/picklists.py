@@ -78,12 +78,17 @@ def _heading(columns: list[tuple[str, float]], body_w: float) -> Table:
     return Table(20.0, draw)
 
 
+def _stop_columns(body_w: float) -> tuple[float, float, float]:
+    """Left edges of the location, product and totes columns (the stop number comes first)."""
+    return MARGIN + 34, MARGIN + 34 + body_w * 0.3, MARGIN + 34 + body_w * 0.66
+
+
 def _stop_row(number: int, stop: PickStop, where: str, check: GlyphCheck, body_w: float, dpi: int,
               table: Table) -> Row:
     regular, bold = register_fonts()
     location = code128(stop.location, field=f"{where}: location")
     product = product_symbol(stop.sku, stop.product_barcode)
-    loc_x, prod_x, tote_x = MARGIN + 34, MARGIN + 34 + body_w * 0.3, MARGIN + 34 + body_w * 0.66
+    loc_x, prod_x, tote_x = _stop_columns(body_w)
     prod_w = tote_x - prod_x - 8
     name_lines = wrap(check.text(stop.name, f"{where} name") or "", prod_w, 8)[:2]
     tote_w = MARGIN + body_w - tote_x
@@ -139,7 +144,7 @@ def pick_list_document(pick_list: PickList, *, page: tuple[float, float], dpi: i
     ]
     meta = [check.text(m, f"pick list {pick_list.list_id}") for m in facts if m]
     frame, body_top = sheet_frame("PICK LIST", symbol, meta, page, dpi)
-    loc_x, prod_x, tote_x = MARGIN + 34, MARGIN + 34 + body_w * 0.3, MARGIN + 34 + body_w * 0.66
+    loc_x, prod_x, tote_x = _stop_columns(body_w)
     table = _heading([("#", MARGIN), ("LOCATION", loc_x), ("PRODUCT", prod_x), ("TOTES", tote_x)], body_w)
     rows = [Row(table.height, table.draw, keep_with_next=True)]
     rows += [
@@ -155,7 +160,7 @@ def render_pick_lists(
     """Pick lists, in the order given, as one PDF (each list starts on a new page)."""
     if not pick_lists:
         raise BadInput("no pick lists to render: the selection is empty")
-    size = page_size(page)
+    size = page_size(page, dpi)
     check = GlyphCheck()
     documents = [pick_list_document(pl, page=size, dpi=dpi, check=check) for pl in pick_lists]
     canvas, buffer = new_canvas(size, title=f"Pick lists ({len(pick_lists)})")
@@ -214,7 +219,7 @@ def render_consolidation_sheets(
     """Consolidation sheets, in the order given, as one PDF (each wave starts on a new page)."""
     if not sheets:
         raise BadInput("no consolidation sheets to render: the selection is empty")
-    size = page_size(page)
+    size = page_size(page, dpi)
     check = GlyphCheck()
     documents = [consolidation_document(s, page=size, dpi=dpi, check=check) for s in sheets]
     canvas, buffer = new_canvas(size, title=f"Consolidation sheets ({len(sheets)})")

@@ -12,18 +12,10 @@ from collections.abc import Sequence
 from ..core.errors import BadInput
 from .data import PDF_MEDIA_TYPE, OrderDocument, PageSize, RenderedDocument, Shop
 from .fonts import GlyphCheck
-from .order_pages import Cell, Column, OrderSheet, load_logo, order_document
+from .order_pages import Column, OrderSheet, item_cell, load_logo, order_document
 from .pages import draw_documents, finish, new_canvas, page_size
 
 SLIP_COLUMNS = (Column("SKU", 1.3), Column("ITEM", 3.6), Column("QTY", 0.6, "right"), Column("PACKED", 0.8, "right"))
-
-
-def item_cell(name: str | None, free: bool, where: str, check: GlyphCheck) -> Cell:
-    """The item column: the product name, and a bold FREE line for a freebie."""
-    cell: Cell = [(check.text(name, where) or "—", False)]
-    if free:
-        cell.append(("FREE — with our thanks", True))
-    return cell
 
 
 def slip_sheet(order: OrderDocument, check: GlyphCheck) -> OrderSheet:
@@ -54,7 +46,7 @@ def render_packing_slips(
     """
     if not orders:
         raise BadInput("no packing slips to render: the selection is empty")
-    size = page_size(page)
+    size = page_size(page, dpi)
     check = GlyphCheck()
     logo = load_logo(shop, check.warnings)
     documents = [

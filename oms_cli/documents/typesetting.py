@@ -26,6 +26,8 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     words = text.split()
     if not words:
         return []
+    if text_width(text, size, bold) <= width:  # most lines fit: one measurement, not one per word
+        return [" ".join(words)]
     lines: list[str] = []
     current = ""
     for word in words:

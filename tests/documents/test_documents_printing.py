@@ -26,7 +26,9 @@ def label_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_missing_lp_is_unavailable_with_a_hint(tmp_path: Path, label_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_lp_is_unavailable_with_a_hint(
+    tmp_path: Path, label_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(Unavailable, match="the lp command was not found") as caught:
         send_to_printer(label_file, "zebra")

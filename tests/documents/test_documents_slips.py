@@ -67,7 +67,8 @@ def test_invoice_adds_prices_tax_shipping_and_totals_in_the_orders_currency() ->
 def test_invoice_totals_use_the_channels_figures_when_given() -> None:
     computed = invoice_totals(order("x", 3))
     assert (computed.subtotal, computed.total) == (Decimal("75.00"), Decimal("82.00"))
-    given = invoice_totals(replace(order("x", 3), subtotal=Decimal("70"), discount=Decimal("5"), total=Decimal("71.99")))
+    channel = replace(order("x", 3), subtotal=Decimal("70"), discount=Decimal("5"), total=Decimal("71.99"))
+    given = invoice_totals(channel)
     assert (given.subtotal, given.discount, given.total) == (Decimal("70"), Decimal("5"), Decimal("71.99"))
     jpy = replace(order("x", 1), currency="JPY", lines=(DocumentLine("TEA", "Sencha", 3, Decimal("1200")),),
                   shipping=Decimal("500"), tax=None)
