@@ -109,8 +109,12 @@ def format_weight(grams: int, unit: WeightUnit) -> str:
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} {unit}"
 
 
+def _where(label: LabelData) -> str:
+    return f"label {label.order_ref} package {label.package_number}"
+
+
 def _content(label: LabelData, shop: Shop, unit: WeightUnit, check: GlyphCheck) -> _Content:
-    where = f"label {label.order_ref} package {label.package_number}"
+    where = _where(label)
     if not 1 <= label.package_number <= label.package_count:
         raise BadInput(f"{where}: package_number {label.package_number} is not within 1..{label.package_count}")
     try:
@@ -182,7 +186,7 @@ def layout_label(
     """The drawing operations of one label in a ``width`` x ``height`` point frame."""
     check = GlyphCheck()
     content = _content(label, shop, weight_unit, check)
-    where = f"label {label.order_ref} package {label.package_number}"
+    where = _where(label)
 
     def fitted(
         lines: list[tuple[str, bool]], what: str, w: float, room: float, big: float, small: float
