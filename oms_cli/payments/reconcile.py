@@ -47,6 +47,8 @@ _PROCESSOR_METHODS = {
     "paypal": re.compile(r"paypal|ppcp|ppec", re.IGNORECASE),
 }
 _PROCESSOR_NAMES = {"stripe": "Stripe", "paypal": "PayPal"}
+#: source of payments the shop recorded by hand (cash on delivery, bank transfers)
+MANUAL = "manual"
 
 
 @dataclass(frozen=True)
@@ -410,8 +412,11 @@ def _check_orders(
     window: timedelta,
     tolerance: Decimal,
 ) -> None:
-    processors = {_processor(p.source) for p in records}
-    times = [p.at for p in records]
+    # Money recorded by hand is matched like any payment, but it says nothing about
+    # which period the processors' files cover.
+    from_files = [p for p in records if p.source != MANUAL]
+    processors = {_processor(p.source) for p in from_files}
+    times = [p.at for p in from_files]
     period = (min(times) - window, max(times)) if times else None
     for order in orders:
         mine = money.get(order.ref, [])
@@ -482,8 +487,8 @@ def _payouts(records: list[PaymentRecord]) -> list[PayoutSummary]:
     groups: dict[tuple[str, str | None, str], list[PaymentRecord]] = defaultdict(list)
     payout_rows: dict[tuple[str, str | None, str], PaymentRecord] = {}
     for p in records:
-        if p.kind == "other":
-            continue
+        if p.kind == "other" or p.source == MANUAL:
+            continue  # cash and transfers recorded by hand are in no processor's payout
         key = (p.source, p.payout_id, p.currency)
         if p.kind == "payout":
             payout_rows[key] = p
