@@ -115,6 +115,8 @@ DEFAULTS: dict[str, Any] = {
     "returns": {
         "reasons": ["wrong_item", "damaged_in_transit", "doesnt_fit", "changed_mind", "defective", "other"],
         "label": False,
+        # reasons that mean the shop or its courier got something wrong: opening such a return opens a problem
+        "problem_reasons": ["wrong_item", "damaged_in_transit", "defective"],
     },
     "feedback": {"problem_below": 3, "complaint_words": None},  # None: the built-in English list
     "report": {"min_orders": 5},
