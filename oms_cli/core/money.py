@@ -22,9 +22,14 @@ def exponent(currency: str | None) -> int:
 
 def to_minor(amount: Decimal | None, currency: str | None) -> int | None:
     """Decimal amount -> integer minor units, rounded half up."""
+    return minor_units(amount, exponent(currency))
+
+
+def minor_units(amount: Decimal | None, exp: int) -> int | None:
+    """Decimal amount -> integer units of 10**-exp, rounded half up (the fast path of to_minor)."""
     if amount is None:
         return None
-    scaled = amount.scaleb(exponent(currency))
+    scaled = amount.scaleb(exp)
     if scaled == scaled.to_integral_value():
         return int(scaled)
     return int(scaled.quantize(_ONE, rounding=ROUND_HALF_UP))

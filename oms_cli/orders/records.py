@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oms_cli.core.money import from_minor, to_minor
+from oms_cli.core.money import exponent, from_minor, minor_units
 
 #: canonical ship_to key -> orders column
 SHIP_TO_COLUMNS = {
@@ -43,6 +43,7 @@ LINE_COLUMNS = ("order_id", "line_no", "line_id", "sku", "name", "quantity", "un
 def order_values(order: dict[str, Any], source_hash: str, now: Any) -> tuple[Any, ...]:
     """The orders-row values (in ORDER_COLUMNS order) for a canonical order dict."""
     cur = order.get("currency")
+    e = exponent(cur)
     pay = order["payment"]
     cust = order["customer"]
     ship = order["ship_to"]
@@ -55,16 +56,16 @@ def order_values(order: dict[str, Any], source_hash: str, now: Any) -> tuple[Any
         *(ship.get(k) for k in SHIP_TO_COLUMNS),
         order.get("service_level") or "standard", order.get("shipping_method"), notes,
         "pending" if notes else "none", list(order.get("tags") or []), cur,
-        *(to_minor(tot.get(k), cur) for k in TOTAL_COLUMNS),
+        *(minor_units(tot.get(k), e) for k in TOTAL_COLUMNS),
         source_hash, now, now,
     )
 
 
 def line_values(order_id: int, order: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The order_lines-row values (in LINE_COLUMNS order) for a canonical order dict."""
-    cur = order.get("currency")
+    e = exponent(order.get("currency"))
     return [
-        (order_id, i, ln.get("line_id"), ln["sku"], ln.get("name"), ln["quantity"], to_minor(ln.get("unit_price"), cur), bool(ln.get("free")))
+        (order_id, i, ln.get("line_id"), ln["sku"], ln.get("name"), ln["quantity"], minor_units(ln.get("unit_price"), e), bool(ln.get("free")))
         for i, ln in enumerate(order["lines"], start=1)
     ]
 
