@@ -115,14 +115,14 @@ def _mark_sent(store: "Store", outbox_id: int, message_id: str) -> None:
 
 
 def _mark_failure(store: "Store", config: "Config", row: dict[str, Any], error: str, permanent: bool, now: datetime) -> str:
-    max_attempts = int(config.get("notify.max_attempts") or 8)
+    max_attempts = int(config.get("notify.max_attempts", 8))
     give_up = permanent or row["attempts"] >= max_attempts
     values: dict[str, Any] = {"last_error": error[:500], "claimed_by": None}
     if give_up:
         values["status"] = "failed"
     else:
         values["status"] = "queued"
-        values["next_attempt_at"] = next_attempt_at(now, row["attempts"], float(config.get("notify.backoff_s") or 60))
+        values["next_attempt_at"] = next_attempt_at(now, row["attempts"], float(config.get("notify.backoff_s", 60)))
     with store.connect(write=True) as conn:
         conn.execute(update(outbox_t).where(outbox_t.c.id == row["id"], outbox_t.c.status == "sending").values(**values))
     return values["status"]
@@ -155,6 +155,30 @@ def _smtp_error(exc: Exception) -> tuple[str, bool]:
         detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {detail}", is_permanent(exc.smtp_code)
     return f"{type(exc).__name__}: {exc}", False
+
+
+def _after_lost_connection(
+    store: "Store", config: "Config", settings: smtp.SmtpSettings, client: smtplib.SMTP, worker: str,
+    untried: list[dict[str, Any]], row: dict[str, Any], exc: Exception, report: dict[str, Any], now: datetime,
+    keys: Sequence[str] | None, ids: Sequence[int] | None,
+) -> smtplib.SMTP:
+    """The connection dropped while handing over ``row``: retry it later, give the untried
+    rest back, and connect again (:class:`Unavailable` if the server is gone)."""
+    # Whether the server kept this one is unknown: it is tried again later with the same
+    # Message-ID, so a receiving system can tell the two copies are one message.
+    error = f"connection lost: {exc}"
+    _mark_failure(store, config, row, error, False, now)
+    report["retry_later"].append({"id": row["id"], "key": row["key"], "error": error})
+    _release(store, worker, [r["id"] for r in untried])
+    smtp.close(client)
+    try:
+        return smtp.connect(settings)
+    except Unavailable as again:
+        left = _count(store, _due(now, settings.timeout_s, keys, ids))
+        raise Unavailable(
+            f"{again.message} after {len(report['sent'])} sent; {left} message{'s' if left != 1 else ''} left queued",
+            hint="they go out with the next `oms notify send`",
+        ) from None
 
 
 def send_due(
@@ -191,35 +215,28 @@ def send_due(
         ) from None
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     envelope_from = address_of(str(config.get("notify.from")))
-    budget = limit if limit is not None else None
+    budget = limit
+    # Each message is tried at most once per run, even if its next try is already due.
+    tried: list[int] = []
     try:
         while budget is None or budget > 0:
             batch_size = CLAIM_BATCH if budget is None else min(CLAIM_BATCH, budget)
-            batch = _claim(store, config, worker, clock(), _due(clock(), settings.timeout_s, keys, ids), batch_size)
+            cond = _due(clock(), settings.timeout_s, keys, ids)
+            if tried:
+                cond = and_(cond, outbox_t.c.id.not_in(tried))
+            batch = _claim(store, config, worker, clock(), cond, batch_size)
             if not batch:
                 break
             if budget is not None:
                 budget -= len(batch)
             for index, row in enumerate(batch):
+                tried.append(row["id"])
                 try:
                     smtp.send(client, _email(row, config, utcnow()), envelope_from, row["to_addr"])
-                except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                    # Whether the server kept this one is unknown: retry it later with the
-                    # same Message-ID; the untried rest go back as they were.
-                    _mark_failure(store, config, row, f"connection lost: {exc}", False, clock())
-                    report["retry_later"].append({"id": row["id"], "key": row["key"], "error": f"connection lost: {exc}"})
-                    _release(store, worker, [r["id"] for r in batch[index + 1 :]])
-                    smtp.close(client)
-                    try:
-                        client = smtp.connect(settings)
-                    except Unavailable as again:
-                        left = _count(store, _due(clock(), settings.timeout_s, keys, ids))
-                        raise Unavailable(
-                            f"{again.message} after {len(report['sent'])} sent; {left} message{'s' if left != 1 else ''} left queued",
-                            hint="they go out with the next `oms notify send`",
-                        ) from None
-                    break
                 except smtplib.SMTPException as exc:
+                    if isinstance(exc, smtplib.SMTPServerDisconnected):
+                        client = _after_lost_connection(store, config, settings, client, worker, batch[index + 1 :], row, exc, report, clock(), keys, ids)
+                        break
                     text, permanent = _smtp_error(exc)
                     status = _mark_failure(store, config, row, text, permanent, clock())
                     report["failed" if status == "failed" else "retry_later"].append({"id": row["id"], "key": row["key"], "error": text})
@@ -227,6 +244,9 @@ def send_due(
                         client.rset()
                     except (smtplib.SMTPException, OSError):
                         pass
+                except OSError as exc:
+                    client = _after_lost_connection(store, config, settings, client, worker, batch[index + 1 :], row, exc, report, clock(), keys, ids)
+                    break
                 else:
                     _mark_sent(store, row["id"], row["message_id"])
                     report["sent"].append({"id": row["id"], "key": row["key"], "to": row["to_addr"], "message_id": row["message_id"]})

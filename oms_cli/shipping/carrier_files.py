@@ -105,7 +105,7 @@ def _table(text: str, file: str, columns: dict[str, tuple[str, ...]], order: tup
             if name in spellings and pos not in found.values():
                 found[col] = pos
                 break
-    if "tracking" in found:
+    if found:
         data = numbered[1:]
     else:
         # No header row: the columns are in the documented order.
@@ -175,21 +175,24 @@ def parse_time(text: str, local: tzinfo = timezone.utc, now: datetime | None = N
     """A delivery time as UTC: ISO 8601 (``2026-11-20``, ``2026-11-20 14:03``,
     ``2026-11-20T14:03:00+01:00``), US ``11/20/2026 2:03 PM`` or ``20.11.2026 14:03``.
 
-    Times without an offset are in ``local``; a date alone means noon, so the day
-    stays the same in any time zone. Times more than an hour ahead are refused.
+    Times without an offset are in ``local``; a date alone means the start of that
+    day there. Times more than an hour ahead, and dates after today, are refused.
     """
     value = text.strip()
+    now = now or datetime.now(timezone.utc)
     parsed: datetime | None = None
+    date_only = False
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if len(value) == 10:
-            parsed = datetime.combine(parsed.date(), time(12, 0))
+            parsed, date_only = datetime.combine(parsed.date(), time(0, 0)), True
     except ValueError:
         m = _US_DATE.match(value) or _EU_DATE.match(value)
         if m:
             a, b, year = int(m[1]), int(m[2]), int(m[3])
             month, day = (a, b) if "/" in value else (b, a)
-            hour = int(m[4]) if m[4] else 12
+            date_only = not m[4]
+            hour = int(m[4]) if m[4] else 0
             minute = int(m[5]) if m[5] else 0
             second = int(m[6]) if m[6] else 0
             ampm = m[7].lower() if m.re is _US_DATE and m[7] else None
@@ -205,8 +208,10 @@ def parse_time(text: str, local: tzinfo = timezone.utc, now: datetime | None = N
         raise ValueError(f"{text!r} is not a date or time (use 2026-11-20 or 2026-11-20 14:03)")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local)
+    if date_only and parsed.date() > now.astimezone(local).date():
+        raise ValueError(f"{text!r} is in the future")
     parsed = parsed.astimezone(timezone.utc)
-    if parsed > (now or datetime.now(timezone.utc)) + timedelta(hours=1):
+    if not date_only and parsed > now + timedelta(hours=1):
         raise ValueError(f"{text!r} is in the future")
     return parsed
 

@@ -134,6 +134,12 @@ def _queue_shipped(conn: Connection, config: "Config", row: Any, replaced: bool 
     return {"key": key, "queued": queued.id is not None, "created": queued.created, "skipped": queued.skipped}
 
 
+def _stored_carrier(code: str) -> str:
+    """Known carriers are kept by their code (ups); others as the shop wrote them
+    (Royal Mail), since that name is all the channels will get."""
+    return canonical_carrier(code) if known_carrier(code) else " ".join(code.split())
+
+
 def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, command: str) -> dict[str, Any]:
     """Record one package's tracking in the caller's transaction; ships the order when
     every package has tracking."""
@@ -150,7 +156,7 @@ def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, com
     if not packages:
         raise Refused(f"{ref} has no packages recorded, so there is nothing to put a tracking number on", hint="pack it with `oms pack`")
     number = normalize_number(s.tracking)
-    carrier = canonical_carrier(s.carrier)
+    carrier = _stored_carrier(s.carrier)
     package = _choose_package(ref, packages, s.package_no, number)
     result: dict[str, Any] = {
         "ref": ref,
@@ -276,7 +282,7 @@ def ship_from_file(store: "Store", config: "Config", path: Path, *, now: datetim
     lines = carrier_files.read_ship_list(_read(path), str(path), config.get("shipping.default_carrier"))
     rows: list[dict[str, Any]] = []
     for ln in lines:
-        entry: dict[str, Any] = {"line": ln.line, "order": ln.order, "carrier": canonical_carrier(ln.carrier), "tracking": ln.tracking, "package_no": ln.package_no}
+        entry: dict[str, Any] = {"line": ln.line, "order": ln.order, "carrier": _stored_carrier(ln.carrier), "tracking": ln.tracking, "package_no": ln.package_no}
         try:
             with store.connect(write=True) as conn:
                 res = _ship_in(conn, config, Shipment(ln.order, ln.carrier, ln.tracking, ln.service, ln.cost, ln.package_no), now or utcnow(), "ship --from-csv")
@@ -339,8 +345,13 @@ def _deliver_in(conn: Connection, config: "Config", row: Any, at: datetime, comm
         raise Refused(f"{ref} is {row.status}, not shipped: only shipped orders can be delivered")
     packages = _packages(conn, row.id)
     shipped = [p.shipped_at for p in packages if p.shipped_at]
-    if shipped and at < min(shipped) - timedelta(minutes=5):
-        raise BadInput(f"{ref}: delivery time {at:%Y-%m-%d %H:%M} UTC is before the order shipped ({min(shipped):%Y-%m-%d %H:%M} UTC)")
+    if shipped and at < min(shipped):
+        if at < min(shipped) - timedelta(days=1):
+            raise BadInput(f"{ref}: delivery time {at:%Y-%m-%d %H:%M} UTC is before the order shipped ({min(shipped):%Y-%m-%d %H:%M} UTC)")
+        # A date alone (midnight) or a carrier's clock a little behind ours: the parcel
+        # cannot have arrived before it left, so it arrived when it left at the earliest.
+        at = min(shipped)
+        result["delivered_at"] = at
     cond = [packages_t.c.order_id == row.id, packages_t.c.delivered_at.is_(None)]
     if tracking is not None:
         cond.append(packages_t.c.tracking == tracking)

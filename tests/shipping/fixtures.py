@@ -5,6 +5,7 @@ real SMTP server (aiosmtpd) on 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import socket
 import ssl
@@ -159,6 +160,7 @@ class SmtpSink:
     users: dict[str, str] | None = None
     tls: tuple[Path, Path] | None = None
     mode: str = "none"
+    delay_s: float = 0.0  # a slow server keeps concurrent senders overlapping
     received: list[Received] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
     _controller: Any = None
@@ -173,6 +175,8 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook name
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         raw = envelope.original_content or envelope.content
         msg = message_from_bytes(raw, policy=policy.default)
         with self._lock:
@@ -195,7 +199,8 @@ class SmtpSink:
 
         kwargs: dict[str, Any] = {}
         if self.users is not None:
-            kwargs.update(authenticator=self._authenticate, auth_require_tls=self.tls is not None)
+            # With implicit TLS aiosmtpd does not see the session as TLS, so it would hide AUTH.
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=self.tls is not None and self.mode != "tls")
         if self.tls is not None:
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(str(self.tls[0]), str(self.tls[1]))

@@ -132,7 +132,7 @@ def test_an_unknown_carrier_ships_with_a_warning(oms, store, db_path: Path) -> N
     assert r.exit_code == 0
     assert "warning" in r.stderr and "not known" in r.stderr
     (pkg,) = rows(db_path, "SELECT carrier, tracking FROM packages")
-    assert (pkg["carrier"], pkg["tracking"]) == ("royal_mail", "RB123456785GB")
+    assert (pkg["carrier"], pkg["tracking"]) == ("Royal Mail", "RB123456785GB")
 
 
 def test_several_packages_ship_the_order_when_all_have_tracking(oms, store, db_path: Path) -> None:
