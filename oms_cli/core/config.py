@@ -92,7 +92,17 @@ DEFAULTS: dict[str, Any] = {
         ],
         "dim_weight": {},
     },
-    "documents": {"label_size": "4x6", "label_format": "pdf", "dpi": 203, "paper": "a4", "printer": None},
+    "documents": {
+        "label_size": "4x6",
+        "label_format": "pdf",
+        "dpi": 203,
+        "paper": "a4",
+        "printer": None,
+        "label_printer": None,  # labels go here when set (a Zebra), everything else to `printer`
+        "weight_unit": "kg",  # kg | lb, on labels
+        "zpl_font": None,  # a printer-resident Unicode font for ZPL text, e.g. E:TT0003M_.TTF
+        "invoice_prefix": "INV-",  # invoice numbers are the prefix and a six-digit sequence
+    },
     "shipping": {"tracking_urls": {}, "default_carrier": None},
     "notify": {
         "auto": False,
