@@ -56,6 +56,13 @@ def _day(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _nl2br(value: Any) -> Any:
+    """Text with its line breaks kept in HTML (the text itself escaped)."""
+    from markupsafe import Markup, escape
+
+    return Markup("<br>\n").join(escape(line) for line in str(value or "").splitlines())
+
+
 @lru_cache(maxsize=8)
 def _environment(shop_dir: str) -> "jinja2.Environment":
     import jinja2
@@ -74,6 +81,7 @@ def _environment(shop_dir: str) -> "jinja2.Environment":
         undefined=jinja2.ChainableUndefined,
     )
     env.filters["day"] = _day
+    env.filters["nl2br"] = _nl2br
     return env
 
 
