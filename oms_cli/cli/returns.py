@@ -49,6 +49,8 @@ def open_cmd(
             render.info("return instructions queued: send them with `oms notify send`")
         if res.get("label_path"):
             render.info(f"return label: {res['label_path']}")
+        if res.get("problem_id"):
+            render.info(f"problem #{res['problem_id']} opened for this return (see `oms problems list`)")
     else:
         render.success(f"{res['rma']} is already open for {res['order_ref']} ({res['reason']}): {items}")
     for w in res.get("warnings") or []:

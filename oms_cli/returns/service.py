@@ -230,7 +230,7 @@ def open_return(
         nothing_left = not any(s.returnable for s in states if not s.added_by_shop)
         repeat = None if again else _repeat_of(conn, order.id, reason, wanted, nothing_left)
         if repeat is not None:
-            return _describe(conn, repeat, order) | {"changed": False, "message": None, "label_path": None, "warnings": []}
+            return _describe(conn, repeat, order) | {"changed": False, "problem_id": None, "message": None, "label_path": None, "warnings": []}
         taken = allocate_return(states, wanted, order.ref)
         if not taken:
             raise Refused(f"{order.ref}: every item is already on a return or back", hint="see `oms returns list`")
@@ -247,12 +247,21 @@ def open_return(
             conn, order.id, command="returns open", kind="note", at=at,
             note=f"return {rma} opened ({reason}): {_items_text(per_sku)}" + (f"; {note}" if note else ""),
         )
+        problem_id = None
+        if reason in (config.get("returns.problem_reasons") or []):
+            from oms_cli.aftercare.service import open_problem
+
+            problem_id = open_problem(
+                conn, order_id=order.id, source="return", now=at,
+                description=f"return {rma} ({reason}): {_items_text(per_sku)}" + (f": {note}" if note else ""),
+            )
         warnings: list[str] = []
         label_path = _label(conn, config, order, rma, warnings)
         message = _queue_instructions(conn, config, order, rma, taken, label_path)
         ret = conn.execute(select(returns_t).where(returns_t.c.id == return_id)).one()
         return _describe(conn, ret, order) | {
             "changed": True,
+            "problem_id": problem_id,
             "message": message,
             "label_path": str(label_path) if label_path else None,
             "warnings": warnings + ([f"no message queued: {message['skipped']}"] if message and message.get("skipped") else []),
