@@ -228,7 +228,20 @@ def queue_late_notices(conn: Connection, config: "Config", now: datetime | None 
 
 def queue_answers(conn: Connection, config: "Config") -> int:
     """In the caller's transaction: queue the answer to every special instruction
-    marked replied that has no message yet (whatever command recorded the answer)."""
+    marked replied that has no message yet (whatever command recorded the answer);
+    an answer changed while its message still waits is brought up to date."""
+    waiting = conn.execute(
+        select(outbox_t.c.id, orders_t.c.id.label("order_id"), orders_t.c.notes, orders_t.c.instruction_reply)
+        .join(orders_t, orders_t.c.id == outbox_t.c.order_id)
+        .where(
+            outbox_t.c.status == "queued",
+            outbox_t.c.key == literal("instruction_reply:") + orders_t.c.ref,
+            orders_t.c.instruction_state == "replied",
+        )
+    ).all()
+    for w in waiting:
+        if (w.instruction_reply or "").strip():
+            rerender_queued(conn, w.id, "instruction_reply", {"instruction": w.notes, "reply": w.instruction_reply}, w.order_id, config)
     answered = conn.execute(
         select(orders_t.c.id, orders_t.c.ref, orders_t.c.notes, orders_t.c.instruction_reply).where(
             and_(orders_t.c.instruction_state == "replied", orders_t.c.instruction_reply.is_not(None)),

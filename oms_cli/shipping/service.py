@@ -2,9 +2,8 @@
 sales channels. Owns its transactions; queues the customer's messages in them.
 
 Stock leaves the shelf when the order ships: the reservations made at release turn
-``shipped``, and one ``ship`` movement per SKU and location takes the units off
-``on_hand`` and ``reserved`` (written here against the stock tables directly, as no
-stock service exists to share yet).
+``shipped``, and one ``ship`` movement per SKU and location (through the stock
+ledger) takes the units off ``on_hand``, and off ``reserved``.
 """
 
 from __future__ import annotations
@@ -16,23 +15,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput, NotFound, OmsError, Refused, StoreBusy, UsageError
 from oms_cli.core.money import to_minor
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import resolve_ref
+from oms_cli.release.instructions import check_can_ship
 from oms_cli.shipping import carrier_files
 from oms_cli.shipping.channel_export import WRITERS, ShipmentRow, ShippedItem
 from oms_cli.shipping.tracking import canonical_carrier, carrier_name, known_carrier, normalize_number, tracking_url
+from oms_cli.stock.ledger import move
 from oms_cli.store.models import (
     OrderLineRow,
     OrderRow,
     OutboxRow,
     PackageRow,
     ReservationRow,
-    StockMovementRow,
     StockRow,
 )
 from oms_cli.store.types import utcnow
@@ -46,7 +46,6 @@ lines_t = OrderLineRow.__table__
 packages_t = PackageRow.__table__
 reservations_t = ReservationRow.__table__
 stock_t = StockRow.__table__
-movements_t = StockMovementRow.__table__
 outbox_t = OutboxRow.__table__
 
 #: statuses in which an order has left the building
@@ -101,13 +100,10 @@ def _stock_leaves(conn: Connection, order_id: int, at: datetime, command: str) -
     for r in held:
         per_place[(r.sku, r.location)] += r.quantity
     for (sku, location), qty in sorted(per_place.items()):
+        move(conn, sku, location, -qty, "ship", command=command, order_id=order_id, at=at)
+        # The units held since release leave with the parcel: no longer reserved either.
         conn.execute(
-            update(stock_t)
-            .where(stock_t.c.sku == sku, stock_t.c.location == location)
-            .values(on_hand=stock_t.c.on_hand - qty, reserved=stock_t.c.reserved - qty)
-        )
-        conn.execute(
-            insert(movements_t).values(sku=sku, location=location, quantity=-qty, reason="ship", at=at, order_id=order_id, command=command)
+            update(stock_t).where(stock_t.c.sku == sku, stock_t.c.location == location).values(reserved=stock_t.c.reserved - qty)
         )
     if held:
         conn.execute(update(reservations_t).where(reservations_t.c.id.in_([r.id for r in held])).values(state="shipped"))
@@ -147,11 +143,8 @@ def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, com
     ref = row.ref
     if row.status not in ("packed", *GONE):
         raise Refused(f"{ref} is {row.status}, not packed: only packed orders can be shipped", hint="pack it first with `oms pack`")
-    if row.status == "packed" and row.instruction_state == "pending":
-        raise Refused(
-            f"{ref} has a special instruction not yet acknowledged: run `oms orders ack {ref} --done` or `--reply`",
-            hint=f"the instruction: {row.notes}" if row.notes else None,
-        )
+    if row.status == "packed":
+        check_can_ship(ref, row.instruction_state, row.notes)
     packages = _packages(conn, row.id)
     if not packages:
         raise Refused(f"{ref} has no packages recorded, so there is nothing to put a tracking number on", hint="pack it with `oms pack`")

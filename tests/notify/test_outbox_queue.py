@@ -13,7 +13,7 @@ import pytest
 from oms_cli.core.config import load_config
 from oms_cli.core.errors import BadInput
 from oms_cli.notify.outbox import queue_message
-from shipping.fixtures import UPS_1, SmtpSink, make_order, store_digest
+from shipping.fixtures import UPS_1, SmtpSink, free_port, make_order, store_digest
 
 
 def outbox(db: Path) -> list[sqlite3.Row]:
@@ -110,11 +110,8 @@ def test_delay_notices_for_late_expedited_orders_go_once(oms, store, db_path: Pa
 
 def test_answers_to_special_instructions_are_sent_once(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
     config_file({"notify": smtp_server.config()})
-    order_id = make_order(store, notes="Can you engrave it 'For Grace'?", status="ready")
-    con = sqlite3.connect(db_path)
-    con.execute("UPDATE orders SET instruction_state = 'replied', instruction_reply = ? WHERE id = ?", ("Yes, engraved for free.\nEnjoy!", order_id))
-    con.commit()
-    con.close()
+    make_order(store, notes="Can you engrave it 'For Grace'?", status="ready")
+    assert oms("orders", "ack", "shopify:1001", "--reply", "Yes, engraved for free.\nEnjoy!").exit_code == 0
     r = oms("notify", "send")
     assert r.exit_code == 0
     assert "1 instruction answer(s)" in r.stderr
@@ -213,3 +210,20 @@ def test_templates_copy_gives_editable_defaults(oms, config_file, oms_home: Path
     edited.write_text("changed\n", encoding="utf-8")
     assert oms("--json", "notify", "templates", "--copy").json()["copied"] == []
     assert edited.read_text(encoding="utf-8") == "changed\n"
+
+
+def test_an_answer_changed_before_it_went_out_is_sent_as_changed(oms, store, db_path: Path, config_file) -> None:
+    sink = SmtpSink(port=free_port())
+    config_file({"notify": sink.config()})
+    make_order(store, notes="Ring the bell twice", status="ready")
+    oms("orders", "ack", "shopify:1001", "--reply", "We will.")
+    assert oms("notify", "send").exit_code == 7  # queued, but the server is down
+    oms("orders", "ack", "shopify:1001", "--reply", "Sorry, our courier cannot promise that.")
+    sink.start()
+    try:
+        assert oms("notify", "send").exit_code == 0
+        (msg,) = sink.messages
+        text = msg.get_body(("plain",)).get_content()
+        assert "Sorry, our courier cannot promise that." in text and "We will." not in text
+    finally:
+        sink.stop()

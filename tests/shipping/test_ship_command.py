@@ -106,13 +106,15 @@ def test_an_unacknowledged_special_instruction_is_refused(oms, store, db_path: P
     before = store_digest(db_path)
     r = oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1)
     assert r.exit_code == 5
-    assert "special instruction not yet acknowledged" in r.stderr
-    assert "oms orders ack shopify:1001 --done" in r.stderr
+    assert "special instruction is not acknowledged yet (\"Please gift wrap, it's a present\")" in r.stderr
+    assert "oms orders ack shopify:1001 --done" in r.stderr and "--reply" in r.stderr
     assert store_digest(db_path) == before
 
 
 def test_an_acknowledged_instruction_ships(oms, store, db_path: Path) -> None:
-    make_order(store, notes="Please gift wrap", instruction_state="done")
+    make_order(store, notes="Please gift wrap")
+    assert oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1).exit_code == 5
+    assert oms("orders", "ack", "shopify:1001", "--done").exit_code == 0
     assert oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1).exit_code == 0
 
 
