@@ -25,7 +25,7 @@ from oms_cli.picking.warehouse import location_code
 
 EventKind = Literal[
     "prompt", "location", "picked", "stop_done", "list_done", "wrong_item", "unknown_code",
-    "not_on_list", "short", "order_held", "skip", "help", "end", "refused", "order_picked",
+    "not_on_list", "short", "order_held", "skip", "help", "end", "refused", "order_picked", "put_back",
 ]
 Level = Literal["ok", "info", "warn", "error"]
 

@@ -662,11 +662,28 @@ def _apply(conn: Connection, session: ScanSession, head: Any, now: datetime) -> 
         free_reservations(conn, row.id, CONFIRM_COMMAND)
         _close_order_allocations(conn, row.id)
         touched.discard(row.id)
+        events += _put_back(conn, row, head.id)
     for ref in complete_orders(conn, touched, now):
         events.append(Event("order_picked", "ok", f"order {ref} is complete: picked"))
     if session.picks or session.closed:
         _close_if_empty(conn, head.id, now)
     return events
+
+
+def _put_back(conn: Connection, order: Any, list_id: int) -> list[Event]:
+    """What of a held order was already picked on the run's other lists (zone and wave picking) goes back."""
+    q = (
+        select(stops_t.c.list_id, allocs_t.c.tote, func.sum(allocs_t.c.picked_qty).label("units"))
+        .join(stops_t, stops_t.c.id == allocs_t.c.stop_id)
+        .where(allocs_t.c.order_id == order.id, stops_t.c.list_id != list_id, allocs_t.c.picked_qty > 0)
+        .group_by(stops_t.c.list_id, allocs_t.c.tote)
+        .order_by(stops_t.c.list_id)
+    )
+    return [
+        Event("put_back", "warn", f"{order.ref}: put the {r.units} unit{'s' if r.units != 1 else ''} already picked on list {r.list_id}"
+              + (f" (tote {r.tote})" if r.tote is not None else "") + " back on the shelf")
+        for r in conn.execute(q)
+    ]
 
 
 def _book_shortage(conn: Connection, sku: str, location: str, units: int, list_id: int, now: datetime) -> None:
