@@ -1,0 +1,442 @@
+"""`oms pack …` and `oms boxes …`: the packing bench.
+
+`oms pack REF` shows the plan for an order (boxes, materials, layer by layer);
+`oms pack verify REF` checks every unit by scanner and records the packages;
+`oms boxes pack FILE` answers "which box?" for items without an order;
+`oms boxes list` shows the standard boxes.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from oms_cli.cli.context import state
+
+if TYPE_CHECKING:
+    from oms_cli.packing.engine import Box
+    from oms_cli.packing.service import OrderPlan, VerifyStart
+    from oms_cli.packing.verify import Event, VerifySession
+
+
+class PackGroup(TyperGroup):
+    """`pack` both shows a plan itself (`oms pack REF`) and holds `oms pack verify REF`:
+    a first word naming a subcommand selects it, anything else is the order reference."""
+
+    allow_interspersed_args = True
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            super().parse_args(ctx, [])
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return ctx.args
+        return super().parse_args(ctx, args)
+
+
+pack_app = typer.Typer(
+    cls=PackGroup,
+    invoke_without_command=True,
+    no_args_is_help=False,
+    help="Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).",
+)
+boxes_app = typer.Typer(help="Standard boxes: list them, or pack items from a CSV file without an order.", no_args_is_help=True)
+
+REF_HELP = "The order: channel:external_id, or the external id when unambiguous."
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `pack` and `boxes` groups."""
+    app.add_typer(pack_app, name="pack")
+    app.add_typer(boxes_app, name="boxes")
+
+
+# ---------------------------------------------------------------- oms pack REF
+
+
+@pack_app.callback()
+def pack_cmd(
+    ctx: typer.Context,
+    ref: Annotated[Optional[str], typer.Argument(help=REF_HELP, metavar="REF", show_default=False)] = None,
+    json_: Annotated[bool, typer.Option("--json", help="The plan as JSON on stdout (same as oms --json pack REF).")] = False,
+    drawing: Annotated[bool, typer.Option("--drawing/--no-drawing", help="Draw each layer of each box.")] = True,
+) -> None:
+    """Show how to pack an order: the box(es), the materials and, layer by layer, where each item goes.
+
+    Changes nothing. For a packed order it shows the packages as they were recorded.
+
+    Example: oms pack shopify:1001
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from oms_cli.cli import render
+    from oms_cli.core.errors import ExitCode, UsageError
+    from oms_cli.packing.service import plan_order
+
+    if not ref:
+        typer.echo(ctx.get_help(), err=True)
+        raise UsageError("give the order REF: oms pack REF, or oms pack verify REF")
+    st = state()
+    plan = plan_order(st.store, st.config, ref)
+    if json_ or st.json:
+        render.emit_json(plan.to_json())
+    else:
+        _show_instruction(plan.notes, plan.instruction_state)
+        if plan.status != "picked" and not plan.recorded:
+            render.warn(f"{plan.ref} is {plan.status}, not picked yet: this is how it would be packed")
+        _print_plan(plan, drawing=drawing)
+    if plan.unpacked:
+        for u in plan.unpacked:
+            render.warn(f"{u['ref']} cannot be packed: {u['reason']}")
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+def _show_instruction(notes: str | None, instruction_state: str) -> None:
+    """The buyer's special instruction, loud, before anything goes in a box."""
+    from oms_cli.cli import render
+
+    if not notes and instruction_state != "pending":
+        return
+    con = render.err()
+    from rich.markup import escape
+
+    flag = "[bold red]NOT YET ACKNOWLEDGED[/bold red] (oms orders ack)" if instruction_state == "pending" else f"[green]{instruction_state}[/green]"
+    con.print(f"[bold reverse] SPECIAL INSTRUCTION [/bold reverse] {flag}")
+    con.print(f"[bold]  {escape(notes or '(see the order)')}[/bold]")
+
+
+def _grams(g: int) -> str:
+    return f"{g / 1000:.2f} kg" if g >= 1000 else f"{g} g"
+
+
+def _materials_text(materials: list[Any]) -> str:
+    return ", ".join(f"{m.name} x{m.quantity}" for m in materials) or "none"
+
+
+def _print_plan(plan: "OrderPlan", *, drawing: bool) -> None:
+    from oms_cli.cli import render
+
+    con = render.out()
+    n = len(plan.packages)
+    head = "packed" if plan.recorded else "plan"
+    con.print(f"[bold]{plan.ref}[/bold]  {plan.status}  {head}: {n} package{'s' if n != 1 else ''}  carrier {plan.carrier or '-'}", highlight=False)
+    rule = f" ({plan.carrier})" if plan.carrier else ""
+    for no, pkg in enumerate(plan.packages, start=1):
+        b = pkg.box
+        con.print(
+            f"\n[bold]package {no} of {n}: box {b.ref}[/bold]  outer {b.outer_length}x{b.outer_width}x{b.outer_height} mm, "
+            f"inner {b.inner_length}x{b.inner_width}x{b.inner_height} mm",
+            highlight=False,
+        )
+        fill = f", fill {pkg.fill_pct:g}%" if pkg.fill_pct is not None else ""
+        con.print(f"  expected weight {_grams(pkg.weight_g)}, billable {_grams(pkg.billable_weight_g)}{rule}{fill}", highlight=False)
+        con.print(f"  materials: {_materials_text(pkg.materials)}", highlight=False, markup=False)
+        if drawing:
+            for text in layer_drawings(b.inner_length, b.inner_width, pkg.placements):
+                con.print(text, highlight=False, markup=False)
+    if n > 1:
+        con.print(f"\nall packages: expected weight {_grams(plan.expected_weight_g)}", highlight=False)
+
+
+# ---------------------------------------------------------------- the layer drawing
+
+
+_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def layer_drawings(inner_length: int, inner_width: int, placements: list[dict[str, Any]], *, columns: int = 40) -> list[str]:
+    """Text for each layer of one box, bottom first: a top view with each unit framed and lettered by product, and a key.
+
+    Layers are the heights at which items start; an item reaching up from a lower
+    layer shows as ``:`` so the packer sees what is already there.
+    """
+    if not placements:
+        return ["  (empty)"]
+    keys: dict[str, str] = {}
+    for p in placements:
+        keys.setdefault(p["ref"], _KEYS[len(keys) % len(_KEYS)])
+    cols = max(8, min(columns, inner_length // 5 or 8))
+    # a terminal cell is about twice as tall as it is wide
+    rows = max(3, min(18, round(cols * inner_width / inner_length / 2)))
+    levels = sorted({p["z"] for p in placements})
+    # (first z, top, picture and key) per layer; identical layers in a row are drawn once
+    drawn: list[tuple[int, int, list[str], int]] = []
+    for z in levels:
+        here = [p for p in placements if p["z"] == z]
+        below = [p for p in placements if p["z"] < z < p["z"] + p["height"]]
+        top = max(p["z"] + p["height"] for p in here)
+        grid = [[" "] * cols for _ in range(rows)]
+
+        def paint(p: dict[str, Any], mark: str, frame: bool) -> None:
+            c0 = min(cols - 1, int(p["x"] * cols / inner_length))
+            c1 = min(cols, max(c0 + 1, round((p["x"] + p["length"]) * cols / inner_length)))
+            r0 = min(rows - 1, int(p["y"] * rows / inner_width))
+            r1 = min(rows, max(r0 + 1, round((p["y"] + p["width"]) * rows / inner_width)))
+            # a frame round each unit keeps neighbouring units of one product apart
+            framed = frame and c1 - c0 >= 3 and r1 - r0 >= 3
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    edge_r, edge_c = r in (r0, r1 - 1), c in (c0, c1 - 1)
+                    if framed and edge_r and edge_c:
+                        grid[r][c] = "+"
+                    elif framed and edge_r:
+                        grid[r][c] = "-"
+                    elif framed and edge_c:
+                        grid[r][c] = "|"
+                    else:
+                        grid[r][c] = mark
+
+        for p in below:
+            paint(p, ":", False)
+        for p in here:
+            paint(p, keys[p["ref"]], True)
+        picture = ["    ." + "-" * cols + ".  x: along the box's length ->"]
+        picture.extend("    |" + "".join(r) + "|" for r in grid)
+        picture.append("    '" + "-" * cols + "'  y: down the page, along its width")
+        counted: dict[str, list[dict[str, Any]]] = {}
+        for p in here:
+            counted.setdefault(p["ref"], []).append(p)
+        for ref, units in counted.items():
+            u = units[0]
+            picture.append(f"    {keys[ref]} = {ref} x{len(units)}  ({u['length']}x{u['width']}x{u['height']} mm as placed)")
+        if below:
+            picture.append("    : = an item from a lower layer reaching up through this one")
+        if drawn and drawn[-1][2] == picture and drawn[-1][1] == z:
+            first, _, same, times = drawn[-1]
+            drawn[-1] = (first, top, same, times + 1)
+        else:
+            drawn.append((z, top, picture, 1))
+    out: list[str] = []
+    for number, (z, top, picture, times) in enumerate(drawn, start=1):
+        where = "the bottom" if z == 0 else f"on top, from {z} mm"
+        repeat = f", {times} layers alike stacked" if times > 1 else ""
+        out.append(f"  layer {number} of {len(drawn)} ({where} up to {top} mm{repeat}), seen from above:")
+        out.extend(picture)
+    return out
+
+
+# ---------------------------------------------------------------- oms pack verify REF
+
+
+def _parse_weights(texts: list[str] | None) -> list[int]:
+    from oms_cli.catalog.units import parse_measure
+
+    weights: list[int] = []
+    for text in texts or []:
+        try:
+            grams = parse_measure(text, "weight", "g")
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--weight") from None
+        if grams <= 0:
+            raise typer.BadParameter(f"'{text}' must be more than 0", param_hint="--weight")
+        weights.append(grams)
+    return weights
+
+
+@pack_app.command("verify")
+def verify_cmd(
+    ref: Annotated[str, typer.Argument(help=REF_HELP, metavar="REF", show_default=False)],
+    weight: Annotated[Optional[list[str]], typer.Option("--weight", "-w", help="What the scale says: 1230, 1.23kg, 2.7lb; once per package, or once for all of them.")] = None,
+    strict_weight: Annotated[bool, typer.Option("--strict-weight", help="Do not pack when the weight is off by more than packing.weight_tolerance_pct.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Trust the pick: take every unit as verified without scanning (bypasses the scanner check; records no scans).")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="The result as JSON on stdout (same as oms --json pack verify).")] = False,
+) -> None:
+    """Verify every unit of a picked order by scanner, then record its packages and mark it packed.
+
+    Reads one scan per line from standard input (a product barcode, or a SKU typed by
+    hand; 'qty N CODE', 'undo', 'done'). A wrong item, one too many or an unknown code
+    is refused with the terminal bell and recorded. When every unit is verified the
+    order becomes packed with its packages (box, dimensions, weights, materials, SSCC);
+    if units are missing at the end (done or end of input) they are listed and the
+    order stays picked (exit 5). Running it on a packed order changes nothing.
+
+    Example: printf '0614141000012\\n0614141000029\\n' | oms pack verify shopify:1001 --weight 1.2kg
+    """
+    from oms_cli.cli import render
+    from oms_cli.packing.service import begin_verify, check_weight_count, finish_verify
+    from oms_cli.packing.verify import VerifySession
+
+    st = state()
+    weights = _parse_weights(weight)
+    start = begin_verify(st.store, st.config, ref)
+    if start.already_packed:
+        if json_ or st.json:
+            render.emit_json({"order": start.ref, "status": start.status, "changed": False})
+        else:
+            render.info(f"{start.ref} is already {start.status}: nothing to do")
+        return
+    assert start.plan is not None
+    # a wrong count of weights is a typing error: say so before anyone starts scanning
+    check_weight_count(start.plan, weights)
+    _show_instruction(start.plan.notes, start.plan.instruction_state)
+    _announce(start)
+    session = VerifySession(start.lines, start.barcodes, start.skus)
+    if all_:
+        session.verify_all()
+        render.warn(f"--all: {session.units} units taken as verified without scanning (the pick is trusted)")
+    else:
+        _scan_loop(session)
+        if not session.complete:
+            for m in session.missing:
+                render.err().print(f"[bold red]MISSING[/bold red] {m.quantity} x {m.sku}" + (f" ({m.name})" if m.name else ""), markup=True, highlight=False)
+    outcome = finish_verify(st.store, st.config, start.ref, session.scans, trust_pick=all_, weights_g=weights, strict_weight=strict_weight)
+    for check in outcome.weights:
+        if check.flagged:
+            render.warn(f"WEIGHT FLAGGED: {check.describe()}: check the contents")
+    if json_ or st.json:
+        render.emit_json(outcome.to_json())
+        return
+    if not outcome.changed:
+        render.info(f"{outcome.ref} is already {outcome.status}: nothing to do")
+        return
+    render.table(
+        None,
+        ["package", "box", "outer mm", "weight", "scale", "billable", "materials", "SSCC"],
+        [
+            [p["package_no"], p["box"], f"{p['length_mm']}x{p['width_mm']}x{p['height_mm']}", _grams(p["weight_g"]),
+             _grams(p["measured_weight_g"]) if p["measured_weight_g"] else "", _grams(p["billable_weight_g"]),
+             ", ".join(f"{m['name']} x{m['quantity']}" for m in p["materials"]), p["sscc"]]
+            for p in outcome.packages
+        ],
+    )
+    n = len(outcome.packages)
+    render.success(f"{outcome.ref} packed: {n} package{'s' if n != 1 else ''}")
+
+
+def _announce(start: "VerifyStart") -> None:
+    """What goes in the box, and in which box, before the first scan."""
+    from oms_cli.cli import render
+
+    plan = start.plan
+    assert plan is not None
+    boxes = ", ".join(f"{p.box.ref} ({_materials_text(p.materials)})" for p in plan.packages)
+    units = sum(ln.quantity for ln in plan.lines)
+    render.info(f"{plan.ref}: {units} unit{'s' if units != 1 else ''} to verify; box{'es' if len(plan.packages) > 1 else ''}: {boxes}")
+    for ln in plan.lines:
+        render.info(f"  {ln.quantity} x {ln.sku}" + (f"  {ln.name}" if ln.name else "") + ("  (free)" if ln.free else ""))
+
+
+def _scan_loop(session: "VerifySession") -> None:
+    """Feed standard input to the session line by line until it is finished or input ends."""
+    from oms_cli.cli import render
+
+    interactive = render.is_tty(sys.stdin)
+    _say([e for e in session.feed("")])
+    while not session.finished:
+        if interactive:
+            render.err().print("scan> ", end="", markup=False, highlight=False)
+        line = sys.stdin.readline()
+        if not line:
+            _say(session.feed("done"))
+            break
+        _say(session.feed(line))
+
+
+def _say(events: list["Event"]) -> None:
+    from oms_cli.cli import render
+
+    con = render.err()
+    for e in events:
+        if e.bell:
+            # the terminal bell: a packer looking at the box, not the screen, still hears it
+            sys.stderr.write("\a")
+            sys.stderr.flush()
+        if e.level == "error":
+            con.print(f"[bold red]{_escape(e.message)}[/bold red]")
+        elif e.level == "warn":
+            con.print(f"[yellow]{_escape(e.message)}[/yellow]")
+        elif not state().quiet:
+            if e.level == "ok":
+                con.print(f"[green]✓[/green] {_escape(e.message)}")
+            else:
+                con.print(e.message, markup=False, highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# ---------------------------------------------------------------- oms boxes …
+
+
+@boxes_app.command("list")
+def boxes_list_cmd(
+    json_: Annotated[bool, typer.Option("--json", help="The boxes as JSON on stdout.")] = False,
+) -> None:
+    """List the standard boxes of the config (packing.boxes), smallest first, with their stock.
+
+    Example: oms boxes list
+    """
+    from oms_cli.cli import render
+    from oms_cli.packing.service import box_list
+
+    st = state()
+    boxes = box_list(st.config)
+    if json_ or st.json:
+        render.emit_json(boxes)
+        return
+    render.table(
+        None,
+        ["box", "inner mm", "outer mm", "empty", "max gross", "cost", "stock"],
+        [
+            [b["box"], "x".join(map(str, b["inner"])), "x".join(map(str, b["outer"])), _grams(b["empty_weight_g"]),
+             _grams(b["max_weight_g"]), b["cost"], "not counted" if b["stock"] is None else b["stock"]]
+            for b in boxes
+        ],
+    )
+
+
+@boxes_app.command("pack")
+def boxes_pack_cmd(
+    file: Annotated[str, typer.Argument(help="CSV of items: ref, length, width, height, weight[, quantity, keep_flat, order] (mm and g unless a cell says 12cm, 1.2kg).", show_default=False)],
+    boxes: Annotated[Optional[str], typer.Option("--boxes", metavar="FILE", help="Use this box catalogue CSV instead of packing.boxes: box_ref, inner_length/width/height, outer_length/width/height, empty_weight, max_weight, cost[, stock].")] = None,
+    carrier: Annotated[Optional[str], typer.Option("--carrier", help="Price billable weight by this carrier's dimensional-weight rule [default: packing.carrier].")] = None,
+    objective: Annotated[Optional[str], typer.Option("--objective", help="billable_weight or cost [default: packing.objective].")] = None,
+    drawing: Annotated[bool, typer.Option("--drawing/--no-drawing", help="Draw each layer of each box.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="One {order, packages, unpacked} object per order as a JSON list on stdout.")] = False,
+) -> None:
+    """Choose boxes for items in a CSV file, without any order: each order of the file is packed on its own.
+
+    Exits 6 when some item fits no box (listed under unpacked).
+
+    Example: oms boxes pack items.csv --boxes my_boxes.csv --json
+    """
+    from oms_cli.cli import render
+    from oms_cli.core.errors import ExitCode
+    from oms_cli.packing.service import plan_file
+
+    st = state()
+    plan = plan_file(st.config, file, boxes_path=boxes, carrier=carrier, objective=objective)
+    if json_ or st.json:
+        render.emit_json(plan.to_json())
+    else:
+        by_ref = {b.ref: b for b in plan.boxes}
+        rows = []
+        for order, result in plan.orders:
+            for no, p in enumerate(result.packages, start=1):
+                rows.append([order or "", no, p.box.ref, len(p.placements), _grams(p.weight_g), _grams(p.billable_weight_g), f"{p.fill_pct:g}%"])
+        render.table(None, ["order", "package", "box", "items", "weight", "billable", "fill"], rows)
+        if drawing:
+            _draw_file_plan(plan.orders, by_ref)
+    for order, result in plan.orders:
+        for u in result.unpacked:
+            render.warn(f"{'order ' + order + ': ' if order else ''}{u.ref} cannot be packed: {u.reason}")
+    if plan.unpacked:
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+def _draw_file_plan(orders: list[Any], boxes: dict[str, "Box"]) -> None:
+    from oms_cli.cli import render
+
+    con = render.out()
+    for order, result in orders:
+        for no, p in enumerate(result.packages, start=1):
+            b = boxes[p.box.ref]
+            con.print(f"\n{'order ' + order + ', ' if order else ''}package {no}: box {b.ref}", markup=False, highlight=False)
+            placements = [{"ref": u.ref, "x": u.x, "y": u.y, "z": u.z, "length": u.length, "width": u.width, "height": u.height} for u in p.placements]
+            for text in layer_drawings(b.inner_length, b.inner_width, placements):
+                con.print(text, markup=False, highlight=False)
