@@ -24,8 +24,9 @@ def feedback_add_cmd(
     rating: Annotated[int, typer.Option("--rating", "-r", help="1 (poor) to 5 (excellent).")],
     comment: Annotated[Optional[str], typer.Option("--comment", help="What the customer said.")] = None,
 ) -> None:
-    """Record a customer's rating and comment; a low rating or a complaint opens a
-    problem, good feedback queues a thank-you message.
+    """Record a customer's rating and comment.
+
+    A low rating or a complaint opens a problem; good feedback queues a thank-you.
 
     Example: oms feedback add shopify:1001 --rating 2 --comment "arrived damaged"
     """

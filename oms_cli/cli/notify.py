@@ -25,8 +25,10 @@ def send_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the --dry-run .eml files.", file_okay=False)] = Path("outbox-preview"),
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Send at most this many messages.")] = None,
 ) -> None:
-    """Send every due message over SMTP, each exactly once; failures are retried later
-    with backoff. Queues delay notices and instruction answers first.
+    """Send every due customer message over SMTP, each exactly once.
+
+    Failures are retried later with backoff; delay notices and answers to special
+    instructions are queued first. Exit 7 (messages kept) when the server is down.
 
     Example: oms notify send
     """
@@ -120,8 +122,9 @@ def show_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbo
 
 @notify_app.command("retry")
 def retry_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbox message id (see `oms notify list --failed`).")]) -> None:
-    """Put a failed message back in the queue for the next `oms notify send` (a sent
-    message is refused: it would reach the customer twice).
+    """Put a failed message back in the queue for the next `oms notify send`.
+
+    A message already sent is refused: it would reach the customer twice.
 
     Example: oms notify retry 12
     """
@@ -142,8 +145,9 @@ def retry_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outb
 def templates_cmd(
     copy: Annotated[bool, typer.Option("--copy", help="Copy the default templates into the shop's templates folder to edit (existing files are kept).")] = False,
 ) -> None:
-    """List the message templates and where the shop's own versions go; --copy puts
-    editable copies of the defaults there.
+    """List the message templates and where the shop's own versions go.
+
+    --copy puts editable copies of the defaults there (existing files are kept).
 
     Example: oms notify templates --copy
     """

@@ -53,9 +53,10 @@ def ship_cmd(
     replace: Annotated[bool, typer.Option("--replace", help="Correct the tracking number of a package that already has one.")] = False,
     from_csv: Annotated[Optional[Path], typer.Option("--from-csv", help="Ship every row of a CSV: order, carrier, tracking[, package, service, cost].", dir_okay=False)] = None,
 ) -> None:
-    """Ship a packed order: record the tracking number of its package; once every
-    package has one, the order is shipped, stock leaves and the customer's
-    "on its way" message is queued (sent at once with notify.auto).
+    """Ship a packed order: record the tracking number of one of its packages.
+
+    Once every package has a number the order is shipped, its stock leaves and the
+    customer's "on its way" message is queued (sent at once with notify.auto).
 
     Example: oms ship shopify:1001 --carrier ups --tracking 1Z5R89390357567127 --service Ground --cost 7.45
     """
@@ -148,8 +149,10 @@ def export_cmd(
     until: Annotated[Optional[str], typer.Option("--until", help="Packages shipped before this time.")] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="File to write; '-' for stdout.")] = "-",
 ) -> None:
-    """Write a channel's shipping-confirmation upload file (Amazon tab-separated flat
-    file, Shopify fulfilment CSV, …) for the packages of its orders shipped in the period.
+    """Write a channel's shipping-confirmation upload file for what shipped in a period.
+
+    Amazon's tab-separated flat file, Shopify's fulfilment CSV, WooCommerce, Etsy or
+    eBay: one row per shipped package (or line), ready for a cron job to upload.
 
     Example: oms ship export --channel amazon --since 1d --out amazon-confirm.txt
     """
@@ -183,8 +186,10 @@ def deliver_cmd(
     at: Annotated[Optional[str], typer.Option("--at", help="When it was delivered (2026-11-20 14:03; local time of schedule.timezone unless an offset is given) [default: now].")] = None,
     from_csv: Annotated[Optional[Path], typer.Option("--from-csv", help="A carrier's delivery report: tracking number, delivered at[, status].", dir_okay=False)] = None,
 ) -> None:
-    """Mark a shipped order delivered (or every parcel of a carrier's delivery report)
-    and queue the customer's feedback request for notify.feedback_delay_hours later.
+    """Mark a shipped order delivered, or every parcel of a carrier's delivery report.
+
+    Queues the customer's feedback request for notify.feedback_delay_hours later;
+    tracking numbers no package has are listed, not fatal (exit 6).
 
     Example: oms deliver shopify:1001 --at "2026-11-20 14:03"
     """

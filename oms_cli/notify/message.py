@@ -11,7 +11,6 @@ import mimetypes
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, parseaddr
@@ -88,11 +87,3 @@ def eml_filename(outbox_id: int, kind: str, key: str) -> str:
     tail = key.split(":", 1)[1] if ":" in key else key
     return f"{outbox_id}-{kind}-{_UNSAFE_FILE_CHARS.sub('_', tail).strip('_')[:60]}.eml"
 
-
-def sender_address(from_header: str) -> Address | None:
-    """The From header as an Address, or None when it does not hold one."""
-    name, addr = parseaddr(from_header)
-    if "@" not in addr:
-        return None
-    user, _, domain = addr.rpartition("@")
-    return Address(display_name=name, username=user, domain=domain)

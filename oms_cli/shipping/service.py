@@ -479,10 +479,10 @@ def export_confirmations(
         cond.append(packages_t.c.shipped_at < until)
     shipments: list[ShipmentRow] = []
     with store.connect(write=False) as conn:
-        picked = conn.execute(
+        order_ids = conn.execute(
             select(packages_t.c.order_id).join(orders_t, orders_t.c.id == packages_t.c.order_id).where(*cond).distinct()
         ).scalars().all()
-        orders = {o.id: o for o in conn.execute(select(orders_t).where(orders_t.c.id.in_(picked))).all()} if picked else {}
+        orders = {o.id: o for o in conn.execute(select(orders_t).where(orders_t.c.id.in_(order_ids))).all()} if order_ids else {}
         for order_id in sorted(orders, key=lambda i: (orders[i].placed_at, i)):
             order = orders[order_id]
             all_packages = _packages(conn, order_id)

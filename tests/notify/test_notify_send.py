@@ -3,10 +3,8 @@ expected messages, exactly once, also with the server down and two senders at on
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

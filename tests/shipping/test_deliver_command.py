@@ -135,3 +135,10 @@ def test_each_package_of_an_order_is_delivered_on_its_own(oms, store, db_path: P
     second.write_text(f"{UPS_3},{today}\n", encoding="utf-8")
     assert oms("deliver", "--from-csv", second).exit_code == 0
     assert query(db_path, "SELECT status FROM orders") == [("delivered",)]
+
+
+def test_deliver_needs_a_reference_or_a_file(oms, tmp_path: Path) -> None:
+    assert oms("deliver").exit_code == 2
+    f = tmp_path / "d.csv"
+    f.write_text(f"{UPS_1},2026-01-01\n", encoding="utf-8")
+    assert oms("deliver", "shopify:1001", "--from-csv", f).exit_code == 2
