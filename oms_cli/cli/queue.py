@@ -52,7 +52,8 @@ def queue_cmd(
         render.table(None, ["#", "!", "ref", "status", "service", "placed", "ship by", "", "units", "customer", "to"], rows, styles=styles,
                      caption="; ".join(caption) or None)
     if q["late_promises"]:
-        render.warn(f"{q['late_promises']} expedited/next-day order{'s are' if q['late_promises'] != 1 else ' is'} past its ship-by time")
+        n = q["late_promises"]
+        render.warn(f"{n} expedited/next-day order{'s are' if n != 1 else ' is'} past {'their' if n != 1 else 'its'} ship-by time")
     summary = f"{q['total']} to work on, {q['overdue']} overdue"
     if q["new"] or q["on_hold"]:
         summary += f"; {q['new']} new not yet released (oms release --all), {q['on_hold']} on hold"

@@ -39,12 +39,16 @@ def release_cmd(
 
 def release_refs(refs: list[str] | None, command: str = "release") -> None:
     """Run the release gate for the named orders (every candidate when None) and render the result."""
+    import os
+
     from oms_cli.cli import render
     from oms_cli.core.errors import ExitCode, Refused
     from oms_cli.release.service import release_orders
 
     st = state()
-    report = release_orders(st.store, st.config, refs=refs, command=command)
+    # Orders per write transaction: smaller chunks hold the store's write lock for less time.
+    chunk = int(os.environ.get("OMS_RELEASE_CHUNK") or 500)
+    report = release_orders(st.store, st.config, refs=refs, command=command, chunk=chunk)
     refused = [s for s in report.skipped if s["status"] != "ready"]
     if st.json:
         render.emit_json(report.as_dict())

@@ -10,7 +10,7 @@ Pure module: no database, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +45,7 @@ class OrderFacts:
     payment_method: str | None
     ship_to: Mapping[str, Any]
     lines: Sequence[LineFacts]
-    rule_facts: Mapping[str, Any] = field(default_factory=dict)
+    rule_facts: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = field(default_factory=dict)  # or a function, worked out only for orders that pass
     applied_rules: set[str] = field(default_factory=set)
     is_backorder: bool = False
 
@@ -188,7 +188,10 @@ def decide(order: OrderFacts, gate: Gate, catalog: Catalog, stock: Mapping[str, 
     if problems:
         return Decision(order.ref, False, problems[0][0], "; ".join(t for _, t in problems))
 
-    outcomes = [] if order.is_backorder else evaluate(gate.rules, order.rule_facts, order.applied_rules)
+    outcomes: list[RuleOutcome] = []
+    if gate.rules and not order.is_backorder:
+        facts = order.rule_facts() if callable(order.rule_facts) else order.rule_facts
+        outcomes = evaluate(gate.rules, facts, order.applied_rules)
     for o in outcomes:
         if not o.add_sku:
             continue

@@ -1,9 +1,17 @@
 """`oms release`: move imported orders to the floor, or on hold with a reason.
 
 Candidates are processed in queue order (overdue, next day, expedited, oldest) so fast
-orders get scarce stock first. Each order is its own transaction: the stock it needs is
-re-read inside the write lock (BEGIN IMMEDIATE serialises writers), so two runs at once
-can never reserve more than is on the shelf, and one bad order does not stop the rest.
+orders get scarce stock first. Orders go through in chunks, each chunk one write
+transaction (BEGIN IMMEDIATE serialises writers): the stock is re-read inside it, every
+order is decided whole against what is left, and the chunk's rows are then written
+with one statement per kind. So two runs at once can never reserve more than is on the
+shelf, an interrupted run leaves whole orders only, and when a chunk fails each of its
+orders is retried in a transaction of its own so that one bad order does not stop the rest.
+
+Status changes are the bulk form of ``oms_cli.orders.events.transition``: each is
+checked against the lifecycle, applied only if the order is still in the status it was
+read in, and recorded as an event row. (``transition`` itself costs a statement pair per
+order, about 0.7 ms here, which alone would spend 7 s on 10,000 orders.)
 """
 
 from __future__ import annotations
@@ -11,23 +19,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
-from oms_cli.core.errors import OmsError, StoreBusy
+from oms_cli.core.errors import OmsError, Refused, StoreBusy
 from oms_cli.core.money import from_minor
-from oms_cli.orders.events import record_event, transition
+from oms_cli.orders.events import record_event
+from oms_cli.orders.lifecycle import check_transition
 from oms_cli.orders.records import SHIP_TO_COLUMNS
 from oms_cli.orders.service import free_reservations, lines_of, resolve_ref
 from oms_cli.release.decision import PERSON_HOLDS, Catalog, Decision, Gate, LineFacts, OrderFacts, decide
 from oms_cli.release.priority import queue_key
 from oms_cli.release.schedule import Schedule
 from oms_cli.release.thank_you import fields_used
-from oms_cli.stock.ledger import CHUNK, product_locations, reserve, stock_levels
+from oms_cli.stock.ledger import CHUNK, product_locations, stock_levels, stock_t
+from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ProductRow, ReservationRow
 from oms_cli.store.types import utcnow
@@ -95,6 +106,7 @@ def release_orders(
     refs: Sequence[str] | None = None,
     command: str = "release",
     now: datetime | None = None,
+    chunk: int = 500,
 ) -> ReleaseReport:
     """Run the release gate over the named orders, or every candidate when ``refs`` is None.
 
@@ -130,20 +142,242 @@ def release_orders(
         catalog = Catalog(frozenset(names), product_locations(conn))
         applied, backorders = _rule_marks(conn, ids)
         customer_orders = _customer_orders(conn, rows) if "customer_orders" in fields_used(gate.rules) else {}
-        holding = _with_active_reservations(conn, ids)
     ctx = _Context(gate, schedule, catalog, names, sorted({r.add_sku for r in gate.rules if r.add_sku}), command, now, by_ref)
     deadline = {r.id: schedule.ship_by(clock_start(r, now), r.service_level) for r in rows}
     rows.sort(key=lambda r: queue_key(deadline[r.id], r.service_level, r.placed_at, r.id, now))
-    for row in rows:
-        try:
-            with store.connect() as conn:
-                _release_one(conn, ctx, row, lines[row.id], applied.get(row.id, set()), row.id in backorders,
-                             customer_orders.get((row.customer_email or "").lower()), row.id in holding, report)
-        except StoreBusy:
-            raise
-        except OmsError as exc:
-            report.errors.append({"ref": row.ref, "error": exc.message})
+    work = [
+        _Candidate(r, lines[r.id], applied.get(r.id, set()), r.id in backorders, customer_orders.get((r.customer_email or "").lower()), deadline[r.id])
+        for r in rows
+    ]
+    for start in range(0, len(work), max(1, chunk)):
+        _run_chunk(store, ctx, work[start : start + max(1, chunk)], report)
     return report
+
+
+@dataclass
+class _Candidate:
+    seen: Any  # the order row as read before the write transaction
+    lines: list[Any]
+    applied: set[str]
+    is_backorder: bool
+    customer_orders: int | None
+    ship_by: datetime | None = None  # worked out for the queue order; None when the order changed since
+
+
+def _run_chunk(store: Store, ctx: _Context, chunk: list[_Candidate], report: ReleaseReport) -> None:
+    """Release a chunk of orders in one write transaction; if it fails, retry each order in its own.
+
+    Each order's writes are decided whole before any is made, so a chunk commits whole
+    orders only, and a failing order is found and reported alone without holding up the rest.
+    """
+    part = ReleaseReport()
+    try:
+        with store.connect() as conn:
+            _release_chunk(conn, ctx, chunk, part)
+    except StoreBusy:
+        raise
+    except Exception as exc:  # noqa: BLE001 - isolate the order at fault, report it, go on
+        if len(chunk) > 1:
+            for one in chunk:
+                _run_chunk(store, ctx, [one], report)
+            return
+        message = exc.message if isinstance(exc, OmsError) else f"{type(exc).__name__}: {exc}"
+        report.errors.append({"ref": chunk[0].seen.ref, "error": message})
+        return
+    report.released.extend(part.released)
+    report.held.extend(part.held)
+    report.unchanged += part.unchanged
+
+
+@dataclass
+class _Writes:
+    """Rows a chunk writes, gathered so that each kind goes to the store in one statement."""
+
+    status: list[dict[str, Any]] = field(default_factory=list)  # released orders
+    holds: list[dict[str, Any]] = field(default_factory=list)  # orders put on hold (or another reason)
+    hold_notes: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    reservations: list[dict[str, Any]] = field(default_factory=list)
+    stock: dict[tuple[str, str], int] = field(default_factory=dict)
+    gifts: list[dict[str, Any]] = field(default_factory=list)
+
+    def event(self, order_id: int, at: datetime, command: str, note: str | None, *, kind: str = "note",
+              from_status: str | None = None, to_status: str | None = None) -> None:
+        """Queue one order event row."""
+        self.events.append({"order_id": order_id, "kind": kind, "from_status": from_status, "to_status": to_status,
+                            "at": at, "command": command, "note": note})
+
+
+def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], part: ReleaseReport) -> None:
+    ids = [c.seen.id for c in chunk]
+    version = {
+        r.id: r
+        for r in conn.execute(
+            select(orders_t.c.id, orders_t.c.status, orders_t.c.hold_reason, orders_t.c.updated_at).where(orders_t.c.id.in_(ids))
+        )
+    }
+    todo: list[tuple[Any, _Candidate, list[Any]]] = []
+    for c in chunk:
+        now_row = version.get(c.seen.id)
+        # Another run (or a person) may have moved the order since the candidates were read.
+        if now_row is None or now_row.status not in CANDIDATE_STATUSES or (
+            not ctx.by_ref and now_row.status == "on_hold" and now_row.hold_reason in PERSON_HOLDS
+        ):
+            part.unchanged += 1
+            continue
+        if now_row.updated_at == c.seen.updated_at and now_row.status == c.seen.status:
+            row, lines = c.seen, c.lines
+        else:
+            row = conn.execute(select(orders_t).where(orders_t.c.id == c.seen.id)).one()
+            lines = lines_of(conn, [row.id])[row.id]
+            c.ship_by = None
+        todo.append((row, c, lines))
+    if not todo:
+        return
+    # Active reservations of an order going round again are given back first, so the
+    # order competes for stock afresh instead of counting its own stock as taken.
+    for oid in _with_active_reservations(conn, [row.id for row, _, _ in todo]):
+        free_reservations(conn, oid, ctx.command)
+    skus = {ln.sku for _, _, lines in todo for ln in lines} | set(ctx.rule_skus)
+    # Read inside the write transaction: no other writer can take this stock until we commit.
+    stock = {sku: dict(levels) for sku, levels in stock_levels(conn, skus).items()}
+    w = _Writes()
+    for row, c, lines in todo:
+        facts = OrderFacts(
+            ref=row.ref,
+            payment_status=row.payment_status,
+            payment_method=row.payment_method,
+            ship_to={k: getattr(row, col) for k, col in SHIP_TO_COLUMNS.items()},
+            lines=[LineFacts(ln.id, ln.sku, ln.quantity) for ln in lines],
+            rule_facts=partial(rule_facts, row, lines, c.customer_orders),
+            applied_rules=c.applied,
+            is_backorder=c.is_backorder,
+        )
+        d = decide(facts, ctx.gate, ctx.catalog, stock)
+        if d.release:
+            for a in d.allocations:
+                on_hand, reserved = stock[a.sku][a.location]
+                stock[a.sku][a.location] = (on_hand, reserved + a.quantity)
+            _plan_release(conn, ctx, row, lines, d, w, part, c.ship_by)
+        else:
+            _plan_hold(ctx, row, d, w, part)
+    _write(conn, ctx, w)
+
+
+def _plan_hold(ctx: _Context, row: Any, d: Decision, w: _Writes, part: ReleaseReport) -> None:
+    changed = not (row.status == "on_hold" and row.hold_reason == d.reason)
+    if changed:
+        check_transition(row.ref, row.status, "on_hold")
+        w.holds.append({"b_id": row.id, "b_current": row.status, "status": "on_hold", "hold_reason": d.reason, "hold_note": d.detail, "updated_at": ctx.now})
+        w.event(row.id, ctx.now, ctx.command, f"{d.reason}: {d.detail}", kind="status", from_status=row.status, to_status="on_hold")
+    else:
+        part.unchanged += 1
+        if row.hold_note != d.detail:
+            # Same reason, newer figures (e.g. how many are available): keep the note current, no event.
+            w.hold_notes.append({"b_id": row.id, "hold_note": d.detail})
+    part.held.append({"ref": row.ref, "reason": d.reason, "detail": d.detail, "changed": changed, "instruction": row.instruction_state})
+
+
+def _plan_release(
+    conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decision, w: _Writes, part: ReleaseReport, ship_by: datetime | None
+) -> None:
+    check_transition(row.ref, row.status, "ready")
+    now = ctx.now
+    next_no = max((ln.line_no for ln in lines), default=0)
+    tags = list(row.tags or [])
+    thank_you: list[dict[str, Any]] = []
+    gift_line: dict[str, int] = {}
+    for o in d.outcomes:
+        for t in o.tags:
+            if t not in tags:
+                tags.append(t)
+        if o.add_sku and not o.skipped:
+            next_no += 1
+            gift_line[f"rule:{o.rule}"] = next_no
+            w.gifts.append({"order_id": row.id, "line_no": next_no, "sku": o.add_sku, "name": ctx.names.get(o.add_sku),
+                            "quantity": o.quantity, "unit_price_minor": 0, "free": True, "added_by_rule": o.rule})
+        thank_you.append({"rule": o.rule, "added": f"{o.add_sku} x{o.quantity}" if o.add_sku and not o.skipped else None,
+                          "tags": o.tags, "note": o.note, "skipped": o.skipped})
+    backorder_ref = _split(conn, ctx, row, lines, d) if d.backorder else None
+    for a in d.allocations:
+        # A gift line has no id yet: it is resolved from (order, line number) once inserted.
+        w.reservations.append({"order_id": row.id, "order_line_id": a.line if isinstance(a.line, int) else None,
+                               "gift_line_no": gift_line.get(a.line) if isinstance(a.line, str) else None,
+                               "sku": a.sku, "location": a.location, "quantity": a.quantity, "state": "active", "created_at": now})
+        key = (a.sku, a.location)
+        w.stock[key] = w.stock.get(key, 0) + a.quantity
+    ship_by = ship_by or ctx.schedule.ship_by(clock_start(row, now), row.service_level)
+    note = f"released; ship by {ship_by:%Y-%m-%d %H:%M} UTC" + (f"; rest on backorder {backorder_ref}" if backorder_ref else "")
+    w.status.append({"b_id": row.id, "b_current": row.status, "status": "ready", "ship_by": ship_by, "hold_reason": None,
+                     "hold_note": None, "tags": tags, "updated_at": now})
+    w.event(row.id, now, ctx.command, note, kind="status", from_status=row.status, to_status="ready")
+    for o in d.outcomes:
+        did = []
+        if o.add_sku:
+            did.append(f"{o.add_sku} not added: {o.skipped}" if o.skipped else f"added {o.add_sku} x{o.quantity} (free)")
+        if o.tags:
+            did.append("tagged " + ", ".join(o.tags))
+        if o.note:
+            did.append("packing note")
+        w.event(row.id, now, ctx.command, f"thank-you rule '{o.rule}' applied: " + "; ".join(did))
+        if o.note:
+            w.event(row.id, now, ctx.command, THANK_YOU_NOTE + o.note)
+    part.released.append({
+        "ref": row.ref, "service_level": row.service_level, "ship_by": ship_by,
+        "units": sum(a.quantity for a in d.allocations), "backorder": backorder_ref, "thank_you": thank_you,
+        "instruction": row.instruction_state,
+    })
+
+
+def _write(conn: Connection, ctx: _Context, w: _Writes) -> None:
+    """Make a chunk's writes, each kind in one statement, checking every row landed."""
+    if w.gifts:
+        _insert(conn, lines_t, w.gifts)
+        gift_orders = sorted({g["order_id"] for g in w.gifts})
+        ids: dict[tuple[int, int], int] = {}
+        for start in range(0, len(gift_orders), CHUNK):
+            for r in conn.execute(select(lines_t.c.id, lines_t.c.order_id, lines_t.c.line_no).where(
+                lines_t.c.order_id.in_(gift_orders[start : start + CHUNK]), lines_t.c.free.is_(True)
+            )):
+                ids[(r.order_id, r.line_no)] = r.id
+        for r in w.reservations:
+            if r["order_line_id"] is None:
+                r["order_line_id"] = ids[(r["order_id"], r["gift_line_no"])]
+    if w.stock:
+        params = [{"b_sku": sku, "b_location": loc, "b_qty": q} for (sku, loc), q in w.stock.items()]
+        res = conn.execute(
+            update(stock_t)
+            .where(stock_t.c.sku == bindparam("b_sku"), stock_t.c.location == bindparam("b_location"),
+                   stock_t.c.on_hand - stock_t.c.reserved >= bindparam("b_qty"))
+            .values(reserved=stock_t.c.reserved + bindparam("b_qty")),
+            params,
+        )
+        if res.rowcount != len(params):
+            raise RuntimeError("stock changed under the reservations; nothing was reserved")
+    if w.reservations:
+        for r in w.reservations:
+            del r["gift_line_no"]
+        _insert(conn, reservations_t, w.reservations)
+    for batch in (w.status, w.holds):
+        if not batch:
+            continue
+        values = {k: bindparam(k) for k in batch[0] if not k.startswith("b_")}
+        res = conn.execute(
+            update(orders_t).where(orders_t.c.id == bindparam("b_id"), orders_t.c.status == bindparam("b_current")).values(**values),
+            batch,
+        )
+        if res.rowcount != len(batch):
+            raise Refused("an order changed under the release (another process); run the command again")
+    if w.hold_notes:
+        conn.execute(update(orders_t).where(orders_t.c.id == bindparam("b_id")).values(hold_note=bindparam("hold_note")), w.hold_notes)
+    if w.events:
+        _insert(conn, events_t, w.events)
+
+
+def _insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) with one executemany through the store's bulk path."""
+    columns = list(rows[0])
+    BulkInserter(conn, table, columns).insert([tuple(r[c] for c in columns) for r in rows])
 
 
 def _why_not(status: str) -> str:
@@ -197,7 +431,6 @@ def _with_active_reservations(conn: Connection, ids: list[int]) -> set[int]:
 def rule_facts(row: Any, lines: Sequence[Any], customer_orders: int | None) -> dict[str, Any]:
     """The figures thank-you rules may look at, for one order (free lines not counted)."""
     paid = [ln for ln in lines if not ln.free]
-    payment = row.payment_status
     return {
         "units": sum(ln.quantity for ln in paid),
         "lines": len(paid),
@@ -208,103 +441,10 @@ def rule_facts(row: Any, lines: Sequence[Any], customer_orders: int | None) -> d
         "channel": row.channel,
         "service_level": row.service_level,
         "currency": row.currency,
-        "payment": payment,
+        "payment": row.payment_status,
         "tags": list(row.tags or []),
         "skus": [ln.sku for ln in paid],
     }
-
-
-def _release_one(
-    conn: Connection, ctx: _Context, seen: Any, lines: list[Any], applied: set[str], is_backorder: bool,
-    customer_orders: int | None, holding: bool, report: ReleaseReport,
-) -> None:
-    row = conn.execute(select(orders_t).where(orders_t.c.id == seen.id)).first()
-    # Another run (or a person) may have moved the order since the candidates were read.
-    if row is None or row.status not in CANDIDATE_STATUSES or (
-        not ctx.by_ref and row.status == "on_hold" and row.hold_reason in PERSON_HOLDS
-    ):
-        report.unchanged += 1
-        return
-    if row.updated_at != seen.updated_at:
-        lines = lines_of(conn, [row.id])[row.id]
-        holding = holding or _with_active_reservations(conn, [row.id]) != set()
-    facts = OrderFacts(
-        ref=row.ref,
-        payment_status=row.payment_status,
-        payment_method=row.payment_method,
-        ship_to={k: getattr(row, col) for k, col in SHIP_TO_COLUMNS.items()},
-        lines=[LineFacts(ln.id, ln.sku, ln.quantity) for ln in lines],
-        rule_facts=rule_facts(row, lines, customer_orders) if ctx.gate.rules else {},
-        applied_rules=applied,
-        is_backorder=is_backorder,
-    )
-    # Active reservations of an order going round again are given back first, so the
-    # order competes for stock afresh instead of counting its own stock as taken.
-    if holding:
-        free_reservations(conn, row.id, ctx.command)
-    stock = stock_levels(conn, {ln.sku for ln in lines} | set(ctx.rule_skus))
-    decision = decide(facts, ctx.gate, ctx.catalog, stock)
-    if decision.release:
-        _write_release(conn, ctx, row, lines, decision, report)
-    else:
-        _write_hold(conn, ctx, row, decision, report)
-
-
-def _write_hold(conn: Connection, ctx: _Context, row: Any, d: Decision, report: ReleaseReport) -> None:
-    changed = not (row.status == "on_hold" and row.hold_reason == d.reason)
-    if changed:
-        transition(conn, row.id, row.ref, row.status, "on_hold", command=ctx.command, note=f"{d.reason}: {d.detail}",
-                   at=ctx.now, hold_reason=d.reason, hold_note=d.detail)
-    else:
-        report.unchanged += 1
-        if row.hold_note != d.detail:
-            # Same reason, newer figures (e.g. how many are available): keep the note current, no event.
-            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(hold_note=d.detail))
-    report.held.append({"ref": row.ref, "reason": d.reason, "detail": d.detail, "changed": changed, "instruction": row.instruction_state})
-
-
-def _write_release(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decision, report: ReleaseReport) -> None:
-    now = ctx.now
-    line_ids: dict[Any, int] = {}
-    next_no = max((ln.line_no for ln in lines), default=0)
-    tags = list(row.tags or [])
-    thank_you: list[dict[str, Any]] = []
-    for o in d.outcomes:
-        for t in o.tags:
-            if t not in tags:
-                tags.append(t)
-        if o.add_sku and not o.skipped:
-            next_no += 1
-            res = conn.execute(insert(lines_t).values(
-                order_id=row.id, line_no=next_no, sku=o.add_sku, name=ctx.names.get(o.add_sku), quantity=o.quantity,
-                unit_price_minor=0, free=True, added_by_rule=o.rule,
-            ))
-            line_ids[f"rule:{o.rule}"] = int(res.inserted_primary_key[0])
-        thank_you.append({"rule": o.rule, "added": f"{o.add_sku} x{o.quantity}" if o.add_sku and not o.skipped else None,
-                          "tags": o.tags, "note": o.note, "skipped": o.skipped})
-    backorder_ref = _split(conn, ctx, row, lines, d) if d.backorder else None
-    reserve(conn, [(line_ids.get(a.line, a.line), a.sku, a.location, a.quantity) for a in d.allocations], row.id, at=now)
-    ship_by = ctx.schedule.ship_by(clock_start(row, now), row.service_level)
-    note = f"released; ship by {ship_by:%Y-%m-%d %H:%M} UTC" + (f"; rest on backorder {backorder_ref}" if backorder_ref else "")
-    extra = {"tags": tags} if tags != list(row.tags or []) else {}
-    transition(conn, row.id, row.ref, row.status, "ready", command=ctx.command, note=note, at=now,
-               ship_by=ship_by, hold_reason=None, hold_note=None, **extra)
-    for o in d.outcomes:
-        did = []
-        if o.add_sku:
-            did.append(f"{o.add_sku} not added: {o.skipped}" if o.skipped else f"added {o.add_sku} x{o.quantity} (free)")
-        if o.tags:
-            did.append("tagged " + ", ".join(o.tags))
-        if o.note:
-            did.append("packing note")
-        record_event(conn, row.id, command=ctx.command, kind="note", at=now, note=f"thank-you rule '{o.rule}' applied: " + "; ".join(did))
-        if o.note:
-            record_event(conn, row.id, command=ctx.command, kind="note", at=now, note=THANK_YOU_NOTE + o.note)
-    report.released.append({
-        "ref": row.ref, "service_level": row.service_level, "ship_by": ship_by,
-        "units": sum(a.quantity for a in d.allocations), "backorder": backorder_ref, "thank_you": thank_you,
-        "instruction": row.instruction_state,
-    })
 
 
 def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decision) -> str:
@@ -336,6 +476,3 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
     record_event(conn, bo_id, command=ctx.command, kind="note", at=ctx.now, note=f"{BACKORDER_NOTE}{row.ref}: {detail}")
     record_event(conn, row.id, command=ctx.command, kind="note", at=ctx.now, note=f"split: {detail} moved to backorder {bo_ref}")
     return bo_ref
-
-
-__all__ = ["release_orders", "ReleaseReport", "policy", "rule_facts", "clock_start"]
