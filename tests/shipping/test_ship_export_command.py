@@ -65,7 +65,11 @@ def test_since_and_until_pick_the_shipments(oms, store, db_path: Path) -> None:
 
 
 def test_several_packages_split_the_items_by_what_was_packed(oms, store, db_path: Path) -> None:
-    placements = [[{"ref": "MUG-1#1"}, {"ref": "TEE-M#1"}], [{"ref": "TEE-M#2"}]]
+    # The packing writes one placement per unit, named by its SKU.
+    def unit(sku: str) -> dict:
+        return {"ref": sku, "x": 0, "y": 0, "z": 0, "length": 100, "width": 100, "height": 50}
+
+    placements = [[unit("MUG-1"), unit("TEE-M")], [unit("TEE-M")]]
     make_order(store, "amazon:113-7", packages=2, placements=placements, lines=(("MUG-1", 1, "A1"), ("TEE-M", 2, "A2")))
     oms("ship", "amazon:113-7", "-c", "ups", "-t", UPS_1, "-p", "1")
     oms("ship", "amazon:113-7", "-c", "ups", "-t", UPS_3, "-p", "2")
