@@ -182,4 +182,136 @@ def step_import(r: _Runner, ex: Path) -> None:
     r.run("orders", "list", "--limit", "8")
 
 
-STEPS = [step_import]
+def step_release(r: _Runner, ex: Path) -> None:
+    """Catalog and stock, then the release gate: payment, stock, address; priorities; thank-you rules."""
+    r.title("2. catalog, stock and release to the floor")
+    r.run("products", "import", str(ex / "products.csv"))
+    r.run("stock", "count", str(ex / "stock.csv"))
+    r.run("release", "--all")
+    r.run("queue", "--limit", "10")
+    r.title("   special instructions are answered or promised, never lost")
+    pending = [o["ref"] for o in r.json("orders", "list", "--limit", "0") if o["instruction"] == "pending" and o["status"] == "ready"]
+    for i, ref in enumerate(pending):
+        if i == 0:
+            r.run("orders", "ack", ref, "--reply", "Thank you for your note - we have taken care of it.")
+        else:
+            r.run("orders", "ack", ref, "--done")
+
+
+def step_pick(r: _Runner, ex: Path) -> None:
+    """Batch picking on the shortest routes; one list walked with scans, the rest confirmed."""
+    r.title("3. pick: batches of orders on the shortest walking routes")
+    r.run("pick", "plan", "--method", "batch", "--max-orders", "16")
+    first = True
+    while True:
+        claimed = r.json("pick", "next", "--picker", "ana")
+        if not claimed or not claimed.get("list"):
+            break
+        list_id = str(claimed["list"])
+        if first:
+            shown = r.json("pick", "show", list_id)
+            scans: list[str] = []
+            for stop in shown["stops"]:
+                scans.append(stop["location"])
+                code = _barcode(r, stop["sku"])
+                scans += [code] * int(stop["quantity"])
+            scans.append("done")
+            r.run("pick", "confirm", list_id, input="\n".join(scans) + "\n")
+            first = False
+        else:
+            r.run("pick", "confirm", list_id, "--all")
+    r.run("pick", "lists")
+
+
+def _barcode(r: _Runner, sku: str) -> str:
+    product = r.json("products", "show", sku)
+    codes = product.get("barcodes") or []
+    first = codes[0] if codes else sku
+    return first["code"] if isinstance(first, dict) else str(first)
+
+
+def step_pack(r: _Runner, ex: Path) -> None:
+    """Every item verified by scanner, the right standard box chosen."""
+    r.title("4. pack: verify every item by scanner, choose the box")
+    picked = [o["ref"] for o in r.json("orders", "list", "--status", "picked", "--limit", "0")]
+    for i, ref in enumerate(sorted(picked)):
+        if i == 0:
+            r.run("pack", ref)
+            order = r.json("orders", "show", ref)
+            scans = []
+            for line in order["lines"]:
+                scans += [_barcode(r, line["sku"])] * int(line["quantity"])
+            r.run("pack", "verify", ref, input="\n".join(scans) + "\n")
+        else:
+            r.run("-q", "pack", "verify", ref, "--all")
+
+
+def step_documents(r: _Runner, ex: Path) -> None:
+    """Labels, packing slips, invoices and a pick list as PDFs (every barcode scans)."""
+    r.title("5. documents: labels, packing slips, invoices, pick lists")
+    out = r.work
+    r.run("labels", "print", "--status", "packed", "--size", "4x6", "--out", str(out / "labels.pdf"))
+    r.run("labels", "print", "--status", "packed", "--format", "zpl", "--out", str(out / "labels.zpl"))
+    r.run("slips", "print", "--status", "packed", "--out", str(out / "slips.pdf"))
+    r.run("invoices", "print", "--status", "packed", "--out", str(out / "invoices.pdf"))
+    lists = r.json("pick", "lists")
+    if lists:
+        first = lists[0] if isinstance(lists, list) else lists["lists"][0]
+        r.run("pick", "print", str(first["list"]), "--out", str(out / "picklist.pdf"))
+
+
+def _tracking_number(n: int) -> str:
+    """A valid UPS tracking number (the demo's own account and serials)."""
+    from oms_cli.shipping.tracking import validate
+
+    body = f"1Z999AA1{n:09d}"
+    for digit in range(10):
+        if validate("ups", body + str(digit)).valid:
+            return body + str(digit)
+    raise AssertionError("no check digit found")
+
+
+def step_ship(r: _Runner, ex: Path) -> None:
+    """Tracking numbers from the carrier's export; customers told; tracking back to the channels."""
+    r.title("6. ship: tracking numbers in, customers told, channels updated")
+    packed = [o["ref"] for o in r.json("orders", "list", "--status", "packed", "--limit", "0")]
+    rows = ["order,carrier,tracking,service,cost"]
+    for i, ref in enumerate(sorted(packed), start=1):
+        rows.append(f"{ref},ups,{_tracking_number(1000 + i)},Ground,7.45")
+    csv_path = r.work / "ups-shipments.csv"
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r.run("ship", "--from-csv", str(csv_path), ok=(0, 6))
+    r.run("notify", "send", "--dry-run", "--out", str(r.work / "outbox"))
+    r.run("ship", "export", "--channel", "amazon", "--out", str(r.work / "amazon-confirmations.txt"))
+    r.run("ship", "export", "--channel", "shopify", "--out", str(r.work / "shopify-fulfilments.csv"))
+
+
+def step_after(r: _Runner, ex: Path) -> None:
+    """Delivery, feedback (a complaint becomes a problem), a return, and the money check."""
+    r.title("7. delivered, feedback, a return, and every payment accounted for")
+    shipped = sorted(o["ref"] for o in r.json("orders", "list", "--status", "shipped", "--limit", "0"))
+    for ref in shipped[:4]:
+        r.run("deliver", ref)
+    if len(shipped) >= 2:
+        r.run("feedback", "add", shipped[0], "--rating", "5", "--comment", "Lovely packaging, thank you!")
+        r.run("feedback", "add", shipped[1], "--rating", "2", "--comment", "The mug arrived chipped.")
+        r.run("problems", "list")
+        opened = r.json("returns", "open", shipped[1], "--reason", "damaged_in_transit", "--note", "chipped mug")
+        rma = opened.get("rma") if isinstance(opened, dict) else None
+        if rma:
+            r.run("returns", "receive", rma, "--condition", "damaged")
+            r.run("returns", "close", rma, "--refund", "none")
+        r.run("returns", "list")
+    r.run("notify", "send", "--dry-run", "--out", str(r.work / "outbox"))
+    pay = ex / "payments"
+    r.run("payments", "import", *sorted(str(p) for p in pay.glob("*.csv")))
+    r.run("payments", "reconcile", ok=(0, 9))
+
+
+def step_report(r: _Runner, ex: Path) -> None:
+    """Every step measured: where to improve."""
+    r.title("8. the fulfilment report")
+    r.run("report", "--since", "2026-11-01", "--pdf", str(r.work / "report.pdf"))
+
+
+STEPS = [step_import, step_release, step_pick, step_pack, step_documents, step_ship, step_after, step_report]
