@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from oms_cli.catalog.units import parse_measure
-from oms_cli.core.errors import BadInput, ConfigError, record_error
+from oms_cli.core.errors import ConfigError, record_error
 from oms_cli.packing.dimweight import DimWeightRule, rules_from_config
 from oms_cli.packing.engine import Box, Item, Objective
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -39,7 +39,7 @@ from oms_cli.packing.catalogue import (
     read_items,
 )
 from oms_cli.packing.dimweight import billable_weight_g
-from oms_cli.packing.engine import Box, Item, PackResult, choose_boxes
+from oms_cli.packing.engine import Box, Item, Objective, PackResult, choose_boxes
 from oms_cli.packing.verify import ExpectedLine, Missing, Scan
 from oms_cli.store.engine import Store
 from oms_cli.store.models import CounterRow, PackageRow, ProductBarcodeRow, ProductRow, VerifyScanRow
@@ -537,7 +537,7 @@ def plan_file(
     goal = objective or packing.get("objective", "billable_weight")
     if goal not in ("billable_weight", "cost"):
         raise UsageError(f"objective must be billable_weight or cost, not {goal!r}")
-    results = [(o.order, choose_boxes(o.items, boxes, objective=goal, dim_rule=rule)) for o in orders]
+    results = [(o.order, choose_boxes(o.items, boxes, objective=cast(Objective, goal), dim_rule=rule)) for o in orders]
     return FilePlan(results, boxes)
 
 

@@ -198,7 +198,7 @@ class VerifySession:
         self.verified[sku] += 1
         self.scans.append(Scan(code, sku, "ok"))
         self._accepted.append(len(self.scans) - 1)
-        events = [Event("ok", "ok", f"{sku}{self._name(sku)} ({self.verified[sku]} of {self.expected[sku]})")]
+        events = [Event("ok", "ok", f"{sku}{self._name(sku)}: {self.verified[sku]} of {self.expected[sku]}")]
         return events + self._after_accept()
 
     def _many(self, amount: str, code: str) -> list[Event]:
@@ -216,7 +216,7 @@ class VerifySession:
             self.verified[sku] += 1
             self.scans.append(Scan(code, sku, "ok"))
             self._accepted.append(len(self.scans) - 1)
-        events = [Event("ok", "ok", f"{count} x {sku}{self._name(sku)} ({self.verified[sku]} of {self.expected[sku]})")]
+        events = [Event("ok", "ok", f"{count} x {sku}{self._name(sku)}: {self.verified[sku]} of {self.expected[sku]}")]
         return events + self._after_accept()
 
     def _undo(self) -> list[Event]:
