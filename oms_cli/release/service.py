@@ -37,7 +37,7 @@ from oms_cli.release.decision import PERSON_HOLDS, Catalog, Decision, Gate, Line
 from oms_cli.release.priority import queue_key
 from oms_cli.release.schedule import Schedule
 from oms_cli.release.thank_you import fields_used
-from oms_cli.stock.ledger import CHUNK, product_locations, stock_levels, stock_t
+from oms_cli.stock.ledger import CHUNK, product_locations, reserve_many, stock_levels
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ProductRow, ReservationRow
@@ -198,7 +198,6 @@ class _Writes:
     hold_notes: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     reservations: list[dict[str, Any]] = field(default_factory=list)
-    stock: dict[tuple[str, str], int] = field(default_factory=dict)
     gifts: list[dict[str, Any]] = field(default_factory=list)
 
     def event(self, order_id: int, at: datetime, command: str, note: str | None, *, kind: str = "note",
@@ -303,9 +302,7 @@ def _plan_release(
         # A gift line has no id yet: it is resolved from (order, line number) once inserted.
         w.reservations.append({"order_id": row.id, "order_line_id": a.line if isinstance(a.line, int) else None,
                                "gift_line_no": gift_line.get(a.line) if isinstance(a.line, str) else None,
-                               "sku": a.sku, "location": a.location, "quantity": a.quantity, "state": "active", "created_at": now})
-        key = (a.sku, a.location)
-        w.stock[key] = w.stock.get(key, 0) + a.quantity
+                               "sku": a.sku, "location": a.location, "quantity": a.quantity, "created_at": now})
     ship_by = ship_by or ctx.schedule.ship_by(clock_start(row, now), row.service_level)
     note = f"released; ship by {ship_by:%Y-%m-%d %H:%M} UTC" + (f"; rest on backorder {backorder_ref}" if backorder_ref else "")
     w.status.append({"b_id": row.id, "b_current": row.status, "status": "ready", "ship_by": ship_by, "hold_reason": None,
@@ -343,21 +340,7 @@ def _write(conn: Connection, ctx: _Context, w: _Writes) -> None:
         for r in w.reservations:
             if r["order_line_id"] is None:
                 r["order_line_id"] = ids[(r["order_id"], r["gift_line_no"])]
-    if w.stock:
-        params = [{"b_sku": sku, "b_location": loc, "b_qty": q} for (sku, loc), q in w.stock.items()]
-        res = conn.execute(
-            update(stock_t)
-            .where(stock_t.c.sku == bindparam("b_sku"), stock_t.c.location == bindparam("b_location"),
-                   stock_t.c.on_hand - stock_t.c.reserved >= bindparam("b_qty"))
-            .values(reserved=stock_t.c.reserved + bindparam("b_qty")),
-            params,
-        )
-        if res.rowcount != len(params):
-            raise RuntimeError("stock changed under the reservations; nothing was reserved")
-    if w.reservations:
-        for r in w.reservations:
-            del r["gift_line_no"]
-        _insert(conn, reservations_t, w.reservations)
+    reserve_many(conn, w.reservations)
     for batch in (w.status, w.holds):
         if not batch:
             continue

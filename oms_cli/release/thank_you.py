@@ -18,6 +18,7 @@ Pure module: no database, no I/O.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ OPERATORS: dict[str, frozenset[str]] = {
     "text": frozenset({"==", "!=", "in", "not in"}),
     "list": frozenset({"contains", "not contains"}),
 }
+_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
 ALL_OPERATORS = (">=", "<=", "==", "!=", ">", "<", "not contains", "contains", "not in", "in")
 RULE_KEYS = ("name", "when", "add_sku", "quantity", "tag", "tags", "note")
 
@@ -72,8 +74,8 @@ class Condition:
         if have is None:
             return self.op in ("!=", "not in", "not contains")
         if kind in ("number", "money"):
-            v = Decimal(have)
-            return {">=": v >= self.value, "<=": v <= self.value, ">": v > self.value, "<": v < self.value, "==": v == self.value, "!=": v != self.value}[self.op]
+            # ints and Decimals compare exactly with the Decimal of the rule
+            return bool(_COMPARE[self.op](have, self.value))
         if kind == "text":
             t = str(have).lower()
             if self.op == "==":

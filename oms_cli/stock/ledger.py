@@ -7,13 +7,14 @@ row and updates the ``stock`` cache in the same transaction. Reservations change
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.models import ProductLocationRow, ReservationRow, StockMovementRow, StockRow
 from oms_cli.store.types import utcnow
 
@@ -81,34 +82,39 @@ def product_locations(conn: Connection, skus: Iterable[str] | None = None) -> di
     return out
 
 
-def reserve(
-    conn: Connection,
-    allocations: Iterable[tuple[int, str, str, int]],
-    order_id: int,
-    *,
-    at: datetime | None = None,
-) -> None:
-    """Hold stock for an order: (order line id, sku, location, quantity) each, never beyond what is available.
+def reserve_many(conn: Connection, reservations: Sequence[Mapping[str, Any]]) -> None:
+    """Hold stock for order lines, never beyond what is free at each location.
 
-    The update only applies while the location still has the quantity free; if it does
-    not (which the caller's own read inside the same write transaction rules out), the
-    error rolls the caller's transaction back rather than let available stock go negative.
+    Each reservation is a mapping with order_id, order_line_id, sku, location, quantity
+    and created_at. ``reserved`` goes up by the total per SKU and location in one
+    statement that only applies while that much is still free; if any location falls
+    short (which the caller's own read inside the same write transaction rules out),
+    the error rolls the caller's transaction back rather than let available stock go
+    below zero.
     """
-    now = at or utcnow()
-    rows: list[dict[str, Any]] = []
-    for line_id, sku, location, qty in allocations:
-        res = conn.execute(
-            update(stock_t)
-            .where(
-                and_(stock_t.c.sku == sku, stock_t.c.location == location, stock_t.c.on_hand - stock_t.c.reserved >= qty)
-            )
-            .values(reserved=stock_t.c.reserved + qty)
+    if not reservations:
+        return
+    totals: dict[tuple[str, str], int] = {}
+    for r in reservations:
+        key = (r["sku"], r["location"])
+        totals[key] = totals.get(key, 0) + int(r["quantity"])
+    params = [{"b_sku": sku, "b_location": loc, "b_qty": q} for (sku, loc), q in totals.items()]
+    res = conn.execute(
+        update(stock_t)
+        .where(
+            stock_t.c.sku == bindparam("b_sku"),
+            stock_t.c.location == bindparam("b_location"),
+            stock_t.c.on_hand - stock_t.c.reserved >= bindparam("b_qty"),
         )
-        if res.rowcount != 1:
-            raise RuntimeError(f"stock of {sku} at {location} changed under a reservation; nothing was reserved")
-        rows.append({"order_id": order_id, "order_line_id": line_id, "sku": sku, "location": location, "quantity": qty, "state": "active", "created_at": now})
-    if rows:
-        conn.execute(insert(reservations_t), rows)
+        .values(reserved=stock_t.c.reserved + bindparam("b_qty")),
+        params,
+    )
+    if res.rowcount != len(params):
+        raise RuntimeError("stock changed under the reservations; nothing was reserved")
+    columns = ("order_id", "order_line_id", "sku", "location", "quantity", "state", "created_at")
+    BulkInserter(conn, reservations_t, columns).insert(
+        [(r["order_id"], r["order_line_id"], r["sku"], r["location"], r["quantity"], "active", r["created_at"]) for r in reservations]
+    )
 
 
 def add_location(conn: Connection, sku: str, location: str) -> bool:
