@@ -257,3 +257,50 @@ def test_bad_requests_exit_with_their_code_write_nothing_and_change_nothing(
     assert message in r.stderr
     assert not (tmp_path / "x.pdf").exists() and r.stdout == ""
     assert store_digest(db_path) == before
+
+
+def test_from_import_to_labels_with_the_real_floor_commands(oms: Any, store: Store, config_file: Any, tmp_path: Path) -> None:
+    """Release (with a thank-you rule), pick, pack and ship with their own commands, then print."""
+    from store_fixtures import EXAMPLES
+
+    config_file({"release": {"thank_you": [
+        {"name": "three", "when": "units >= 3", "add_sku": "THANKYOU-CARD", "quantity": 1, "note": "Enjoy your mugs!"},
+    ]}})
+    for args in (("import", EXAMPLES / "shopify_orders.csv"), ("products", "import", EXAMPLES / "products.csv"),
+                 ("stock", "count", EXAMPLES / "stock.csv"), ("release", "--all")):
+        assert oms(*args).exit_code == 0, args
+    plan = oms("--json", "pick", "plan", "--method", "batch").json()
+    lists = [int(entry["list"]) for entry in plan["lists"]]
+
+    printed = oms("pick", "print", "--run", str(plan["run"]), "--out", "lists.pdf")
+    assert printed.exit_code == 0, printed.stderr
+    found: dict[str, Counter[str]] = {}
+    for page in scan_pages((tmp_path / "lists.pdf").read_bytes()):
+        head = next(s.text for s in page if s.text in {str(i) for i in lists})
+        found[head] = found.get(head, Counter()) + texts(page) - Counter({head: 1})
+    for list_id in lists:
+        stops = oms("--json", "pick", "show", str(list_id)).json()["stops"]
+        codes = {s["sku"]: min(b["code"] for b in oms("--json", "products", "show", s["sku"]).json()["barcodes"]) for s in stops}
+        assert found[str(list_id)] == Counter([s["location"] for s in stops] + [codes[s["sku"]] for s in stops])
+
+    for list_id in lists:
+        assert oms("pick", "confirm", str(list_id), "--all").exit_code == 0
+    for ref in ("shopify:1041", "shopify:1042"):
+        assert oms("pack", "verify", ref, "--all").exit_code == 0
+    assert oms("orders", "ack", "shopify:1042", "--done").exit_code == 0
+    shipped = oms("ship", "shopify:1042", "--carrier", "ups", "--tracking", UPS_OTHER)
+    assert shipped.exit_code == 0, shipped.stderr
+
+    labels = oms("labels", "print", "shopify:1041", "shopify:1042", "--out", "labels.pdf")
+    assert labels.exit_code == 0, labels.stderr
+    expected = package_scans(store)  # the SSCCs the packing gave, the tracking the shipping recorded
+    scans = [texts(page) for page in scan_pages((tmp_path / "labels.pdf").read_bytes())]
+    assert sorted(sorted(c.items()) for c in scans) == sorted(
+        sorted(c.items()) for c in expected["shopify:1041"] + expected["shopify:1042"]
+    )
+    assert sum(scans, Counter())[UPS_OTHER] == 1
+
+    slips = oms("slips", "print", "shopify:1041", "--out", "slip.pdf")
+    assert slips.exit_code == 0
+    text = page_texts((tmp_path / "slip.pdf").read_bytes())[0]
+    assert "Enjoy your mugs!" in text and "THANKYOU-CARD" in text and "FREE — with our thanks" in text
