@@ -21,6 +21,7 @@ from oms_cli.core.errors import BadInput, Refused, UsageError
 from oms_cli.core.money import format_money, from_minor, to_minor
 from oms_cli.orders.events import record_event
 from oms_cli.orders.service import resolve_ref
+from oms_cli.payments import findings
 from oms_cli.payments.amounts import minor_units
 from oms_cli.payments.parsers import PaymentRecord, read_payment_file
 from oms_cli.payments.reconcile import MANUAL, OrderRecord, Reconciliation, reconcile
@@ -292,13 +293,10 @@ def _sums(conn: Connection, column: Any, key: Any, *where: Any) -> dict[int, int
     return {int(r[0]): int(r[1]) for r in conn.execute(select(key, func.sum(column)).where(*where).group_by(key))}
 
 
-def load_for_reconciliation(conn: Connection, since: datetime | None = None) -> tuple[list[OrderRecord], list[PaymentRecord]]:
-    """Orders (with recorded refunds and cash) and payments as plain records, placed or paid since ``since``."""
+def load_for_reconciliation(conn: Connection) -> tuple[list[OrderRecord], list[PaymentRecord]]:
+    """Every order (with its recorded refunds and cash) and every payment, as plain records."""
     refunded = _sums(conn, refunds_t.c.amount_minor, refunds_t.c.order_id)
     cash = _sums(conn, payments_t.c.gross_minor, payments_t.c.order_id, payments_t.c.source == MANUAL, payments_t.c.method == "cash", payments_t.c.order_id.is_not(None))
-    q = select(orders_t).order_by(orders_t.c.id)
-    if since is not None:
-        q = q.where(orders_t.c.placed_at >= since)
     orders = [
         OrderRecord(
             ref=o.ref,
@@ -315,12 +313,9 @@ def load_for_reconciliation(conn: Connection, since: datetime | None = None) -> 
             refunded_total=_amount(refunded.get(o.id, 0), o.currency),
             cash_received=_amount(cash.get(o.id, 0), o.currency),
         )
-        for o in conn.execute(q)
+        for o in conn.execute(select(orders_t).order_by(orders_t.c.id))
     ]
-    p = select(payments_t).order_by(payments_t.c.at, payments_t.c.id)
-    if since is not None:
-        p = p.where(payments_t.c.at >= since)
-    payments = [payment_record(r) for r in conn.execute(p)]
+    payments = [payment_record(r) for r in conn.execute(select(payments_t).order_by(payments_t.c.at, payments_t.c.id))]
     return orders, payments
 
 
@@ -331,10 +326,14 @@ def reconcile_store(
     window: timedelta = timedelta(days=3),
     tolerance: Decimal = ZERO,
 ) -> Reconciliation:
-    """Match the stored payments to the orders and report what needs the owner's eye."""
+    """Match the stored payments to the orders and report what needs the owner's eye;
+    with ``since``, only orders placed and money moved since then are reported."""
     with store.connect(write=False) as conn:
-        orders, payments = load_for_reconciliation(conn, since)
-    return reconcile(orders, payments, window=window, tolerance=tolerance)
+        orders, payments = load_for_reconciliation(conn)
+    result = reconcile(orders, payments, window=window, tolerance=tolerance)
+    if since is None:
+        return result
+    return findings.since(result, since, {o.ref: o.placed_at for o in orders}, {p.transaction_id: p.at for p in payments})
 
 
 def list_payments(store: "Store", *, since: datetime | None = None, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

@@ -6,8 +6,13 @@ shelf through the ledger, as release, picking, packing and shipping would leave 
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import os
+import shutil
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -47,15 +52,43 @@ moves_t = StockMovementRow.__table__
 reservations_t = ReservationRow.__table__
 
 
-def load_demo(oms: Callable[..., Any]) -> None:
-    """Import the example orders (Shopify, WooCommerce), the catalog and the stock count."""
-    for args in (
-        ("import", EXAMPLES / "shopify_orders.csv", EXAMPLES / "woocommerce_orders.csv"),
-        ("products", "import", EXAMPLES / "products.csv"),
-        ("stock", "count", EXAMPLES / "stock.csv"),
-    ):
-        result = oms(*args)
+DEMO_COMMANDS = (
+    ("import", EXAMPLES / "shopify_orders.csv", EXAMPLES / "woocommerce_orders.csv"),
+    ("products", "import", EXAMPLES / "products.csv"),
+    ("stock", "count", EXAMPLES / "stock.csv"),
+)
+_demo_store: list[Path] = []
+
+
+def _build_demo_store(oms: Callable[..., Any]) -> Path:
+    """Run the demo imports once per test process into a store kept aside as a template."""
+    folder = Path(tempfile.mkdtemp(prefix="oms-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    template = folder / "demo.db"
+    (folder / "empty.yaml").write_text("{}\n", encoding="utf-8")
+    for args in DEMO_COMMANDS:
+        result = oms("--db", template, "--config", folder / "empty.yaml", *args)
         assert result.exit_code == 0, (args, result.stderr)
+    return template
+
+
+def load_demo(oms: Callable[..., Any]) -> None:
+    """Fill the test's store with the example orders (Shopify, WooCommerce), the catalog
+    and the stock count, as `oms import`, `oms products import` and `oms stock count` leave them.
+
+    The commands run once per test process; each test gets a copy of that store.
+    """
+    if not _demo_store:
+        _demo_store.append(_build_demo_store(oms))
+    source = sqlite3.connect(_demo_store[0])
+    target = sqlite3.connect(os.environ["OMS_DB"])
+    try:
+        # The backup API copies page by page under SQLite's own locks, so it is safe even
+        # while the test's store has the file open.
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
 
 
 def ship(store: Store, refs: Iterable[str], *, at: datetime | None = None, deliver: bool = False) -> None:
