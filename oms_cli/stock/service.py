@@ -25,6 +25,10 @@ orders_t = OrderRow.__table__
 HOLDING_STATES = ("active", "picked")
 
 
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
 def _product(conn: Connection, sku: str) -> Any:
     row = conn.execute(select(products_t).where(products_t.c.sku == sku)).first()
     if row is None:
@@ -147,9 +151,6 @@ def count(store: Store, config: Config, path: str, *, dry_run: bool = False, str
     source = stream if stream is not None else open_text(path)
     records, header_of = read_counts(source, path, check_location=location_checker(config))
     report: dict[str, Any] = {"file": path, "counted": len(records), "changed": 0, "unchanged": 0, "units_delta": 0, "short": [], "dry_run": dry_run, "changes": []}
-
-    class _Rollback(Exception):
-        pass
 
     try:
         with store.connect() as conn:
