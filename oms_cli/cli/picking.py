@@ -120,7 +120,7 @@ def _render_plan(doc: dict[str, Any]) -> None:
 
 def pending_notes(doc: dict[str, Any]) -> dict[str, str]:
     """Refs with an unacknowledged instruction -> the instruction text."""
-    return {ref: (note or "").strip() for ref, note in doc["instructions"].items()}
+    return {ref: " / ".join(part.strip() for part in (note or "").splitlines() if part.strip()) for ref, note in doc["instructions"].items()}
 
 
 @pick_app.command("lists")

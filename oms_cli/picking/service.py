@@ -213,7 +213,8 @@ def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetim
         after_cutoff: list[str] = []
         if cutoff_limit is not None:
             after_cutoff = [c.row.ref for c in plannable if c.order is not None and (c.order.cutoff is None or c.order.cutoff > cutoff_limit)]
-            plannable = [c for c in plannable if c.row.ref not in set(after_cutoff)]
+            later = set(after_cutoff)
+            plannable = [c for c in plannable if c.row.ref not in later]
         plan = plan_picking(
             request.method,  # type: ignore[arg-type]
             setup.layout,
