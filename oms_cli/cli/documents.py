@@ -17,7 +17,7 @@ import typer
 from oms_cli.cli.context import state
 
 if TYPE_CHECKING:
-    from oms_cli.documents.service import DocumentBatch
+    from oms_cli.documents.service import DocumentBatch, OrderSelection
 
 labels_app = typer.Typer(help="Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers.", no_args_is_help=True)
 slips_app = typer.Typer(help="Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def _pick_group(app: typer.Typer) -> typer.Typer:
     return pick
 
 
-def _selection(refs: Optional[list[str]], status: Optional[list[str]], run: Optional[int], list_id: Optional[int]) -> Any:
+def _selection(refs: Optional[list[str]], status: Optional[list[str]], run: Optional[int], list_id: Optional[int]) -> "OrderSelection":
     from oms_cli.documents.service import OrderSelection
 
     return OrderSelection(tuple(refs or ()), tuple(status or ()), run, list_id)
