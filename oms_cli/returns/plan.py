@@ -143,9 +143,9 @@ def plan_receipt(lines: Sequence[ReturnLineState], wanted: Mapping[str, int] | N
         mine = [ln for ln in awaited if ln.sku == sku]
         left = sum(ln.quantity for ln in mine)
         if qty > left:
-            on_return = sum(ln.quantity for ln in lines if ln.sku == sku)
+            returned = sum(ln.quantity for ln in lines if ln.sku == sku)
             raise Refused(
-                f"{rma}: {sku}: cannot receive {qty}, only {left} of {on_return} returned are still awaited",
+                f"{rma}: {sku}: cannot receive {qty}, only {left} of {returned} returned are still awaited",
                 hint=f"see what was received with `oms returns show {rma}`",
             )
         for ln in mine:

@@ -10,6 +10,7 @@ Rules: ``docs/returns.md``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -122,7 +123,7 @@ def _order(conn: Connection, order_id: int) -> Any:
     return conn.execute(select(orders_t).where(orders_t.c.id == order_id)).one()
 
 
-def _return_lines(conn: Connection, return_id: int) -> list[Any]:
+def _return_lines(conn: Connection, return_id: int) -> Sequence[Any]:
     return conn.execute(select(return_lines_t).where(return_lines_t.c.return_id == return_id).order_by(return_lines_t.c.id)).all()
 
 
@@ -235,9 +236,11 @@ def open_return(
         if not taken:
             raise Refused(f"{order.ref}: every item is already on a return or back", hint="see `oms returns list`")
         rma = rma_number(next_counter(conn, RMA_COUNTER))
-        return_id = conn.execute(
+        inserted = conn.execute(
             insert(returns_t).values(rma=rma, order_id=order.id, reason=reason, note=note, status="open", opened_at=at)
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        return_id = int(inserted[0])
         conn.execute(
             insert(return_lines_t),
             [{"return_id": return_id, "order_line_id": u.order_line_id, "sku": u.sku, "quantity": u.quantity, "received_qty": 0, "condition": None} for u in taken],
