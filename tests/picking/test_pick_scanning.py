@@ -1,6 +1,10 @@
-"""The scan loop as a pure state machine: right item, wrong item, location scans, short, skip, done."""
+"""The scan loop as a pure state machine: right item, wrong item, location scans, short, skip, done,
+and a property: no sequence of scans picks more than planned or the wrong product."""
 
 from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oms_cli.picking.scanning import ScanAllocation, ScanSession, ScanStop, normalise_location
 
@@ -140,3 +144,51 @@ def test_normalise_location() -> None:
     assert normalise_location(" A03-B12 ") == "A03-B12"
     assert normalise_location("4006381333931") is None
     assert normalise_location("short 2") is None
+
+
+# --- any sequence of scans keeps the books straight ---------------------------------
+
+SKUS = ("MUG", "TEE", "CARD")
+BARCODES = {"1111": "MUG", "2222": "TEE", "3333": "CARD"}
+
+
+@st.composite
+def lists_and_scans(draw: st.DrawFn) -> tuple[list[ScanStop], list[str]]:
+    count = draw(st.integers(1, 5))
+    stops = []
+    alloc_id = 0
+    for n in range(count):
+        allocs = []
+        for ref in draw(st.lists(st.sampled_from("ABC"), min_size=1, max_size=3, unique=True)):
+            alloc_id += 1
+            allocs.append(ScanAllocation(alloc_id, ref, draw(st.integers(1, 3)), "ABC".index(ref) + 1))
+        stops.append(ScanStop(n + 1, n + 1, f"A{n + 1:02d}-B0{n + 1}-L1", draw(st.sampled_from(SKUS)), allocs))
+    words = [s.location for s in stops] + list(BARCODES) + ["A12-B20-L1", "junk", "skip", "short", "short 1", "short 2", ""]
+    return stops, draw(st.lists(st.sampled_from(words), max_size=40))
+
+
+@settings(max_examples=150, deadline=None)
+@given(lists_and_scans())
+def test_any_scans_never_pick_more_than_planned_or_the_wrong_product(case: tuple[list[ScanStop], list[str]]) -> None:
+    stops, scans = case
+    planned = {a.id: a.quantity for s in stops for a in s.allocations}
+    s = ScanSession(stops, BARCODES)
+    for scan in scans:
+        before = s.current
+        wanted = before.sku if before is not None else None
+        picked_before = sum(s.picks.values())
+        events = s.feed(scan)
+        if "picked" in [e.kind for e in events]:
+            # Only the product of the current stop (or of one beside it on the same shelf) is accepted.
+            assert before is not None and (BARCODES[scan] == wanted or any(
+                x.location == before.location and x.sku == BARCODES[scan] for x in s.stops))
+            assert sum(s.picks.values()) == picked_before + 1
+        else:
+            assert sum(s.picks.values()) == picked_before
+        for stop in s.stops:
+            for a in stop.allocations:
+                assert 0 <= a.picked and a.picked + a.short <= planned[a.id]
+                assert a.picked == s.picks.get(a.id, 0) and a.short == s.closed.get(a.id, 0)
+                if a.ref in s.held:
+                    assert a.remaining == 0
+        assert (s.current is None) == (s.remaining == 0)
