@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
@@ -401,7 +401,7 @@ def list_lists(store: Store, *, open_only: bool = False, run: int | None = None)
     """Pick lists, oldest first, with their orders, stops, units picked and left, and route lengths."""
     remaining = func.sum(
         # Units of orders that left the floor (held, cancelled) are not left to pick.
-        (allocs_t.c.quantity - allocs_t.c.picked_qty - allocs_t.c.short_qty) * (orders_t.c.status == "picking")
+        case((orders_t.c.status == "picking", allocs_t.c.quantity - allocs_t.c.picked_qty - allocs_t.c.short_qty), else_=0)
     )
     q = (
         select(

@@ -113,6 +113,8 @@ def test_lists_show_and_next(floor: Floor) -> None:
     assert claimed["list"] == first and claimed["claimed"] is True and claimed["picker"] == "ann"
     assert floor.run("--json", "pick", "next", "--picker", "ann").json()["resumed"] is True
     assert floor.run("--json", "pick", "next", "--picker", "bob").json()["list"] == lists[1]["list"]
+    taken = floor.oms("pick", "confirm", str(first), "--picker", "bob", input=f"{MUG}\n")
+    assert taken.exit_code == 5 and f"pick list {first} is being picked by ann" in taken.stderr
     none = floor.oms("--json", "pick", "next", "--picker", "cleo")
     assert none.exit_code == 0 and none.json()["list"] is None
     human = floor.oms("pick", "next", "--picker", "cleo")
