@@ -161,10 +161,11 @@ def show_cmd(rma: Annotated[str, typer.Argument(help="Return number, e.g. RMA-00
         render.emit_json(r)
         return
     con = render.out()
-    con.print(f"[bold]{r['rma']}[/bold]  {r['status']}  order {r['order_ref']} ({r['order_status']})  reason {r['reason']}", markup=True)
-    con.print(f"opened {render._cell(r['opened_at'])}  received {render._cell(r['received_at']) or '-'}  closed {render._cell(r['closed_at']) or '-'}  refund {r['refund'] or '-'}")
+    esc = render._escape
+    con.print(f"[bold]{esc(r['rma'])}[/bold]  {r['status']}  order {esc(r['order_ref'])} ({r['order_status']})  reason {esc(r['reason'])}")
+    con.print(f"opened {render._cell(r['opened_at'])}  received {render._cell(r['received_at']) or '-'}  closed {render._cell(r['closed_at']) or '-'}  refund {r['refund'] or '-'}", markup=False)
     if r["note"]:
-        con.print(f"note: {render._escape(r['note'])}")
+        con.print(f"note: {r['note']}", markup=False)
     render.table(None, ["sku", "qty", "received", "condition"], [[ln["sku"], ln["quantity"], ln["received"], ln["condition"] or "awaited"] for ln in r["lines"]])
 
 

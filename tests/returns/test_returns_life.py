@@ -68,6 +68,11 @@ def test_a_return_from_opening_to_refund(oms, shop, db_path) -> None:
     [listed] = r.json()
     assert (listed["rma"], listed["status"], listed["refund"], listed["received_units"]) == ("RMA-000001", "closed", "18.00 USD", 1)
     assert oms("--json", "returns", "list", "--open").json() == []
+    r = oms("returns", "show", "rma-000001")
+    assert r.exit_code == 0
+    assert "RMA-000001  closed  order shopify:1041 (shipped)  reason doesnt_fit" in r.stdout
+    assert "note: too small" in r.stdout and "resellable" in r.stdout
+    assert oms("--json", "returns", "show", "1").json()["lines"] == [{"sku": "MUG-SPK-BLU", "quantity": 1, "received": 1, "condition": "resellable"}]
 
 
 def test_the_order_is_returned_when_its_last_item_is_received(oms, shop, db_path) -> None:
