@@ -1,0 +1,304 @@
+"""The SQL aggregates behind the fulfilment report: small fact records per period.
+
+Each function runs one or two portable SQLAlchemy Core queries on a connection the
+caller's transaction owns and returns the plain records ``definitions`` turns into
+figures. The docstrings say which rows are counted; the figures' own definitions
+live in ``oms_cli.metrics.definitions``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, and_, case, distinct, func, or_, select, type_coerce
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from oms_cli.metrics.definitions import (
+    MILESTONE_STATUS,
+    BoxFacts,
+    OrderTimeline,
+    PickListFacts,
+    ShippingCostFacts,
+    VerifyFacts,
+    WeightFacts,
+)
+from oms_cli.orders.lifecycle import OPEN_STATUSES
+from oms_cli.store.models import (
+    FeedbackRow,
+    OrderEventRow,
+    OrderRow,
+    OutboxRow,
+    PackageRow,
+    PickAllocationRow,
+    PickListRow,
+    PickStopRow,
+    ProblemRow,
+    ReturnRow,
+    VerifyScanRow,
+)
+
+_orders = OrderRow.__table__
+_events = OrderEventRow.__table__
+_lists = PickListRow.__table__
+_stops = PickStopRow.__table__
+_allocs = PickAllocationRow.__table__
+_packages = PackageRow.__table__
+_scans = VerifyScanRow.__table__
+_outbox = OutboxRow.__table__
+_feedback = FeedbackRow.__table__
+_problems = ProblemRow.__table__
+_returns = ReturnRow.__table__
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: the period ``[since, until)`` (aware UTC; ``since`` None
+    means from the first order) and optionally one channel."""
+
+    since: datetime | None
+    until: datetime
+    channel: str | None = None
+
+
+def _naive(col: Any) -> Any:
+    # Read timestamps as plain naive-UTC datetimes: on 100,000 orders the per-value
+    # tz-aware wrapper of UTCDateTime costs more than the query itself.
+    return type_coerce(col, DateTime())
+
+
+def _in_period(col: Any, scope: Scope) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [col < scope.until]
+    if scope.since is not None:
+        conds.append(col >= scope.since)
+    return conds
+
+
+def _of_channel(order_id_col: Any, scope: Scope) -> list[ColumnElement[bool]]:
+    """Rows whose order is of the scope's channel (nothing to add without a channel)."""
+    if scope.channel is None:
+        return []
+    return [order_id_col.in_(select(_orders.c.id).where(_orders.c.channel == scope.channel))]
+
+
+def order_timelines(conn: Connection, scope: Scope) -> list[OrderTimeline]:
+    """One timeline per order that can count in the period: placed in it, or with a
+    status event in it. Each milestone is the time of the order's first status event
+    to that status, over the order's whole history (one GROUP BY over order_events)."""
+    o, e = _orders, _events
+    in_scope: list[ColumnElement[bool]] = [o.c.placed_at < scope.until]
+    if scope.since is not None:
+        touched = select(e.c.order_id).where(*_in_period(e.c.at, scope))
+        in_scope.append(or_(o.c.placed_at >= scope.since, o.c.id.in_(touched)))
+    if scope.channel is not None:
+        in_scope.append(o.c.channel == scope.channel)
+
+    at = _naive(e.c.at)
+    pivot = select(
+        e.c.order_id,
+        *[func.min(case((e.c.to_status == status, at))) for status in MILESTONE_STATUS.values()],
+    ).where(e.c.kind == "status")
+    if len(in_scope) > 1:
+        # Only worth it when the scope is narrower than "everything placed so far".
+        pivot = pivot.where(e.c.order_id.in_(select(o.c.id).where(*in_scope)))
+    # Two queries joined here rather than one SQL join: SQLite would otherwise build a
+    # temporary index over the grouped events, which costs more than the dict below.
+    firsts = {row[0]: row[1:] for row in conn.execute(pivot.group_by(e.c.order_id)).all()}
+    never = (None,) * len(MILESTONE_STATUS)
+    orders = select(o.c.id, o.c.ref, o.c.channel, o.c.service_level, _naive(o.c.placed_at), _naive(o.c.ship_by)).where(*in_scope)
+    return [OrderTimeline(*row, *firsts.get(row[0], never)) for row in conn.execute(orders).all()]
+
+
+def first_placed(conn: Connection, channel: str | None) -> datetime | None:
+    """The placed_at of the earliest order (of the channel), aware UTC; None for no orders."""
+    q = select(func.min(_orders.c.placed_at))
+    if channel is not None:
+        q = q.where(_orders.c.channel == channel)
+    value = conn.execute(q).scalar()
+    return value
+
+
+def overdue_now(conn: Connection, now: datetime, channel: str | None) -> dict[str, int]:
+    """Orders not yet shipped (an open status) whose ship_by is before ``now``, per
+    service level (not limited to the period: this is the floor's state now)."""
+    o = _orders
+    q = (
+        select(o.c.service_level, func.count())
+        .where(o.c.status.in_(sorted(OPEN_STATUSES)), o.c.ship_by.is_not(None), o.c.ship_by < now)
+        .group_by(o.c.service_level)
+    )
+    if channel is not None:
+        q = q.where(o.c.channel == channel)
+    return {level: n for level, n in conn.execute(q)}
+
+
+def _done_lists_join() -> Any:
+    return _lists.join(_stops, _stops.c.list_id == _lists.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id)
+
+
+def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
+    """Pick lists with status done whose completed_at is in the period, each with the
+    sums of its allocations (every channel: a list serves orders of several)."""
+    l, a = _lists, _allocs
+    sums = (
+        select(
+            _stops.c.list_id,
+            func.count(case((a.c.picked_qty > 0, 1))).label("lines"),
+            func.coalesce(func.sum(a.c.picked_qty), 0).label("units"),
+            func.count(a.c.id).label("allocations"),
+            func.count(case((a.c.short_qty > 0, 1))).label("short_lines"),
+            func.coalesce(func.sum(a.c.short_qty), 0).label("short_units"),
+        )
+        .select_from(_stops.join(a, a.c.stop_id == _stops.c.id))
+        .group_by(_stops.c.list_id)
+        .subquery()
+    )
+    q = (
+        select(
+            l.c.picker, _naive(l.c.claimed_at), _naive(l.c.completed_at), l.c.distance_m,
+            func.coalesce(sums.c.lines, 0), func.coalesce(sums.c.units, 0), func.coalesce(sums.c.allocations, 0),
+            func.coalesce(sums.c.short_lines, 0), func.coalesce(sums.c.short_units, 0),
+        )
+        .select_from(l.outerjoin(sums, sums.c.list_id == l.c.id))
+        .where(l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope))
+        .order_by(l.c.id)
+    )
+    return [
+        PickListFacts(picker, claimed, completed, float(distance or 0), int(lines), int(units), int(allocs), int(short_lines), int(short_units))
+        for picker, claimed, completed, distance, lines, units, allocs, short_lines, short_units in conn.execute(q)
+    ]
+
+
+def picked_orders(conn: Connection, scope: Scope) -> dict[str | None, int]:
+    """Distinct orders with an allocation on the lists done in the period, per picker
+    and (key ``"*"``) over all pickers."""
+    pairs = (
+        select(_lists.c.picker, _allocs.c.order_id)
+        .select_from(_done_lists_join())
+        .where(_lists.c.status == "done", _lists.c.completed_at.is_not(None), *_in_period(_lists.c.completed_at, scope))
+        .distinct()
+    )
+    # One pass over the distinct pairs gives both counts (SQL would need two
+    # COUNT(DISTINCT) scans, or ROLLUP, which SQLite lacks).
+    per_picker: dict[str | None, set[int]] = {}
+    everyone: set[int] = set()
+    for picker, order_id in conn.execute(pairs):
+        per_picker.setdefault(picker, set()).add(order_id)
+        everyone.add(order_id)
+    out: dict[str | None, int] = {picker: len(ids) for picker, ids in per_picker.items()}
+    out["*"] = len(everyone)
+    return out
+
+
+def verify_scans(conn: Connection, scope: Scope) -> VerifyFacts:
+    """Verification scans in the period (verify_scans.at) by result, the distinct orders
+    scanned, and the returns opened in the period with reason wrong_item."""
+    s = _scans
+    where = [*_in_period(s.c.at, scope), *_of_channel(s.c.order_id, scope)]
+    by_result = {result: n for result, n in conn.execute(select(s.c.result, func.count()).where(*where).group_by(s.c.result))}
+    orders = conn.execute(select(func.count(distinct(s.c.order_id))).where(*where)).scalar() or 0
+    r = _returns
+    wrong_item = conn.execute(
+        select(func.count()).where(r.c.reason == "wrong_item", *_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope))
+    ).scalar() or 0
+    return VerifyFacts(
+        orders=orders,
+        ok=by_result.get("ok", 0),
+        wrong=by_result.get("wrong", 0),
+        extra=by_result.get("extra", 0),
+        unknown=by_result.get("unknown", 0),
+        wrong_item_returns=wrong_item,
+    )
+
+
+def packages_packed(conn: Connection, scope: Scope) -> tuple[list[BoxFacts], WeightFacts]:
+    """Packages whose packed_at is in the period: per box (count, fill), and their weights
+    (actual = measured_weight_g if weighed, else weight_g; billable = billable_weight_g)."""
+    p = _packages
+    where = [p.c.packed_at.is_not(None), *_in_period(p.c.packed_at, scope), *_of_channel(p.c.order_id, scope)]
+    boxes = [
+        BoxFacts(box, int(n), float(fill_sum or 0), int(fill_n))
+        for box, n, fill_sum, fill_n in conn.execute(
+            select(p.c.box, func.count(), func.sum(p.c.fill_pct), func.count(p.c.fill_pct)).where(*where).group_by(p.c.box)
+        )
+    ]
+    actual = func.coalesce(p.c.measured_weight_g, p.c.weight_g)
+    billed = p.c.billable_weight_g.is_not(None)
+    above = and_(billed, p.c.billable_weight_g > actual)
+    row = conn.execute(
+        select(
+            func.count(distinct(p.c.order_id)),
+            func.count(p.c.billable_weight_g),
+            func.coalesce(func.sum(case((billed, actual))), 0),
+            func.coalesce(func.sum(p.c.billable_weight_g), 0),
+            func.count(case((above, 1))),
+            func.coalesce(func.sum(case((above, p.c.billable_weight_g - actual))), 0),
+        ).where(*where)
+    ).one()
+    weight = WeightFacts(*(int(v) for v in row))
+    return boxes, weight
+
+
+def shipping_cost(conn: Connection, scope: Scope) -> list[ShippingCostFacts]:
+    """Per currency: orders whose first parcel shipped in the period (MIN(packages.shipped_at))
+    and whose every shipped parcel has a cost, with the sum of those costs and the sum of
+    the shipping they were charged (orders.shipping_minor, none recorded counting as 0)."""
+    p, o = _packages, _orders
+    first_shipped = func.min(p.c.shipped_at)
+    per_order = (
+        select(p.c.order_id, func.sum(p.c.cost_minor).label("cost"))
+        .where(p.c.shipped_at.is_not(None))
+        .group_by(p.c.order_id)
+        .having(and_(*_in_period(first_shipped, scope), func.count(p.c.cost_minor) == func.count()))
+        .subquery()
+    )
+    q = (
+        select(o.c.currency, func.count(), func.sum(per_order.c.cost), func.sum(func.coalesce(o.c.shipping_minor, 0)))
+        .select_from(per_order.join(o, o.c.id == per_order.c.order_id))
+        .group_by(o.c.currency)
+        .order_by(o.c.currency)
+    )
+    if scope.channel is not None:
+        q = q.where(o.c.channel == scope.channel)
+    return [ShippingCostFacts(currency, int(n), int(cost or 0), int(charged or 0)) for currency, n, cost, charged in conn.execute(q)]
+
+
+def ratings(conn: Connection, scope: Scope) -> dict[int, int]:
+    """Ratings given in the period (feedback.at): how many of each number of stars."""
+    f = _feedback
+    q = select(f.c.rating, func.count()).where(*_in_period(f.c.at, scope), *_of_channel(f.c.order_id, scope)).group_by(f.c.rating)
+    return {int(stars): int(n) for stars, n in conn.execute(q)}
+
+
+def problems(conn: Connection, scope: Scope) -> dict[str, int]:
+    """Problems open now (status open) and problems opened in the period (opened_at);
+    with a channel, only problems of that channel's orders."""
+    p = _problems
+    chan = _of_channel(p.c.order_id, scope)
+    open_now = conn.execute(select(func.count()).where(p.c.status == "open", *chan)).scalar() or 0
+    opened = conn.execute(select(func.count()).where(*_in_period(p.c.opened_at, scope), *chan)).scalar() or 0
+    return {"open_now": int(open_now), "opened": int(opened)}
+
+
+def returned_orders(conn: Connection, order_ids: set[int]) -> int:
+    """How many of the given orders have at least one return (opened at any time)."""
+    if not order_ids:
+        return 0
+    with_returns = {oid for (oid,) in conn.execute(select(_returns.c.order_id).distinct())}
+    return len(order_ids & with_returns)
+
+
+def return_reasons(conn: Connection, scope: Scope) -> dict[str, int]:
+    """Returns opened in the period (returns.opened_at) per reason."""
+    r = _returns
+    q = select(r.c.reason, func.count()).where(*_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope)).group_by(r.c.reason)
+    return {reason: int(n) for reason, n in conn.execute(q)}
+
+
+def notifications(conn: Connection, scope: Scope) -> dict[str, int]:
+    """Customer messages created in the period (outbox.created_at), per status now."""
+    m = _outbox
+    q = select(m.c.status, func.count()).where(*_in_period(m.c.created_at, scope), *_of_channel(m.c.order_id, scope)).group_by(m.c.status)
+    return {status: int(n) for status, n in conn.execute(q)}
