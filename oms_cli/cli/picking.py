@@ -78,7 +78,12 @@ def _render_plan(doc: dict[str, Any]) -> None:
     for s in doc["skipped"]:
         (render.info if s["status"] == "picking" else render.warn)(f"{s['ref']} is {s['why']}")
     if not doc["lists"]:
-        render.info("nothing to plan: no ready orders" + (" due by the wave cut-off" if doc["after_cutoff"] else ""))
+        if doc["after_cutoff"]:
+            render.info(f"nothing to plan: none of the {len(doc['after_cutoff'])} ready orders is due by the wave cut-off")
+        elif doc["held"] or doc["skipped"]:
+            render.info("nothing to plan: no other ready orders")
+        else:
+            render.info("nothing to plan: no ready orders")
         return
     for entry in doc["lists"]:
         bits = [f"list {entry['list']}"]
