@@ -302,9 +302,20 @@ def step_after(r: _Runner, ex: Path) -> None:
             r.run("returns", "receive", rma, "--condition", "damaged")
             r.run("returns", "close", rma, "--refund", "none")
         r.run("returns", "list")
+    if len(shipped) >= 3:
+        opened = r.json("returns", "open", shipped[2], "--reason", "doesnt_fit")
+        if isinstance(opened, dict) and opened.get("rma"):
+            r.run("returns", "receive", opened["rma"], "--condition", "resellable")
     r.run("notify", "send", "--dry-run", "--out", str(r.work / "outbox"))
+    r.title("   every payment accounted for")
     pay = ex / "payments"
     r.run("payments", "import", *sorted(str(p) for p in pay.glob("*.csv")))
+    r.run("payments", "reconcile", ok=(0, 9))
+    statuses = {o["ref"]: o["status"] for o in r.json("orders", "list", "--limit", "0")}
+    if statuses.get("woocommerce:2151") in ("shipped", "delivered"):
+        r.run("payments", "record", "woocommerce:2151", "64.50", "--method", "cash")
+    if statuses.get("woocommerce:2155") == "cancelled":
+        r.run("payments", "refund", "woocommerce:2155", "29.90", "--note", "cancelled before release")
     r.run("payments", "reconcile", ok=(0, 9))
 
 
