@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from document_samples import page_texts, scan_pages, texts
 from sqlalchemy import select
-from store_fixtures import PRESET_TRACKING, SHIPPED_TRACKING, THANK_YOU, Floor, build_floor, store_digest
+from tests.documents.store_fixtures import PRESET_TRACKING, SHIPPED_TRACKING, THANK_YOU, Floor, build_floor, store_digest
 from test_documents_printing import fake_lp
 from test_documents_zpl import BARCODE, FIELD, decode_bc, formats, unhex
 
@@ -261,7 +261,7 @@ def test_bad_requests_exit_with_their_code_write_nothing_and_change_nothing(
 
 def test_from_import_to_labels_with_the_real_floor_commands(oms: Any, store: Store, config_file: Any, tmp_path: Path) -> None:
     """Release (with a thank-you rule), pick, pack and ship with their own commands, then print."""
-    from store_fixtures import EXAMPLES
+    from tests.documents.store_fixtures import EXAMPLES
 
     config_file({"release": {"thank_you": [
         {"name": "three", "when": "units >= 3", "add_sku": "THANKYOU-CARD", "quantity": 1, "note": "Enjoy your mugs!"},

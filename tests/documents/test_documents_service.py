@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from document_samples import page_texts, scan_pages, texts
 from sqlalchemy import select, update
-from store_fixtures import PRESET_SSCC, THANK_YOU, Floor, build_floor
+from tests.documents.store_fixtures import PRESET_SSCC, THANK_YOU, Floor, build_floor
 
 from oms_cli.core.config import load_config
 from oms_cli.core.errors import ConfigError, NotFound, UsageError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from store_fixtures import table_counts
+from tests.packing.store_fixtures import table_counts
 
 ITEMS_HEADER = "ref,length,width,height,weight,quantity,keep_flat"
 BOXES_HEADER = "box_ref,inner_length,inner_width,inner_height,outer_length,outer_width,outer_height,empty_weight,max_weight,cost"

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from store_fixtures import barcode_of, examples_db, examples_store, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
+from tests.packing.store_fixtures import barcode_of, examples_db, examples_store, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 from oms_cli.documents.gs1 import is_sscc18
 from oms_cli.packing.dimweight import UPS, billable_weight_g

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
-from store_fixtures import examples_db, examples_store, order_units, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
+from tests.packing.store_fixtures import examples_db, examples_store, order_units, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 from oms_cli.core.config import DEFAULTS, load_config
 from oms_cli.core.errors import BadInput, ConfigError, Refused
