@@ -220,12 +220,10 @@ def volume(o: Timelines, w: Window) -> dict[str, Any]:
 
 # --- time in each step --------------------------------------------------------------------
 
-describe("steps", "orders", "orders", "Orders whose step ended in the period (and that reached the step's start before its end).")
-
-
+@metric("steps", "orders", "orders")
 def step_durations(o: Timelines, w: Window, step: str) -> list[float]:
-    """Time in one step, in seconds, of each order whose step ended in the period. A
-    step runs from the first time the order reached its start milestone to the first
+    """Time in one step, in seconds, of each order whose step ended in the period
+    (``steps.orders`` counts them). A step runs from the first time the order reached its start milestone to the first
     time it reached its end milestone (``placed`` is ``orders.placed_at``, ``released``
     the first event to ``ready``, then the first events to ``picked``, ``packed``,
     ``shipped``, ``delivered``). Orders that never reached the start, or whose end is
@@ -242,9 +240,9 @@ def step_durations(o: Timelines, w: Window, step: str) -> list[float]:
 
 @metric("steps", "median_s", "seconds", sampled=True)
 def step_median(durations: Sequence[float]) -> float | None:
-    """The median time in the step (as :func:`step_durations` measures it) over the
-    orders whose step ended in the period: the nearest-rank 50th percentile (for an
-    even count, the lower middle value), in whole seconds."""
+    """The median time in the step over the orders whose step ended in the period:
+    the nearest-rank 50th percentile (for an even count, the lower middle value), in
+    whole seconds."""
     return stats.median(durations)
 
 

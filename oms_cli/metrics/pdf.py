@@ -119,7 +119,8 @@ def on_time_chart(report: dict[str, Any], font: str) -> tuple[Any, ChartData]:
     lc.lines[0].strokeWidth = 1.5
     lc.lines[0].symbol = makeMarker("FilledCircle", size=3)
     lc.lines[0].symbol.fillColor = colors.HexColor(_BLUE)
-    lc.joinedLines = 1
+    # reportlab needs two points for a line; one point (or none) is shown as a dot.
+    lc.joinedLines = 1 if sum(v is not None for v in rate) >= 2 else 0
     d.add(lc)
     data = _read_back(d.contents[0].text, lc, ["on_time_pct"])
     if not rate:

@@ -191,3 +191,15 @@ def by_section(rows: Sequence[FigureRow]) -> dict[str, list[FigureRow]]:
     for r in rows:
         out.setdefault(r.section, []).append(r)
     return out
+
+
+def definitions_markdown() -> str:
+    """Every figure's definition as Markdown, section by section (the list in docs/report.md)."""
+    lines: list[str] = []
+    for section in SECTIONS:
+        lines += ["", f"### {section.title}", ""]
+        for figure in section.figures:
+            m = METRICS[(section.key, figure)]
+            doc = " ".join(m.doc.split()).replace("``", "`")
+            lines.append(f"- `{section.key}.{figure}` ({m.unit}{', marked when few' if m.sampled else ''}): {doc}")
+    return "\n".join(lines).strip() + "\n"
