@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection
 
+from oms_cli.core.errors import Refused
 from oms_cli.orders.lifecycle import check_transition
+from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.models import OrderEventRow, OrderRow
 from oms_cli.store.types import utcnow
 
 _events = OrderEventRow.__table__
 _orders = OrderRow.__table__
+
+#: the order_events columns written for a status change, in this order
+EVENT_COLUMNS = ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
 
 
 def record_event(
@@ -40,6 +48,46 @@ def record_event(
     )
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """One order's move to another status, with the other columns that change with it."""
+
+    order_id: int
+    ref: str
+    current: str
+    target: str
+    note: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def transition_many(conn: Connection, changes: Sequence[StatusChange], *, command: str, at: datetime | None = None) -> None:
+    """Move many orders at once: each checked against the lifecycle, applied only if the
+    order is still in the status it was read in, and recorded as an event row.
+
+    One UPDATE per shape of change and one INSERT for the events, so bulk commands
+    (release, pick plan) pay per statement, not per order.
+    """
+    if not changes:
+        return
+    now = at or utcnow()
+    for c in changes:
+        check_transition(c.ref, c.current, c.target)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for c in changes:
+        params = {"b_id": c.order_id, "b_current": c.current, "status": c.target, "updated_at": now, **c.values}
+        groups.setdefault(tuple(sorted(params)), []).append(params)
+    for keys, rows in groups.items():
+        values = {k: bindparam(k) for k in keys if not k.startswith("b_")}
+        stmt = update(_orders).where(_orders.c.id == bindparam("b_id"), _orders.c.status == bindparam("b_current")).values(**values)
+        res = conn.execute(stmt, rows) if len(rows) > 1 else conn.execute(stmt, rows[0])
+        if res.rowcount != len(rows):
+            refs = ", ".join(c.ref for c in changes[:3]) + (" …" if len(changes) > 3 else "")
+            raise Refused(f"{refs}: changed by another process meanwhile; run the command again")
+    BulkInserter(conn, _events, EVENT_COLUMNS).insert(
+        [(c.order_id, "status", c.current, c.target, now, command, c.note) for c in changes]
+    )
+
+
 def transition(
     conn: Connection,
     order_id: int,
@@ -52,16 +100,5 @@ def transition(
     at: datetime | None = None,
     **changes: object,
 ) -> None:
-    """Move an order to ``target`` (checked against the lifecycle) and record the event."""
-    check_transition(ref, current, target)
-    now = at or utcnow()
-    res = conn.execute(
-        update(_orders)
-        .where(_orders.c.id == order_id, _orders.c.status == current)
-        .values(status=target, updated_at=now, **changes)
-    )
-    if res.rowcount != 1:
-        from oms_cli.core.errors import Refused
-
-        raise Refused(f"{ref}: changed by another process meanwhile; run the command again")
-    record_event(conn, order_id, command=command, from_status=current, to_status=target, note=note, at=now)
+    """Move one order to ``target`` (checked against the lifecycle) and record the event."""
+    transition_many(conn, [StatusChange(order_id, ref, current, target, note, changes)], command=command, at=at)

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
 from oms_cli.core.errors import ConfigError, NotFound, Refused, UsageError
-from oms_cli.orders.events import transition
+from oms_cli.orders.events import StatusChange, transition, transition_many
 from oms_cli.orders.service import free_reservations, lines_of, resolve_ref
 from oms_cli.picking.batching import CartCapacity
 from oms_cli.picking.planning import METHODS, Picker, PickLine, PickOrder, PickPlan, plan_document, plan_picking
@@ -380,12 +380,14 @@ def _write_plan(conn: Connection, plan: PickPlan, planned: list[_Candidate], met
                 c = by_ref[alloc.ref]
                 alloc_rows.append((stop_ids[(list_id, seq)], c.row.id, c.lines[alloc.line_key], alloc.quantity, alloc.tote, 0, 0))
     BulkInserter(conn, allocs_t, ("stop_id", "order_id", "order_line_id", "quantity", "tote", "picked_qty", "short_qty")).insert(alloc_rows)
+    changes = []
     for c in planned:
         lists = lists_of.get(c.row.ref)
         if not lists:
             continue  # left out by --max-orders
         where = f"list {lists[0]}" if len(lists) == 1 else "lists " + ", ".join(map(str, lists))
-        transition(conn, c.row.id, c.row.ref, "ready", "picking", command=PLAN_COMMAND, note=f"run {run_id} {where}", at=now)
+        changes.append(StatusChange(c.row.id, c.row.ref, "ready", "picking", f"run {run_id} {where}"))
+    transition_many(conn, changes, command=PLAN_COMMAND, at=now)
     return run_id, list_ids
 
 
