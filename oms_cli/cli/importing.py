@@ -36,22 +36,21 @@ def import_orders(
         raise UsageError(f"unknown channel '{channel}'", hint="one of: auto, " + ", ".join(CHANNELS))
     st = state()
     settings = ImportSettings.from_config(st.config.section("import"))
-    progress = None
     bar = None
+    tasks: dict[str, int] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total or None)
+        bar.update(tasks[name], completed=done)
+
     if render.is_tty() and not st.quiet and not st.json and not render.no_color_env():
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
         bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=render.err(), transient=True)
-        tasks: dict[str, int] = {}
-
-        def progress(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(name, total=total or None)
-            bar.update(tasks[name], completed=done)
-
         bar.start()
     try:
-        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=sys.stdin.buffer, progress=progress)
+        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=sys.stdin.buffer, progress=progress if bar else None)
     finally:
         if bar is not None:
             bar.stop()

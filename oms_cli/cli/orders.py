@@ -148,7 +148,6 @@ def hold_cmd(
 
     Example: oms orders hold shopify:1001 --reason incorrect_address --note "no house number"
     """
-    from oms_cli.cli import render
     from oms_cli.orders.service import hold_order
 
     res = hold_order(state().store, ref, reason, note)

@@ -214,7 +214,7 @@ def _date_order_evidence(text: str) -> str | None:
     match = _NUMERIC_DATE.match(text.strip())
     if not match:
         return None
-    first, sep, second, third = match.group(1), match.group(2), match.group(3), match.group(4)
+    first, sep, second = match.group(1), match.group(2), match.group(3)
     if len(first) == 4:
         return "YMD"
     if int(first) > 12 and int(second) <= 12:
