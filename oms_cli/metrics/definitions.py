@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -134,7 +135,20 @@ class Timelines:
 
     def __init__(self, timelines: Sequence[OrderTimeline]) -> None:
         columns = list(zip(*timelines)) if timelines else [() for _ in OrderTimeline._fields]
-        self.size = len(timelines)
+        self._set(columns)
+
+    @classmethod
+    def from_columns(cls, columns: Sequence[Sequence[Any]]) -> "Timelines":
+        """Timelines from one sequence per field of :class:`OrderTimeline`, in its order."""
+        if len(columns) != len(OrderTimeline._fields):
+            raise ValueError(f"expected {len(OrderTimeline._fields)} columns, got {len(columns)}")
+        o = cls.__new__(cls)
+        o._set(columns)
+        return o
+
+    def _set(self, columns: Sequence[Sequence[Any]]) -> None:
+        self._members: dict[tuple[str, Window], list[int]] = {}
+        self.size = len(columns[0])
         self.order_id: Sequence[int] = columns[0]
         self.ref: Sequence[str] = columns[1]
         self.channel: Sequence[str] = columns[2]
@@ -153,10 +167,17 @@ class Timelines:
         col: Sequence[datetime | None] = getattr(self, milestone)
         return col
 
+    def members(self, milestone: str, w: Window) -> list[int]:
+        """Positions of the orders whose ``milestone`` falls in the window (computed once
+        per window: several figures count by the same milestone). Do not modify."""
+        key = (milestone, w)
+        if key not in self._members:
+            self._members[key] = w.members(self.column(milestone))
+        return self._members[key]
+
     def tally(self, positions: Iterable[int], key: str) -> Counter[str]:
         """How many of the orders at ``positions`` have each value of ``key`` (channel, service_level)."""
-        values = getattr(self, key)
-        return Counter(values[i] for i in positions)
+        return Counter(map(getattr(self, key).__getitem__, positions))
 
 
 # --- volume -----------------------------------------------------------------------------
@@ -165,35 +186,35 @@ class Timelines:
 @metric("volume", "placed", "orders", also=[("series", "placed")])
 def placed(o: Timelines, w: Window) -> list[int]:
     """Orders placed in the period, counted by ``orders.placed_at``."""
-    return w.members(o.placed)
+    return o.members("placed", w)
 
 
 @metric("volume", "released", "orders")
 def released(o: Timelines, w: Window) -> list[int]:
     """Orders released to the floor in the period: the time of the order's first event
     to status ``ready`` is in the period (a re-release after a hold is not counted again)."""
-    return w.members(o.released)
+    return o.members("released", w)
 
 
 @metric("volume", "shipped", "orders", also=[("series", "shipped"), ("promises", "shipped"), ("returns", "shipped")])
 def shipped(o: Timelines, w: Window) -> list[int]:
     """Orders shipped in the period: the time of the order's first event to status
     ``shipped`` is in the period."""
-    return w.members(o.shipped)
+    return o.members("shipped", w)
 
 
 @metric("volume", "delivered", "orders")
 def delivered(o: Timelines, w: Window) -> list[int]:
     """Orders delivered in the period: the time of the order's first event to status
     ``delivered`` is in the period."""
-    return w.members(o.delivered)
+    return o.members("delivered", w)
 
 
 @metric("volume", "cancelled", "orders")
 def cancelled(o: Timelines, w: Window) -> list[int]:
     """Orders cancelled in the period: the time of the order's event to status
     ``cancelled`` is in the period."""
-    return w.members(o.cancelled)
+    return o.members("cancelled", w)
 
 
 #: each volume figure, and the milestone whose time puts an order in a period (the
@@ -230,12 +251,11 @@ def step_durations(o: Timelines, w: Window, step: str) -> list[float]:
     recorded before the start, are left out."""
     start_ms, end_ms = next((a, b) for name, a, b in STEPS if name == step)
     starts, ends = o.column(start_ms), o.column(end_ms)
-    out = []
-    for i in w.members(ends):
-        start, end = starts[i], ends[i]
-        if start is not None and end >= start:  # type: ignore[operator]
-            out.append((end - start).total_seconds())  # type: ignore[operator]
-    return out
+    return [
+        (end - start).total_seconds()
+        for i in o.members(end_ms, w)
+        if (start := starts[i]) is not None and (end := ends[i]) >= start  # type: ignore[operator]
+    ]
 
 
 @metric("steps", "median_s", "seconds", sampled=True)
@@ -277,6 +297,9 @@ def in_house_bottleneck_step(totals: dict[str, float]) -> str | None:
 def steps(o: Timelines, w: Window, min_orders: int) -> dict[str, Any]:
     """Median, 90th percentile, share and order count of each step, and the bottlenecks."""
     durations = {name: step_durations(o, w, name) for name in STEP_NAMES}
+    for values in durations.values():
+        # Sorted once here, the percentiles' own sorts are a linear pass over a sorted run.
+        values.sort()
     totals = {name: float(sum(values)) for name, values in durations.items()}
     share = step_shares(totals)
     rows = []
@@ -723,7 +746,8 @@ def series(o: Timelines, w: Window, buckets: Sequence[Bucket], min_orders: int) 
     starts = [b.start.replace(tzinfo=None) for b in buckets]
 
     def per_bucket(ids: Iterable[int], times: Sequence[datetime | None]) -> Counter[int]:
-        return Counter(bisect_right(starts, times[i]) - 1 for i in ids)  # type: ignore[arg-type]
+        # Bucket n holds the times from starts[n] on: bisect_right gives n + 1.
+        return Counter(map(partial(bisect_right, starts), map(times.__getitem__, ids)))
 
     sent = shipped(o, w)
     promised = with_promise(o, sent)
@@ -735,7 +759,7 @@ def series(o: Timelines, w: Window, buckets: Sequence[Bucket], min_orders: int) 
     }
     rows = []
     for n, b in enumerate(buckets):
-        c = {name: counter[n] for name, counter in counts.items()}
+        c = {name: counter[n + 1] for name, counter in counts.items()}
         rows.append({
             "period": b.label,
             "start": b.start,

@@ -8,6 +8,7 @@ live in ``oms_cli.metrics.definitions``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,9 +20,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from oms_cli.metrics.definitions import (
     MILESTONE_STATUS,
     BoxFacts,
-    OrderTimeline,
     PickListFacts,
     ShippingCostFacts,
+    Timelines,
     VerifyFacts,
     WeightFacts,
 )
@@ -83,7 +84,7 @@ def _of_channel(order_id_col: Any, scope: Scope) -> list[ColumnElement[bool]]:
     return [order_id_col.in_(select(_orders.c.id).where(_orders.c.channel == scope.channel))]
 
 
-def order_timelines(conn: Connection, scope: Scope) -> list[OrderTimeline]:
+def order_timelines(conn: Connection, scope: Scope) -> Timelines:
     """One timeline per order that can count in the period: placed in it, or with a
     status event in it. Each milestone is the time of the order's first status event
     to that status, over the order's whole history (one GROUP BY over order_events)."""
@@ -105,10 +106,14 @@ def order_timelines(conn: Connection, scope: Scope) -> list[OrderTimeline]:
         pivot = pivot.where(e.c.order_id.in_(select(o.c.id).where(*in_scope)))
     # Two queries joined here rather than one SQL join: SQLite would otherwise build a
     # temporary index over the grouped events, which costs more than the dict below.
-    firsts = {row[0]: row[1:] for row in conn.execute(pivot.group_by(e.c.order_id)).all()}
-    never = (None,) * len(MILESTONE_STATUS)
+    firsts = {row[0]: row for row in conn.execute(pivot.group_by(e.c.order_id)).all()}
     orders = select(o.c.id, o.c.ref, o.c.channel, o.c.service_level, _naive(o.c.placed_at), _naive(o.c.ship_by)).where(*in_scope)
-    return [OrderTimeline(*row, *firsts.get(row[0], never)) for row in conn.execute(orders).all()]
+    rows = conn.execute(orders).all()
+    columns: list[Sequence[Any]] = [list(c) for c in zip(*rows)] if rows else [[] for _ in range(6)]
+    never = (None,) * (len(MILESTONE_STATUS) + 1)
+    found = [firsts.get(order_id, never) for order_id in columns[0]]
+    columns += [[f[k] for f in found] for k in range(1, len(MILESTONE_STATUS) + 1)]
+    return Timelines.from_columns(columns)
 
 
 def first_placed(conn: Connection, channel: str | None) -> datetime | None:
@@ -134,14 +139,17 @@ def overdue_now(conn: Connection, now: datetime, channel: str | None) -> dict[st
     return {level: n for level, n in conn.execute(q)}
 
 
-def _done_lists_join() -> Any:
-    return _lists.join(_stops, _stops.c.list_id == _lists.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id)
+def _lists_done_in(scope: Scope) -> Any:
+    """The ids of the pick lists done in the period."""
+    l = _lists
+    return select(l.c.id).where(l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope))
 
 
 def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
     """Pick lists with status done whose completed_at is in the period, each with the
     sums of its allocations (every channel: a list serves orders of several)."""
     l, a = _lists, _allocs
+    done = _lists_done_in(scope)
     sums = (
         select(
             _stops.c.list_id,
@@ -152,6 +160,7 @@ def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
             func.coalesce(func.sum(a.c.short_qty), 0).label("short_units"),
         )
         .select_from(_stops.join(a, a.c.stop_id == _stops.c.id))
+        .where(_stops.c.list_id.in_(done))
         .group_by(_stops.c.list_id)
         .subquery()
     )
@@ -162,7 +171,7 @@ def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
             func.coalesce(sums.c.short_lines, 0), func.coalesce(sums.c.short_units, 0),
         )
         .select_from(l.outerjoin(sums, sums.c.list_id == l.c.id))
-        .where(l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope))
+        .where(l.c.id.in_(done))
         .order_by(l.c.id)
     )
     return [
@@ -174,21 +183,22 @@ def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
 def picked_orders(conn: Connection, scope: Scope) -> dict[str | None, int]:
     """Distinct orders with an allocation on the lists done in the period, per picker
     and (key ``"*"``) over all pickers."""
-    pairs = (
-        select(_lists.c.picker, _allocs.c.order_id)
-        .select_from(_done_lists_join())
-        .where(_lists.c.status == "done", _lists.c.completed_at.is_not(None), *_in_period(_lists.c.completed_at, scope))
-        .distinct()
+    done = _lists_done_in(scope)
+    per_picker = (
+        select(_lists.c.picker, func.count(distinct(_allocs.c.order_id)))
+        .select_from(_lists.join(_stops, _stops.c.list_id == _lists.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id))
+        .where(_lists.c.id.in_(done))
+        .group_by(_lists.c.picker)
     )
-    # One pass over the distinct pairs gives both counts (SQL would need two
-    # COUNT(DISTINCT) scans, or ROLLUP, which SQLite lacks).
-    per_picker: dict[str | None, set[int]] = {}
-    everyone: set[int] = set()
-    for picker, order_id in conn.execute(pairs):
-        per_picker.setdefault(picker, set()).add(order_id)
-        everyone.add(order_id)
-    out: dict[str | None, int] = {picker: len(ids) for picker, ids in per_picker.items()}
-    out["*"] = len(everyone)
+    out: dict[str | None, int] = {picker: int(n) for picker, n in conn.execute(per_picker)}
+    # An order picked by two pickers counts once in all: a second COUNT(DISTINCT), as
+    # SQLite has no ROLLUP.
+    everyone = (
+        select(func.count(distinct(_allocs.c.order_id)))
+        .select_from(_stops.join(_allocs, _allocs.c.stop_id == _stops.c.id))
+        .where(_stops.c.list_id.in_(done))
+    )
+    out["*"] = int(conn.execute(everyone).scalar() or 0)
     return out
 
 

@@ -45,7 +45,7 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
 
     window = d.Window(_naive(request.since), _naive(until))
     with store.connect(write=False) as conn:
-        orders = d.Timelines(facts.order_timelines(conn, scope))
+        orders = facts.order_timelines(conn, scope)
         since = request.since or facts.first_placed(conn, request.channel)
         overdue = facts.overdue_now(conn, now, request.channel)
         lists = facts.pick_lists_done(conn, scope)
