@@ -12,9 +12,9 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
 
 from oms_cli.cli.context import state
+from oms_cli.cli.groups import ActionGroup
 
 if TYPE_CHECKING:
     from oms_cli.packing.engine import Box
@@ -22,22 +22,8 @@ if TYPE_CHECKING:
     from oms_cli.packing.verify import Event, VerifySession
 
 
-class PackGroup(TyperGroup):
-    """`pack` both shows a plan itself (`oms pack REF`) and holds `oms pack verify REF`:
-    a first word naming a subcommand selects it, anything else is the order reference."""
-
-    allow_interspersed_args = True
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] in self.commands:
-            super().parse_args(ctx, [])
-            ctx._protected_args, ctx.args = args[:1], args[1:]
-            return ctx.args
-        return super().parse_args(ctx, args)
-
-
 pack_app = typer.Typer(
-    cls=PackGroup,
+    cls=ActionGroup,
     invoke_without_command=True,
     no_args_is_help=False,
     help="Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).",

@@ -7,28 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
 
 from oms_cli.cli.context import state
-
-
-class ShipGroup(TyperGroup):
-    """`ship` both does the work itself (`oms ship REF …`) and holds subcommands
-    (`oms ship export …`): a first word naming a subcommand selects it, anything else
-    is the order reference, with options before or after it."""
-
-    allow_interspersed_args = True
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] in self.commands:
-            super().parse_args(ctx, [])
-            ctx._protected_args, ctx.args = args[:1], args[1:]
-            return ctx.args
-        return super().parse_args(ctx, args)
+from oms_cli.cli.groups import ActionGroup
 
 
 ship_app = typer.Typer(
-    cls=ShipGroup,
+    cls=ActionGroup,
     invoke_without_command=True,
     no_args_is_help=False,
     help="Ship packed orders with their tracking numbers, and write the channels' shipping-confirmation files.",

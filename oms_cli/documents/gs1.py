@@ -5,6 +5,8 @@ Pure module: digits in, digits out; no drawing library is imported here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 def gs1_check_digit(body: str) -> int:
     """The GS1 mod-10 check digit for ``body`` (all digits, check digit not included)."""
@@ -56,3 +58,16 @@ def sscc18(extension_digit: int, company_prefix: str, serial: int | str) -> str:
 def is_sscc18(code: str) -> bool:
     """True for an 18-digit SSCC with a correct check digit."""
     return len(code) == 18 and has_valid_check_digit(code)
+
+
+def shop_sscc(shop: "Mapping[str, object]", serial: int) -> str:
+    """The SSCC-18 for a package serial, from the shop's GS1 settings (``shop.*`` config)."""
+    from oms_cli.core.errors import ConfigError
+
+    try:
+        return sscc18(int(shop.get("sscc_extension") or 0), str(shop.get("gs1_company_prefix") or ""), serial)  # type: ignore[call-overload]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"shop.gs1_company_prefix / shop.sscc_extension: cannot make an SSCC ({exc})",
+            hint="the GS1 company prefix is 7 to 10 digits, the extension digit 0-9",
+        ) from None

@@ -42,12 +42,13 @@ from oms_cli.documents.data import (
     WeightUnit,
     ZoneTote,
 )
-from oms_cli.documents.gs1 import is_ean13, is_upca, sscc18
+from oms_cli.documents.gs1 import is_ean13, is_upca, shop_sscc
 from oms_cli.orders.lifecycle import TRANSITIONS
 from oms_cli.orders.service import resolve_ref
+from oms_cli.store import counters
+from oms_cli.store.counters import next_number
 from oms_cli.store.engine import Store
 from oms_cli.store.models import (
-    CounterRow,
     InvoiceRow,
     OrderEventRow,
     OrderLineRow,
@@ -67,7 +68,6 @@ lines_t = OrderLineRow.__table__
 events_t = OrderEventRow.__table__
 packages_t = PackageRow.__table__
 invoices_t = InvoiceRow.__table__
-counters_t = CounterRow.__table__
 runs_t = PickRunRow.__table__
 lists_t = PickListRow.__table__
 stops_t = PickStopRow.__table__
@@ -76,8 +76,6 @@ products_t = ProductRow.__table__
 barcodes_t = ProductBarcodeRow.__table__
 
 #: the counters SSCC serials and invoice numbers are taken from (returns share ``sscc``)
-SSCC_COUNTER = "sscc"
-INVOICE_COUNTER = "invoice"
 #: how the release step records a thank-you rule's note on an order (an event of kind "note")
 THANK_YOU_NOTE = "thank-you note: "
 _SERVICE_LEVELS: tuple[ServiceLevel, ...] = ("standard", "expedited", "next_day")
@@ -158,26 +156,7 @@ def weight_unit(config: Config) -> WeightUnit:
     return cast(WeightUnit, unit)
 
 
-def _sscc_for(config: Config, serial: int) -> str:
-    shop = config.section("shop")
-    try:
-        return sscc18(int(shop.get("sscc_extension") or 0), str(shop.get("gs1_company_prefix") or ""), serial)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"shop.gs1_company_prefix / shop.sscc_extension: cannot make an SSCC ({exc})",
-            hint="the GS1 company prefix is 7 to 10 digits, the extension digit 0-9",
-        ) from None
-
-
 # --- selecting orders -------------------------------------------------------------
-
-
-def next_counter(conn: Connection, name: str) -> int:
-    """Take the next value of a named counter inside the caller's write transaction."""
-    res = conn.execute(update(counters_t).where(counters_t.c.name == name).values(value=counters_t.c.value + 1))
-    if res.rowcount == 0:
-        conn.execute(insert(counters_t).values(name=name, value=1))
-    return int(conn.execute(select(counters_t.c.value).where(counters_t.c.name == name)).scalar_one())
 
 
 def _check_run(conn: Connection, run: int) -> None:
@@ -336,7 +315,7 @@ def assign_ssccs(store: Store, config: Config, package_ids: Iterable[int]) -> di
             if current:
                 out[package_id] = current
                 continue
-            code = _sscc_for(config, next_counter(conn, SSCC_COUNTER))
+            code = shop_sscc(config.section("shop"), next_number(conn, counters.SSCC))
             conn.execute(update(packages_t).where(packages_t.c.id == package_id, packages_t.c.sscc.is_(None)).values(sscc=code))
             out[package_id] = code
     return out
@@ -483,7 +462,7 @@ def issue_invoice_numbers(store: Store, config: Config, order_ids: Sequence[int]
                 inv = existing[order_id]
                 out[order_id] = (inv.number, inv.issued_at, False)
                 continue
-            number = invoice_number(prefix, next_counter(conn, INVOICE_COUNTER))
+            number = invoice_number(prefix, next_number(conn, counters.INVOICE))
             if conn.execute(select(invoices_t.c.id).where(invoices_t.c.number == number)).first() is not None:
                 raise ConfigError(
                     f"documents.invoice_prefix: invoice number {number} is already taken",
@@ -692,7 +671,7 @@ def save(rendered: RenderedDocument, path: Path) -> Path:
 
 __all__ = [
     "DocumentBatch", "OrderSelection", "Skipped", "assign_ssccs", "consolidation_sheets", "default_file_name",
-    "invoice_number", "invoices", "issue_invoice_numbers", "next_counter", "order_document", "packing_order",
+    "invoice_number", "invoices", "issue_invoice_numbers", "order_document", "packing_order",
     "packing_slips", "pick_lists", "save", "select_orders", "ship_to", "shipping_labels", "shop_from_config",
     "wave_id", "weight_unit",
 ]

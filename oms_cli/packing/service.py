@@ -19,12 +19,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
-from oms_cli.core.errors import BadInput, ConfigError, NotFound, Refused, UsageError
-from oms_cli.documents.gs1 import sscc18
+from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
+from oms_cli.documents.gs1 import shop_sscc
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import lines_of, resolve_ref
 from oms_cli.packing.catalogue import (
@@ -41,18 +41,18 @@ from oms_cli.packing.catalogue import (
 from oms_cli.packing.dimweight import billable_weight_g
 from oms_cli.packing.engine import Box, Item, Objective, PackResult, choose_boxes
 from oms_cli.packing.verify import ExpectedLine, Missing, Scan
+from oms_cli.store import counters
+from oms_cli.store.counters import take_numbers
 from oms_cli.store.engine import Store
-from oms_cli.store.models import CounterRow, PackageRow, ProductBarcodeRow, ProductRow, VerifyScanRow
+from oms_cli.store.models import PackageRow, ProductBarcodeRow, ProductRow, VerifyScanRow
 from oms_cli.store.types import utcnow
 
 products_t = ProductRow.__table__
 barcodes_t = ProductBarcodeRow.__table__
 packages_t = PackageRow.__table__
 scans_t = VerifyScanRow.__table__
-counters_t = CounterRow.__table__
 
 COMMAND = "pack verify"
-SSCC_COUNTER = "sscc"
 #: statuses in which an order has been packed already: verifying again changes nothing
 PACKED_STATUSES = frozenset({"packed", "shipped", "delivered"})
 
@@ -362,24 +362,6 @@ def missing_units(lines: Sequence[ExpectedLine], scans: Sequence[Scan]) -> list[
     return [Missing(sku, left, names[sku]) for sku, left in expected.items() if left > 0]
 
 
-def _next_serials(conn: Connection, name: str, count: int) -> list[int]:
-    """Take ``count`` numbers from a named counter (inside the caller's write transaction)."""
-    res = conn.execute(update(counters_t).where(counters_t.c.name == name).values(value=counters_t.c.value + count))
-    if res.rowcount == 0:
-        conn.execute(insert(counters_t).values(name=name, value=count))
-    last = int(conn.execute(select(counters_t.c.value).where(counters_t.c.name == name)).scalar_one())
-    return list(range(last - count + 1, last + 1))
-
-
-def _sscc(config: Config, serial: int) -> str:
-    extension = config.get("shop.sscc_extension", 0)
-    prefix = str(config.get("shop.gs1_company_prefix", "") or "")
-    try:
-        return sscc18(int(extension), prefix, serial)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"shop.gs1_company_prefix / shop.sscc_extension: cannot number package {serial}: {exc}") from None
-
-
 @dataclass
 class VerifyOutcome:
     """What `oms pack verify` did."""
@@ -449,7 +431,7 @@ def finish_verify(
             if conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first():
                 raise Refused(f"{row.ref}: packages are already recorded for this order, though it is not packed",
                               hint="see `oms orders show`; nothing was changed")
-            serials = _next_serials(conn, SSCC_COUNTER, len(plan.packages))
+            serials = take_numbers(conn, counters.SSCC, len(plan.packages))
             per_package = len(checks) == len(plan.packages)
             written: list[dict[str, Any]] = []
             for no, (pkg, serial) in enumerate(zip(plan.packages, serials), start=1):
@@ -470,7 +452,7 @@ def finish_verify(
                     "fill_pct": pkg.fill_pct,
                     "materials": [m.to_json() for m in pkg.materials],
                     "placements": pkg.placements,
-                    "sscc": _sscc(config, serial),
+                    "sscc": shop_sscc(config.section("shop"), serial),
                     "packed_at": now,
                     "carrier": cat.carrier,
                 }

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
+from oms_cli.core.errors import BadInput, ConfigError, NotFound, Refused, UsageError
 from oms_cli.core.money import format_money
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import resolve_ref
@@ -37,7 +37,6 @@ from oms_cli.returns.plan import (
     units_back,
 )
 from oms_cli.store.models import (
-    CounterRow,
     OrderLineRow,
     OrderRow,
     RefundRow,
@@ -45,6 +44,8 @@ from oms_cli.store.models import (
     ReturnRow,
     StockMovementRow,
 )
+from oms_cli.store import counters
+from oms_cli.store.counters import next_number
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -56,22 +57,10 @@ return_lines_t = ReturnLineRow.__table__
 refunds_t = RefundRow.__table__
 orders_t = OrderRow.__table__
 lines_t = OrderLineRow.__table__
-counters_t = CounterRow.__table__
 moves_t = StockMovementRow.__table__
 
 #: order statuses from which a return may be opened
 RETURNABLE_STATUSES = ("shipped", "delivered")
-RMA_COUNTER = "rma"
-# SSCC serials are shared with package labels: a number is never given twice.
-SSCC_COUNTER = "sscc"
-
-
-def next_counter(conn: Connection, name: str) -> int:
-    """Take the next value of a named counter inside the caller's write transaction."""
-    res = conn.execute(update(counters_t).where(counters_t.c.name == name).values(value=counters_t.c.value + 1))
-    if res.rowcount == 0:
-        conn.execute(insert(counters_t).values(name=name, value=1))
-    return int(conn.execute(select(counters_t.c.value).where(counters_t.c.name == name)).scalar_one())
 
 
 def reasons(config: "Config") -> list[str]:
@@ -235,7 +224,7 @@ def open_return(
         taken = allocate_return(states, wanted, order.ref)
         if not taken:
             raise Refused(f"{order.ref}: every item is already on a return or back", hint="see `oms returns list`")
-        rma = rma_number(next_counter(conn, RMA_COUNTER))
+        rma = rma_number(next_number(conn, counters.RMA))
         inserted = conn.execute(
             insert(returns_t).values(rma=rma, order_id=order.id, reason=reason, note=note, status="open", opened_at=at)
         ).inserted_primary_key
@@ -282,14 +271,14 @@ def _label(conn: Connection, config: "Config", order: Any, rma: str, warnings: l
     """The return label's path when ``returns.label`` is on (None when off or not printable)."""
     if not config.get("returns.label"):
         return None
-    from oms_cli.documents.gs1 import sscc18
+    from oms_cli.documents.gs1 import shop_sscc
     from oms_cli.returns.label import write_return_label
 
     shop = config.section("shop")
     try:
-        sscc = sscc18(int(shop.get("sscc_extension") or 0), str(shop.get("gs1_company_prefix") or ""), next_counter(conn, SSCC_COUNTER))
+        sscc = shop_sscc(shop, next_number(conn, counters.SSCC))
         return write_return_label(conn, order, rma, shop, sscc=sscc, dpi=int(config.get("documents.dpi") or 203))
-    except ValueError as exc:  # the GS1 settings in shop.* are wrong
+    except ConfigError as exc:  # the GS1 settings in shop.* are wrong
         warnings.append(f"no return label: {exc}")
     except BadInput as exc:
         # A return must not wait on a label: the instructions go out, the shop is told.
