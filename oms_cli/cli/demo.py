@@ -95,7 +95,8 @@ def demo(
     for step in STEPS:
         step(runner, ex)
     render.info("")
-    render.info(f"done. Look around: OMS_DB={db} OMS_CONFIG={cfg} oms orders list")
+    render.info(f"done. Documents, emails (outbox/*.eml), channel files and the report PDF are in {work}")
+    render.info(f"look around: OMS_DB={db} OMS_CONFIG={cfg} oms orders list")
 
 
 class _Runner:
@@ -110,21 +111,27 @@ class _Runner:
         if not self.quiet:
             render.err().print(f"\n[bold]── {text} ──[/bold]")
 
-    def run(self, *args: str, input: str | None = None, ok: tuple[int, ...] = (0,)) -> int:
-        """Run one command, show it; stop the demo if it fails unexpectedly."""
+    def run(self, *args: str, input: str | None = None, ok: tuple[int, ...] = (0,), capture_to: Path | None = None) -> int:
+        """Run one command, show it (its stdout to a file when asked); stop the demo if it fails unexpectedly."""
         import io
         import sys
 
         from oms_cli.cli import render
 
-        shown = " ".join(_quote(a) for a in args)
+        shown = " ".join(_quote(a) for a in args) + (f" > {_quote(str(capture_to))}" if capture_to else "")
         if not self.quiet:
             render.err().print(f"[cyan]$ oms {render._escape(shown)}[/cyan]" + (" [dim](scans typed on stdin)[/dim]" if input else ""))
         old_in = sys.stdin
         if input is not None:
             sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8")
         try:
-            code = self._main(list(args), capture=False)
+            if capture_to is not None:
+                import contextlib
+
+                with open(capture_to, "w", encoding="utf-8") as f, contextlib.redirect_stdout(f):
+                    code = self._main(list(args), capture=False)
+            else:
+                code = self._main(list(args), capture=False)
         finally:
             sys.stdin = old_in
         if code not in ok:
@@ -322,7 +329,8 @@ def step_after(r: _Runner, ex: Path) -> None:
 def step_report(r: _Runner, ex: Path) -> None:
     """Every step measured: where to improve."""
     r.title("8. the fulfilment report")
-    r.run("report", "--since", "2026-11-01", "--pdf", str(r.work / "report.pdf"))
+    r.run("report", "--since", "2026-11-01")
+    r.run("report", "--since", "2026-11-01", "--csv", "--pdf", str(r.work / "report.pdf"), capture_to=r.work / "report.csv")
 
 
 STEPS = [step_import, step_release, step_pick, step_pack, step_documents, step_ship, step_after, step_report]

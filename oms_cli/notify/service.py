@@ -262,6 +262,7 @@ def preview(store: "Store", config: "Config", out_dir: Path, *, now: datetime | 
     Nothing in the store changes: delay notices and answers that a real run would
     queue first are rendered too, then rolled back.
     """
+    fixed_now = now
     now = now or utcnow()
     settings = smtp.settings_from(config)
     from_header = str(config.get("notify.from"))
@@ -271,6 +272,8 @@ def preview(store: "Store", config: "Config", out_dir: Path, *, now: datetime | 
     try:
         with store.connect(write=True) as conn:
             would_queue = _queue_pending(conn, config, now)
+            # what was just queued is due "now" by the clock, a moment after `now` was read
+            now = fixed_now or utcnow()
             rows = conn.execute(select(outbox_t).where(_due(now, settings.timeout_s, None, None)).order_by(outbox_t.c.due_at, outbox_t.c.id)).all()
             for row in rows:
                 data = dict(row._mapping)
