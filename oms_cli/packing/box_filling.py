@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Orientation = tuple[int, int, int]
@@ -66,7 +67,8 @@ SPACES_VOLUME = Strategy("spaces", block="volume")
 SPACES_FIT = Strategy("spaces", block="fit")
 
 
-def _block_shapes(mx: int, my: int, mz: int, count: int) -> set[tuple[int, int, int]]:
+@lru_cache(maxsize=65536)
+def _block_shapes(mx: int, my: int, mz: int, count: int) -> frozenset[tuple[int, int, int]]:
     """Block shapes (units along x, y, z) that fill along each axis order as far as count allows."""
     shapes: set[tuple[int, int, int]] = set()
     limits = (mx, my, mz)
@@ -76,10 +78,10 @@ def _block_shapes(mx: int, my: int, mz: int, count: int) -> set[tuple[int, int, 
         n[b] = min(limits[b], count // n[a])
         n[c] = min(limits[c], count // (n[a] * n[b]))
         shapes.add((n[0], n[1], n[2]))
-    return shapes
+    return frozenset(shapes)
 
 
-def _carve(spaces: list[Space], block: Space, min_dim: int) -> list[Space]:
+def carve(spaces: list[Space], block: Space, min_dim: int) -> list[Space]:
     """Free cuboids left after ``block`` is filled: cut each cuboid it touches into the parts around it."""
     bx0, by0, bz0, bx1, by1, bz1 = block
     kept: list[Space] = []
@@ -222,7 +224,7 @@ def _fill_by_items(
             n = shape[0] * shape[1] * shape[2]
             left[k] -= n
             payload -= n * kind.weight
-            spaces = _carve(spaces, block, _min_dim(kinds, left))
+            spaces = carve(spaces, block, _min_dim(kinds, left))
     return units
 
 
@@ -279,7 +281,7 @@ def _fill_by_spaces(
         n = shape[0] * shape[1] * shape[2]
         left[k] -= n
         payload -= n * kinds[k].weight
-        spaces = _carve(spaces, block, _min_dim(kinds, left))
+        spaces = carve(spaces, block, _min_dim(kinds, left))
     return units
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -103,8 +104,10 @@ def billable_weight(outer_mm: tuple[int, int, int], actual_g: int, rule: DimWeig
     return BillableWeight("kg" if metric else "lb", actual, dimensional, billable, billable_g)
 
 
+@lru_cache(maxsize=16384)
 def billable_weight_g(outer_mm: tuple[int, int, int], actual_g: int, rule: DimWeightRule | None) -> int:
     """Billable weight in grams of a parcel (outer dimensions in mm); actual weight when ``rule`` is None."""
+    # cached: box choice asks for the same few boxes and weights many times
     if rule is None:
         return actual_g
     return billable_weight(outer_mm, actual_g, rule).billable_g

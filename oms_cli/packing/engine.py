@@ -35,13 +35,15 @@ from oms_cli.packing.box_filling import (
     fill,
 )
 from oms_cli.packing.dimweight import METRIC, DimWeightRule, billable_weight_g
-from oms_cli.packing.exact_fit import fit_exactly
+from oms_cli.packing.exact_fit import fit_exactly, fit_perfectly
 
 Objective = Literal["billable_weight", "cost"]
 
 #: Up to this many units the exhaustive guillotine search backs up the heuristics.
 EXACT_SEARCH_UNITS = 8
-EXACT_SEARCH_BUDGET = 1_500
+EXACT_SEARCH_BUDGET = 700
+#: Search steps allowed when the items would fill a box exactly.
+PERFECT_FIT_BUDGET = 10_000
 
 
 @dataclass(frozen=True)
@@ -242,8 +244,8 @@ def _merge(items: Iterable[Item]) -> list[_Group]:
 #: Heuristic passes tried in turn: (strategy, kind order, orientations). "lying"
 #: passes first try every item on its largest face, the way people stack books.
 _PASSES: tuple[tuple[Strategy, str, str], ...] = (
-    (ITEMS_CORNER, "volume", "any"),
     (ITEMS_CORNER, "volume", "lying"),
+    (ITEMS_CORNER, "volume", "any"),
     (ITEMS_LOW, "volume", "any"),
     (SPACES_VOLUME, "volume", "any"),
     (ITEMS_CORNER, "longest", "any"),
@@ -331,8 +333,10 @@ class _Packer:
         for units, left in self._passes(box, counts):
             if not any(left):
                 return units
+        size = (box.inner_length, box.inner_width, box.inner_height)
+        if self.volume(counts) == box.inner_volume:
+            return fit_perfectly(self.kinds, counts, size, PERFECT_FIT_BUDGET)
         if sum(counts) <= EXACT_SEARCH_UNITS:
-            size = (box.inner_length, box.inner_width, box.inner_height)
             return fit_exactly(self.kinds, counts, size, EXACT_SEARCH_BUDGET)
         return None
 
@@ -642,6 +646,9 @@ def fill_box(items: Sequence[Item], box: Box, *, dim_rule: DimWeightRule | None 
     packer = _Packer([g.kind for g in groups])
     counts = [len(g.refs) for g in groups]
     unpacked: list[UnpackedItem] = []
+    if box.stock == 0:
+        unpacked = [UnpackedItem(ref, f"box {box.ref} is out of stock") for g in groups for ref in g.refs]
+        return PackResult([], unpacked)
     for k, group in enumerate(groups):
         if not packer.kind_fits(k, box):
             unpacked.extend(UnpackedItem(ref, _why_unpackable(group, [box])) for ref in group.refs)

@@ -1,4 +1,4 @@
-"""Exhaustive search for a guillotine packing of a few items into one box.
+"""Exhaustive searches that decide whether a few items fit into one box.
 
 The block heuristic in :mod:`oms_cli.packing.box_filling` is fast but can miss
 tight fits. When only a handful of units are left, this module decides "does
@@ -9,6 +9,11 @@ pattern"), and the smallest one that holds its side is used, which leaves the
 most room for the other side; so any arrangement that can be cut apart by
 straight cuts is found. Results are memoised per (space, multiset) and the work
 is capped by a call budget, after which the search gives up (returns None).
+
+When the items fill the box exactly (no slack at all) each cut position is
+forced (the low side's volume divided by the cross-section), so almost every
+split is rejected by a divisibility test before any work; that case
+(:func:`fit_perfectly`) handles many more units within the same budget.
 
 Pure module: integers in, integers out.
 """
@@ -158,6 +163,87 @@ def fit_exactly(
 ) -> list[Unit] | None:
     """All units placed in the box by a guillotine arrangement, or None if none was found within the budget."""
     search = _Search(kinds, budget)
+    try:
+        found = search.solve(size, tuple(counts))
+    except _OutOfBudget:
+        return None
+    return list(found) if found is not None else None
+
+
+
+class _PerfectSearch(_Search):
+    """The guillotine search specialised to units that fill their space exactly."""
+
+    def _search(self, x: int, y: int, z: int, counts: tuple[int, ...]) -> _Layout | None:
+        size = (x, y, z)
+        present = [k for k, c in enumerate(counts) if c > 0]
+        if not present or not all(self._fits(k, size) for k in present):
+            return None
+        if sum(counts) == 1:
+            k = present[0]
+            for o in self.kinds[k].orientations:
+                if o == size:
+                    return ((k, 0, 0, 0, x, y, z),)
+            return None
+        # sub-multisets holding at least one unit of the first kind (the mirror
+        # image covers the others), with their volumes
+        first = present[0]
+        ways = 1
+        for k, c in enumerate(counts):
+            ways *= c if k == first else c + 1
+        # listing the sub-multisets is the cost here, so it is charged up front
+        self.budget -= ways // 32
+        if self.budget < 0:
+            raise _OutOfBudget
+        subsets: list[tuple[tuple[int, ...], int]] = [((), 0)]
+        for k, c in enumerate(counts):
+            volume = self.kinds[k].volume
+            low = 1 if k == first else 0
+            subsets = [(s + (n,), v + n * volume) for s, v in subsets for n in range(low, c + 1)]
+        whole = x * y * z
+        for axis in (2, 0, 1):
+            cross = whole // size[axis]
+            for part, volume in subsets:
+                if volume % cross or volume == whole:
+                    continue
+                cut = volume // cross
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _OutOfBudget
+                low_size = (cut, y, z) if axis == 0 else (x, cut, z) if axis == 1 else (x, y, cut)
+                high_size = (
+                    (x - cut, y, z) if axis == 0 else (x, y - cut, z) if axis == 1 else (x, y, z - cut)
+                )
+                rest = tuple(c - n for c, n in zip(counts, part))
+                if not all(self._fits(k, low_size) for k, n in enumerate(part) if n):
+                    continue
+                if not all(self._fits(k, high_size) for k, n in enumerate(rest) if n):
+                    continue
+                low_layout = self.solve(low_size, part)
+                if low_layout is None:
+                    continue
+                high_layout = self.solve(high_size, rest)
+                if high_layout is None:
+                    continue
+                shift = [0, 0, 0]
+                shift[axis] = cut
+                return low_layout + tuple(
+                    (k, ux + shift[0], uy + shift[1], uz + shift[2], dx, dy, dz)
+                    for k, ux, uy, uz, dx, dy, dz in high_layout
+                )
+        return None
+
+
+def fit_perfectly(
+    kinds: Sequence[Kind], counts: Sequence[int], size: tuple[int, int, int], budget: int = 20_000
+) -> list[Unit] | None:
+    """All units placed by guillotine cuts so that they fill the box completely, or None.
+
+    None also when the units' volume is not the box's volume or the budget runs out.
+    """
+    if sum(c * kinds[k].volume for k, c in enumerate(counts)) != size[0] * size[1] * size[2]:
+        return None
+    search = _PerfectSearch(kinds, budget)
     try:
         found = search.solve(size, tuple(counts))
     except _OutOfBudget:
