@@ -12,14 +12,14 @@ _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Heal
 
 
 @st.composite
-def items(draw: st.DrawFn, max_kinds: int = 5) -> list[Item]:
+def items(draw: st.DrawFn, max_kinds: int = 5, longest: int = 80) -> list[Item]:
     kinds = draw(st.integers(1, max_kinds))
     return [
         Item(
             ref=f"item-{n}",
-            length=draw(st.integers(1, 80)),
-            width=draw(st.integers(1, 80)),
-            height=draw(st.integers(1, 80)),
+            length=draw(st.integers(1, longest)),
+            width=draw(st.integers(1, longest)),
+            height=draw(st.integers(1, longest)),
             weight_g=draw(st.integers(0, 900)),
             keep_flat=draw(st.booleans()),
             quantity=draw(st.integers(1, 12)),
@@ -29,10 +29,10 @@ def items(draw: st.DrawFn, max_kinds: int = 5) -> list[Item]:
 
 
 @st.composite
-def boxes(draw: st.DrawFn) -> list[Box]:
+def boxes(draw: st.DrawFn, smallest: int = 5) -> list[Box]:
     found = []
     for n in range(draw(st.integers(1, 4))):
-        inner = [draw(st.integers(5, 150)) for _ in range(3)]
+        inner = [draw(st.integers(smallest, 150)) for _ in range(3)]
         wall = draw(st.integers(0, 6))
         empty = draw(st.integers(0, 300))
         found.append(
@@ -60,6 +60,17 @@ def test_chosen_boxes_are_always_a_valid_packing(order: list[Item], catalogue: l
 
 
 @_SETTINGS
+@given(items(longest=40), boxes(smallest=40), st.sampled_from(["billable_weight", "cost"]))
+def test_orders_spread_over_several_roomy_boxes_are_valid(order: list[Item], catalogue: list[Box], objective: str) -> None:
+    result = choose_boxes(order, catalogue, objective=objective)  # type: ignore[arg-type]
+    assert packing_errors(order, result) == []
+    in_stock = [b for b in catalogue if b.stock != 0]
+    if in_stock and all(b.stock is None for b in in_stock) and max(b.payload_g for b in in_stock) >= 900:
+        # every item fits some box by size (40 mm or less) and weight, and boxes never run out
+        assert result.unpacked == []
+
+
+@_SETTINGS
 @given(items(max_kinds=8), boxes())
 def test_filling_one_box_is_always_a_valid_packing(order: list[Item], catalogue: list[Box]) -> None:
     result = fill_box(order, catalogue[0])
@@ -72,7 +83,8 @@ def guillotine_cut(draw: st.DrawFn) -> tuple[Box, list[Item]]:
     """A box and the pieces a few straight cuts make of it, each piece possibly turned."""
     size = [draw(st.integers(2, 60)) for _ in range(3)]
     pieces = [tuple(size)]
-    for _ in range(draw(st.integers(0, 7))):
+    # up to 12 pieces: the perfect-fit search is complete well within its budget at that size
+    for _ in range(draw(st.integers(0, 11))):
         n = draw(st.integers(0, len(pieces) - 1))
         piece = list(pieces[n])
         axis = draw(st.integers(0, 2))
