@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,11 +58,11 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
     # A year of orders up to yesterday (naive UTC): the last ones are still on their way.
     today = datetime.now(timezone.utc).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
     base = today - timedelta(days=366)
-    rows: dict[str, list[tuple]] = {k: [] for k in ("orders", "lines", "events", "runs", "lists", "stops", "allocs", "packages", "scans", "outbox", "feedback", "problems", "returns")}
+    rows: dict[str, list[Any]] = {k: [] for k in ("orders", "lines", "events", "runs", "lists", "stops", "allocs", "packages", "scans", "outbox", "feedback", "problems", "returns")}
     h = lambda hours: timedelta(hours=hours)  # noqa: E731
 
     line_id = 0
-    ready_by_day: dict[int, list[tuple[int, list[tuple[int, int]], datetime]]] = {}
+    ready_by_day: dict[int, list[tuple[int, list[tuple[int, int]], datetime, str]]] = {}
     for oid in range(1, orders + 1):
         placed = base + timedelta(seconds=int(span_s * (oid - 1) / orders) + rng.randrange(0, 300))
         channel = _pick(rng, CHANNELS)[0]

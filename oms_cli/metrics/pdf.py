@@ -196,13 +196,13 @@ def render_pdf(report: dict[str, Any]) -> PdfReport:
         Spacer(1, 4 * mm),
     ]
     head = _headline(report)
-    cells = [[Paragraph(f"<font size=7 color='{_GREY}'>{label}</font><br/><font size=14>{value}</font>", ParagraphStyle("k", fontName=regular, leading=17)) for label, value in head[i:i + 4]] for i in (0, 4)]
-    story.append(Table(cells, colWidths=[44 * mm] * 4, style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])))
+    headline = [[Paragraph(f"<font size=7 color='{_GREY}'>{label}</font><br/><font size=14>{value}</font>", ParagraphStyle("k", fontName=regular, leading=17)) for label, value in head[i:i + 4]] for i in (0, 4)]
+    story.append(Table(headline, colWidths=[44 * mm] * 4, style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])))
 
     charts: dict[str, ChartData] = {}
     for name, make in (("time_per_step", time_per_step_chart), ("on_time_rate", on_time_chart), ("volume_by_channel", volume_chart)):
-        drawing, data = make(report, regular)
-        charts[name] = data
+        drawing, chart = make(report, regular)
+        charts[name] = chart
         story += [Spacer(1, 3 * mm), drawing]
 
     grouped = by_section(figure_rows(report))
@@ -223,17 +223,18 @@ def render_pdf(report: dict[str, Any]) -> PdfReport:
         items = list(dict.fromkeys(r.item for r in rows))
         mark = lambda r: display(r.value, r.unit) + (" *" if r.low_sample else "")  # noqa: E731
         if items == ["all"]:
-            data = [["figure", "value"]] + [[LABELS[r.figure], mark(r)] for r in rows]
+            cells: list[list[str]] = [["figure", "value"]] + [[LABELS[r.figure], mark(r)] for r in rows]
         else:
-            data = [[section.item_label] + [LABELS[f] for f in section.figures]]
+            cells = [[section.item_label] + [LABELS[f] for f in section.figures]]
             for item in items:
                 by_fig = {r.figure: mark(r) for r in rows if r.item == item}
-                data.append([item] + [by_fig[f] for f in section.figures])
-        table = Table(data, repeatRows=1, hAlign="LEFT", style=grid)
+                cells.append([item] + [by_fig[f] for f in section.figures])
+        table = Table(cells, repeatRows=1, hAlign="LEFT", style=grid)
         # Short tables stay whole on a page; a long one (late orders) may run on.
-        story.append(KeepTogether([Paragraph(section.title, h2), table]) if len(data) < 30 else Paragraph(section.title, h2))
-        if len(data) >= 30:
-            story.append(table)
+        if len(cells) < 30:
+            story.append(KeepTogether([Paragraph(section.title, h2), table]))
+        else:
+            story += [Paragraph(section.title, h2), table]
     story += [Spacer(1, 4 * mm), Paragraph(
         f"* based on fewer than {report['min_orders']} orders (report.min_orders): read with care. "
         "Every figure is defined in docs/report.md.", note)]

@@ -44,7 +44,7 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
         raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{request.by}'")
     scope = facts.Scope(request.since, until, request.channel)
 
-    window = d.Window(_naive(request.since), _naive(until))
+    window = d.Window(_naive(request.since), until.astimezone(timezone.utc).replace(tzinfo=None))
     # The floor's records (pick lists, scans, parcels, messages) are read in a second
     # read transaction on another connection while this one groups the order events:
     # SQLite works outside Python's GIL, so on two cores the two overlap, which takes

@@ -148,13 +148,13 @@ def write_history(store: Any) -> None:
             ))
         for oid, rating, at in FEEDBACK:
             conn.execute(insert(t(m.FeedbackRow)).values(order_id=oid, rating=rating, at=h(at)))
-        for oid, status, at in PROBLEMS:
-            conn.execute(insert(t(m.ProblemRow)).values(order_id=oid, source="manual", description="x", status=status, opened_at=h(at)))
+        for problem_order, status, at in PROBLEMS:
+            conn.execute(insert(t(m.ProblemRow)).values(order_id=problem_order, source="manual", description="x", status=status, opened_at=h(at)))
         for n, (oid, reason, at) in enumerate(RETURNS, start=1):
             conn.execute(insert(t(m.ReturnRow)).values(rma=f"RMA-{n}", order_id=oid, reason=reason, opened_at=h(at)))
-        for n, (oid, status, at) in enumerate(OUTBOX, start=1):
+        for n, (message_order, status, at) in enumerate(OUTBOX, start=1):
             conn.execute(insert(t(m.OutboxRow)).values(
-                key=f"msg:{n}", order_id=oid, kind="shipped", to_addr="a@example.com", subject="s", body_text="b",
+                key=f"msg:{n}", order_id=message_order, kind="shipped", to_addr="a@example.com", subject="s", body_text="b",
                 status=status, created_at=h(at), due_at=h(at),
             ))
 

@@ -12,8 +12,8 @@ from oms_cli.metrics.periods import auto_by, buckets, label_of
 UTC = timezone.utc
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_days_cover_the_period_without_gaps() -> None:
