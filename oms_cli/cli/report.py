@@ -26,10 +26,12 @@ def report_cmd(
     csv_: Annotated[bool, typer.Option("--csv", help="Every figure as one CSV row on stdout, for spreadsheets.")] = False,
     pdf: Annotated[Optional[str], typer.Option("--pdf", metavar="FILE", help="Also write a printable PDF with charts to FILE.")] = None,
 ) -> None:
-    """Measure fulfilment: volume, time in each step, promises kept, picking, packing,
-    packaging, shipping cost, feedback, returns and notifications for a period.
+    """Measure fulfilment over a period and show where to improve.
 
-    Figures resting on fewer than report.min_orders orders are marked * (low_sample in JSON).
+    Volume, time in each step and the bottleneck, promises kept, picking, packing,
+    packaging, shipping cost against charged, feedback, returns and notifications.
+    Figures resting on fewer than report.min_orders orders are marked * (low_sample
+    in JSON). Every figure is defined in docs/report.md.
 
     Example: oms report --since 2026-11-01 --until 2026-12-01 --by week --pdf november.pdf
     """
@@ -39,7 +41,7 @@ def report_cmd(
     from oms_cli.metrics.service import ReportRequest, build_report
 
     st = state()
-    if json_ and csv_:
+    if (json_ or st.json) and csv_:
         raise UsageError("choose one of --json and --csv")
     request = ReportRequest(since=parse_when(since, "--since"), until=parse_when(until, "--until"), by=by, channel=channel)
     report = build_report(
@@ -53,7 +55,10 @@ def report_cmd(
 
         from oms_cli.metrics.pdf import render_pdf
 
-        Path(pdf).write_bytes(render_pdf(report).data)
+        try:
+            Path(pdf).write_bytes(render_pdf(report).data)
+        except OSError as exc:
+            raise UsageError(f"--pdf: cannot write {pdf}: {exc.strerror or exc}") from None
         render.info(f"wrote {pdf}")
     if json_ or st.json:
         render.emit_json(report)

@@ -18,13 +18,13 @@ Pure module: no database, no I/O.
 from __future__ import annotations
 
 import inspect
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from oms_cli.metrics import stats

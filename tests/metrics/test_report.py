@@ -253,6 +253,7 @@ def test_report_changes_nothing(history, oms, db_path) -> None:  # type: ignore[
         (("--by", "year"), "--by"),
         (("--since", "last tuesday"), "--since"),
         (("--json", "--csv"), "--csv"),
+        (("--pdf", "no/such/dir/report.pdf"), "no/such/dir/report.pdf"),
     ],
 )
 def test_bad_options_are_usage_errors(history, oms, args, message) -> None:  # type: ignore[no-untyped-def]
@@ -260,6 +261,11 @@ def test_bad_options_are_usage_errors(history, oms, args, message) -> None:  # t
     assert r.exit_code == 2
     assert message in r.stderr
     assert r.stdout == ""
+
+
+def test_global_json_with_csv_is_a_usage_error(history, oms) -> None:  # type: ignore[no-untyped-def]
+    r = oms("--json", "report", "--csv")
+    assert r.exit_code == 2 and "--csv" in r.stderr and r.stdout == ""
 
 
 def test_unknown_time_zone_is_a_config_error(history, oms, config_file) -> None:  # type: ignore[no-untyped-def]
