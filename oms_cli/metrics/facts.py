@@ -80,10 +80,9 @@ def _of_channel(order_id_col: Any, scope: Scope) -> list[ColumnElement[bool]]:
     return [order_id_col.in_(select(_orders.c.id).where(_orders.c.channel == scope.channel))]
 
 
-def order_timelines(conn: Connection, scope: Scope) -> Timelines:
-    """One timeline per order that can count in the period: placed in it, or with a
-    status event in it. Each milestone is the time of the order's first status event
-    to that status, over the order's whole history (one GROUP BY over order_events)."""
+def _orders_in_scope(scope: Scope) -> list[ColumnElement[bool]]:
+    """Orders that can count in the period: placed before its end, and placed in it or
+    with an event in it (and of the scope's channel)."""
     o, e = _orders, _events
     in_scope: list[ColumnElement[bool]] = [o.c.placed_at < scope.until]
     if scope.since is not None:
@@ -91,23 +90,47 @@ def order_timelines(conn: Connection, scope: Scope) -> Timelines:
         in_scope.append(or_(o.c.placed_at >= scope.since, o.c.id.in_(touched)))
     if scope.channel is not None:
         in_scope.append(o.c.channel == scope.channel)
+    return in_scope
 
+
+def first_status_times(conn: Connection, scope: Scope) -> dict[int, tuple[Any, ...]]:
+    """For each order that can count in the period, the time of its first status event
+    to each milestone status, over its whole history: one GROUP BY over order_events.
+    Rows are (order_id, released, picked, packed, shipped, delivered, cancelled) as the
+    driver returns them."""
+    e = _events
     pivot = select(
         e.c.order_id,
         *[func.min(case((e.c.to_status == status, e.c.at))) for status in MILESTONE_STATUS.values()],
     ).where(e.c.kind == "status")
+    in_scope = _orders_in_scope(scope)
     if len(in_scope) > 1:
         # Only worth it when the scope is narrower than "everything placed so far".
-        pivot = pivot.where(e.c.order_id.in_(select(o.c.id).where(*in_scope)))
-    # Two queries joined here rather than one SQL join: SQLite would otherwise build a
-    # temporary index over the grouped events, which costs more than the dict below.
-    firsts = {row[0]: row for row in _raw_rows(conn, pivot.group_by(e.c.order_id))}
-    orders = select(o.c.id, o.c.ref, o.c.channel, o.c.service_level, o.c.placed_at, o.c.ship_by).where(*in_scope)
-    rows = _raw_rows(conn, orders)
-    ids, refs, channels, levels, placed, ship_by = zip(*rows) if rows else ((),) * 6
+        pivot = pivot.where(e.c.order_id.in_(select(_orders.c.id).where(*in_scope)))
+    return {row[0]: row for row in _raw_rows(conn, pivot.group_by(e.c.order_id))}
+
+
+def orders_in_scope(conn: Connection, scope: Scope) -> list[tuple[Any, ...]]:
+    """(id, ref, channel, service_level, placed_at, ship_by) of each order that can
+    count in the period, as the driver returns them."""
+    o = _orders
+    return _raw_rows(conn, select(o.c.id, o.c.ref, o.c.channel, o.c.service_level, o.c.placed_at, o.c.ship_by).where(*_orders_in_scope(scope)))
+
+
+def timelines(order_rows: Sequence[tuple[Any, ...]], firsts: dict[int, tuple[Any, ...]]) -> Timelines:
+    """The orders' timelines from their rows and their first status times (joined here
+    rather than in SQL: SQLite would build a temporary index over the grouped events,
+    which costs more than this dict lookup)."""
+    ids, refs, channels, levels, placed, ship_by = zip(*order_rows) if order_rows else ((),) * 6
     never = (None,) * (len(MILESTONE_STATUS) + 1)
     found = list(zip(*[firsts.get(order_id, never) for order_id in ids])) if ids else [()] * (len(MILESTONE_STATUS) + 1)
     return Timelines.from_columns([ids, refs, channels, levels, _times(placed), _times(ship_by), *[_times(c) for c in found[1:]]])
+
+
+def order_timelines(conn: Connection, scope: Scope) -> Timelines:
+    """One timeline per order that can count in the period (placed in it, or with a
+    status event in it), read in the caller's transaction."""
+    return timelines(orders_in_scope(conn, scope), first_status_times(conn, scope))
 
 
 def _raw_rows(conn: Connection, query: Any) -> list[tuple[Any, ...]]:

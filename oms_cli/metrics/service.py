@@ -6,7 +6,7 @@ strings) so every output -- table, CSV, JSON, PDF -- renders the very same value
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -48,17 +48,22 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
     # The floor's records (pick lists, scans, parcels, messages) are read in a second
     # read transaction on another connection while this one groups the order events:
     # SQLite works outside Python's GIL, so on two cores the two overlap, which takes
-    # about a quarter off a large report. No figure mixes the two groups, so each
-    # figure still comes from one snapshot of the store.
+    # about a quarter off a large report. No figure mixes the floor's records with the
+    # orders', so each comes from one snapshot. The order rows come from the second
+    # connection too: they hold what an order is (channel, level, placed, ship-by, set
+    # on import) while events are only ever appended, so reading the two a moment
+    # apart can at most leave out events written in that moment.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        floor = pool.submit(_floor_facts, store, scope)
+        order_rows: Future[list[tuple[Any, ...]]] = Future()
+        floor = pool.submit(_floor_facts, store, scope, order_rows)
         with store.connect(write=False) as conn:
-            orders = facts.order_timelines(conn, scope)
+            firsts = facts.first_status_times(conn, scope)
             since = request.since or facts.first_placed(conn, request.channel)
             overdue = facts.overdue_now(conn, now, request.channel)
             stars = facts.ratings(conn, scope)
             problems = facts.problems(conn, scope)
             reasons = facts.return_reasons(conn, scope)
+            orders = facts.timelines(order_rows.result(), firsts)
             shipped_ids = {orders.order_id[i] for i in d.shipped(orders, window)}
             returned = facts.returned_orders(conn, shipped_ids)
         # The order figures are worked out while the floor's queries may still run.
@@ -93,17 +98,25 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
     return _plain(report)
 
 
-def _floor_facts(store: Store, scope: facts.Scope) -> tuple[Any, ...]:
-    """The facts of the floor's own records, read in one read transaction."""
-    with store.connect(write=False) as conn:
-        return (
-            facts.pick_lists_done(conn, scope),
-            facts.picked_orders(conn, scope),
-            facts.verify_scans(conn, scope),
-            facts.packages_packed(conn, scope),
-            facts.shipping_cost(conn, scope),
-            facts.notifications(conn, scope),
-        )
+def _floor_facts(store: Store, scope: facts.Scope, order_rows: Future[list[tuple[Any, ...]]]) -> tuple[Any, ...]:
+    """The order rows (handed over as soon as read), then the facts of the floor's own
+    records, all in one read transaction."""
+    try:
+        with store.connect(write=False) as conn:
+            order_rows.set_result(facts.orders_in_scope(conn, scope))
+            return (
+                facts.pick_lists_done(conn, scope),
+                facts.picked_orders(conn, scope),
+                facts.verify_scans(conn, scope),
+                facts.packages_packed(conn, scope),
+                facts.shipping_cost(conn, scope),
+                facts.notifications(conn, scope),
+            )
+    except BaseException as exc:
+        # The other thread waits for the order rows: it must not wait forever.
+        if not order_rows.done():
+            order_rows.set_exception(exc)
+        raise
 
 
 def _zone(name: str) -> Any:
