@@ -81,8 +81,12 @@ def _block_shapes(mx: int, my: int, mz: int, count: int) -> frozenset[tuple[int,
     return frozenset(shapes)
 
 
-def carve(spaces: list[Space], block: Space, min_dim: int) -> list[Space]:
-    """Free cuboids left after ``block`` is filled: cut each cuboid it touches into the parts around it."""
+def carve(spaces: list[Space], block: Space, min_dim: int, min_volume: int = 0) -> list[Space]:
+    """Free cuboids left after ``block`` is filled: cut each cuboid it touches into the parts around it.
+
+    Parts thinner than ``min_dim`` or smaller than ``min_volume`` are dropped:
+    nothing left to pack would fit in them.
+    """
     bx0, by0, bz0, bx1, by1, bz1 = block
     kept: list[Space] = []
     fresh: list[Space] = []
@@ -103,15 +107,22 @@ def carve(spaces: list[Space], block: Space, min_dim: int) -> list[Space]:
             fresh.append((x0, y0, z0, x1, y1, bz0))
         if bz1 < z1:
             fresh.append((x0, y0, bz1, x1, y1, z1))
-    # cuboids no remaining item could use only slow the search down
-    fresh = [f for f in fresh if f[3] - f[0] >= min_dim and f[4] - f[1] >= min_dim and f[5] - f[2] >= min_dim]
+    fresh = [
+        f
+        for f in fresh
+        if f[3] - f[0] >= min_dim
+        and f[4] - f[1] >= min_dim
+        and f[5] - f[2] >= min_dim
+        and (f[3] - f[0]) * (f[4] - f[1]) * (f[5] - f[2]) >= min_volume
+    ]
     # A fresh cuboid is part of a cuboid that was maximal, so an untouched cuboid
     # can never lie inside a fresh one; only fresh ones can be redundant.
+    untouched = len(kept)
     for i, f in enumerate(fresh):
         fx0, fy0, fz0, fx1, fy1, fz1 = f
         redundant = False
-        for g in kept:
-            if g[0] <= fx0 and g[1] <= fy0 and g[2] <= fz0 and g[3] >= fx1 and g[4] >= fy1 and g[5] >= fz1:
+        for g0, g1, g2, g3, g4, g5 in kept[:untouched]:
+            if g0 <= fx0 and g3 >= fx1 and g1 <= fy0 and g4 >= fy1 and g2 <= fz0 and g5 >= fz1:
                 redundant = True
                 break
         if not redundant:
@@ -119,10 +130,10 @@ def carve(spaces: list[Space], block: Space, min_dim: int) -> list[Space]:
                 if (
                     j != i
                     and g[0] <= fx0
-                    and g[1] <= fy0
-                    and g[2] <= fz0
                     and g[3] >= fx1
+                    and g[1] <= fy0
                     and g[4] >= fy1
+                    and g[2] <= fz0
                     and g[5] >= fz1
                     and (g != f or j < i)
                 ):
@@ -133,9 +144,19 @@ def carve(spaces: list[Space], block: Space, min_dim: int) -> list[Space]:
     return kept
 
 
-def _min_dim(kinds: Sequence[Kind], counts: Sequence[int]) -> int:
-    dims = [min(min(o) for o in kinds[k].orientations) for k in range(len(kinds)) if counts[k] > 0]
-    return min(dims) if dims else 1 << 30
+class _Smallest:
+    """The thinnest side and least volume among item kinds still to pack, kept up to date cheaply."""
+
+    def __init__(self, kinds: Sequence[Kind], left: Sequence[int]) -> None:
+        self.dims = [min(min(o) for o in k.orientations) for k in kinds]
+        self.volumes = [k.volume for k in kinds]
+        self.refresh(left)
+
+    def refresh(self, left: Sequence[int]) -> None:
+        """Recompute after a kind has run out."""
+        present = [k for k, c in enumerate(left) if c > 0]
+        self.dim = min((self.dims[k] for k in present), default=1 << 30)
+        self.volume = min((self.volumes[k] for k in present), default=1 << 62)
 
 
 def _units_of_block(
@@ -183,6 +204,7 @@ def _fill_by_items(
     length, width, height = size
     spaces: list[Space] = [(0, 0, 0, length, width, height)]
     units: list[Unit] = []
+    smallest = _Smallest(kinds, left)
     low = strategy.place == "low"
     for k in order:
         kind = kinds[k]
@@ -224,7 +246,9 @@ def _fill_by_items(
             n = shape[0] * shape[1] * shape[2]
             left[k] -= n
             payload -= n * kind.weight
-            spaces = carve(spaces, block, _min_dim(kinds, left))
+            if not left[k]:
+                smallest.refresh(left)
+            spaces = carve(spaces, block, smallest.dim, smallest.volume)
     return units
 
 
@@ -238,25 +262,34 @@ def _fill_by_spaces(
     length, width, height = size
     spaces: list[Space] = [(0, 0, 0, length, width, height)]
     units: list[Unit] = []
+    smallest = _Smallest(kinds, left)
     by_volume = strategy.block == "volume"
-    while spaces and any(left):
-        # the free cuboid nearest a bottom corner of the box, the biggest on a tie
-        chosen = min(
-            spaces,
-            key=lambda s: (
+    rank: dict[Space, tuple[list[int], int]] = {}
+
+    def nearness(s: Space) -> tuple[list[int], int]:
+        # the free cuboid nearest a bottom corner of the box, the biggest on a tie;
+        # cuboids live across many rounds, so their rank is worked out once
+        found = rank.get(s)
+        if found is None:
+            found = rank[s] = (
                 sorted((min(s[0], length - s[3]), min(s[1], width - s[4]), s[2])),
                 -(s[3] - s[0]) * (s[4] - s[1]) * (s[5] - s[2]),
-            ),
-        )
+            )
+        return found
+
+    while spaces and any(left):
+        chosen = min(spaces, key=nearness)
         x0, y0, z0, x1, y1, z1 = chosen
         sx, sy, sz = x1 - x0, y1 - y0, z1 - z0
         best: tuple[tuple[int, ...], int, Orientation, tuple[int, int, int]] | None = None
         for k, kind in enumerate(kinds):
-            if left[k] <= 0:
-                continue
-            count = _affordable(kind, left[k], payload)
+            count = left[k]
             if count <= 0:
                 continue
+            if kind.weight > 0 and count * kind.weight > payload:
+                count = payload // kind.weight
+                if count <= 0:
+                    continue
             for o in kind.orientations:
                 dx, dy, dz = o
                 if dx > sx or dy > sy or dz > sz:
@@ -281,7 +314,9 @@ def _fill_by_spaces(
         n = shape[0] * shape[1] * shape[2]
         left[k] -= n
         payload -= n * kinds[k].weight
-        spaces = carve(spaces, block, _min_dim(kinds, left))
+        if not left[k]:
+            smallest.refresh(left)
+        spaces = carve(spaces, block, smallest.dim, smallest.volume)
     return units
 
 

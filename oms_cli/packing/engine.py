@@ -217,6 +217,11 @@ def _check_boxes(boxes: Sequence[Box]) -> None:
             raise BadInput(f"box {box.ref}: dimensions must be positive")
         if box.empty_weight_g < 0 or box.max_weight_g < 0:
             raise BadInput(f"box {box.ref}: weights must not be negative")
+        if box.max_weight_g < box.empty_weight_g:
+            raise BadInput(
+                f"box {box.ref}: maximum weight {box.max_weight_g} g is below its empty weight {box.empty_weight_g} g",
+                hint="the maximum weight includes the box itself",
+            )
         if box.stock is not None and box.stock < 0:
             raise BadInput(f"box {box.ref}: stock must not be negative ({box.stock})")
 
@@ -241,25 +246,25 @@ def _merge(items: Iterable[Item]) -> list[_Group]:
 # ---------------------------------------------------------------- packing one box
 
 
-#: Heuristic passes tried in turn: (strategy, kind order, orientations). "lying"
-#: passes first try every item on its largest face, the way people stack books.
+#: Heuristic passes tried in turn: (strategy, kind order, orientations). "as_given"
+#: passes first keep every item the way up it was described, only turning it
+#: about the vertical axis, which is how a person packs it (and keeps mugs upright).
 _PASSES: tuple[tuple[Strategy, str, str], ...] = (
-    (ITEMS_CORNER, "volume", "lying"),
+    (ITEMS_CORNER, "volume", "as_given"),
     (ITEMS_CORNER, "volume", "any"),
     (ITEMS_LOW, "volume", "any"),
     (SPACES_VOLUME, "volume", "any"),
     (ITEMS_CORNER, "longest", "any"),
-    (ITEMS_LOW, "volume", "lying"),
+    (ITEMS_LOW, "volume", "as_given"),
     (SPACES_FIT, "volume", "any"),
-    (SPACES_VOLUME, "volume", "lying"),
+    (SPACES_VOLUME, "volume", "as_given"),
 )
 
 
-def _lying(kind: Kind) -> Kind:
-    """The kind restricted to orientations with its thinnest side up (the first allowed one if none)."""
-    thinnest = min(kind.orientations[0])
-    flat = tuple(o for o in kind.orientations if o[2] == thinnest)
-    return Kind(flat or kind.orientations[:1], kind.weight, kind.volume)
+def _as_given(kind: Kind) -> Kind:
+    """The kind restricted to its first allowed way up (as described), turning only about the vertical axis."""
+    up = kind.orientations[0][2]
+    return Kind(tuple(o for o in kind.orientations if o[2] == up), kind.weight, kind.volume)
 
 
 class _Packer:
@@ -267,10 +272,10 @@ class _Packer:
 
     def __init__(self, kinds: Sequence[Kind], boxes: Sequence[Box] = ()) -> None:
         self.kinds = kinds
-        lying = [_lying(k) for k in kinds]
+        as_given = [_as_given(k) for k in kinds]
         self.variants: dict[str, Sequence[Kind]] = {"any": kinds}
-        # a lying pass is only worth running when it differs from the unrestricted one
-        self.variants["lying"] = lying if lying != list(kinds) else []
+        # an as-given pass is only worth running when it differs from the unrestricted one
+        self.variants["as_given"] = as_given if as_given != list(kinds) else []
         # items that fit fewer box types are worth packing first when their box comes up
         choices = [sum(1 for b in boxes if self.kind_fits(k, b)) for k in range(len(kinds))]
         self.orders = {

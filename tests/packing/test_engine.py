@@ -95,6 +95,12 @@ def test_the_same_item_free_to_turn_lies_down_to_fit() -> None:
     assert result.packages[0].placements[0].height < 350
 
 
+def test_items_that_fit_as_given_are_not_tipped_over() -> None:
+    # free to turn, but a mug that fits upright stays upright
+    result = choose_boxes([Item("mug", 120, 90, 95, 350, quantity=2)], [BIG_CHEAP])
+    assert {p.height for p in result.packages[0].placements} == {95}
+
+
 def test_keep_flat_items_keep_their_height_up() -> None:
     items = [Item("book", 210, 297, 30, 500, keep_flat=True, quantity=9)]
     result = choose_boxes(items, [box("tall", (300, 220, 300))])
@@ -178,6 +184,8 @@ def test_bad_items_are_refused(item: Item) -> None:
 def test_bad_boxes_and_objectives_are_refused() -> None:
     with pytest.raises(BadInput, match="box flat"):
         choose_boxes([Item("x", 1, 1, 1, 1)], [box("flat", (10, 10, 0))])
+    with pytest.raises(BadInput, match="below its empty weight"):
+        choose_boxes([Item("x", 1, 1, 1, 1)], [box("light", (10, 10, 10), empty=500, limit=400)])
     with pytest.raises(BadInput, match="objective"):
         choose_boxes([Item("x", 1, 1, 1, 1)], [SMALL_DEAR], objective="speed")  # type: ignore[arg-type]
 

@@ -1,0 +1,157 @@
+"""Benchmark the box-choosing engine against the BoxPacker reference data.
+
+    python bench/pack_bench.py            # everything (about a minute)
+    python bench/pack_bench.py --quick    # every 10th order / problem
+
+Prints:
+1. time to choose boxes for a typical order (up to 20 units): median and p95;
+2. all 4,288 reference orders in keep-flat and free-rotation modes: run time,
+   boxes used against BoxPacker's, validity of every packing, and a naive
+   volume-sum chooser measured in the same run as a baseline;
+3. the OR-Library container problems (BR1-BR7, and LN): mean volume
+   utilisation when filling the one container, beside BoxPacker's.
+
+Not part of the test suite's pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "packing"))
+
+from conformance_data import DATA, Order, container_problems, order_boxes, orders  # noqa: E402
+from packcheck import packing_errors  # noqa: E402
+
+from oms_cli.packing.engine import Box, Item, choose_boxes, fill_box  # noqa: E402
+
+TYPICAL_UNITS = 20
+
+
+def naive_box_count(items: list[Item], boxes: list[Box]) -> int:
+    """Boxes a volume-sum chooser would use: fill the biggest box by volume and weight only, ignoring shapes."""
+    biggest = max(boxes, key=lambda b: b.inner_volume)
+    units = sorted(
+        ((i.length * i.width * i.height, i.weight_g) for i in items for _ in range(i.quantity)), reverse=True
+    )
+    count = 0
+    volume = weight = 0
+    for v, w in units:
+        if count == 0 or volume + v > biggest.inner_volume or weight + w > biggest.payload_g:
+            count += 1
+            volume = weight = 0
+        volume += v
+        weight += w
+    return count
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def bench_typical(sample: list[Order], boxes: list[Box]) -> None:
+    """Per-order time for orders of up to 20 units, both modes."""
+    times: list[float] = []
+    for order in sample:
+        if sum(line[1] for line in order.lines) > TYPICAL_UNITS:
+            continue
+        for keep_flat in (True, False):
+            items = order.items(keep_flat)
+            started = time.perf_counter()
+            choose_boxes(items, boxes)
+            times.append(time.perf_counter() - started)
+    print(f"1. Typical orders (up to {TYPICAL_UNITS} units): {len(times)} runs (orders x 2 modes)")
+    print(
+        f"   median {statistics.median(times) * 1000:.1f} ms, p95 {percentile(times, 0.95) * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms   (target: under 50 ms)"
+    )
+
+
+def bench_orders(sample: list[Order], boxes: list[Box]) -> float:
+    """Every reference order in both modes: time, box counts against BoxPacker, validity, naive baseline."""
+    total = 0.0
+    print(f"2. Reference orders: {len(sample)} orders, box catalogue of {len(boxes)}")
+    for keep_flat in (True, False):
+        mode = "keep-flat" if keep_flat else "free rotation"
+        inputs = [order.items(keep_flat) for order in sample]
+        started = time.perf_counter()
+        results = [choose_boxes(items, boxes) for items in inputs]
+        elapsed = time.perf_counter() - started
+        total += elapsed
+        reference = [o.keepflat_boxes if keep_flat else o.bestfit_boxes for o in sample]
+        ours = [len(r.packages) for r in results]
+        fewer = sum(1 for a, b in zip(ours, reference) if a < b)
+        more = sum(1 for a, b in zip(ours, reference) if a > b)
+        invalid = sum(1 for items, r in zip(inputs, results) if packing_errors(items, r) or r.unpacked)
+        started = time.perf_counter()
+        naive = [naive_box_count(items, boxes) for items in inputs]
+        naive_elapsed = time.perf_counter() - started
+        naive_below = sum(1 for n, b in zip(naive, reference) if n < b)
+        print(f"   {mode}: {elapsed:.1f} s ({elapsed / len(sample) * 1000:.2f} ms/order)")
+        print(
+            f"     boxes {sum(ours)} vs BoxPacker {sum(reference)}; fewer in {fewer}, same in "
+            f"{len(sample) - fewer - more}, more in {more} ({100 * more / len(sample):.2f}% of orders)"
+        )
+        print(f"     packings invalid or incomplete: {invalid}")
+        print(
+            f"     baseline, volume-sum chooser ({naive_elapsed:.2f} s): {sum(naive)} boxes, below BoxPacker's "
+            f"count in {naive_below} orders - possible only because it ignores shapes"
+        )
+    print(f"   both modes: {total:.1f} s   (target: under 60 s)")
+    return total
+
+
+def bench_containers(step: int) -> None:
+    """Fill each OR-Library container as full as possible; compare utilisation with BoxPacker's."""
+    problems = [p for p in container_problems(("BR1", "BR2", "BR3", "BR4", "BR5", "BR6", "BR7", "LN")) if p.problem % step == 0 or step == 1]
+    by_suite: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    invalid = 0
+    started = time.perf_counter()
+    for problem in problems:
+        result = fill_box(problem.items, problem.container, dim_rule=None)
+        if packing_errors(problem.items, result):
+            invalid += 1
+        ours = result.packages[0].fill_pct if result.packages else 0.0
+        by_suite[problem.suite].append((ours, problem.reference_pct))
+    elapsed = time.perf_counter() - started
+    print(f"3. Container problems: {len(problems)} problems in {elapsed:.1f} s ({elapsed / len(problems) * 1000:.0f} ms each), invalid: {invalid}")
+    print("   suite  problems  ours %  BoxPacker %  ours >= BoxPacker")
+    br_ours: list[float] = []
+    br_ref: list[float] = []
+    for suite, rows in by_suite.items():
+        ours = [r[0] for r in rows]
+        ref = [r[1] for r in rows]
+        if suite.startswith("BR"):
+            br_ours += ours
+            br_ref += ref
+        at_least = sum(1 for a, b in rows if a >= b)
+        print(f"   {suite:5}  {len(rows):8}  {statistics.mean(ours):6.1f}  {statistics.mean(ref):11.1f}  {at_least:4}/{len(rows)}")
+    if br_ours:
+        print(f"   BR1-BR7 mean: ours {statistics.mean(br_ours):.1f}%, BoxPacker {statistics.mean(br_ref):.1f}%")
+
+
+def main() -> None:
+    """Run the three benchmarks and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="every 10th order and problem only")
+    args = parser.parse_args()
+    step = 10 if args.quick else 1
+    print(f"Reference data: {DATA}")
+    boxes = order_boxes()
+    sample = orders()[::step]
+    bench_typical(sample, boxes)
+    bench_orders(sample, boxes)
+    bench_containers(step)
+
+
+if __name__ == "__main__":
+    main()
