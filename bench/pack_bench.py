@@ -120,8 +120,8 @@ def bench_containers(step: int) -> None:
         result = fill_box(problem.items, problem.container, dim_rule=None)
         if packing_errors(problem.items, result):
             invalid += 1
-        ours = result.packages[0].fill_pct if result.packages else 0.0
-        by_suite[problem.suite].append((ours, problem.reference_pct))
+        filled = result.packages[0].fill_pct if result.packages else 0.0
+        by_suite[problem.suite].append((filled, problem.reference_pct))
     elapsed = time.perf_counter() - started
     print(f"3. Container problems: {len(problems)} problems in {elapsed:.1f} s ({elapsed / len(problems) * 1000:.0f} ms each), invalid: {invalid}")
     print("   suite  problems  ours %  BoxPacker %  ours >= BoxPacker")

@@ -173,6 +173,7 @@ class _Group:
     kind: Kind
     dims: tuple[int, int, int]
     weight: int
+    stand_on: tuple[bool, bool, bool]
     refs: list[str]
 
 
@@ -238,7 +239,7 @@ def _merge(items: Iterable[Item]) -> list[_Group]:
                 item.weight_g,
                 item.length * item.width * item.height,
             )
-            group = groups[key] = _Group(kind, (item.length, item.width, item.height), item.weight_g, [])
+            group = groups[key] = _Group(kind, (item.length, item.width, item.height), item.weight_g, flags, [])
         group.refs.extend([item.ref] * item.quantity)
     return [g for g in groups.values() if g.refs]
 
@@ -401,6 +402,8 @@ def _counts_of(units: Sequence[Unit], kinds: int) -> list[int]:
 
 
 class _Chooser:
+    """Chooses boxes for one order's kinds: the single best box, or a multi-box plan."""
+
     def __init__(
         self, packer: _Packer, boxes: Sequence[Box], objective: Objective, rule: DimWeightRule | None
     ) -> None:
@@ -511,6 +514,23 @@ class _Chooser:
             improved.append((box, units))
         return _Plan(improved, plan.left)
 
+    def best_plan(self, counts: Sequence[int], stock: dict[Box, int | None]) -> _Plan:
+        """One box if a box takes everything; else the best of the greedy plans."""
+        single = self.one_box(counts, stock)
+        if single is not None:
+            return _Plan([single], [0] * len(counts))
+        bound = self.lower_bound(counts, stock)
+        best: _Plan | None = None
+        for score in ("rest", "volume", "units"):
+            plan = self.improve(self.greedy(counts, stock, score), stock)
+            if best is None or self.plan_key(plan) < self.plan_key(best):
+                best = plan
+            # other measures cannot beat a complete plan that meets the lower bound
+            if not any(best.left) and len(best.packages) <= bound:
+                break
+        assert best is not None
+        return best
+
     def plan_key(self, plan: _Plan) -> tuple[Any, ...]:
         """How good a plan is: fewest units left, fewest boxes, then the objective, then volume."""
         total = Decimal(0)
@@ -527,13 +547,15 @@ class _Chooser:
 
 
 def _take(stock: dict[Box, int | None], box: Box) -> None:
-    if stock[box] is not None:
-        stock[box] = stock[box] - 1  # type: ignore[operator]
+    on_hand = stock[box]
+    if on_hand is not None:
+        stock[box] = on_hand - 1
 
 
 def _give_back(stock: dict[Box, int | None], box: Box) -> None:
-    if stock[box] is not None:
-        stock[box] = stock[box] + 1  # type: ignore[operator]
+    on_hand = stock[box]
+    if on_hand is not None:
+        stock[box] = on_hand + 1
 
 
 # ---------------------------------------------------------------- results
@@ -544,7 +566,6 @@ def _dims_text(dims: tuple[int, int, int]) -> str:
 
 
 def _why_unpackable(group: _Group, boxes: Sequence[Box]) -> str:
-    length, width, height = group.dims
     if not boxes:
         return "no box in stock"
     longest_box = max(max(b.inner_length, b.inner_width, b.inner_height) for b in boxes)
@@ -558,14 +579,41 @@ def _why_unpackable(group: _Group, boxes: Sequence[Box]) -> str:
         )
     ]
     if not fitting:
-        flat = len(group.kind.orientations) <= 2
-        rule = " when kept flat" if flat else " in any orientation"
-        return f"does not fit any box{rule} ({_dims_text(group.dims)})"
+        if group.stand_on == (False, False, True):
+            how = "when kept flat"
+        elif all(group.stand_on):
+            how = "in any orientation"
+        else:
+            how = "in any allowed orientation"
+        return f"does not fit any box {how} ({_dims_text(group.dims)})"
     payload = max(b.payload_g for b in fitting)
     return f"too heavy for every box it fits in ({group.weight} g; at most {payload} g)"
 
 
+def _layout_fault(box: Box, units: Sequence[Unit], groups: Sequence[_Group]) -> str | None:
+    """What is wrong with a layout (outside the box, overlapping, turned a forbidden way), or None."""
+    for k, x, y, z, dx, dy, dz in units:
+        if (dx, dy, dz) not in groups[k].kind.orientations:
+            return f"a unit placed as {dx}x{dy}x{dz} mm, which its orientation rules forbid"
+        if min(x, y, z) < 0 or x + dx > box.inner_length or y + dy > box.inner_width or z + dz > box.inner_height:
+            return f"a unit at ({x}, {y}, {z}) outside box {box.ref}"
+    # sweep along x: only units whose x ranges meet can overlap
+    ordered = sorted(units, key=lambda u: u[1])
+    for i, (_, x, y, z, dx, dy, dz) in enumerate(ordered):
+        for _, ox, oy, oz, odx, ody, odz in ordered[i + 1 :]:
+            if ox >= x + dx:
+                break
+            if oy < y + dy and y < oy + ody and oz < z + dz and z < oz + odz:
+                return f"units at ({x}, {y}, {z}) and ({ox}, {oy}, {oz}) overlapping"
+    return None
+
+
 def _packed_box(box: Box, units: Sequence[Unit], groups: Sequence[_Group], refs: list[list[str]], rule: DimWeightRule | None) -> PackedBox:
+    # Layouts are valid by construction; this cheap re-check turns a bug into an
+    # internal error instead of packing instructions nobody can follow.
+    fault = _layout_fault(box, units, groups)
+    if fault is not None:
+        raise RuntimeError(f"packing engine bug: {fault}")
     placements = []
     item_weight = 0
     item_volume = 0
@@ -574,6 +622,8 @@ def _packed_box(box: Box, units: Sequence[Unit], groups: Sequence[_Group], refs:
         item_weight += groups[k].weight
         item_volume += dx * dy * dz
     weight = box.empty_weight_g + item_weight
+    if weight > box.max_weight_g:
+        raise RuntimeError(f"packing engine bug: box {box.ref} packed to {weight} g, over its {box.max_weight_g} g")
     billable = billable_weight_g((box.outer_length, box.outer_width, box.outer_height), weight, rule)
     fill_pct = round(100 * item_volume / box.inner_volume, 1)
     return PackedBox(box, placements, weight, billable, fill_pct)
@@ -627,19 +677,7 @@ def choose_boxes(
     counts = [len(g.refs) for g in packable]
     chooser = _Chooser(packer, usable, objective, dim_rule)
     stock: dict[Box, int | None] = {b: b.stock for b in usable}
-    single = chooser.one_box(counts, stock)
-    if single is not None:
-        plan = _Plan([single], [0] * len(counts))
-    else:
-        bound = chooser.lower_bound(counts, stock)
-        plan = None
-        for score in ("rest", "volume", "units"):
-            candidate = chooser.improve(chooser.greedy(counts, stock, score), stock)
-            if plan is None or chooser.plan_key(candidate) < chooser.plan_key(plan):
-                plan = candidate
-            if not any(plan.left) and len(plan.packages) <= bound:
-                break
-        assert plan is not None
+    plan = chooser.best_plan(counts, stock)
     return _result(plan, packable, unpacked, dim_rule, "no box left in stock for it")
 
 

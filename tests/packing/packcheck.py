@@ -37,7 +37,7 @@ def packing_errors(items: Sequence[Item], result: PackResult) -> list[str]:
     by_ref: dict[str, list[Item]] = {}
     for item in items:
         by_ref.setdefault(item.ref, []).append(item)
-    wanted = Counter()
+    wanted: Counter[str] = Counter()
     for item in items:
         wanted[item.ref] += item.quantity
     got: Counter[str] = Counter()

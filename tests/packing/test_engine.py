@@ -14,8 +14,19 @@ from packcheck import packing_errors
 
 
 def box(ref: str, inner: tuple[int, int, int], *, wall: int = 5, empty: int = 100, limit: int = 20_000, cost: str = "1.00", stock: int | None = None) -> Box:
-    outer = tuple(d + 2 * wall for d in inner)
-    return Box(ref, *inner, *outer, empty_weight_g=empty, max_weight_g=limit, cost=Decimal(cost), stock=stock)
+    return Box(
+        ref,
+        inner_length=inner[0],
+        inner_width=inner[1],
+        inner_height=inner[2],
+        outer_length=inner[0] + 2 * wall,
+        outer_width=inner[1] + 2 * wall,
+        outer_height=inner[2] + 2 * wall,
+        empty_weight_g=empty,
+        max_weight_g=limit,
+        cost=Decimal(cost),
+        stock=stock,
+    )
 
 
 BIG_CHEAP = box("big-cheap", (400, 300, 200), empty=300, cost="0.50")
@@ -85,6 +96,8 @@ def test_unpackable_items_are_reported_with_the_reason() -> None:
     assert reasons["pole"].startswith("too long for every box (500 mm")
     assert reasons["anvil"].startswith("too heavy for every box it fits in (30000 g")
     assert reasons["tall vase"] == "does not fit any box when kept flat (250x50x350 mm)"
+    cube = choose_boxes([Item("crate", 250, 250, 250, 100)], [BIG_CHEAP, SMALL_DEAR])
+    assert [u.reason for u in cube.unpacked] == ["does not fit any box in any orientation (250x250x250 mm)"]
     assert Counter(p.ref for pkg in result.packages for p in pkg.placements) == {"mug": 1}
     assert packing_errors(items, result) == []
 
@@ -193,3 +206,16 @@ def test_bad_boxes_and_objectives_are_refused() -> None:
 def test_nothing_to_pack() -> None:
     assert choose_boxes([], [SMALL_DEAR]).packages == []
     assert choose_boxes([Item("x", 1, 1, 1, 1, quantity=0)], [SMALL_DEAR]).to_json() == {"packages": [], "unpacked": []}
+
+
+def test_the_final_self_check_catches_impossible_layouts() -> None:
+    from oms_cli.packing.box_filling import Kind
+    from oms_cli.packing.engine import _Group, _layout_fault
+
+    cube = Box("cube", 10, 10, 10, 12, 12, 12, empty_weight_g=0, max_weight_g=100)
+    group = _Group(Kind(((5, 5, 5),), 1, 125), (5, 5, 5), 1, (True, True, True), ["a", "b"])
+    assert _layout_fault(cube, [(0, 0, 0, 0, 5, 5, 5), (0, 5, 0, 0, 5, 5, 5)], [group]) is None
+    assert "overlapping" in (_layout_fault(cube, [(0, 0, 0, 0, 5, 5, 5), (0, 4, 4, 4, 5, 5, 5)], [group]) or "")
+    assert "outside" in (_layout_fault(cube, [(0, 6, 0, 0, 5, 5, 5)], [group]) or "")
+    flat = _Group(Kind(((6, 5, 4), (5, 6, 4)), 1, 120), (6, 5, 4), 1, (False, False, True), ["c"])
+    assert "forbid" in (_layout_fault(cube, [(0, 0, 0, 0, 4, 5, 6)], [flat]) or "")

@@ -24,7 +24,7 @@ CONFIG = {
 
 
 def test_materials_follow_the_rules() -> None:
-    items = [
+    items: list[ItemAttributes | dict[str, object]] = [
         ItemAttributes("wine glass", quantity=4, fragile=True, packaging_class="glass"),
         {"ref": "plate", "quantity": 3, "fragile": True, "packaging_class": "ceramic"},
         ItemAttributes("tea towel", quantity=2),

@@ -105,7 +105,8 @@ def guillotine_cut(draw: st.DrawFn) -> tuple[Box, list[Item]]:
             dims = draw(st.permutations([length, width, height]))
             length, width, height = dims
         found.append(Item(f"piece-{n}", length, width, height, weight_g=draw(st.integers(0, 50)), keep_flat=keep_flat))
-    box = Box("box", *size, *size, empty_weight_g=0, max_weight_g=50 * len(found))
+    length, width, height = size
+    box = Box("box", length, width, height, length, width, height, empty_weight_g=0, max_weight_g=50 * len(found))
     return box, found
 
 
