@@ -11,7 +11,7 @@ Pure module: plain data in, plain data out; no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -104,12 +104,17 @@ def billable_weight(outer_mm: tuple[int, int, int], actual_g: int, rule: DimWeig
     return BillableWeight("kg" if metric else "lb", actual, dimensional, billable, billable_g)
 
 
-@lru_cache(maxsize=16384)
-def billable_weight_g(outer_mm: tuple[int, int, int], actual_g: int, rule: DimWeightRule | None) -> int:
+def billable_weight_g(outer_mm: Sequence[int], actual_g: int, rule: DimWeightRule | None) -> int:
     """Billable weight in grams of a parcel (outer dimensions in mm); actual weight when ``rule`` is None."""
-    # cached: box choice asks for the same few boxes and weights many times
     if rule is None:
         return actual_g
+    length, width, height = outer_mm
+    return _billable_g((length, width, height), actual_g, rule)
+
+
+@lru_cache(maxsize=16384)
+def _billable_g(outer_mm: tuple[int, int, int], actual_g: int, rule: DimWeightRule) -> int:
+    # cached: choosing boxes asks about the same few boxes and weights many times
     return billable_weight(outer_mm, actual_g, rule).billable_g
 
 

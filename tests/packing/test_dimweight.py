@@ -66,6 +66,10 @@ def test_no_rule_means_actual_weight() -> None:
     assert billable_weight_g((1000, 1000, 1000), 1234, None) == 1234
 
 
+def test_outer_size_may_be_any_sequence() -> None:
+    assert billable_weight_g([400, 300, 200], 1200, METRIC) == billable_weight_g((400, 300, 200), 1200, METRIC)
+
+
 def test_a_config_rule_can_start_from_a_built_in_one() -> None:
     rule = rule_from_config({"like": "ups", "divisor": 150}, name="ups-retail")
     assert (rule.name, rule.divisor, rule.threshold, rule.small_parcel_divisor) == ("ups-retail", 150, 1728, 166)
