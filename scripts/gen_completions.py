@@ -18,11 +18,9 @@ OUT = ROOT / "completions"
 
 def command_tree() -> dict[str, tuple[list[str], list[str], str]]:
     """path ('' for root, 'orders list' …) -> (subcommands, options, help line)."""
-    import typer.main
+    from oms_cli.cli.app import command_tree
 
-    from oms_cli.cli.app import app
-
-    root = typer.main.get_command(app)
+    root = command_tree()
     tree: dict[str, tuple[list[str], list[str], str]] = {}
 
     def walk(cmd, path: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,54 +1,108 @@
 """The `oms` root command: global options and the command groups.
 
-Each command module under ``oms_cli.cli`` imports only Typer at import time and exposes
-``register(app)``; services are imported inside the command functions so that
-``oms --help`` stays fast (no SQLAlchemy, SQLModel or reportlab).
+Command modules are loaded lazily: `oms --help` lists the commands from the table below
+without importing any of them, and `oms orders list` imports only the orders module.
+Each command module imports only Typer at import time and exposes ``register(app)``;
+services are imported inside the command functions, so no command start pays for
+SQLAlchemy, SQLModel or reportlab before it needs them.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from oms_cli import __version__
 from oms_cli.cli import context
 
+#: command name -> (modules that register it, one-line summary for `oms --help`), in help order.
+#: A test checks each summary against the command's own help.
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "demo": (("demo",), "Walk the whole fulfilment process on the bundled example data, in a store of its own."),
+    "import": (("importing",), "Import orders from channel exports (safe to run again: no duplicates)."),
+    "orders": (("orders",), "See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions."),
+    "products": (("products",), "The catalog: import products from CSV, list, show and change them."),
+    "stock": (("stock",), "Stock on hand per SKU and location: receive, adjust, count, list; every change is a ledger row."),
+    "release": (("release",), "Release orders to the floor: reserve their stock and set a ship-by deadline, or hold them with a reason."),
+    "queue": (("queue",), "Show the released orders to work on now: overdue first, then next-day, expedited, oldest."),
+    "pick": (("picking", "documents"), "Pick released orders: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning."),
+    "pack": (("packing",), "Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF)."),
+    "boxes": (("packing",), "Standard boxes: list them, or pack items from a CSV file without an order."),
+    "labels": (("documents",), "Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers."),
+    "slips": (("documents",), "Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return."),
+    "invoices": (("documents",), "Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals."),
+    "ship": (("shipping",), "Ship packed orders with their tracking numbers, and write the channels' shipping-confirmation files."),
+    "deliver": (("shipping",), "Mark a shipped order delivered, or every parcel of a carrier's delivery report."),
+    "notify": (("notify",), "Customer messages: send the outbox over SMTP, list it, retry failures, preview templates."),
+    "feedback": (("aftercare",), "Customer feedback: record ratings and comments, list them."),
+    "problems": (("aftercare",), "Problems to resolve (from low ratings, complaints, returns): list and resolve."),
+    "returns": (("returns",), "Returns (RMA): open, receive (restock), close with a refund, list."),
+    "payments": (("payments",), "Make sure every payment arrived: import Stripe/PayPal exports, record cash and refunds, reconcile."),
+    "report": (("report",), "Measure fulfilment over a period and show where to improve."),
+    "config": (("config",), "Inspect the configuration."),
+    "db": (("db",), "The local store: schema status and upgrades."),
+}
+
+#: settings every level of the command tree shares (plain help, -h, our own error handling)
+_SETTINGS: dict[str, Any] = {
+    "pretty_exceptions_enable": False,
+    "add_completion": False,
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+
+_loaded: dict[tuple[str, ...], Any] = {}
+
+
+def load_command(name: str) -> Any:
+    """The Click command for one top-level name, importing only the modules it needs."""
+    modules = COMMANDS[name][0]
+    group = _loaded.get(modules)
+    if group is None:
+        import typer.main
+
+        holder = typer.Typer(**_SETTINGS)
+
+        @holder.callback()
+        def _holder() -> None:  # a callback makes Typer build a group even for one command
+            pass
+
+        for module in modules:
+            importlib.import_module(f"oms_cli.cli.{module}").register(holder)
+        group = _loaded[modules] = typer.main.get_command(holder)
+    return group.commands.get(name)
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists commands from the table, loads a command's module on use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS:
+            return load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, summary) for name, (_, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="oms",
+    cls=LazyGroup,
     help=(
         "Order fulfilment for small online shops: import orders from every channel, "
         "release them to the floor, pick, pack, label, ship, and measure.\n\n"
         "Example: oms import shopify.csv amazon.txt && oms release --all && oms pick plan --method batch"
     ),
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-#: command modules, in the order their groups appear in `oms --help`
-COMMAND_MODULES = (
-    "demo",
-    "importing",
-    "orders",
-    "products",
-    "stock",
-    "release",
-    "queue",
-    "picking",
-    "packing",
-    "documents",
-    "shipping",
-    "notify",
-    "aftercare",
-    "returns",
-    "payments",
-    "report",
-    "config",
-    "db",
+    **_SETTINGS,
 )
 
 
@@ -71,11 +125,11 @@ def root(
     context.reset(db=db, config_path=config, json=json_, quiet=quiet, debug=debug)
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"oms_cli.cli.{_name}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"oms_cli.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+def command_tree() -> Any:
+    """The root Click group with every command loaded (for docs, completions and tests)."""
+    import typer.main
+
+    root_group = typer.main.get_command(app)
+    for name in COMMANDS:
+        root_group.add_command(load_command(name), name)
+    return root_group

@@ -18,10 +18,9 @@ def test_help_does_not_import_heavy_modules() -> None:
 
 
 def test_every_command_has_help_with_an_example(oms) -> None:
-    from oms_cli.cli.app import app
-    import typer.main
+    from oms_cli.cli.app import command_tree
 
-    root = typer.main.get_command(app)
+    root = command_tree()
     missing = []
 
     def walk(cmd, path):  # type: ignore[no-untyped-def]
@@ -79,3 +78,33 @@ def test_not_found_exit_code(oms) -> None:
     r = oms("orders", "show", "shopify:nope")
     assert r.exit_code == 4
     assert "no such order" in r.stderr
+
+
+def test_help_summaries_match_the_commands() -> None:
+    from oms_cli.cli.app import COMMANDS, load_command
+
+    for name, (_, summary) in COMMANDS.items():
+        assert load_command(name).get_short_help_str(limit=300) == summary, name
+
+
+def test_help_lists_every_command_and_loads_none(oms) -> None:
+    import sys
+
+    from oms_cli.cli.app import COMMANDS
+
+    r = oms("--help")
+    assert r.exit_code == 0
+    for name in COMMANDS:
+        assert f"  {name} " in r.stdout
+    code = (
+        "import sys; from oms_cli.__main__ import main\n"
+        "main(['--help'])\n"
+        "print('LOADED=' + ','.join(sorted(m for m in sys.modules if m.startswith('oms_cli.cli.') and m not in ('oms_cli.cli.app', 'oms_cli.cli.context'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "LOADED="
+
+
+def test_unknown_command_is_a_usage_error(oms) -> None:
+    r = oms("shipp")
+    assert r.exit_code == 2
