@@ -40,16 +40,22 @@ def baseline(path: Path, db: Path) -> tuple[float, int]:
     oid = 0
     current = None
     with open(path, newline="", encoding="utf-8-sig") as f:
-        r = csv.DictReader(f)
+        r = csv.reader(f)
+        header = next(r)
+        col = {name: i for i, name in enumerate(header)}
+        c_name, c_email, c_fin, c_cur, c_total, c_method, c_created = (col[n] for n in (
+            "Name", "Email", "Financial Status", "Currency", "Total", "Shipping Method", "Created at"))
+        c_sname, c_sa1, c_scity, c_szip, c_scountry, c_notes = (col[n] for n in (
+            "Shipping Name", "Shipping Address1", "Shipping City", "Shipping Zip", "Shipping Country", "Notes"))
+        c_sku, c_lname, c_qty, c_price = (col[n] for n in ("Lineitem sku", "Lineitem name", "Lineitem quantity", "Lineitem price"))
         for row in r:
-            name = row["Name"]
+            name = row[c_name]
             if name != current:
                 current = name
                 oid += 1
-                orders.append((oid, name, row["Email"], row["Financial Status"], row["Currency"], row["Total"], row["Shipping Method"],
-                               row["Created at"], row["Shipping Name"], row["Shipping Address1"], row["Shipping City"],
-                               row["Shipping Zip"], row["Shipping Country"], row["Notes"]))
-            lines.append((oid, row["Lineitem sku"], row["Lineitem name"], int(row["Lineitem quantity"]), row["Lineitem price"]))
+                orders.append((oid, name, row[c_email], row[c_fin], row[c_cur], row[c_total], row[c_method],
+                               row[c_created], row[c_sname], row[c_sa1], row[c_scity], row[c_szip], row[c_scountry], row[c_notes]))
+            lines.append((oid, row[c_sku], row[c_lname], int(row[c_qty]), row[c_price]))
     with con:
         con.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
         con.executemany("INSERT INTO lines (order_id, sku, name, quantity, price) VALUES (?,?,?,?,?)", lines)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from oms_cli.orders.events import record_event
 from oms_cli.orders.lifecycle import IMPORT_MUTABLE
-from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, order_values
+from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ReservationRow
@@ -29,6 +29,8 @@ events_t = OrderEventRow.__table__
 reservations_t = ReservationRow.__table__
 
 CHUNK = 2000
+#: the orders-row values before source_hash (the fingerprinted part; timestamps come after)
+_HASHED = ORDER_COLUMNS.index("source_hash")
 
 
 @dataclass
@@ -55,10 +57,13 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
-def source_hash(order: dict[str, Any]) -> str:
-    """A fingerprint of an order's source data, to tell changed from unchanged re-imports."""
-    # repr is stable here: the dicts come from the same importer code with a fixed key order.
-    return hashlib.blake2b(repr(order).encode("utf-8"), digest_size=16).hexdigest()
+def source_hash(order_row: tuple[Any, ...], line_rows: list[tuple[Any, ...]]) -> str:
+    """A fingerprint of an order as it would be stored, to tell changed from unchanged re-imports.
+
+    Taken over the store values (money already in minor units), which are flat tuples of
+    plain values and so cheap to fingerprint, rather than over the nested source dict.
+    """
+    return hashlib.blake2b(repr((order_row, line_rows)).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _chunks(orders: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -87,12 +92,15 @@ def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileRepo
         ):
             existing[row.ref] = row
 
-    new_orders: list[tuple[dict[str, Any], str]] = []
+    # (order, its orders-row values, its line values with order id 0) of the orders to insert
+    new_orders: list[tuple[dict[str, Any], tuple[Any, ...], list[tuple[Any, ...]]]] = []
     for ref, order in by_ref.items():
-        h = source_hash(order)
+        values = order_values(order, None, now)
+        lines = line_values(0, order)
+        h = source_hash(values[:_HASHED], lines)
         old = existing.get(ref)
         if old is None:
-            new_orders.append((order, h))
+            new_orders.append((order, values[:_HASHED] + (h,) + values[_HASHED + 1 :], lines))
             continue
         if old.source_hash == h:
             report.unchanged += 1
@@ -106,19 +114,18 @@ def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileRepo
 
     if not new_orders:
         return
-    inserters["orders"].insert([order_values(o, h, now) for o, h in new_orders])
+    inserters["orders"].insert([values for _, values, _ in new_orders])
     ids: dict[str, int] = {}
-    new_refs = [o["ref"] for o, _ in new_orders]
+    new_refs = [o["ref"] for o, _, _ in new_orders]
     for start in range(0, len(new_refs), 900):
         part = new_refs[start : start + 900]
         for row in conn.execute(select(orders_t.c.id, orders_t.c.ref).where(orders_t.c.ref.in_(part))):
             ids[row.ref] = row.id
     line_rows: list[tuple[Any, ...]] = []
     event_rows: list[tuple[Any, ...]] = []
-    cur_conv = _line_rows
-    for o, _ in new_orders:
+    for o, _, lines in new_orders:
         oid = ids[o["ref"]]
-        line_rows.extend(cur_conv(oid, o))
+        line_rows.extend((oid,) + ln[1:] for ln in lines)
         status = o.get("status") or "new"
         event_rows.append((oid, "status", None, status, now, "import", None))
         if status == "cancelled":
@@ -126,12 +133,6 @@ def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileRepo
     inserters["lines"].insert(line_rows)
     inserters["events"].insert(event_rows)
     report.new += len(new_orders)
-
-
-def _line_rows(order_id: int, order: dict[str, Any]) -> list[tuple[Any, ...]]:
-    from oms_cli.orders.records import line_values
-
-    return line_values(order_id, order)
 
 
 def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now: Any, report: FileReport) -> None:
@@ -150,8 +151,6 @@ def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now
         values["status"] = "cancelled"
     conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
     conn.execute(delete(lines_t).where(lines_t.c.order_id == old.id))
-    from oms_cli.orders.records import line_values
-
     conn.execute(lines_t.insert(), [dict(zip(LINE_COLUMNS, r)) for r in line_values(old.id, order)])
     if new_status != old.status:
         record_event(conn, old.id, command="import", from_status=old.status, to_status=new_status, note="cancelled at the channel", at=now)

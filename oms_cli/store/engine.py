@@ -61,6 +61,8 @@ class Store:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA synchronous = NORMAL")
+            # bulk imports and reports touch more index pages than the 2 MB default holds
+            cur.execute("PRAGMA cache_size = -32000")
             cur.close()
 
         @event.listens_for(engine, "begin")

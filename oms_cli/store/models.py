@@ -38,7 +38,7 @@ class OrderRow(SQLModel, table=True):
     payment_method: Optional[str] = None
     payment_reference: Optional[str] = None
     customer_name: Optional[str] = None
-    customer_email: Optional[str] = Field(default=None, index=True)
+    customer_email: Optional[str] = None  # searched with LIKE, which no index serves
     customer_phone: Optional[str] = None
     ship_name: Optional[str] = None
     ship_company: Optional[str] = None
@@ -95,7 +95,8 @@ class OrderEventRow(SQLModel, table=True):
     __table_args__ = (Index("ix_order_events_order_at", "order_id", "at"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", index=True, ondelete="CASCADE")
+    # indexed by ix_order_events_order_at, whose first column it is
+    order_id: int = Field(foreign_key="orders.id", ondelete="CASCADE")
     kind: str = "status"  # status | note
     from_status: Optional[str] = None
     to_status: Optional[str] = Field(default=None, index=True)

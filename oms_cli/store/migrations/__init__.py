@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0002"
+HEAD = "0003"
