@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
-from oms_cli.core.errors import StoreBusy
+from oms_cli.core.errors import StoreBusy, Unavailable
 from oms_cli.store.migrations import HEAD
 
 
@@ -26,7 +26,10 @@ def database_url(db: str) -> str:
     if "://" in db:
         return db
     path = Path(db).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Unavailable(f"cannot create the store's folder {path.parent}: {exc.strerror}") from None
     return f"sqlite:///{path}"
 
 
@@ -43,11 +46,31 @@ class Store:
         self.busy_timeout_s = busy_timeout_s
         self.is_sqlite = self.url.startswith("sqlite")
         connect_args = {"timeout": busy_timeout_s} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(self.url, connect_args=connect_args, hide_parameters=True)
+        try:
+            self.engine: Engine = create_engine(self.url, connect_args=connect_args, hide_parameters=True)
+        except (ImportError, NoSuchModuleError, ArgumentError) as exc:
+            raise Unavailable(
+                f"cannot use the store {self.safe_url}: {exc}",
+                hint="a PostgreSQL store needs its driver: pip install 'psycopg[binary]'",
+            ) from None
         if self.is_sqlite:
             self._setup_sqlite(self.engine)
         if migrate:
             self.ensure_schema()
+
+    @property
+    def safe_url(self) -> str:
+        """The store's URL with any password hidden, for messages."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def _open(self) -> Connection:
+        """A new connection; a store that cannot be reached or opened is Unavailable."""
+        try:
+            return self.engine.connect()
+        except OperationalError as exc:
+            if _is_locked(exc):
+                raise
+            raise Unavailable(f"cannot open the store {self.safe_url}: {exc.orig or exc}") from None
 
     def _setup_sqlite(self, engine: Engine) -> None:
         timeout_ms = int(self.busy_timeout_s * 1000)
@@ -76,7 +99,7 @@ class Store:
     def connect(self, write: bool = True) -> Iterator[Connection]:
         """A Core connection inside one transaction, committed at the end, rolled back on error."""
         try:
-            with self.engine.connect() as conn:
+            with self._open() as conn:
                 conn.info["oms_write"] = write
                 try:
                     with conn.begin():
@@ -103,7 +126,7 @@ class Store:
 
     def current_revision(self) -> str | None:
         """The schema revision the store is at (None for a blank store)."""
-        with self.engine.connect() as conn:
+        with self._open() as conn:
             return _revision(conn)
 
     def ensure_schema(self) -> None:
