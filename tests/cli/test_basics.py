@@ -108,3 +108,14 @@ def test_help_lists_every_command_and_loads_none(oms) -> None:
 def test_unknown_command_is_a_usage_error(oms) -> None:
     r = oms("shipp")
     assert r.exit_code == 2
+
+
+def test_store_that_cannot_be_opened_is_unavailable(oms, tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    r = oms("--db", str(blocker / "oms.db"), "orders", "list")
+    assert r.exit_code == 7
+    assert "cannot create the store's folder" in r.stderr
+    r = oms("--db", "nosuchdialect://user:secret@127.0.0.1/x", "orders", "list")
+    assert r.exit_code == 7
+    assert "secret" not in r.stderr
