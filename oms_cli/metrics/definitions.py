@@ -510,7 +510,7 @@ def picking(lists: Sequence[PickListFacts], orders: int, min_orders: int) -> dic
 class VerifyFacts:
     """Pack-verification scans in the period by result, and wrong-item returns."""
 
-    orders: int = 0
+    orders: int = 0  # distinct orders with an ok scan
     ok: int = 0
     wrong: int = 0
     extra: int = 0
@@ -518,7 +518,7 @@ class VerifyFacts:
     wrong_item_returns: int = 0
 
 
-describe("packing", "orders", "orders", "Distinct orders with a verification scan in the period.")
+describe("packing", "orders", "orders", "Orders verified: distinct orders with an ok verification scan in the period.")
 describe("packing", "items_verified", "count", "Items verified: scans in the period with result ok.")
 describe("packing", "wrong", "count", "Scans in the period with result wrong (an item the order does not need).")
 describe("packing", "extra", "count", "Scans in the period with result extra (more of an item than the order needs).")

@@ -238,22 +238,24 @@ def picked_orders(conn: Connection, scope: Scope) -> dict[str | None, int]:
 
 def verify_scans(conn: Connection, scope: Scope) -> VerifyFacts:
     """Verification scans in the period (verify_scans.at) by result, the distinct orders
-    scanned, and the returns opened in the period with reason wrong_item."""
+    with an ok scan, and the returns opened in the period with reason wrong_item."""
     s = _scans
     where = [*_in_period(s.c.at, scope), *_of_channel(s.c.order_id, scope)]
-    by_result = {result: n for result, n in conn.execute(select(s.c.result, func.count()).where(*where).group_by(s.c.result))}
-    orders = conn.execute(select(func.count(distinct(s.c.order_id))).where(*where)).scalar() or 0
+    by_result = {
+        result: (int(n), int(orders))
+        for result, n, orders in conn.execute(select(s.c.result, func.count(), func.count(distinct(s.c.order_id))).where(*where).group_by(s.c.result))
+    }
     r = _returns
     wrong_item = conn.execute(
         select(func.count()).where(r.c.reason == "wrong_item", *_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope))
     ).scalar() or 0
     return VerifyFacts(
-        orders=orders,
-        ok=by_result.get("ok", 0),
-        wrong=by_result.get("wrong", 0),
-        extra=by_result.get("extra", 0),
-        unknown=by_result.get("unknown", 0),
-        wrong_item_returns=wrong_item,
+        orders=by_result.get("ok", (0, 0))[1],
+        ok=by_result.get("ok", (0, 0))[0],
+        wrong=by_result.get("wrong", (0, 0))[0],
+        extra=by_result.get("extra", (0, 0))[0],
+        unknown=by_result.get("unknown", (0, 0))[0],
+        wrong_item_returns=int(wrong_item),
     )
 
 

@@ -6,7 +6,6 @@ strings) so every output -- table, CSV, JSON, PDF -- renders the very same value
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -45,78 +44,46 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
     scope = facts.Scope(request.since, until, request.channel)
 
     window = d.Window(_naive(request.since), until.astimezone(timezone.utc).replace(tzinfo=None))
-    # The floor's records (pick lists, scans, parcels, messages) are read in a second
-    # read transaction on another connection while this one groups the order events:
-    # SQLite works outside Python's GIL, so on two cores the two overlap, which takes
-    # about a quarter off a large report. No figure mixes the floor's records with the
-    # orders', so each comes from one snapshot. The order rows come from the second
-    # connection too: they hold what an order is (channel, level, placed, ship-by, set
-    # on import) while events are only ever appended, so reading the two a moment
-    # apart can at most leave out events written in that moment.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        order_rows: Future[list[tuple[Any, ...]]] = Future()
-        floor = pool.submit(_floor_facts, store, scope, order_rows)
-        with store.connect(write=False) as conn:
-            firsts = facts.first_status_times(conn, scope)
-            since = request.since or facts.first_placed(conn, request.channel)
-            overdue = facts.overdue_now(conn, now, request.channel)
-            stars = facts.ratings(conn, scope)
-            problems = facts.problems(conn, scope)
-            reasons = facts.return_reasons(conn, scope)
-            orders = facts.timelines(order_rows.result(), firsts)
-            shipped_ids = {orders.order_id[i] for i in d.shipped(orders, window)}
-            returned = facts.returned_orders(conn, shipped_ids)
-        # The order figures are worked out while the floor's queries may still run.
-        by = request.by or (auto_by(since, until) if since is not None and since < until else "day")
-        report: dict[str, Any] = {
-            "period": {
-                "since": since,
-                "until": until,
-                "by": by,
-                "channel": request.channel,
-                "timezone": timezone_name,
-                "generated_at": now,
-            },
-            "min_orders": min_orders,
-            "volume": d.volume(orders, window),
-            **d.steps(orders, window, min_orders),
-            "promises": d.promises(orders, window, SERVICE_LEVELS, overdue, min_orders),
-            "late": d.late_orders(orders, window),
-        }
-        series = d.series(orders, window, buckets(since, until, by, tz), min_orders) if since is not None and since < until else []
-        lists, picked, verify, (boxes, weight), shipping, messages = floor.result()
+    with store.connect(write=False) as conn:
+        orders = facts.order_timelines(conn, scope)
+        since = request.since or facts.first_placed(conn, request.channel)
+        overdue = facts.overdue_now(conn, now, request.channel)
+        lists = facts.pick_lists_done(conn, scope)
+        picked = facts.picked_orders(conn, scope)
+        verify = facts.verify_scans(conn, scope)
+        boxes, weight = facts.packages_packed(conn, scope)
+        shipping = facts.shipping_cost(conn, scope)
+        stars = facts.ratings(conn, scope)
+        problems = facts.problems(conn, scope)
+        reasons = facts.return_reasons(conn, scope)
+        shipped_ids = {orders.order_id[i] for i in d.shipped(orders, window)}
+        returned = facts.returned_orders(conn, shipped_ids)
+        messages = facts.notifications(conn, scope)
 
-    report |= {
+    by = request.by or (auto_by(since, until) if since is not None and since < until else "day")
+    report: dict[str, Any] = {
+        "period": {
+            "since": since,
+            "until": until,
+            "by": by,
+            "channel": request.channel,
+            "timezone": timezone_name,
+            "generated_at": now,
+        },
+        "min_orders": min_orders,
+        "volume": d.volume(orders, window),
+        **d.steps(orders, window, min_orders),
+        "promises": d.promises(orders, window, SERVICE_LEVELS, overdue, min_orders),
+        "late": d.late_orders(orders, window),
         "picking": _picking(lists, picked, min_orders),
         "packing": d.packing(verify, min_orders),
         "packaging": d.packaging(boxes, weight, min_orders),
         "shipping_cost": _shipping_cost(shipping, min_orders),
         **_after_delivery(stars, problems, len(shipped_ids), returned, reasons, min_orders),
         "notifications": _notifications(messages),
-        "series": series,
+        "series": d.series(orders, window, buckets(since, until, by, tz), min_orders) if since is not None and since < until else [],
     }
     return _plain(report)
-
-
-def _floor_facts(store: Store, scope: facts.Scope, order_rows: Future[list[tuple[Any, ...]]]) -> tuple[Any, ...]:
-    """The order rows (handed over as soon as read), then the facts of the floor's own
-    records, all in one read transaction."""
-    try:
-        with store.connect(write=False) as conn:
-            order_rows.set_result(facts.orders_in_scope(conn, scope))
-            return (
-                facts.pick_lists_done(conn, scope),
-                facts.picked_orders(conn, scope),
-                facts.verify_scans(conn, scope),
-                facts.packages_packed(conn, scope),
-                facts.shipping_cost(conn, scope),
-                facts.notifications(conn, scope),
-            )
-    except BaseException as exc:
-        # The other thread waits for the order rows: it must not wait forever.
-        if not order_rows.done():
-            order_rows.set_exception(exc)
-        raise
 
 
 def _zone(name: str) -> Any:

@@ -34,29 +34,3 @@ def test_the_report_does_not_build_the_model_classes(store, db_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
-
-def test_a_failure_on_the_second_connection_reaches_the_first(store, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    import sqlite3
-    from concurrent.futures import Future
-    from datetime import datetime, timezone
-
-    import pytest
-    from sqlalchemy.exc import OperationalError
-
-    from oms_cli.metrics.facts import Scope
-    from oms_cli.metrics.service import _floor_facts
-    from oms_cli.store.engine import Store
-
-    # The order rows are read on the second connection; when that read fails, the
-    # first connection, which waits for those rows, must get the error, not wait on.
-    con = sqlite3.connect(db_path)
-    con.execute("PRAGMA foreign_keys = OFF")
-    con.execute("DROP TABLE orders")
-    con.commit()
-    con.close()
-    broken = Store(str(db_path), migrate=False)
-    order_rows: Future = Future()
-    with pytest.raises(OperationalError):
-        _floor_facts(broken, Scope(None, datetime.now(timezone.utc)), order_rows)
-    assert isinstance(order_rows.exception(timeout=0), OperationalError)
-    broken.dispose()
