@@ -173,40 +173,22 @@ def overdue_now(conn: Connection, now: datetime, channel: str | None) -> dict[st
     return {level: n for level, n in conn.execute(q)}
 
 
-def _lists_done_in(scope: Scope) -> Any:
-    """The ids of the pick lists done in the period."""
-    l = _lists
-    return select(l.c.id).where(l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope))
-
-
 def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
     """Pick lists with status done whose completed_at is in the period, each with the
     sums of its allocations (every channel: a list serves orders of several)."""
     l, a = _lists, _allocs
-    done = _lists_done_in(scope)
-    sums = (
-        select(
-            _stops.c.list_id,
-            func.count(case((a.c.picked_qty > 0, 1))).label("lines"),
-            func.coalesce(func.sum(a.c.picked_qty), 0).label("units"),
-            func.count(a.c.id).label("allocations"),
-            func.count(case((a.c.short_qty > 0, 1))).label("short_lines"),
-            func.coalesce(func.sum(a.c.short_qty), 0).label("short_units"),
-        )
-        .select_from(_stops.join(a, a.c.stop_id == _stops.c.id))
-        .where(_stops.c.list_id.in_(done))
-        .group_by(_stops.c.list_id)
-        .subquery()
-    )
     q = (
         select(
             l.c.picker, _naive(l.c.claimed_at), _naive(l.c.completed_at), l.c.distance_m,
-            func.coalesce(sums.c.lines, 0), func.coalesce(sums.c.units, 0), func.coalesce(sums.c.allocations, 0),
-            func.coalesce(sums.c.short_lines, 0), func.coalesce(sums.c.short_units, 0),
+            func.count(case((a.c.picked_qty > 0, 1))),
+            func.coalesce(func.sum(a.c.picked_qty), 0),
+            func.count(a.c.id),
+            func.count(case((a.c.short_qty > 0, 1))),
+            func.coalesce(func.sum(a.c.short_qty), 0),
         )
-        .select_from(l.outerjoin(sums, sums.c.list_id == l.c.id))
-        .where(l.c.id.in_(done))
-        .order_by(l.c.id)
+        .select_from(l.outerjoin(_stops, _stops.c.list_id == l.c.id).outerjoin(a, a.c.stop_id == _stops.c.id))
+        .where(l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope))
+        .group_by(l.c.id, l.c.picker, l.c.claimed_at, l.c.completed_at, l.c.distance_m)
     )
     return [
         PickListFacts(picker, claimed, completed, float(distance or 0), int(lines), int(units), int(allocs), int(short_lines), int(short_units))
@@ -217,22 +199,14 @@ def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
 def picked_orders(conn: Connection, scope: Scope) -> dict[str | None, int]:
     """Distinct orders with an allocation on the lists done in the period, per picker
     and (key ``"*"``) over all pickers."""
-    done = _lists_done_in(scope)
-    per_picker = (
-        select(_lists.c.picker, func.count(distinct(_allocs.c.order_id)))
-        .select_from(_lists.join(_stops, _stops.c.list_id == _lists.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id))
-        .where(_lists.c.id.in_(done))
-        .group_by(_lists.c.picker)
-    )
+    l = _lists
+    joined = l.join(_stops, _stops.c.list_id == l.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id)
+    done = [l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope)]
+    per_picker = select(l.c.picker, func.count(distinct(_allocs.c.order_id))).select_from(joined).where(*done).group_by(l.c.picker)
     out: dict[str | None, int] = {picker: int(n) for picker, n in conn.execute(per_picker)}
     # An order picked by two pickers counts once in all: a second COUNT(DISTINCT), as
     # SQLite has no ROLLUP.
-    everyone = (
-        select(func.count(distinct(_allocs.c.order_id)))
-        .select_from(_stops.join(_allocs, _allocs.c.stop_id == _stops.c.id))
-        .where(_stops.c.list_id.in_(done))
-    )
-    out["*"] = int(conn.execute(everyone).scalar() or 0)
+    out["*"] = int(conn.execute(select(func.count(distinct(_allocs.c.order_id))).select_from(joined).where(*done)).scalar() or 0)
     return out
 
 
