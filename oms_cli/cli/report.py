@@ -89,9 +89,10 @@ def _cell(row: "FigureRow", scale: dict[str, float]) -> Any:
     text = Text(display(row.value, row.unit))
     if row.low_sample:
         text.append(" *", style="dim")
-    if row.figure in scale and isinstance(row.value, (int, float)) and row.value is not None:
+    # A count's bar is against the largest item, which the "all" row would dwarf.
+    if row.figure in scale and isinstance(row.value, (int, float)) and not (row.item == "all" and row.unit != "ratio"):
         top = scale[row.figure]
-        if top > 0 and not (row.item == "all" and row.unit not in ("ratio",)):
+        if top > 0:
             text.append(" " + _bar(row.value / top), style="cyan")
     return text
 
