@@ -17,7 +17,6 @@ from oms_cli.cli.context import state
 from oms_cli.cli.groups import ActionGroup
 
 if TYPE_CHECKING:
-    from oms_cli.packing.engine import Box
     from oms_cli.packing.service import OrderPlan, VerifyStart
     from oms_cli.packing.verify import Event, VerifySession
 
@@ -103,6 +102,7 @@ def _materials_text(materials: list[Any]) -> str:
 
 def _print_plan(plan: "OrderPlan", *, drawing: bool) -> None:
     from oms_cli.cli import render
+    from oms_cli.packing.layers import layer_drawings
 
     con = render.out()
     n = len(plan.packages)
@@ -120,87 +120,10 @@ def _print_plan(plan: "OrderPlan", *, drawing: bool) -> None:
         con.print(f"  expected weight {_grams(pkg.weight_g)}, billable {_grams(pkg.billable_weight_g)}{rule}{fill}", highlight=False)
         con.print(f"  materials: {_materials_text(pkg.materials)}", highlight=False, markup=False)
         if drawing:
-            for text in layer_drawings(b.inner_length, b.inner_width, pkg.placements):
+            for text in layer_drawings(b, pkg.units):
                 con.print(text, highlight=False, markup=False)
     if n > 1:
         con.print(f"\nall packages: expected weight {_grams(plan.expected_weight_g)}", highlight=False)
-
-
-# ---------------------------------------------------------------- the layer drawing
-
-
-_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def layer_drawings(inner_length: int, inner_width: int, placements: list[dict[str, Any]], *, columns: int = 40) -> list[str]:
-    """Text for each layer of one box, bottom first: a top view with each unit framed and lettered by product, and a key.
-
-    Layers are the heights at which items start; an item reaching up from a lower
-    layer shows as ``:`` so the packer sees what is already there.
-    """
-    if not placements:
-        return ["  (empty)"]
-    keys: dict[str, str] = {}
-    for p in placements:
-        keys.setdefault(p["ref"], _KEYS[len(keys) % len(_KEYS)])
-    cols = max(8, min(columns, inner_length // 5 or 8))
-    # a terminal cell is about twice as tall as it is wide
-    rows = max(3, min(18, round(cols * inner_width / inner_length / 2)))
-    levels = sorted({p["z"] for p in placements})
-    # (first z, top, picture and key) per layer; identical layers in a row are drawn once
-    drawn: list[tuple[int, int, list[str], int]] = []
-    for z in levels:
-        here = [p for p in placements if p["z"] == z]
-        below = [p for p in placements if p["z"] < z < p["z"] + p["height"]]
-        top = max(p["z"] + p["height"] for p in here)
-        grid = [[" "] * cols for _ in range(rows)]
-
-        def paint(p: dict[str, Any], mark: str, frame: bool) -> None:
-            c0 = min(cols - 1, int(p["x"] * cols / inner_length))
-            c1 = min(cols, max(c0 + 1, round((p["x"] + p["length"]) * cols / inner_length)))
-            r0 = min(rows - 1, int(p["y"] * rows / inner_width))
-            r1 = min(rows, max(r0 + 1, round((p["y"] + p["width"]) * rows / inner_width)))
-            # a frame round each unit keeps neighbouring units of one product apart
-            framed = frame and c1 - c0 >= 3 and r1 - r0 >= 3
-            for r in range(r0, r1):
-                for c in range(c0, c1):
-                    edge_r, edge_c = r in (r0, r1 - 1), c in (c0, c1 - 1)
-                    if framed and edge_r and edge_c:
-                        grid[r][c] = "+"
-                    elif framed and edge_r:
-                        grid[r][c] = "-"
-                    elif framed and edge_c:
-                        grid[r][c] = "|"
-                    else:
-                        grid[r][c] = mark
-
-        for p in below:
-            paint(p, ":", False)
-        for p in here:
-            paint(p, keys[p["ref"]], True)
-        picture = ["    ." + "-" * cols + ".  x: along the box's length ->"]
-        picture.extend("    |" + "".join(r) + "|" for r in grid)
-        picture.append("    '" + "-" * cols + "'  y: down the page, along its width")
-        counted: dict[str, list[dict[str, Any]]] = {}
-        for p in here:
-            counted.setdefault(p["ref"], []).append(p)
-        for ref, units in counted.items():
-            u = units[0]
-            picture.append(f"    {keys[ref]} = {ref} x{len(units)}  ({u['length']}x{u['width']}x{u['height']} mm as placed)")
-        if below:
-            picture.append("    : = an item from a lower layer reaching up through this one")
-        if drawn and drawn[-1][2] == picture and drawn[-1][1] == z:
-            first, _, same, times = drawn[-1]
-            drawn[-1] = (first, top, same, times + 1)
-        else:
-            drawn.append((z, top, picture, 1))
-    out: list[str] = []
-    for number, (z, top, picture, times) in enumerate(drawn, start=1):
-        where = "the bottom" if z == 0 else f"on top, from {z} mm"
-        repeat = f", {times} layers alike stacked" if times > 1 else ""
-        out.append(f"  layer {number} of {len(drawn)} ({where} up to {top} mm{repeat}), seen from above:")
-        out.extend(picture)
-    return out
 
 
 # ---------------------------------------------------------------- oms pack verify REF
@@ -400,14 +323,13 @@ def boxes_pack_cmd(
     if json_ or st.json:
         render.emit_json(plan.to_json())
     else:
-        by_ref = {b.ref: b for b in plan.boxes}
         rows = []
         for order, result in plan.orders:
             for no, p in enumerate(result.packages, start=1):
                 rows.append([order or "", no, p.box.ref, len(p.placements), _grams(p.weight_g), _grams(p.billable_weight_g), f"{p.fill_pct:g}%"])
         render.table(None, ["order", "package", "box", "items", "weight", "billable", "fill"], rows)
         if drawing:
-            _draw_file_plan(plan.orders, by_ref)
+            _draw_file_plan(plan.orders)
     for order, result in plan.orders:
         for u in result.unpacked:
             render.warn(f"{'order ' + order + ': ' if order else ''}{u.ref} cannot be packed: {u.reason}")
@@ -415,14 +337,13 @@ def boxes_pack_cmd(
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-def _draw_file_plan(orders: list[Any], boxes: dict[str, "Box"]) -> None:
+def _draw_file_plan(orders: list[Any]) -> None:
     from oms_cli.cli import render
+    from oms_cli.packing.layers import layer_drawings
 
     con = render.out()
     for order, result in orders:
         for no, p in enumerate(result.packages, start=1):
-            b = boxes[p.box.ref]
-            con.print(f"\n{'order ' + order + ', ' if order else ''}package {no}: box {b.ref}", markup=False, highlight=False)
-            placements = [{"ref": u.ref, "x": u.x, "y": u.y, "z": u.z, "length": u.length, "width": u.width, "height": u.height} for u in p.placements]
-            for text in layer_drawings(b.inner_length, b.inner_width, placements):
+            con.print(f"\n{'order ' + order + ', ' if order else ''}package {no}: box {p.box.ref}", markup=False, highlight=False)
+            for text in layer_drawings(p.box, p.placements):
                 con.print(text, markup=False, highlight=False)

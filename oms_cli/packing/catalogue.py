@@ -1,6 +1,7 @@
-"""The packing bench's catalogue: standard boxes, packaging materials and the carrier's
-dimensional-weight rule from the config, plus the two CSV files `oms boxes pack` reads
-(items to pack, and optionally another box catalogue).
+"""The packing bench's catalogue: standard boxes, packaging materials (checked by
+:mod:`oms_cli.packing.materials`) and the carrier's dimensional-weight rule from the
+config, plus the two CSV files `oms boxes pack` reads (items to pack, and optionally
+another box catalogue).
 
 Every problem names where it is: a config key (``packing.boxes[2].inner``) or a file,
 line and column (``items.csv:4: weight '1,2kg' …``).
@@ -15,55 +16,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 from oms_cli.catalog.units import parse_measure
 from oms_cli.core.errors import ConfigError, record_error
 from oms_cli.packing.dimweight import DimWeightRule, rules_from_config
 from oms_cli.packing.engine import Box, Item, Objective
-
-MaterialPer = Literal["item", "package"]
-
-#: product attributes a material rule may test
-MATERIAL_CONDITIONS = ("fragile", "keep_upright", "packaging_class")
-
-
-@dataclass(frozen=True)
-class MaterialRule:
-    """A packaging material and when it is used: for every matching unit, or once per package that holds one.
-
-    ``when`` maps product attributes to the value they must have; an empty
-    ``when`` matches everything. ``packaging_class`` may list several classes.
-    """
-
-    name: str
-    cost: Decimal
-    when: Mapping[str, Any]
-    per: MaterialPer = "package"
-    weight_g: int = 0
-
-
-@dataclass(frozen=True)
-class UnitTraits:
-    """What a material rule can test about one unit in a package."""
-
-    fragile: bool = False
-    keep_upright: bool = False
-    packaging_class: str | None = None
-
-
-@dataclass(frozen=True)
-class MaterialUse:
-    """How much of one material a package takes, what it costs and weighs."""
-
-    name: str
-    quantity: int
-    cost: Decimal
-    weight_g: int
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON-ready plain data (cost as a decimal string)."""
-        return {"name": self.name, "quantity": self.quantity, "cost": format(self.cost, "f"), "weight_g": self.weight_g}
+from oms_cli.packing.materials import Material, materials_from_config
 
 
 @dataclass(frozen=True)
@@ -71,7 +30,7 @@ class Catalogue:
     """Everything the packing bench needs from the config."""
 
     boxes: list[Box]
-    materials: list[MaterialRule]
+    materials: list[Material]
     objective: Objective
     carrier: str | None
     dim_rule: DimWeightRule | None
@@ -179,52 +138,6 @@ def boxes_from_config(entries: Any, key: str = "packing.boxes") -> list[Box]:
     return boxes
 
 
-_MATERIAL_KEYS = ("name", "cost", "when", "per", "weight_g")
-
-
-def materials_from_config(entries: Any, key: str = "packing.materials") -> list[MaterialRule]:
-    """The packaging materials of the config (``packing.materials``), checked; raises ConfigError naming the key."""
-    if entries is None:
-        return []
-    if not isinstance(entries, list):
-        raise ConfigError(f"{key}: must be a list of materials")
-    rules: list[MaterialRule] = []
-    for i, entry in enumerate(entries):
-        where = f"{key}[{i}]"
-        if not isinstance(entry, Mapping):
-            raise ConfigError(f"{where}: must be a mapping with name, cost, when and per")
-        unknown = sorted(str(k) for k in entry if k not in _MATERIAL_KEYS)
-        if unknown:
-            raise ConfigError(f"{where}: unknown key '{unknown[0]}'", hint=f"known keys: {', '.join(_MATERIAL_KEYS)}")
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"{where}.name: every material needs a name")
-        where = f"{key}[{i}] ({name})"
-        cost = _money(entry.get("cost", 0))
-        if cost is None:
-            raise ConfigError(f"{where}.cost: must be an amount such as 0.20, not {entry.get('cost')!r}")
-        per = entry.get("per", "package")
-        if per not in ("item", "package"):
-            raise ConfigError(f"{where}.per: must be 'item' or 'package', not {per!r}")
-        weight = _whole(entry.get("weight_g", 0), positive=False)
-        if weight is None:
-            raise ConfigError(f"{where}.weight_g: must be a whole number of grams, not {entry.get('weight_g')!r}")
-        when = entry.get("when") or {}
-        if not isinstance(when, Mapping):
-            raise ConfigError(f"{where}.when: must be a mapping such as {{fragile: true}}")
-        for cond, value in when.items():
-            if cond not in MATERIAL_CONDITIONS:
-                raise ConfigError(f"{where}.when: unknown condition '{cond}'", hint=f"known conditions: {', '.join(MATERIAL_CONDITIONS)}")
-            if cond in ("fragile", "keep_upright") and not isinstance(value, bool):
-                raise ConfigError(f"{where}.when.{cond}: must be true or false, not {value!r}")
-            if cond == "packaging_class" and not (
-                isinstance(value, str) or (isinstance(value, list) and value and all(isinstance(v, str) for v in value))
-            ):
-                raise ConfigError(f"{where}.when.packaging_class: must be a class name or a list of them, not {value!r}")
-        rules.append(MaterialRule(name.strip(), cost, dict(when), per, weight))
-    return rules
-
-
 def dim_rule_from_config(carrier: Any, dim_weight: Any) -> DimWeightRule | None:
     """The carrier's dimensional-weight rule (``packing.carrier`` in ``packing.dim_weight`` or built in); None: actual weight only."""
     if carrier is None or (isinstance(carrier, str) and carrier.strip().lower() in ("", "none")):
@@ -256,31 +169,6 @@ def catalogue_from_config(packing: Mapping[str, Any]) -> Catalogue:
         dim_rule=dim_rule_from_config(carrier, packing.get("dim_weight")),
         weight_tolerance_pct=tolerance,
     )
-
-
-# ---------------------------------------------------------------- materials
-
-
-def _matches(rule: MaterialRule, unit: UnitTraits) -> bool:
-    for cond, wanted in rule.when.items():
-        if cond == "packaging_class":
-            classes = [wanted] if isinstance(wanted, str) else list(wanted)
-            if unit.packaging_class not in classes:
-                return False
-        elif getattr(unit, cond) != wanted:
-            return False
-    return True
-
-
-def materials_for_package(rules: Sequence[MaterialRule], units: Sequence[UnitTraits]) -> list[MaterialUse]:
-    """The materials one package takes: per-item rules once per matching unit, per-package rules once if any unit matches."""
-    uses: list[MaterialUse] = []
-    for rule in rules:
-        matching = sum(1 for u in units if _matches(rule, u))
-        quantity = matching if rule.per == "item" else (1 if matching else 0)
-        if quantity:
-            uses.append(MaterialUse(rule.name, quantity, rule.cost * quantity, rule.weight_g * quantity))
-    return uses
 
 
 # ---------------------------------------------------------------- CSV files

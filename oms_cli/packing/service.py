@@ -29,17 +29,15 @@ from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import lines_of, resolve_ref
 from oms_cli.packing.catalogue import (
     Catalogue,
-    MaterialUse,
     PlanningOrder,
-    UnitTraits,
     catalogue_from_config,
     dim_rule_from_config,
-    materials_for_package,
     read_boxes,
     read_items,
 )
 from oms_cli.packing.dimweight import billable_weight_g
-from oms_cli.packing.engine import Box, Item, Objective, PackResult, choose_boxes
+from oms_cli.packing.engine import Box, Item, Objective, PackedBox, PackResult, Placement, choose_boxes
+from oms_cli.packing.materials import ItemAttributes, MaterialUse, material_uses
 from oms_cli.packing.verify import ExpectedLine, Missing, Scan
 from oms_cli.store import counters
 from oms_cli.store.counters import take_numbers
@@ -75,6 +73,11 @@ class PackagePlan:
     weight_g: int  # expected gross: box, items and materials
     billable_weight_g: int
     fill_pct: float | None
+
+    @property
+    def units(self) -> list[Placement]:
+        """The placements as the engine's placements (for the layer drawing)."""
+        return [Placement(u["ref"], u["x"], u["y"], u["z"], u["length"], u["width"], u["height"]) for u in self.placements]
 
     def to_json(self) -> dict[str, Any]:
         """The engine's package JSON plus the materials (weights include the materials)."""
@@ -163,22 +166,30 @@ def _items(ref: str, lines: Sequence[ExpectedLine], products: Mapping[str, Any])
     return items
 
 
-def _traits(products: Mapping[str, Any]) -> dict[str, UnitTraits]:
-    return {
-        sku: UnitTraits(bool(p.fragile), bool(p.keep_upright), p.packaging_class)
-        for sku, p in products.items()
-    }
+def _contents(packed: PackedBox, products: Mapping[str, Any]) -> list[ItemAttributes]:
+    """What the materials rules see in one package: each product in it with its unit count and attributes."""
+    counts: dict[str, int] = {}
+    for u in packed.placements:
+        counts[u.ref] = counts.get(u.ref, 0) + 1
+    found = []
+    for sku, quantity in counts.items():
+        p = products.get(sku)
+        if p is None:
+            found.append(ItemAttributes(sku, quantity))
+        else:
+            found.append(ItemAttributes(sku, quantity, bool(p.fragile), p.packaging_class, bool(p.keep_upright)))
+    return found
 
 
 def _placement_json(p: Any) -> dict[str, Any]:
     return {"ref": p.ref, "x": p.x, "y": p.y, "z": p.z, "length": p.length, "width": p.width, "height": p.height}
 
 
-def _package_plans(result: PackResult, cat: Catalogue, traits: Mapping[str, UnitTraits]) -> list[PackagePlan]:
+def _package_plans(result: PackResult, cat: Catalogue, products: Mapping[str, Any]) -> list[PackagePlan]:
     plans: list[PackagePlan] = []
     for packed in result.packages:
         box = packed.box
-        uses = materials_for_package(cat.materials, [traits.get(u.ref, UnitTraits()) for u in packed.placements])
+        uses = material_uses(_contents(packed, products), cat.materials)
         gross = packed.weight_g + sum(m.weight_g for m in uses)
         billable = billable_weight_g((box.outer_length, box.outer_width, box.outer_height), gross, cat.dim_rule)
         plans.append(PackagePlan(box, [_placement_json(u) for u in packed.placements], uses, gross, billable, packed.fill_pct))
@@ -196,7 +207,7 @@ def _plan(conn: Connection, row: Any, cat: Catalogue) -> OrderPlan:
         ref=row.ref,
         status=row.status,
         lines=lines,
-        packages=_package_plans(result, cat, _traits(products)),
+        packages=_package_plans(result, cat, products),
         unpacked=[{"ref": u.ref, "reason": u.reason} for u in result.unpacked],
         notes=row.notes,
         instruction_state=row.instruction_state,

@@ -1,9 +1,9 @@
-"""Layer-by-layer packing steps and their top-view drawings."""
+"""Layer-by-layer packing steps and their top-view drawings, as `oms pack REF` prints them and as instructions."""
 
 from __future__ import annotations
 
 from oms_cli.packing.engine import Box, Item, PackedBox, Placement, choose_boxes
-from oms_cli.packing.layers import draw_layer, label, layers, packing_steps
+from oms_cli.packing.layers import draw_layer, label, layer_drawings, layers, legend, packing_steps
 
 BOX = Box("b", 200, 100, 100, 210, 110, 110, empty_weight_g=50, max_weight_g=10_000)
 
@@ -63,3 +63,50 @@ def test_packing_steps_read_layer_by_layer() -> None:
     assert "  B  cup  100x100x50 mm (LxWxH) at x 100, y 0" in text
     assert "|AAAAABBBBB|" in text
     assert "\x1b" not in text  # plain text, no terminal styling
+
+
+def test_units_of_one_product_share_a_letter_and_each_is_framed() -> None:
+    mugs = [Placement("mug", 0, 0, 0, 100, 100, 90), Placement("mug", 100, 0, 0, 100, 100, 90)]
+    (layer,) = layers(PackedBox(BOX, mugs, weight_g=800, billable_weight_g=800, fill_pct=90.0), columns=20)
+    assert [mark for mark, _ in layer.items] == ["A", "A"]
+    assert layer.drawing.splitlines()[1:-1] == [
+        "|+--------++--------+|",
+        "||AAAAAAAA||AAAAAAAA||",
+        "||AAAAAAAA||AAAAAAAA||",
+        "||AAAAAAAA||AAAAAAAA||",
+        "|+--------++--------+|",
+    ]
+    assert legend(layer) == ["A = mug x2  (100x100x90 mm as placed)"]
+
+
+def test_the_key_gives_every_size_a_product_is_placed_in() -> None:
+    books = [Placement("book", 0, 0, 0, 100, 50, 20), Placement("book", 100, 0, 0, 50, 100, 20), Placement("book", 0, 50, 0, 100, 50, 20)]
+    (layer,) = layers(PackedBox(BOX, books, weight_g=900, billable_weight_g=900, fill_pct=30.0))
+    assert legend(layer) == ["A = book x3  (100x50x20 mm x2, 50x100x20 mm x1 as placed)"]
+
+
+def test_layer_drawings_head_each_layer_and_draw_identical_layers_once() -> None:
+    placements = [
+        Placement("brick", 0, 0, 0, 100, 100, 30),
+        Placement("post", 100, 0, 0, 100, 100, 90),
+        Placement("brick", 0, 0, 30, 100, 100, 30),
+        Placement("brick", 0, 0, 60, 100, 100, 30),
+    ]
+    lines = layer_drawings(BOX, placements, columns=20)
+    headings = [line for line in lines if line.startswith("  layer")]
+    assert headings == [
+        "  layer 1 of 2 (the bottom up to 90 mm), seen from above:",
+        "  layer 2 of 2 (on top, from 30 mm up to 90 mm, 2 layers alike stacked), seen from above:",
+    ]
+    assert "    A = brick x1  (100x100x30 mm as placed)" in lines
+    assert "    B = post x1  (100x100x90 mm as placed)" in lines
+    assert lines[-1] == "    # = an item from a lower layer reaching up through this one"
+    assert lines[1] == "    +" + "-" * 20 + "+  x: along the box's length ->"
+    assert "    +" + "-" * 20 + "+  y: down the page, along its width" in lines
+    assert "    ||AAAAAAAA|##########|" in lines  # the post reaches up through the bricks above the first
+    assert layer_drawings(BOX, []) == ["  (empty)"]
+
+
+def test_a_narrow_deep_box_is_drawn_no_taller_than_max_rows() -> None:
+    tube = Box("tube", 100, 600, 100, 110, 610, 110, empty_weight_g=50, max_weight_g=1000)
+    assert len(draw_layer(tube, [("A", Placement("rod", 0, 0, 0, 100, 600, 100))]).splitlines()) == 18 + 2

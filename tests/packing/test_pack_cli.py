@@ -213,8 +213,17 @@ def test_pack_ref_shows_box_materials_and_layers(oms, examples_store: Store, db_
     assert r.exit_code == 0, r.stderr
     assert "package 1 of 1: box M  outer 310x240x160 mm, inner 300x230x150 mm" in r.stdout
     assert "materials: bubble wrap x2, paper fill x1" in r.stdout
-    assert "layer 1 of 1 (the bottom up to 90 mm)" in r.stdout
-    assert "A = MUG-SPK-BLU x2" in r.stdout and "B = COASTER-SET4 x1" in r.stdout
+    # the bottom layer as the engine placed it: its height, and one letter per product
+    # in the order the packer meets them (back to front, left to right)
+    (pkg,) = oms("pack", REF, "--json").json()["packages"]
+    levels = sorted({u["z"] for u in pkg["items"]})
+    floor = sorted((u for u in pkg["items"] if u["z"] == 0), key=lambda u: (u["y"], u["x"]))
+    top = max(u["height"] for u in floor)
+    assert f"  layer 1 of {len(levels)} (the bottom up to {top} mm), seen from above:" in r.stdout.splitlines()
+    refs = list(dict.fromkeys(u["ref"] for u in floor))
+    for letter, ref in zip("ABCDEFGH", refs):
+        count = sum(1 for u in floor if u["ref"] == ref)
+        assert f"{letter} = {ref} x{count}  (" in r.stdout
     assert store_digest(db_path) == before
 
 

@@ -14,17 +14,9 @@ from tests.packing.store_fixtures import examples_db, examples_store, order_unit
 from oms_cli.core.config import DEFAULTS, load_config
 from oms_cli.core.errors import BadInput, ConfigError, Refused
 from oms_cli.documents.gs1 import is_sscc18
-from oms_cli.packing.catalogue import (
-    MaterialRule,
-    UnitTraits,
-    boxes_from_config,
-    catalogue_from_config,
-    materials_for_package,
-    materials_from_config,
-    read_boxes,
-    read_items,
-)
+from oms_cli.packing.catalogue import boxes_from_config, catalogue_from_config, read_boxes, read_items
 from oms_cli.packing.dimweight import UPS, billable_weight_g
+from oms_cli.packing.materials import Material, MaterialRule
 from oms_cli.packing.service import begin_verify, finish_verify, plan_order
 from oms_cli.packing.verify import ExpectedLine, Scan, VerifySession, code_key
 from oms_cli.store.engine import Store
@@ -114,7 +106,8 @@ def test_config_catalogue_defaults() -> None:
     assert [b.ref for b in cat.boxes] == ["S", "M", "L", "XL"]
     assert cat.boxes[1].outer_length == 310 and cat.boxes[1].cost == Decimal("0.70")
     assert cat.dim_rule == UPS
-    assert cat.materials[0] == MaterialRule("bubble wrap", Decimal("0.20"), {"fragile": True}, "item", 0)
+    # per: item in the config is one per matching unit
+    assert cat.materials[0] == Material("bubble wrap", Decimal("0.20"), "each", (MaterialRule(fragile=True, per="unit"),), 0)
 
 
 @pytest.mark.parametrize(
@@ -134,22 +127,9 @@ def test_bad_box_config_names_the_key(boxes: list, key: str) -> None:
     assert key in exc.value.message
 
 
-def test_materials_follow_product_attributes() -> None:
-    rules = materials_from_config([
-        {"name": "bubble wrap", "cost": "0.20", "when": {"fragile": True}, "per": "item", "weight_g": 5},
-        {"name": "bottle sleeve", "cost": "0.30", "when": {"packaging_class": ["liquid"]}, "per": "item"},
-        {"name": "this way up", "cost": "0", "when": {"keep_upright": True}, "per": "package"},
-        {"name": "paper fill", "cost": "0.05", "when": {}, "per": "package"},
-    ])
-    units = [UnitTraits(fragile=True), UnitTraits(fragile=True, keep_upright=True, packaging_class="liquid"), UnitTraits()]
-    uses = {m.name: m for m in materials_for_package(rules, units)}
-    assert uses["bubble wrap"].quantity == 2 and uses["bubble wrap"].cost == Decimal("0.40") and uses["bubble wrap"].weight_g == 10
-    assert uses["bottle sleeve"].quantity == 1
-    assert uses["this way up"].quantity == 1
-    assert uses["paper fill"].quantity == 1
-    assert [m.name for m in materials_for_package(rules, [UnitTraits()])] == ["paper fill"]
+def test_bad_material_config_names_the_key() -> None:
     with pytest.raises(ConfigError, match=r"packing.materials\[0\] \(x\).when: unknown condition 'colour'"):
-        materials_from_config([{"name": "x", "when": {"colour": "red"}}])
+        catalogue_from_config(DEFAULTS["packing"] | {"materials": [{"name": "x", "cost": "0", "when": {"colour": "red"}}]})
 
 
 def test_unknown_carrier_is_a_config_error() -> None:
