@@ -66,6 +66,11 @@ def source_hash(order_row: tuple[Any, ...], line_rows: list[tuple[Any, ...]]) ->
     return hashlib.blake2b(repr((order_row, line_rows)).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def fingerprint(order: dict[str, Any]) -> str:
+    """The source fingerprint an import stores for a canonical order dict."""
+    return source_hash(order_values(order, None, None)[:_HASHED], line_values(0, order))
+
+
 def _chunks(orders: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     buf: list[dict[str, Any]] = []
     for o in orders:
