@@ -8,9 +8,11 @@ front rather than deadlocking when a reader upgrades to a writer.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -31,6 +33,21 @@ def database_url(db: str) -> str:
     except OSError as exc:
         raise Unavailable(f"cannot create the store's folder {path.parent}: {exc.strerror}") from None
     return f"sqlite:///{path}"
+
+
+def _set_wal(cursor: Any, timeout_s: float) -> None:
+    """Switch the file to WAL; the switch needs a moment alone with a new file, so wait for it."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _is_locked(exc: OperationalError) -> bool:
@@ -81,7 +98,7 @@ class Store:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout = {timeout_ms}")
-            cur.execute("PRAGMA journal_mode = WAL")
+            _set_wal(cur, self.busy_timeout_s)
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA synchronous = NORMAL")
             # bulk imports and reports touch more index pages than the 2 MB default holds
@@ -130,15 +147,25 @@ class Store:
             return _revision(conn)
 
     def ensure_schema(self) -> None:
-        """Apply pending migrations; cheap when the store is already current."""
-        try:
-            if self.current_revision() == HEAD:
-                return
-        except OperationalError as exc:
-            if _is_locked(exc):
-                raise StoreBusy("the store is locked by another oms process") from None
-            raise
-        self.upgrade()
+        """Apply pending migrations; cheap when the store is already current.
+
+        Two processes opening a new store at once both find it blank: the second waits
+        for the first's upgrade under the write lock, then finds nothing left to do.
+        """
+        deadline = time.monotonic() + self.busy_timeout_s
+        while True:
+            try:
+                current = self.current_revision()
+                break
+            except OperationalError as exc:
+                # a new store is briefly locked while another process creates it
+                if not _is_locked(exc) or time.monotonic() > deadline:
+                    if _is_locked(exc):
+                        raise StoreBusy("the store is locked by another oms process") from None
+                    raise
+                time.sleep(0.05)
+        if current != HEAD:
+            self.upgrade()
 
     def upgrade(self, revision: str = "head") -> list[str]:
         """Upgrade the schema under the write lock; returns the revisions applied."""

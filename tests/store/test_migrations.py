@@ -83,3 +83,20 @@ def test_locked_store_reports_busy(tmp_path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for attempt in range(3):
+        db = tmp_path / f"race{attempt}.db"
+        env = dict(os.environ, OMS_DB=str(db))
+        procs = [
+            subprocess.Popen([sys.executable, "-m", "oms_cli", "-q", "orders", "list"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]
+        assert all(code == 0 for code, _ in results), results
+        assert Store(str(db)).current_revision() == HEAD
