@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from oms_cli.core.errors import StoreBusy, Unavailable
@@ -84,8 +84,8 @@ class Store:
         """A new connection; a store that cannot be reached or opened is Unavailable."""
         try:
             return self.engine.connect()
-        except OperationalError as exc:
-            if _is_locked(exc):
+        except DBAPIError as exc:  # OperationalError, or DatabaseError for a file that is not SQLite
+            if isinstance(exc, OperationalError) and _is_locked(exc):
                 raise
             raise Unavailable(f"cannot open the store {self.safe_url}: {exc.orig or exc}") from None
 

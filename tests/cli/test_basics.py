@@ -119,3 +119,12 @@ def test_store_that_cannot_be_opened_is_unavailable(oms, tmp_path) -> None:
     r = oms("--db", "nosuchdialect://user:secret@127.0.0.1/x", "orders", "list")
     assert r.exit_code == 7
     assert "secret" not in r.stderr
+
+
+def test_a_file_that_is_not_a_store_is_unavailable_and_left_alone(oms, tmp_path) -> None:
+    f = tmp_path / "notes.db"
+    f.write_text("shopping list")
+    r = oms("--db", str(f), "orders", "list")
+    assert r.exit_code == 7
+    assert "file is not a database" in r.stderr
+    assert f.read_text() == "shopping list"
