@@ -1,6 +1,6 @@
 """Load the BoxPacker conformance data (see tests/data/boxpacker/README.md) as engine inputs.
 
-Reads /work/shared/conformance/boxpacker when it exists, else the copy in
+Reads ../shared/conformance/boxpacker (beside the checkout) when it exists, else the copy in
 tests/data/boxpacker. Also used by bench/pack_bench.py.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from oms_cli.packing.engine import Box, Item
 
-SHARED = Path("/work/shared/conformance/boxpacker")
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "boxpacker"
 LOCAL = Path(__file__).resolve().parents[1] / "data" / "boxpacker"
 DATA = SHARED if (SHARED / "order_items.csv").exists() else LOCAL
 

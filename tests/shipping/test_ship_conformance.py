@@ -13,7 +13,10 @@ from oms_cli.shipping.carrier_files import check_tracking
 from oms_cli.shipping.service import Shipment, ship_order
 from shipping.fixtures import make_order
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "tracking_numbers" / "couriers"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "tracking_numbers" / "couriers"
+# the same files (with their licence) travel inside the package: use them when ../shared is absent
+BUNDLED = Path(__file__).resolve().parents[2] / "oms_cli" / "shipping" / "couriers"
+DATA = SHARED if SHARED.is_dir() else BUNDLED
 
 
 def _cases() -> list[tuple[str, str, bool, bool]]:
