@@ -23,7 +23,8 @@ def import_orders(
     """Import orders from channel exports (safe to run again: no duplicates).
 
     Each file is one transaction: a bad record leaves the store as it was and names the
-    file, line and column.
+    file, line and column. Exit 6 when some files were rejected and others imported, 3
+    when every file was rejected.
 
     Example: oms import ~/Downloads/orders_export.csv amazon-unshipped.txt
     """
@@ -67,5 +68,8 @@ def import_orders(
     for r in reports:
         for ref in r.cancelled_after_release:
             render.warn(f"{ref} was cancelled at the channel after it was released here: stop it with `oms orders cancel {ref}`")
+        for ref in r.lines_changed_on_floor:
+            render.warn(f"{ref}: its lines changed at the channel after it had been on the floor; kept as it was here (check it with `oms orders show {ref}`)")
     if failed:
-        raise typer.Exit(int(ExitCode.PARTIAL))
+        # nothing imported at all is bad input; some files imported is a partial success
+        raise typer.Exit(int(ExitCode.BAD_INPUT if len(failed) == len(reports) else ExitCode.PARTIAL))

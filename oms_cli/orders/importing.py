@@ -46,6 +46,8 @@ class FileReport:
     cancelled: int = 0
     #: orders cancelled at the channel after they were released here: someone must act
     cancelled_after_release: list[str] = field(default_factory=list)
+    #: held orders whose lines changed at the channel after they had been on the floor: left as they were
+    lines_changed_on_floor: list[str] = field(default_factory=list)
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -141,27 +143,50 @@ def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileRepo
 
 
 def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now: Any, report: FileReport) -> None:
-    has_reservations = conn.execute(
-        select(reservations_t.c.id).where(reservations_t.c.order_id == old.id).limit(1)
-    ).first()
-    if has_reservations:
-        report.skipped += 1
-        return
+    """Bring a new or held order up to date with a newer export.
+
+    Lines are replaced only while nothing on the floor refers to them (no active
+    reservation, no pick allocation, no line added by a thank-you rule); otherwise the
+    order keeps its lines and is reported, so a person decides. A cancellation at the
+    channel always goes through: the order is cancelled and its stock given back.
+    """
+    from oms_cli.orders.events import transition
+    from oms_cli.orders.service import _unassign_picks, free_reservations
+    from oms_cli.store.models import PickAllocationRow
+
+    allocs_t = PickAllocationRow.__table__
     values = dict(zip(ORDER_COLUMNS, order_values(order, h, now)))
     for keep in ("ref", "imported_at", "status", "instruction_state"):
         values.pop(keep)
-    new_status = old.status
-    if order.get("status") == "cancelled" and old.status != "cancelled":
-        new_status = "cancelled"
-        values["status"] = "cancelled"
-    conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
-    conn.execute(delete(lines_t).where(lines_t.c.order_id == old.id))
-    conn.execute(lines_t.insert(), [dict(zip(LINE_COLUMNS, r)) for r in line_values(old.id, order)])
-    if new_status != old.status:
-        record_event(conn, old.id, command="import", from_status=old.status, to_status=new_status, note="cancelled at the channel", at=now)
+    if order.get("status") == "cancelled":
+        conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
+        transition(conn, old.id, old.ref, old.status, "cancelled", command="import", note="cancelled at the channel", at=now,
+                   hold_reason=None, hold_note=None)
+        free_reservations(conn, old.id, "import")
+        _unassign_picks(conn, old.id)
         report.cancelled += 1
-    else:
-        record_event(conn, old.id, command="import", kind="note", note="updated from a newer export", at=now)
+        report.updated += 1
+        return
+    new_lines = line_values(old.id, order)
+    stored = conn.execute(
+        select(*[lines_t.c[c] for c in LINE_COLUMNS], lines_t.c.added_by_rule).where(lines_t.c.order_id == old.id).order_by(lines_t.c.line_no)
+    ).all()
+    lines_changed = [tuple(r)[: len(LINE_COLUMNS)] for r in stored] != new_lines
+    if lines_changed:
+        on_floor = (
+            any(r.added_by_rule for r in stored)
+            or conn.execute(select(reservations_t.c.id).where(reservations_t.c.order_id == old.id, reservations_t.c.state != "released").limit(1)).first()
+            or conn.execute(select(allocs_t.c.id).where(allocs_t.c.order_id == old.id).limit(1)).first()
+        )
+        if on_floor:
+            report.skipped += 1
+            report.lines_changed_on_floor.append(old.ref)
+            return
+        conn.execute(delete(reservations_t).where(reservations_t.c.order_id == old.id))
+        conn.execute(delete(lines_t).where(lines_t.c.order_id == old.id))
+        conn.execute(lines_t.insert(), [dict(zip(LINE_COLUMNS, r)) for r in new_lines])
+    conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
+    record_event(conn, old.id, command="import", kind="note", note="updated from a newer export", at=now)
     report.updated += 1
 
 

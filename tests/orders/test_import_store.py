@@ -233,3 +233,68 @@ def test_two_processes_importing_overlapping_files(oms_proc, db_path, tmp_path) 
     assert len(refs) == len(set(refs)) == new1 + new2
     counts = table_counts(db_path)
     assert counts["order_events"] == len(refs)
+
+
+def _shopify_with(tmp_path: Path, edits: dict[str, dict[str, str]]) -> Path:
+    """The example Shopify export with cells of some orders' first rows changed."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(SHOPIFY.read_text(encoding="utf-8-sig"))))
+    seen: set[str] = set()
+    for row in rows:
+        name = row["Name"]
+        if name in edits and name not in seen:
+            row.update(edits[name])
+            seen.add(name)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    out = tmp_path / "shopify_changed.csv"
+    out.write_text(buf.getvalue(), encoding="utf-8")
+    return out
+
+
+def test_a_held_order_cancelled_at_the_channel_is_cancelled_and_its_stock_freed(oms, db_path, tmp_path) -> None:
+    import sqlite3
+
+    assert oms("import", SHOPIFY).exit_code == 0
+    assert oms("products", "import", EXAMPLES / "products.csv").exit_code == 0
+    assert oms("stock", "count", EXAMPLES / "stock.csv").exit_code == 0
+    assert oms("release", "--all").exit_code == 0
+    # released once (stock reserved), then held by a person: its reservations are released
+    assert oms("orders", "hold", "shopify:1041", "--reason", "manual").exit_code == 0
+    held_for_payment = "shopify:1043"
+    assert oms("--json", "orders", "show", held_for_payment).json()["status"] == "on_hold"
+    changed = _shopify_with(tmp_path, {"#1041": {"Cancelled at": "2026-11-21 10:00:00 -0500"}, "#1043": {"Cancelled at": "2026-11-22 10:00:00 -0500"}})
+    r = oms("--json", "import", changed)
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["files"][0]["cancelled"] == 2
+    for ref in ("shopify:1041", held_for_payment):
+        shown = oms("--json", "orders", "show", ref).json()
+        assert shown["status"] == "cancelled"
+        assert shown["hold_reason"] is None
+        assert shown["events"][-1]["to"] == "cancelled" and shown["events"][-1]["command"] == "import"
+    con = sqlite3.connect(db_path)
+    try:
+        active = con.execute(
+            "SELECT count(*) FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.ref IN ('shopify:1041', 'shopify:1043') AND r.state = 'active'"
+        ).fetchone()[0]
+        reserved = con.execute("SELECT coalesce(sum(reserved), 0) FROM stock").fetchone()[0]
+        held_units = con.execute("SELECT coalesce(sum(quantity), 0) FROM reservations WHERE state = 'active'").fetchone()[0]
+    finally:
+        con.close()
+    assert active == 0
+    assert reserved == held_units
+
+
+def test_every_file_rejected_is_bad_input_not_partial(oms, db_path, tmp_path) -> None:
+    text = SHOPIFY.read_text(encoding="utf-8-sig")
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(text.replace(",2,Speckled", ",-3,Speckled", 1), encoding="utf-8")
+    b.write_text(text.replace(",2,Speckled", ",0,Speckled", 1), encoding="utf-8")
+    r = oms("import", a, b)
+    assert r.exit_code == 3
+    assert "a.csv" in r.stderr and "b.csv" in r.stderr
+    assert table_counts(db_path)["orders"] == 0
