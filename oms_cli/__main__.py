@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         if exc.hint:
             sys.stderr.write(f"  hint: {exc.hint}\n")
         return int(exc.exit_code)
+    except OverflowError as exc:
+        # a number the checks at the edges did not catch, refused by the store's 64-bit integers
+        sys.stderr.write(f"oms: error: a number is too large to store ({exc})\n")
+        return int(ExitCode.BAD_INPUT)
     except KeyboardInterrupt:
         sys.stderr.write("oms: interrupted\n")
         return 130

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from oms_cli.core.limits import MAX_UNITS
+
 #: millimetres in one unit of length
 LENGTH_UNITS: dict[str, Decimal] = {"mm": Decimal(1), "cm": Decimal(10), "m": Decimal(1000), "in": Decimal("25.4")}
 #: grams in one unit of weight (the pound and ounce are the international avoirdupois ones)
@@ -55,7 +57,10 @@ def convert(value: Decimal, kind: str, unit: str) -> int:
     """A length in ``unit`` -> whole millimetres, or a weight -> whole grams (rounded half up)."""
     if value < 0:
         raise ValueError(f"{value} is negative")
-    return int((value * _factor(kind, unit)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    converted = int((value * _factor(kind, unit)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if converted > MAX_UNITS:
+        raise ValueError(f"{value} {unit} is too large")
+    return converted
 
 
 def parse_measure(text: str, kind: str, default_unit: str, *, allow_suffix: bool = True) -> int:

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 import typer
 
+from oms_cli.core.limits import MAX_AMOUNT
+
 _REL = re.compile(r"^(\d+)\s*([hdw])$")
 
 
@@ -32,12 +34,16 @@ def parse_when(value: str | None, option: str = "--since") -> datetime | None:
     return dt.astimezone(timezone.utc)
 
 
-def parse_money(value: str, option: str) -> Decimal:
-    """A money amount such as `12.50` as an exact Decimal."""
+def parse_money(value: str, option: str, *, allow_negative: bool = False) -> Decimal:
+    """A money amount such as `12.50` as an exact Decimal (not negative unless allowed)."""
     try:
         d = Decimal(value.strip().replace(",", ""))
     except InvalidOperation:
         raise typer.BadParameter(f"'{value}' is not an amount", param_hint=option) from None
     if not d.is_finite():
         raise typer.BadParameter(f"'{value}' is not an amount", param_hint=option)
+    if d < 0 and not allow_negative:
+        raise typer.BadParameter(f"'{value}' is negative", param_hint=option)
+    if abs(d) >= MAX_AMOUNT:
+        raise typer.BadParameter(f"'{value}' is too large", param_hint=option)
     return d

@@ -10,6 +10,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from oms_cli.core.limits import MAX_AMOUNT, MAX_UNITS
 from oms_cli.orders.countries import country_code
 
 UTC = timezone.utc
@@ -70,6 +71,8 @@ def _loose_money(value: str, column: str) -> Decimal:
         amount = Decimal(number)
     except InvalidOperation:
         raise CellError(column, f"{value!r} is not an amount of money") from None
+    if abs(amount) >= MAX_AMOUNT:
+        raise CellError(column, f"{value!r} is too large")
     return -amount if (match["neg"] or match["neg2"]) else amount
 
 
@@ -85,6 +88,8 @@ def money(value: str, column: str) -> Decimal | None:
         return _loose_money(value, column)
     if not amount.is_finite():
         raise CellError(column, f"{value!r} is not an amount of money")
+    if abs(amount) >= MAX_AMOUNT:
+        raise CellError(column, f"{value!r} is too large")
     return amount
 
 
@@ -98,6 +103,8 @@ def quantity(value: str, column: str) -> int:
         raise CellError(column, f"{value!r} is not a whole number") from None
     if number < 1:
         raise CellError(column, f"{value!r} must be at least 1")
+    if number > MAX_UNITS:
+        raise CellError(column, f"{value!r} is too large")
     return number
 
 

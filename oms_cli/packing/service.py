@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
@@ -439,9 +439,15 @@ def finish_verify(
             refusal = Refused(f"{row.ref}: not packed: {flagged[0].describe()}",
                               hint="check the contents and weigh again, or leave out --strict-weight")
         else:
-            if conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first():
-                raise Refused(f"{row.ref}: packages are already recorded for this order, though it is not packed",
+            earlier = conn.execute(select(packages_t.c.package_no, packages_t.c.tracking).where(packages_t.c.order_id == row.id)).all()
+            if any(p.tracking for p in earlier):
+                raise Refused(f"{row.ref}: an earlier packing of this order already has a tracking number",
                               hint="see `oms orders show`; nothing was changed")
+            if earlier:
+                # The order was packed before, then held and picked again: this packing replaces that one.
+                conn.execute(delete(packages_t).where(packages_t.c.order_id == row.id))
+                record_event(conn, row.id, command=COMMAND, kind="note",
+                             note=f"packed again: {len(earlier)} package(s) of an earlier packing replaced")
             serials = take_numbers(conn, counters.SSCC, len(plan.packages))
             per_package = len(checks) == len(plan.packages)
             written: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from oms_cli.core.errors import UsageError
+from oms_cli.core.limits import MAX_AMOUNT
 from oms_cli.core.money import exponent, format_money, to_minor
 
 
@@ -22,6 +23,8 @@ def parse_amount(text: str, what: str) -> Decimal:
         raise UsageError(f"{what}: '{text}' is not an amount", hint="write it like 12.50") from None
     if not amount.is_finite():
         raise UsageError(f"{what}: '{text}' is not an amount", hint="write it like 12.50")
+    if abs(amount) >= MAX_AMOUNT:
+        raise UsageError(f"{what}: '{text}' is too large")
     return amount
 
 

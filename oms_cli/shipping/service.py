@@ -167,6 +167,16 @@ def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, com
     }
     if package.tracking == number:
         return result | {"changed": False, "carrier": package.carrier, "carrier_name": carrier_name(package.carrier or carrier)}
+    other = conn.execute(
+        select(orders_t.c.ref)
+        .select_from(packages_t.join(orders_t, orders_t.c.id == packages_t.c.order_id))
+        .where(packages_t.c.tracking == number, packages_t.c.carrier == carrier, packages_t.c.id != package.id)
+        .limit(1)
+    ).scalar()
+    if other is not None:
+        # One number is one parcel: a second use is a typo or a pasted number, and a
+        # delivery report for it would deliver both orders.
+        raise Refused(f"{ref}: tracking number {number} is already on {other}", hint="check the number on the label")
     values = {
         "carrier": carrier,
         "service": s.service,
@@ -182,8 +192,13 @@ def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, com
             )
         if row.status in ("delivered", "returned"):
             raise Refused(f"{ref} is already {row.status}; its tracking number can no longer be replaced")
-        # A correction keeps the original ship time: the parcel left when it left.
+        # A correction keeps the original ship time, and the service and cost unless given
+        # anew: the parcel left when it left, on the service it was booked on.
         values.pop("shipped_at")
+        if s.service is None:
+            values.pop("service")
+        if s.cost is None:
+            values.pop("cost_minor")
         conn.execute(update(packages_t).where(packages_t.c.id == package.id).values(**values))
         record_event(
             conn, row.id, command=command, kind="note",

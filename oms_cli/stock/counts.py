@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from oms_cli.catalog.csvfile import CatalogFileError, normal_header
 from oms_cli.core.errors import record_error
+from oms_cli.core.limits import MAX_UNITS
 
 _HEADERS = {
     "sku": "sku",
@@ -74,8 +75,9 @@ def read_counts(
             problems.append(record_error(file, start, header_of["sku"], "is empty").message)
             continue
         qty_text = cell("quantity")
-        if not qty_text.isdigit():
-            what = "is empty" if not qty_text else f"'{qty_text}' is not a whole number of units (0 or more)"
+        if not qty_text.isdigit() or int(qty_text) > MAX_UNITS:
+            what = "is empty" if not qty_text else (
+                f"'{qty_text}' is too large" if qty_text.isdigit() else f"'{qty_text}' is not a whole number of units (0 or more)")
             problems.append(record_error(file, start, header_of["quantity"], what).message)
             continue
         location: str | None = cell("location") or None

@@ -11,6 +11,7 @@ from oms_cli.catalog.csvfile import CatalogFileError
 from oms_cli.catalog.service import open_text, location_checker
 from oms_cli.core.config import Config
 from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError, record_error
+from oms_cli.core.limits import MAX_UNITS
 from oms_cli.stock.counts import read_counts
 from oms_cli.stock.ledger import add_location, move, moves_t, stock_t
 from oms_cli.store.engine import Store
@@ -67,6 +68,8 @@ def receive(store: Store, config: Config, sku: str, quantity: int, *, location: 
     """
     if quantity <= 0:
         raise UsageError("QTY must be more than 0", hint="to take stock away use `oms stock adjust SKU -N --reason …`")
+    if quantity > MAX_UNITS:
+        raise UsageError(f"QTY {quantity} is too large")
     loc = _check_location(config, location) if location else None
     with store.connect() as conn:
         _product(conn, sku)
@@ -91,6 +94,8 @@ def adjust(store: Store, config: Config, sku: str, quantity: int, reason: str, *
     Refused when it would leave less than nothing on the shelf; with ``ref`` a repeated
     run changes nothing.
     """
+    if abs(quantity) > MAX_UNITS:
+        raise UsageError(f"QTY {quantity} is too large")
     if quantity == 0:
         raise UsageError("QTY must not be 0 (give +N or -N)")
     why = reason.strip().lower()

@@ -9,7 +9,7 @@ from oms_cli.orders.lifecycle import TRANSITIONS, can_transition, check_transiti
 from oms_cli.orders.model import STATUSES
 from tests.conftest import EXAMPLES, store_digest
 
-ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
+ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in sorted(targets)]
 REFUSED = [(a, b) for a in STATUSES for b in STATUSES if b not in TRANSITIONS[a] and a != b]
 
 
