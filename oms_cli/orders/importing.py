@@ -7,6 +7,7 @@ anywhere in a file rolls the whole file back (the importers raise ``BadInput``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.orders.events import record_event
+from oms_cli.orders.events import EVENT_COLUMNS, record_event
 from oms_cli.orders.lifecycle import IMPORT_MUTABLE
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
 from oms_cli.store.bulk import BulkInserter
@@ -206,31 +207,49 @@ def import_files(
     A unit with a bad record is rolled back whole and its report carries the error;
     the other units still import (the CLI turns that into the partial-success exit code).
     """
-    from oms_cli.core.errors import BadInput
-    from oms_cli.importers import plan_units, read_unit
+    from oms_cli.importers import plan_units
 
     units = plan_units(paths, channel, stdin=stdin)
     reports: list[FileReport] = []
-    for unit in units:
-        report = FileReport(file=unit.name, channel=unit.channel)
-        total = getattr(unit, "size", 0) or 0
-        cb = (lambda n, _name=unit.name, _t=total: progress(_name, n, _t)) if progress else None
-        try:
-            with store.connect(write=True) as conn:
-                inserters = {
-                    "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
-                    "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),
-                    "events": BulkInserter(conn, events_t, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")),
-                }
-                for chunk in _chunks(read_unit(unit, settings, progress=cb), CHUNK):
-                    _write_chunk(conn, chunk, report, inserters)
-                if dry_run:
-                    raise _Rollback()
-        except _Rollback:
-            pass
-        except BadInput as exc:
-            if stop_on_error or len(units) == 1:
-                raise
-            report = FileReport(file=unit.name, channel=unit.channel, error=exc.message)
-        reports.append(report)
+    # An import allocates hundreds of thousands of short-lived dicts and tuples and makes
+    # no reference cycles worth collecting: the cyclic collector would only rescan them
+    # (about a tenth of the run time on a large export).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for unit in units:
+            reports.append(_import_unit(store, unit, settings, dry_run=dry_run, progress=progress,
+                                        stop_on_error=stop_on_error or len(units) == 1))
+    finally:
+        if collecting:
+            gc.enable()
     return reports
+
+
+def _import_unit(store: Store, unit: Any, settings: Any, *, dry_run: bool, progress: Callable[[str, int, int], None] | None,
+                 stop_on_error: bool) -> FileReport:
+    """Import one file (or Etsy pair) in one transaction; a bad record rolls it back whole."""
+    from oms_cli.core.errors import BadInput
+    from oms_cli.importers import read_unit
+
+    report = FileReport(file=unit.name, channel=unit.channel)
+    total = getattr(unit, "size", 0) or 0
+    cb = (lambda n: progress(unit.name, n, total)) if progress else None
+    try:
+        with store.connect(write=True) as conn:
+            inserters = {
+                "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
+                "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),
+                "events": BulkInserter(conn, events_t, EVENT_COLUMNS),
+            }
+            for chunk in _chunks(read_unit(unit, settings, progress=cb), CHUNK):
+                _write_chunk(conn, chunk, report, inserters)
+            if dry_run:
+                raise _Rollback()
+    except _Rollback:
+        pass
+    except BadInput as exc:
+        if stop_on_error:
+            raise
+        report = FileReport(file=unit.name, channel=unit.channel, error=exc.message)
+    return report
