@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms_cli.core.errors import ConfigError, UsageError
+from oms_cli.core.gcpause import collector_paused
 from oms_cli.core.money import exponent
 from oms_cli.metrics import definitions as d
 from oms_cli.metrics import facts
@@ -44,7 +45,7 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
     scope = facts.Scope(request.since, until, request.channel)
 
     window = d.Window(_naive(request.since), until.astimezone(timezone.utc).replace(tzinfo=None))
-    with store.connect(write=False) as conn:
+    with collector_paused(), store.connect(write=False) as conn:
         orders = facts.order_timelines(conn, scope)
         since = request.since or facts.first_placed(conn, request.channel)
         overdue = facts.overdue_now(conn, now, request.channel)
