@@ -88,6 +88,11 @@ def demo(
     work = directory or Path(tempfile.mkdtemp(prefix="oms-demo-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "oms.db"
+    if db.exists():
+        from oms_cli.core.errors import Refused
+
+        # never run the demo over a store someone may be using
+        raise Refused(f"{work} already holds a store (oms.db)", hint="give oms demo --dir a new or empty folder")
     cfg = work / "oms.yaml"
     cfg.write_text(DEMO_CONFIG, encoding="utf-8")
     runner = _Runner(db, cfg, work, quiet)
@@ -110,6 +115,13 @@ class _Runner:
 
         if not self.quiet:
             render.err().print(f"\n[bold]── {text} ──[/bold]")
+
+    def note(self, text: str) -> None:
+        """A line of commentary between the commands."""
+        from oms_cli.cli import render
+
+        if not self.quiet:
+            render.err().print(f"[dim]{render._escape(text)}[/dim]")
 
     def run(self, *args: str, input: str | None = None, ok: tuple[int, ...] = (0,), capture_to: Path | None = None) -> int:
         """Run one command, show it (its stdout to a file when asked); stop the demo if it fails unexpectedly."""
@@ -158,13 +170,13 @@ class _Runner:
         argv = ["--db", str(self.db), "--config", str(self.cfg)] + (["--quiet"] if self.quiet or capture else []) + args
         try:
             if capture:
-                buf = io.StringIO()
-                with contextlib.redirect_stdout(buf):
+                buf, errors = io.StringIO(), io.StringIO()
+                with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(errors):
                     code = main(argv)
                 if code != 0:
                     from oms_cli.core.errors import OmsError
 
-                    raise OmsError(f"demo step `oms {' '.join(args)}` failed with exit code {code}")
+                    raise OmsError(f"demo step `oms {' '.join(args)}` failed with exit code {code}: {errors.getvalue().strip()}")
                 return buf.getvalue()
             return main(argv)
         finally:
@@ -250,7 +262,10 @@ def step_pack(r: _Runner, ex: Path) -> None:
                 scans += [_barcode(r, line["sku"])] * int(line["quantity"])
             r.run("pack", "verify", ref, input="\n".join(scans) + "\n")
         else:
-            r.run("-q", "pack", "verify", ref, "--all")
+            r.json("pack", "verify", ref, "--all")
+    if len(picked) > 1:
+        r.note(f"packed the other {len(picked) - 1} picked orders the same way, without scanning: "
+               "oms pack verify REF --all (trusts the pick)")
 
 
 def step_documents(r: _Runner, ex: Path) -> None:

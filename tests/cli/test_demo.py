@@ -1,0 +1,42 @@
+"""`oms demo` walks the whole process on the bundled data and leaves its results behind."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+
+def test_demo_walks_every_step(tmp_path) -> None:
+    work = tmp_path / "demo"
+    r = subprocess.run([sys.executable, "-m", "oms_cli", "demo", "--dir", str(work)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for step in ("1. import", "2. catalog", "3. pick", "4. pack", "5. documents", "6. ship", "7. delivered", "8. the fulfilment report"):
+        assert step in r.stderr
+    for name in ("labels.pdf", "labels.zpl", "slips.pdf", "invoices.pdf", "picklist.pdf", "report.pdf", "report.csv",
+                 "amazon-confirmations.txt", "shopify-fulfilments.csv"):
+        assert (work / name).stat().st_size > 0, name
+    assert any(p.name.endswith(".eml") and "shipped" in p.name for p in (work / "outbox").iterdir())
+    con = sqlite3.connect(work / "oms.db")
+    try:
+        statuses = dict(con.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall())
+        returns = con.execute("SELECT count(*) FROM returns").fetchone()[0]
+        payments = con.execute("SELECT count(*) FROM payments").fetchone()[0]
+    finally:
+        con.close()
+    assert statuses.get("delivered", 0) + statuses.get("returned", 0) >= 1
+    assert statuses.get("shipped", 0) >= 1 and statuses.get("ready", 0) >= 1 and statuses.get("on_hold", 0) >= 1
+    assert returns >= 1 and payments >= 1
+    # the store it leaves is an ordinary store the other commands read
+    again = subprocess.run([sys.executable, "-m", "oms_cli", "--json", "--db", str(work / "oms.db"), "orders", "list", "-n", "0"],
+                           capture_output=True, text=True, check=True)
+    assert len(json.loads(again.stdout)) == sum(statuses.values())
+
+
+def test_demo_refuses_a_folder_that_already_holds_a_store(oms, tmp_path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "oms.db").write_bytes(b"")
+    r = oms("demo", "--dir", tmp_path / "d")
+    assert r.exit_code == 5
+    assert "already holds a store" in r.stderr
