@@ -179,7 +179,9 @@ def consolidation_document(
     if sheet.created_at:
         meta.append(_when(sheet.created_at) or "")
     frame, body_top = sheet_frame("CONSOLIDATION SHEET", symbol, meta, page, dpi)
-    order_x, totes_x, done_x = MARGIN, MARGIN + body_w * 0.36, MARGIN + body_w - 36
+    # the order column holds the order ref as Code 128: wide enough for a marketplace ref
+    # such as amazon:112-9936720-4455210 at the smallest readable module
+    order_x, totes_x, done_x = MARGIN, MARGIN + body_w * 0.5, MARGIN + body_w - 36
     table = _heading([("ORDER", order_x), ("TOTES BY ZONE", totes_x), ("DONE", done_x)], body_w)
     rows = [Row(table.height, table.draw, keep_with_next=True)]
     regular, bold = register_fonts()

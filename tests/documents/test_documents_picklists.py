@@ -107,3 +107,14 @@ def test_bad_product_barcode_is_refused_naming_the_sku() -> None:
         render_pick_lists([PickList("PL-1", (bad,))])
     with pytest.raises(BadInput, match="selection is empty"):
         render_consolidation_sheets([])
+
+
+def test_consolidation_sheet_scans_long_marketplace_refs_at_both_resolutions() -> None:
+    refs = ["amazon:112-9936720-4455210", "ebay:12-11002-77889", "woocommerce:2151"]
+    orders = tuple(ConsolidationOrder(ref, (ZoneTote("front", f"T-{i}", 1, "PL-1"),)) for i, ref in enumerate(refs, start=1))
+    for dpi in (203, 300):
+        document = render_consolidation_sheets([ConsolidationSheet("R1-W1", orders, WHEN)], dpi=dpi)
+        seen: Counter[str] = Counter()
+        for page in scan_pages(document.content):
+            seen += texts(page)
+        assert seen == Counter(refs + ["R1-W1"] * document.pages)
