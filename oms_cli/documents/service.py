@@ -43,7 +43,7 @@ from oms_cli.documents.data import (
     ZoneTote,
 )
 from oms_cli.documents.gs1 import is_ean13, is_upca, shop_sscc
-from oms_cli.orders.lifecycle import TRANSITIONS
+from oms_cli.orders.lifecycle import check_statuses
 from oms_cli.orders.service import resolve_ref
 from oms_cli.store import counters
 from oms_cli.store.counters import next_number
@@ -173,9 +173,7 @@ def select_orders(conn: Connection, selection: OrderSelection, *, default_status
     """The selected order rows, in packing order; unknown REFs, runs and lists raise NotFound."""
     if selection.refs and selection.by_filter:
         raise UsageError("name orders either as REFs or with --status/--run/--list, not both")
-    unknown = sorted(set(selection.statuses) - set(TRANSITIONS))
-    if unknown:
-        raise UsageError(f"unknown status {', '.join(unknown)}", hint="one of: " + ", ".join(TRANSITIONS))
+    check_statuses(sorted(set(selection.statuses)))
     if selection.refs:
         rows: dict[int, Any] = {}
         for ref in selection.refs:

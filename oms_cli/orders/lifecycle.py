@@ -54,3 +54,12 @@ def check_transition(ref: str, current: str, target: str) -> None:
             f"{ref}: cannot move from {current} to {target}",
             hint=f"from {current} an order may go to: {allowed}",
         )
+
+
+def check_statuses(statuses: "list[str] | tuple[str, ...] | None") -> None:
+    """Refuse a status filter naming a status that does not exist (a typo would match nothing)."""
+    from oms_cli.core.errors import UsageError
+
+    unknown = [s for s in statuses or () if s not in TRANSITIONS]
+    if unknown:
+        raise UsageError(f"unknown status {', '.join(unknown)}", hint="one of: " + ", ".join(TRANSITIONS))

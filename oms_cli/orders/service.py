@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
 from oms_cli.orders.events import record_event, transition
-from oms_cli.orders.lifecycle import HOLD_REASONS
+from oms_cli.orders.lifecycle import HOLD_REASONS, check_statuses
 from oms_cli.orders.records import order_to_canonical
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderLineRow, OrderRow, ReservationRow, StockRow
@@ -67,6 +67,9 @@ class OrderFilter:
     search: str | None = None
     limit: int | None = None
     refs: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        check_statuses(self.status)
 
 
 def _where(f: OrderFilter) -> list[Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from oms_cli.orders.lifecycle import check_statuses
 from oms_cli.orders.service import lines_t, orders_t
 from oms_cli.release.priority import is_late_promise, is_overdue, queue_key
 from oms_cli.store.engine import Store
@@ -18,6 +19,7 @@ WORK_STATUSES = ("ready", "picking", "picked", "packed")
 
 def work_queue(store: Store, *, now: datetime | None = None, limit: int | None = None, status: list[str] | None = None) -> dict[str, Any]:
     """Orders on the floor in queue order, with counts of overdue and late paid-fast orders."""
+    check_statuses(status)
     now = now or utcnow()
     statuses = status or list(WORK_STATUSES)
     units = select(func.coalesce(func.sum(lines_t.c.quantity), 0)).where(lines_t.c.order_id == orders_t.c.id).scalar_subquery()

@@ -108,3 +108,11 @@ def test_internal_error_writes_a_log_and_debug_shows_it(oms, oms_home, monkeypat
     r = oms("--debug", "orders", "list")
     assert r.exit_code == 1
     assert "Traceback" in r.stderr
+
+
+def test_a_misspelt_status_filter_is_a_usage_error(oms) -> None:
+    assert oms("import", EXAMPLES / "shopify_orders.csv").exit_code == 0
+    for args in (("orders", "list", "--status", "shiped"), ("orders", "export", "--status", "shiped"), ("queue", "--status", "shiped")):
+        r = oms(*args)
+        assert r.exit_code == 2, args
+        assert "unknown status shiped" in r.stderr
