@@ -105,7 +105,10 @@ def export_cmd(
     since: Annotated[Optional[str], typer.Option("--since")] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="File to write; '-' for stdout.")] = "-",
 ) -> None:
-    """Export orders as JSON Lines (round-trips with `oms import --channel jsonl`) or CSV.
+    """Export orders as JSON Lines (re-importable with `oms import --channel jsonl`) or CSV.
+
+    JSON Lines carry each order's own data in the canonical shape; its state in this store
+    (ship-by, acknowledged instructions, history) is not part of it.
 
     Example: oms orders export --format jsonl --status shipped > shipped.jsonl
     """
