@@ -143,7 +143,7 @@ complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from templates' -F
 complete -c oms -n '__fish_seen_subcommand_from orders' -a ack -d 'Acknowledge a buyer\'s special instruction: --done (will be followed) or --reply "…" (answer them).'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a cancel -d 'Cancel an order that has not shipped; reserved stock goes back to available.'
-complete -c oms -n '__fish_seen_subcommand_from orders' -a export -d 'Export orders as JSON Lines (round-trips with `oms import --channel jsonl`) or CSV.'
+complete -c oms -n '__fish_seen_subcommand_from orders' -a export -d 'Export orders as JSON Lines (re-importable with `oms import --channel jsonl`) or CSV.'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a hold -d 'Put an order on hold with a reason code (frees its reserved stock).'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a list -d 'List orders, newest first; instructions needing attention are flagged with !.'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a release -d 'Release one order to the floor: checks payment, stock and address like `oms release`.'
