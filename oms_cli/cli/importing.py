@@ -51,7 +51,8 @@ def import_orders(
         bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=render.err(), transient=True)
         bar.start()
     try:
-        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=sys.stdin.buffer, progress=progress if bar else None)
+        stdin = getattr(sys.stdin, "buffer", None)  # cron may run us with no standard input at all
+        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=stdin, progress=progress if bar else None)
     finally:
         if bar is not None:
             bar.stop()

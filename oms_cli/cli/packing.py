@@ -236,7 +236,7 @@ def _scan_loop(session: "VerifySession") -> None:
     while not session.finished:
         if interactive:
             render.err().print("scan> ", end="", markup=False, highlight=False)
-        line = sys.stdin.readline()
+        line = sys.stdin.readline() if sys.stdin is not None else ""  # no standard input: as at its end
         if not line:
             _say(session.feed("done"))
             break

@@ -286,7 +286,7 @@ def _scan_loop(list_id: int, picker: str | None) -> list[dict[str, Any]]:
     while True:
         if interactive:
             render.err().print("scan> ", end="", markup=False, highlight=False)
-        line = sys.stdin.readline()
+        line = sys.stdin.readline() if sys.stdin is not None else ""  # no standard input: as at its end
         if line == "":
             left = scan(st.store, list_id, "done", cursor=cursor)
             _show_events(left["events"])

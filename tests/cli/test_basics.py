@@ -128,3 +128,16 @@ def test_a_file_that_is_not_a_store_is_unavailable_and_left_alone(oms, tmp_path)
     assert r.exit_code == 7
     assert "file is not a database" in r.stderr
     assert f.read_text() == "shopping list"
+
+
+def test_runs_without_any_standard_input(tmp_path) -> None:
+    """cron may start oms with standard input closed: commands that do not read it still work."""
+    import os
+
+    from tests.conftest import EXAMPLES
+
+    env = dict(os.environ, OMS_DB=str(tmp_path / "cron.db"))
+    script = f"{sys.executable} -m oms_cli -q import {EXAMPLES / 'amazon_unshipped.txt'} <&- && {sys.executable} -m oms_cli --json orders list <&-"
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert '"ref": "amazon:' in out.stdout
