@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -15,6 +14,7 @@ from oms_cli.catalog.csvfile import VALUE_FIELDS, CatalogFileError, ProductRecor
 from oms_cli.catalog.units import parse_measure
 from oms_cli.core.config import Config
 from oms_cli.core.errors import BadInput, NotFound, UsageError, record_error
+from oms_cli.core.files import read_input_text
 from oms_cli.store.engine import Store
 from oms_cli.store.models import ProductBarcodeRow, ProductLocationRow, ProductRow, StockRow
 from oms_cli.store.types import utcnow
@@ -59,17 +59,8 @@ def _units(config: Config) -> dict[str, str]:
 
 
 def open_text(path: str) -> TextIO:
-    """A CSV file as text (UTF-8, with or without BOM), or a clear error when it is missing or not text."""
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise NotFound(f"{path}: file not found")
-    if p.is_dir():
-        raise BadInput(f"{path}: is a directory, not a CSV file")
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})", hint="save the file as CSV UTF-8") from None
-    return io.StringIO(text, newline="")
+    """A CSV file as a text stream (UTF-8, with or without BOM), or a clear error when it is missing or not text."""
+    return io.StringIO(read_input_text(path), newline="")
 
 
 def _fetch(conn: Connection, table: Any, column: Any, keys: list[str]) -> list[Any]:

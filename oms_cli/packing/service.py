@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
-from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
+from oms_cli.core.errors import BadInput, Refused, UsageError
+from oms_cli.core.files import read_input_text
 from oms_cli.documents.gs1 import shop_sscc
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import lines_of, resolve_ref
@@ -506,19 +506,6 @@ class FilePlan:
         return sum(len(result.unpacked) for _, result in self.orders)
 
 
-def _read_text(path: str) -> list[str]:
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise NotFound(f"{path}: file not found")
-    if p.is_dir():
-        raise BadInput(f"{path}: is a directory, not a CSV file")
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})", hint="save the file as CSV UTF-8") from None
-    return text.splitlines(keepends=True)
-
-
 def plan_file(
     config: Config,
     items_path: str,
@@ -529,9 +516,9 @@ def plan_file(
 ) -> FilePlan:
     """Pack the items of a CSV file (each order on its own) into the config's boxes or another catalogue."""
     packing = config.section("packing")
-    orders: list[PlanningOrder] = read_items(_read_text(items_path), items_path)
+    orders: list[PlanningOrder] = read_items(read_input_text(items_path).splitlines(keepends=True), items_path)
     # another catalogue replaces the config's boxes, which then need not even be valid
-    boxes = read_boxes(_read_text(boxes_path), boxes_path) if boxes_path is not None else catalogue(config).boxes
+    boxes = read_boxes(read_input_text(boxes_path).splitlines(keepends=True), boxes_path) if boxes_path is not None else catalogue(config).boxes
     rule = dim_rule_from_config(carrier if carrier is not None else packing.get("carrier"), packing.get("dim_weight"))
     goal = objective or packing.get("objective", "billable_weight")
     if goal not in ("billable_weight", "cost"):

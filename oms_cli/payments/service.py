@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput, Refused, UsageError
+from oms_cli.core.files import read_input_bytes
 from oms_cli.core.money import format_money, from_minor, to_minor
 from oms_cli.orders.events import record_event
 from oms_cli.orders.service import resolve_ref
@@ -64,17 +64,6 @@ class PaymentFileReport:
         return asdict(self)
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).expanduser().read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{path}: is a directory, not a payment file") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
-
-
 def row_values(record: PaymentRecord) -> dict[str, Any]:
     """The payments-table values of one parsed record (amounts in minor units)."""
     gross = to_minor(record.gross, record.currency)
@@ -103,7 +92,7 @@ def row_values(record: PaymentRecord) -> dict[str, Any]:
 def import_payment_file(store: "Store", path: str, *, date_order: str | None = None, now: datetime | None = None) -> PaymentFileReport:
     """Import one processor export in one transaction: new rows added, changed rows
     updated, the rest left alone. Bad input raises ``BadInput`` and changes nothing."""
-    data = _read(path)
+    data = read_input_bytes(path, "payment file")
     fmt, records = read_payment_file(path, data, date_order=date_order)
     report = PaymentFileReport(file=path, format=fmt)
     wanted: dict[str, dict[str, Any]] = {}

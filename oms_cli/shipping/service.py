@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput, NotFound, OmsError, Refused, StoreBusy, UsageError
+from oms_cli.core.files import read_input_text
 from oms_cli.core.money import to_minor
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import resolve_ref
@@ -272,22 +273,11 @@ def ship_order(store: "Store", config: "Config", shipment: Shipment, *, now: dat
     return result
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
-
-
 def ship_from_file(store: "Store", config: "Config", path: Path, *, now: datetime | None = None) -> dict[str, Any]:
     """Ship every row of a shipment list (order, carrier, tracking, package, service,
     cost): the whole file is checked first, then each order is shipped in its own
     transaction; refused rows are reported, the rest done."""
-    lines = carrier_files.read_ship_list(_read(path), str(path), config.get("shipping.default_carrier"))
+    lines = carrier_files.read_ship_list(read_input_text(path), str(path), config.get("shipping.default_carrier"))
     rows: list[dict[str, Any]] = []
     for ln in lines:
         entry: dict[str, Any] = {"line": ln.line, "order": ln.order, "carrier": _stored_carrier(ln.carrier), "tracking": ln.tracking, "package_no": ln.package_no}
@@ -391,7 +381,7 @@ def deliver_from_file(store: "Store", config: "Config", path: Path, *, now: date
     """Apply a carrier's delivery report (tracking, delivered at, status): parcels
     reported delivered mark their orders delivered; unknown numbers are listed."""
     now = now or utcnow()
-    lines = carrier_files.read_delivery_report(_read(path), str(path), _local_zone(config), now)
+    lines = carrier_files.read_delivery_report(read_input_text(path), str(path), _local_zone(config), now)
     rows: list[dict[str, Any]] = []
     for ln in lines:
         entry: dict[str, Any] = {"line": ln.line, "tracking": ln.tracking, "status": ln.status, "delivered_at": ln.delivered_at}

@@ -89,7 +89,7 @@ def test_dry_run_and_missing_file(oms, products_csv: Path, db_path: Path) -> Non
     assert r.json()["new"] == 2
     assert store_digest(db_path) == before
     r = oms("products", "import", "nope.csv")
-    assert r.exit_code == 4 and "nope.csv: file not found" in r.stderr
+    assert r.exit_code == 4 and "nope.csv: no such file" in r.stderr
 
 
 def test_set_changes_fields_codes_and_locations(oms, products_csv: Path) -> None:

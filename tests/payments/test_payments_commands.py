@@ -64,7 +64,7 @@ def test_a_file_that_is_not_a_payment_export_is_refused(oms, shop, db_path, tmp_
     assert r.exit_code == 3
     assert message in r.stderr
     r = oms("payments", "import", tmp_path / "nowhere.csv")
-    assert r.exit_code == 3
+    assert r.exit_code == 4
     assert "nowhere.csv: no such file" in r.stderr
     assert store_digest(db_path) == digest
 
