@@ -6,7 +6,6 @@ Pure module: text in, plain records out (no database). The caller opens the file
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from typing import Any
 
 from oms_cli.catalog.barcodes import classify_barcode
 from oms_cli.catalog.units import kind_of, parse_measure, unit_name
+from oms_cli.core.csvrows import csv_header, numbered_rows
 from oms_cli.core.errors import BadInput, record_error
 
 #: the product columns a file may set besides sku, barcodes and locations
@@ -131,13 +131,7 @@ def read_products(
     ``catalog.units``); ``check_location`` normalises a location code or raises ValueError.
     """
     default_units = {"length": "mm", "weight": "g"} | dict(units or {})
-    reader = csv.reader(lines)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise record_error(file, None, None, "is empty (no header row)") from None
-    except csv.Error as exc:
-        raise record_error(file, 1, None, f"is not readable as CSV ({exc})") from None
+    headers, reader = csv_header(lines, file)
     cols, ignored = map_columns(headers, file)
     problems: list[str] = []
     records: list[ProductRecord] = []
@@ -147,19 +141,15 @@ def read_products(
     def problem(line: int, column: str | None, message: str) -> None:
         problems.append(record_error(file, line, column, message).message)
 
-    line_no = reader.line_num
+    rows = numbered_rows(reader, file)
     while len(problems) < max_problems:
-        start = line_no + 1
         try:
-            row = next(reader)
+            start, row = next(rows)
         except StopIteration:
             break
-        except csv.Error as exc:
-            problem(start, None, f"is not readable as CSV ({exc})")
+        except BadInput as exc:  # a record that is not CSV: nothing after it can be read
+            problems.append(exc.message)
             break
-        line_no = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
         rec = ProductRecord(line=start, sku="")
         for col in cols:
             cell = row[col.index] if col.index < len(row) else ""

@@ -11,7 +11,6 @@ Pure module: config mappings and CSV text in, plain dataclasses out; no database
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms_cli.catalog.units import parse_measure
+from oms_cli.core.csvrows import csv_header, numbered_rows
 from oms_cli.core.errors import ConfigError, record_error
 from oms_cli.packing.dimweight import DimWeightRule, rules_from_config
 from oms_cli.packing.engine import Box, Item, Objective
@@ -182,22 +182,6 @@ _TRUE = {"1", "y", "yes", "true", "x", "t", "on"}
 _FALSE = {"", "0", "n", "no", "false", "f", "off", "-"}
 
 
-def _rows(reader: Any, file: str) -> Iterable[tuple[int, list[str]]]:
-    """(first physical line, cells) of every non-blank record after the header."""
-    line_no = reader.line_num
-    while True:
-        start = line_no + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise record_error(file, start, None, f"is not readable as CSV ({exc})") from None
-        line_no = reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start, row
-
-
 def _columns(
     headers: list[str], file: str, required: Sequence[str], optional: Sequence[str], aliases: Mapping[str, str]
 ) -> dict[str, int]:
@@ -236,17 +220,6 @@ def _measure(file: str, line: int, column: str, text: str, kind: str, *, positiv
     return value
 
 
-def _header_row(lines: Iterable[str], file: str) -> tuple[list[str], Any]:
-    reader = csv.reader(lines)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise record_error(file, None, None, "is empty (no header row)") from None
-    except csv.Error as exc:
-        raise record_error(file, 1, None, f"is not readable as CSV ({exc})") from None
-    return headers, reader
-
-
 ITEM_COLUMNS = ("ref", "length", "width", "height", "weight")
 ITEM_OPTIONAL = ("quantity", "keep_flat", "order")
 _ITEM_ALIASES = {"sku": "ref", "item": "ref", "qty": "quantity", "depth": "length", "order_ref": "order", "weight_g": "weight",
@@ -260,11 +233,11 @@ def read_items(lines: Iterable[str], file: str) -> list[PlanningOrder]:
     ``1.2kg``). Each ``order`` is packed on its own, in the order the file first names
     it; without an order column the whole file is one order.
     """
-    headers, reader = _header_row(lines, file)
+    headers, reader = csv_header(lines, file)
     cols = _columns(headers, file, ITEM_COLUMNS, ITEM_OPTIONAL, _ITEM_ALIASES)
     names = {c: headers[i].strip() for c, i in cols.items()}
     orders: dict[str | None, PlanningOrder] = {}
-    for line, row in _rows(reader, file):
+    for line, row in numbered_rows(reader, file):
         ref = _cell(row, cols["ref"])
         if not ref:
             raise record_error(file, line, names["ref"], "is empty")
@@ -305,12 +278,12 @@ _BOX_ALIASES = {"box": "box_ref", "ref": "box_ref", "empty_weight_g": "empty_wei
 
 def read_boxes(lines: Iterable[str], file: str) -> list[Box]:
     """Parse a box catalogue CSV (``box_ref, inner_…, outer_…, empty_weight, max_weight, cost[, stock]``)."""
-    headers, reader = _header_row(lines, file)
+    headers, reader = csv_header(lines, file)
     cols = _columns(headers, file, BOX_COLUMNS, BOX_OPTIONAL, _BOX_ALIASES)
     names = {c: headers[i].strip() for c, i in cols.items()}
     boxes: list[Box] = []
     first_line: dict[str, int] = {}
-    for line, row in _rows(reader, file):
+    for line, row in numbered_rows(reader, file):
         ref = _cell(row, cols["box_ref"])
         if not ref:
             raise record_error(file, line, names["box_ref"], "is empty")

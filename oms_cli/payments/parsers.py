@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any, Literal
 
+from oms_cli.core.csvrows import numbered_rows
 from oms_cli.core.errors import BadInput, record_error
 
 __all__ = [
@@ -338,7 +339,7 @@ def _table(name: str, text: str) -> tuple[str, int, list[str], Iterator[_Row]]:
             if fmt is None:
                 continue
             keys = [_PAYPAL_GERMAN.get(k, k) if fmt == PAYPAL else k for k in map(_header_key, header)]
-            return fmt, header_line, keys, _data_rows(name, reader, keys, last_line)
+            return fmt, header_line, keys, _data_rows(name, reader, keys)
     raise BadInput(
         f"{name}: not a payment file oms can read (expected a "
         + ", ".join(FORMATS.values())
@@ -347,19 +348,8 @@ def _table(name: str, text: str) -> tuple[str, int, list[str], Iterator[_Row]]:
     )
 
 
-def _data_rows(name: str, reader: Any, keys: list[str], last_line: int) -> Iterator[_Row]:
-    line = last_line
-    while True:
-        start = line + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise record_error(name, start, None, f"is not valid CSV ({exc})") from exc
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+def _data_rows(name: str, reader: Any, keys: list[str]) -> Iterator[_Row]:
+    for start, cells in numbered_rows(reader, name):
         yield _Row(start, dict(zip(keys, cells)))
 
 

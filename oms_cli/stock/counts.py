@@ -5,12 +5,12 @@ Pure module: text in, plain records out; every problem named by file, line and c
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from oms_cli.catalog.csvfile import CatalogFileError, normal_header
-from oms_cli.core.errors import record_error
+from oms_cli.core.csvrows import csv_header, numbered_rows
+from oms_cli.core.errors import BadInput, record_error
 from oms_cli.core.limits import MAX_UNITS
 
 _HEADERS = {
@@ -34,11 +34,7 @@ def read_counts(
     lines: Iterable[str], file: str, *, check_location: Callable[[str], str] | None = None, max_problems: int = 100
 ) -> tuple[list[CountRecord], dict[str, str]]:
     """Parse a count file into records and the header of each field; raise CatalogFileError listing every bad cell."""
-    reader = csv.reader(lines)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise record_error(file, None, None, "is empty (no header row)") from None
+    headers, reader = csv_header(lines, file)
     index: dict[str, int] = {}
     header_of: dict[str, str] = {}
     for i, raw in enumerate(headers):
@@ -52,19 +48,15 @@ def read_counts(
     problems: list[str] = []
     records: list[CountRecord] = []
     seen: dict[tuple[str, str | None], int] = {}
-    line_no = reader.line_num
+    rows = numbered_rows(reader, file)
     while len(problems) < max_problems:
-        start = line_no + 1
         try:
-            row = next(reader)
+            start, row = next(rows)
         except StopIteration:
             break
-        except csv.Error as exc:
-            problems.append(record_error(file, start, None, f"is not readable as CSV ({exc})").message)
+        except BadInput as exc:  # a record that is not CSV: nothing after it can be read
+            problems.append(exc.message)
             break
-        line_no = reader.line_num
-        if not any(c.strip() for c in row):
-            continue
 
         def cell(name: str) -> str:
             i = index.get(name)
