@@ -11,13 +11,14 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from oms_cli.core.errors import ConfigError, UsageError
+from oms_cli.core.errors import UsageError
 from oms_cli.core.gcpause import collector_paused
 from oms_cli.core.money import exponent
 from oms_cli.metrics import definitions as d
 from oms_cli.metrics import facts
 from oms_cli.metrics.periods import BY_CHOICES, auto_by, buckets
 from oms_cli.orders.service_levels import SERVICE_LEVELS
+from oms_cli.release.schedule import shop_timezone
 from oms_cli.store.engine import Store
 from oms_cli.store.types import utcnow
 
@@ -35,7 +36,7 @@ class ReportRequest:
 
 def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, timezone_name: str = "UTC", now: datetime | None = None) -> dict[str, Any]:
     """The fulfilment report for the request, as plain JSON-ready data."""
-    tz = _zone(timezone_name)
+    tz = shop_timezone(timezone_name)
     now = now or utcnow()
     until = request.until or now
     if request.since is not None and request.since >= until:
@@ -85,15 +86,6 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
         "series": d.series(orders, window, buckets(since, until, by, tz), min_orders) if since is not None and since < until else [],
     }
     return _plain(report)
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"schedule.timezone: unknown time zone '{name}'", hint="an IANA name such as Europe/Berlin or UTC") from None
 
 
 def _naive(at: datetime | None) -> datetime | None:

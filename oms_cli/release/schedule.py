@@ -24,6 +24,16 @@ _LONG_NAMES = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday
 DEFAULT_HANDLING_DAYS = {"standard": 2, "expedited": 1, "next_day": 0}
 
 
+def shop_timezone(name: str | None) -> ZoneInfo | timezone:
+    """The shop's time zone (``schedule.timezone``); an unknown name is a config error, never a silent UTC."""
+    if not name or str(name).upper() == "UTC":
+        return timezone.utc
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"schedule.timezone: unknown time zone '{name}'", hint="an IANA name such as Europe/Berlin or America/New_York") from None
+
+
 @dataclass(frozen=True)
 class Schedule:
     """When the shop works and how long each service level may take to leave."""
@@ -37,17 +47,13 @@ class Schedule:
     @property
     def tz(self) -> ZoneInfo | timezone:
         """The shop's time zone."""
-        return timezone.utc if self.timezone.upper() == "UTC" else ZoneInfo(self.timezone)
+        return shop_timezone(self.timezone)
 
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> Schedule:
         """Build from the ``schedule:`` config section; ConfigError names the bad key and value."""
         tz_name = str(section.get("timezone") or "UTC")
-        if tz_name.upper() != "UTC":
-            try:
-                ZoneInfo(tz_name)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(f"schedule.timezone: unknown time zone '{tz_name}'", hint="an IANA name such as Europe/Berlin or America/New_York") from None
+        shop_timezone(tz_name)
         cutoff = _parse_cutoff(section.get("cutoff", "15:00"))
         days: set[int] = set()
         for d in section.get("working_days") or []:

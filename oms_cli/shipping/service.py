@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from oms_cli.core.money import to_minor
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import resolve_ref
 from oms_cli.release.instructions import check_can_ship
+from oms_cli.release.schedule import shop_timezone
 from oms_cli.shipping import carrier_files
 from oms_cli.shipping.channel_export import WRITERS, ShipmentRow, ShippedItem
 from oms_cli.shipping.tracking import canonical_carrier, carrier_name, known_carrier, normalize_number, tracking_url
@@ -304,13 +305,7 @@ def ship_from_file(store: "Store", config: "Config", path: Path, *, now: datetim
 
 
 def _local_zone(config: "Config") -> tzinfo:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = str(config.get("schedule.timezone") or "UTC")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+    return shop_timezone(config.get("schedule.timezone"))
 
 
 def parse_delivery_time(text: str | None, config: "Config", now: datetime | None = None) -> datetime | None:
