@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import Refused
-from oms_cli.orders.lifecycle import check_transition
+from oms_cli.orders.lifecycle import MILESTONE_COLUMN, check_transition
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.models import OrderEventRow, OrderRow
 from oms_cli.store.types import utcnow
@@ -65,7 +65,9 @@ def transition_many(conn: Connection, changes: Sequence[StatusChange], *, comman
     order is still in the status it was read in, and recorded as an event row.
 
     One UPDATE per shape of change and one INSERT for the events, so bulk commands
-    (release, pick plan) pay per statement, not per order.
+    (release, pick plan) pay per statement, not per order. A move to a milestone
+    status (lifecycle.MILESTONE_STATUS) also sets the order's ``<milestone>_at``
+    column to the event's time, unless it reached that status before.
     """
     if not changes:
         return
@@ -75,9 +77,15 @@ def transition_many(conn: Connection, changes: Sequence[StatusChange], *, comman
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for c in changes:
         params = {"b_id": c.order_id, "b_current": c.current, "status": c.target, "updated_at": now, **c.values}
+        if c.target in MILESTONE_COLUMN:
+            params[MILESTONE_COLUMN[c.target]] = now
         groups.setdefault(tuple(sorted(params)), []).append(params)
+    first_time = set(MILESTONE_COLUMN.values())
     for keys, rows in groups.items():
-        values = {k: bindparam(k) for k in keys if not k.startswith("b_")}
+        values = {
+            k: func.coalesce(_orders.c[k], bindparam(k, type_=_orders.c[k].type)) if k in first_time else bindparam(k)
+            for k in keys if not k.startswith("b_")
+        }
         stmt = update(_orders).where(_orders.c.id == bindparam("b_id"), _orders.c.status == bindparam("b_current")).values(**values)
         res = conn.execute(stmt, rows) if len(rows) > 1 else conn.execute(stmt, rows[0])
         if res.rowcount != len(rows):

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from oms_cli.core.gcpause import collector_paused
 from oms_cli.orders.events import EVENT_COLUMNS, record_event
-from oms_cli.orders.lifecycle import IMPORT_MUTABLE
+from oms_cli.orders.lifecycle import IMPORT_MUTABLE, MILESTONE_COLUMN
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
@@ -131,15 +131,21 @@ def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileRepo
             ids[row.ref] = row.id
     line_rows: list[tuple[Any, ...]] = []
     event_rows: list[tuple[Any, ...]] = []
+    milestones: dict[str, list[int]] = {}
     for o, _, lines in new_orders:
         oid = ids[o["ref"]]
         line_rows.extend((oid,) + ln[1:] for ln in lines)
         status = o.get("status") or "new"
         event_rows.append((oid, "status", None, status, now, "import", None))
+        if status in MILESTONE_COLUMN:
+            milestones.setdefault(MILESTONE_COLUMN[status], []).append(oid)
         if status == "cancelled":
             report.cancelled += 1
     inserters["lines"].insert(line_rows)
     inserters["events"].insert(event_rows)
+    for col, oids in milestones.items():  # an order that arrives already cancelled (or beyond)
+        for start in range(0, len(oids), 900):
+            conn.execute(update(orders_t).where(orders_t.c.id.in_(oids[start : start + 900])).values({col: now}))
     report.new += len(new_orders)
 
 

@@ -22,6 +22,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "returned": frozenset(),
 }
 
+#: milestone -> the status whose first reaching marks it. Each milestone has an orders
+#: column ``<milestone>_at`` holding that first time, kept by ``oms_cli.orders.events``
+#: as it writes the status event, so the report need not group the whole event log.
+MILESTONE_STATUS: dict[str, str] = {
+    "released": "ready",
+    "picked": "picked",
+    "packed": "packed",
+    "shipped": "shipped",
+    "delivered": "delivered",
+    "cancelled": "cancelled",
+}
+#: status -> the orders column holding when the order first reached it
+MILESTONE_COLUMN: dict[str, str] = {status: f"{name}_at" for name, status in MILESTONE_STATUS.items()}
+
 #: statuses an import may still overwrite with newer channel data
 IMPORT_MUTABLE = frozenset({"new", "on_hold"})
 

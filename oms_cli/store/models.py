@@ -69,6 +69,15 @@ class OrderRow(SQLModel, table=True):
     source_hash: Optional[str] = None
     imported_at: Optional[datetime] = _ts()
     updated_at: Optional[datetime] = _ts()
+    # When the order first reached each milestone status (lifecycle.MILESTONE_STATUS):
+    # the time of its first status event to it, written with that event by
+    # orders.events, so the report reads one row per order, not the event log.
+    released_at: Optional[datetime] = _ts()
+    picked_at: Optional[datetime] = _ts()
+    packed_at: Optional[datetime] = _ts()
+    shipped_at: Optional[datetime] = _ts()
+    delivered_at: Optional[datetime] = _ts()
+    cancelled_at: Optional[datetime] = _ts()
 
 
 class OrderLineRow(SQLModel, table=True):

@@ -23,15 +23,31 @@ def test_demo_walks_every_step(tmp_path) -> None:
         statuses = dict(con.execute("SELECT status, count(*) FROM orders GROUP BY status").fetchall())
         returns = con.execute("SELECT count(*) FROM returns").fetchone()[0]
         payments = con.execute("SELECT count(*) FROM payments").fetchone()[0]
+        milestones = _milestones_against_events(con)
     finally:
         con.close()
     assert statuses.get("delivered", 0) + statuses.get("returned", 0) >= 1
     assert statuses.get("shipped", 0) >= 1 and statuses.get("ready", 0) >= 1 and statuses.get("on_hold", 0) >= 1
     assert returns >= 1 and payments >= 1
+    # every order's first-time columns agree with its event log, order by order
+    stored, from_events = milestones
+    assert any(any(t) for t in stored.values()) and stored == from_events
     # the store it leaves is an ordinary store the other commands read
     again = subprocess.run([sys.executable, "-m", "oms_cli", "--json", "--db", str(work / "oms.db"), "orders", "list", "-n", "0"],
                            capture_output=True, text=True, check=True)
     assert len(json.loads(again.stdout)) == sum(statuses.values())
+
+
+def _milestones_against_events(con: sqlite3.Connection) -> tuple[dict, dict]:
+    """Each order's milestone columns, and the same times derived from its status events."""
+    from oms_cli.orders.lifecycle import MILESTONE_COLUMN
+
+    cols = list(MILESTONE_COLUMN.values())
+    stored = {row[0]: row[1:] for row in con.execute(f"SELECT id, {', '.join(cols)} FROM orders")}
+    derived = ", ".join(f"(SELECT min(at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'status' AND e.to_status = '{status}')"
+                        for status in MILESTONE_COLUMN)
+    from_events = {row[0]: row[1:] for row in con.execute(f"SELECT id, {derived} FROM orders o")}
+    return stored, from_events
 
 
 def test_demo_refuses_a_folder_that_already_holds_a_store(oms, tmp_path) -> None:

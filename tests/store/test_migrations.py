@@ -57,6 +57,35 @@ def test_upgrade_from_first_migration_keeps_orders(tmp_path) -> None:
         assert conn.execute(text("SELECT count(*) FROM products")).scalar_one() == 0
 
 
+def test_upgrade_fills_milestone_times_from_the_event_log(tmp_path) -> None:
+    path = tmp_path / "v3.db"
+    s = Store(str(path), migrate=False)
+    s.upgrade("0003")
+    at = lambda hour: datetime(2026, 11, 20, hour)  # noqa: E731  (naive UTC, as stored)
+    with s.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO orders (id, ref, channel, external_id, placed_at, status, payment_status, service_level, instruction_state, tags) "
+                "VALUES (1, 'shopify:1', 'shopify', '1', :at, 'ready', 'paid', 'standard', 'none', '[]'),"
+                " (2, 'shopify:2', 'shopify', '2', :at, 'new', 'paid', 'standard', 'none', '[]')"
+            ),
+            {"at": at(8)},
+        )
+        events = [(1, "status", "ready", at(9)), (1, "status", "on_hold", at(10)), (1, "status", "ready", at(11)),
+                  (1, "note", None, at(12)), (1, "status", "picked", at(13)), (2, "status", "new", at(9))]
+        for oid, kind, to, when in events:
+            conn.execute(text("INSERT INTO order_events (order_id, kind, to_status, at, command) VALUES (:o, :k, :t, :at, 'test')"),
+                         {"o": oid, "k": kind, "t": to, "at": when})
+    s.dispose()
+    s2 = Store(str(path))
+    assert s2.current_revision() == HEAD
+    with s2.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, released_at, picked_at, packed_at, cancelled_at FROM orders ORDER BY id")).all()
+    s2.dispose()
+    parse = lambda v: v if v is None else datetime.fromisoformat(v)  # noqa: E731
+    assert [tuple(parse(v) if i else v for i, v in enumerate(r)) for r in rows] == [(1, at(9), at(13), None, None), (2, None, None, None, None)]
+
+
 def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:
     s = Store(str(tmp_path / "c.db"), busy_timeout_s=12)
     with s.engine.connect() as conn:

@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0003"
+HEAD = "0004"
