@@ -29,6 +29,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from oms_cli.metrics import stats
 from oms_cli.metrics.periods import Bucket
+from oms_cli.orders.lifecycle import MILESTONE_STATUS as _MILESTONE_STATUS
 
 # --- the registry: one entry per figure, carrying its docstring ---------------------------
 
@@ -101,15 +102,8 @@ STEP_NAMES = tuple(name for name, _, _ in STEPS)
 #: the steps the shop does itself; delivery is the carrier's
 IN_HOUSE_STEPS = ("release", "pick", "pack", "ship")
 
-#: milestone -> the order status whose first event marks it
-MILESTONE_STATUS = {
-    "released": "ready",
-    "picked": "picked",
-    "packed": "packed",
-    "shipped": "shipped",
-    "delivered": "delivered",
-    "cancelled": "cancelled",
-}
+#: milestone -> the order status whose first event marks it (defined with the lifecycle)
+MILESTONE_STATUS = _MILESTONE_STATUS
 
 
 class OrderTimeline(NamedTuple):

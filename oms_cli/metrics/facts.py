@@ -34,8 +34,10 @@ from oms_cli.store.types import UTCDateTime
 # twentieth of the report's time budget. The schema itself stays in
 # oms_cli.store.models (a test checks every column named here exists there).
 _T = UTCDateTime()
+_MILESTONE_COLUMNS = tuple(f"{name}_at" for name in MILESTONE_STATUS)
 _orders = table("orders", column("id"), column("ref"), column("channel"), column("service_level"), column("status"),
-                column("placed_at", _T), column("ship_by", _T), column("currency"), column("shipping_minor"))
+                column("placed_at", _T), column("ship_by", _T), column("currency"), column("shipping_minor"),
+                *[column(name, _T) for name in _MILESTONE_COLUMNS])
 _events = table("order_events", column("order_id"), column("kind"), column("to_status"), column("at", _T))
 _lists = table("pick_lists", column("id"), column("picker"), column("status"), column("claimed_at", _T), column("completed_at", _T), column("distance_m"))
 _stops = table("pick_stops", column("id"), column("list_id"))
@@ -93,50 +95,32 @@ def _orders_in_scope(scope: Scope) -> list[ColumnElement[bool]]:
     return in_scope
 
 
-def first_status_times(conn: Connection, scope: Scope) -> dict[int, tuple[Any, ...]]:
-    """For each order that can count in the period, the time of its first status event
-    to each milestone status, over its whole history: one GROUP BY over order_events.
-    Rows are (order_id, released, picked, packed, shipped, delivered, cancelled) as the
-    driver returns them."""
-    e = _events
-    pivot = select(
-        e.c.order_id,
-        *[func.min(case((e.c.to_status == status, e.c.at))) for status in MILESTONE_STATUS.values()],
-    ).where(e.c.kind == "status")
-    in_scope = _orders_in_scope(scope)
-    if len(in_scope) > 1:
-        # Only worth it when the scope is narrower than "everything placed so far".
-        pivot = pivot.where(e.c.order_id.in_(select(_orders.c.id).where(*in_scope)))
-    return {row[0]: row for row in _raw_rows(conn, pivot.group_by(e.c.order_id))}
-
-
-def orders_in_scope(conn: Connection, scope: Scope) -> list[tuple[Any, ...]]:
-    """(id, ref, channel, service_level, placed_at, ship_by) of each order that can
-    count in the period, as the driver returns them."""
-    o = _orders
-    return _raw_rows(conn, select(o.c.id, o.c.ref, o.c.channel, o.c.service_level, o.c.placed_at, o.c.ship_by).where(*_orders_in_scope(scope)))
-
-
-def timelines(order_rows: Sequence[tuple[Any, ...]], firsts: dict[int, tuple[Any, ...]]) -> Timelines:
-    """The orders' timelines from their rows and their first status times (joined here
-    rather than in SQL: SQLite would build a temporary index over the grouped events,
-    which costs more than this dict lookup)."""
-    ids, refs, channels, levels, placed, ship_by = zip(*order_rows) if order_rows else ((),) * 6
-    never = (None,) * (len(MILESTONE_STATUS) + 1)
-    found = list(zip(*[firsts.get(order_id, never) for order_id in ids])) if ids else [()] * (len(MILESTONE_STATUS) + 1)
-    return Timelines.from_columns([ids, refs, channels, levels, _times(placed), _times(ship_by), *[_times(c) for c in found[1:]]])
-
-
 def order_timelines(conn: Connection, scope: Scope) -> Timelines:
-    """One timeline per order that can count in the period (placed in it, or with a
-    status event in it), read in the caller's transaction."""
-    return timelines(orders_in_scope(conn, scope), first_status_times(conn, scope))
+    """One timeline per order that can count in the period (placed in it, or with an
+    event in it), read in the caller's transaction.
+
+    Each milestone is the first time the order reached its status over its whole
+    history: the orders' ``<milestone>_at`` columns, which ``oms_cli.orders.events``
+    writes together with that first status event (a test checks them against the
+    event log after a full run of the shop). Reading them is one row per order instead
+    of a GROUP BY over every event, the larger part of the report's time on a big store.
+    """
+    o = _orders
+    query = select(
+        o.c.id, o.c.ref, o.c.channel, o.c.service_level, o.c.placed_at, o.c.ship_by,
+        *[o.c[name] for name in _MILESTONE_COLUMNS],
+    ).where(*_orders_in_scope(scope))
+    rows = _raw_rows(conn, query)
+    if not rows:
+        return Timelines.from_columns([()] * (6 + len(_MILESTONE_COLUMNS)))
+    ids, refs, channels, levels, *times = zip(*rows)
+    return Timelines.from_columns([ids, refs, channels, levels, *[_times(c) for c in times]])
 
 
 def _raw_rows(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
     """All rows of a query as the database driver returns them.
 
-    For the two queries that return a row per order, building SQLAlchemy rows and
+    For the query that returns a row per order, building SQLAlchemy rows and
     converting 800,000 timestamps through the column types takes longer than the
     queries themselves on a large store; :func:`_times` converts them in one pass.
     """

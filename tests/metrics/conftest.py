@@ -102,7 +102,9 @@ OUTBOX = [(1, "sent", 10), (2, "failed", 30), (3, "queued", 12), (9, "sending", 
 
 def write_history(store: Any) -> None:
     """Write the fixed history above into ``store``."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, update
+
+    from oms_cli.orders.lifecycle import MILESTONE_COLUMN
 
     from oms_cli.store import models as m
 
@@ -123,6 +125,13 @@ def write_history(store: Any) -> None:
             conn.execute(insert(t(m.OrderEventRow)).values(order_id=o["id"], kind="note", at=h(o["placed"]) + timedelta(minutes=2), command="orders tag", note="vip"))
         for oid, frm, to, at in TRANSITIONS:
             conn.execute(insert(t(m.OrderEventRow)).values(order_id=oid, kind="status", from_status=frm, to_status=to, at=h(at), command="test"))
+        # The orders' first-time columns, as orders.events keeps them with each event.
+        first: dict[tuple[int, str], float] = {}
+        for oid, _, to, at in TRANSITIONS:
+            if to in MILESTONE_COLUMN:
+                first[oid, to] = min(at, first.get((oid, to), at))
+        for (oid, to), at in first.items():
+            conn.execute(update(t(m.OrderRow)).where(t(m.OrderRow).c.id == oid).values({MILESTONE_COLUMN[to]: h(at)}))
         conn.execute(insert(t(m.PickRunRow)).values(id=1, created_at=h(-100), method="batch"))
         stop = 0
         for lid, picker, status, claimed, completed, distance, allocs in PICK_LISTS:
