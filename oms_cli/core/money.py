@@ -25,14 +25,29 @@ def to_minor(amount: Decimal | None, currency: str | None) -> int | None:
     return minor_units(amount, exponent(currency))
 
 
+#: (amount, exponent) -> minor units, for amounts already converted: an import converts
+#: the same few prices and totals over and over.
+_SEEN: dict[tuple[Decimal, int], int] = {}
+_SEEN_MAX = 20_000
+
+
 def minor_units(amount: Decimal | None, exp: int) -> int | None:
     """Decimal amount -> integer units of 10**-exp, rounded half up (the fast path of to_minor)."""
     if amount is None:
         return None
+    key = (amount, exp)
+    seen = _SEEN.get(key)
+    if seen is not None:
+        return seen
     scaled = amount.scaleb(exp)
     if scaled == scaled.to_integral_value():
-        return int(scaled)
-    return int(scaled.quantize(_ONE, rounding=ROUND_HALF_UP))
+        minor = int(scaled)
+    else:
+        minor = int(scaled.quantize(_ONE, rounding=ROUND_HALF_UP))
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[key] = minor
+    return minor
 
 
 def from_minor(minor: int | None, currency: str | None) -> Decimal | None:

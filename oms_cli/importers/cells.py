@@ -76,8 +76,17 @@ def _loose_money(value: str, column: str) -> Decimal:
     return -amount if (match["neg"] or match["neg2"]) else amount
 
 
+#: cell text -> its amount, for plain amounts already seen: an export repeats the same
+#: prices and totals (0.00, 4.95, 19.99) thousands of times. Decimals are immutable.
+_SEEN_MONEY: dict[str, Decimal] = {}
+_SEEN_MONEY_MAX = 20_000
+
+
 def money(value: str, column: str) -> Decimal | None:
     """An amount as an exact Decimal (currency symbols and thousands separators dropped), None when empty."""
+    seen = _SEEN_MONEY.get(value)
+    if seen is not None:
+        return seen
     if not value:
         return None
     try:
@@ -90,6 +99,9 @@ def money(value: str, column: str) -> Decimal | None:
         raise CellError(column, f"{value!r} is not an amount of money")
     if abs(amount) >= MAX_AMOUNT:
         raise CellError(column, f"{value!r} is too large")
+    if len(_SEEN_MONEY) >= _SEEN_MONEY_MAX:
+        _SEEN_MONEY.clear()
+    _SEEN_MONEY[value] = amount
     return amount
 
 
