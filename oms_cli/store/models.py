@@ -108,7 +108,7 @@ class OrderEventRow(SQLModel, table=True):
     order_id: int = Field(foreign_key="orders.id", ondelete="CASCADE")
     kind: str = "status"  # status | note
     from_status: Optional[str] = None
-    to_status: Optional[str] = Field(default=None, index=True)
+    to_status: Optional[str] = None
     at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     command: Optional[str] = None
     note: Optional[str] = None

@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0004"
+HEAD = "0005"
