@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oms_cli.core.config import load_config  # noqa: E402
-from oms_cli.orders.importing import fingerprint  # noqa: E402
+from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values  # noqa: E402
 from oms_cli.release.service import release_orders  # noqa: E402
 from oms_cli.stock.ledger import move  # noqa: E402

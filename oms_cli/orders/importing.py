@@ -7,19 +7,21 @@ anywhere in a file rolls the whole file back (the importers raise ``BadInput``).
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.gcpause import collector_paused
 from oms_cli.orders.events import EVENT_COLUMNS, record_event
 from oms_cli.orders.lifecycle import IMPORT_MUTABLE, MILESTONE_COLUMN
-from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
-from oms_cli.store.bulk import BulkInserter
+from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS
+from oms_cli.orders.staging import HASHED as _HASHED
+from oms_cli.orders.staging import Staged, Writers, staged_chunks
+from oms_cli.store.bulk import BulkInserter, execute_processed, process_value, row_processor
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ReservationRow
 from oms_cli.store.types import utcnow
@@ -29,9 +31,7 @@ lines_t = OrderLineRow.__table__
 events_t = OrderEventRow.__table__
 reservations_t = ReservationRow.__table__
 
-CHUNK = 2000
-#: the orders-row values before source_hash (the fingerprinted part; timestamps come after)
-_HASHED = ORDER_COLUMNS.index("source_hash")
+_STATUS = ORDER_COLUMNS.index("status")
 
 
 @dataclass
@@ -60,88 +60,55 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
-def source_hash(order_row: tuple[Any, ...], line_rows: list[tuple[Any, ...]]) -> str:
-    """A fingerprint of an order as it would be stored, to tell changed from unchanged re-imports.
-
-    Taken over the store values (money already in minor units), which are flat tuples of
-    plain values and so cheap to fingerprint, rather than over the nested source dict.
-    """
-    return hashlib.blake2b(repr((order_row, line_rows)).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def fingerprint(order: dict[str, Any]) -> str:
-    """The source fingerprint an import stores for a canonical order dict."""
-    return source_hash(order_values(order, None, None)[:_HASHED], line_values(0, order))
-
-
-def _chunks(orders: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    buf: list[dict[str, Any]] = []
-    for o in orders:
-        buf.append(o)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
-
-
-def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileReport, inserters: dict[str, BulkInserter]) -> None:
+def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inserters: dict[str, BulkInserter]) -> None:
     now = utcnow()
-    # The same order may appear twice in one export (overlapping pages): last one wins.
-    by_ref: dict[str, dict[str, Any]] = {}
-    for o in chunk:
-        by_ref[o["ref"]] = o
-    refs = list(by_ref)
     existing: dict[str, Any] = {}
-    for start in range(0, len(refs), 900):
-        part = refs[start : start + 900]
+    for start in range(0, len(chunk), 900):
+        part = [ref for ref, _, _ in chunk[start : start + 900]]
         for row in conn.execute(
             select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash).where(orders_t.c.ref.in_(part))
         ):
             existing[row.ref] = row
 
-    # (order, its orders-row values, its line values with order id 0) of the orders to insert
-    new_orders: list[tuple[dict[str, Any], tuple[Any, ...], list[tuple[Any, ...]]]] = []
-    for ref, order in by_ref.items():
-        values = order_values(order, None, now)
-        lines = line_values(0, order)
-        h = source_hash(values[:_HASHED], lines)
+    new_orders: list[Staged] = []
+    for item in chunk:
+        ref, values, _ = item
         old = existing.get(ref)
         if old is None:
-            new_orders.append((order, values[:_HASHED] + (h,) + values[_HASHED + 1 :], lines))
+            new_orders.append(item)
             continue
-        if old.source_hash == h:
+        if old.source_hash == values[_HASHED]:
             report.unchanged += 1
             continue
         if old.status not in IMPORT_MUTABLE:
-            if order.get("status") == "cancelled" and old.status not in ("cancelled", "shipped", "delivered", "returned"):
+            if values[_STATUS] == "cancelled" and old.status not in ("cancelled", "shipped", "delivered", "returned"):
                 report.cancelled_after_release.append(ref)
             report.skipped += 1
             continue
-        _update_order(conn, old, order, h, now, report)
+        _update_order(conn, old, item, now, report, inserters)
 
     if not new_orders:
         return
-    inserters["orders"].insert([values for _, values, _ in new_orders])
-    ids: dict[str, int] = {}
-    new_refs = [o["ref"] for o, _, _ in new_orders]
-    for start in range(0, len(new_refs), 900):
-        part = new_refs[start : start + 900]
-        for row in conn.execute(select(orders_t.c.id, orders_t.c.ref).where(orders_t.c.ref.in_(part))):
-            ids[row.ref] = row.id
+    stamps = _stamps(conn, now)
+    before = conn.execute(select(func.max(orders_t.c.id))).scalar() or 0
+    inserters["orders"].insert_processed([values + stamps for _, values, _ in new_orders])
+    # The new rows' ids: every row above the highest id before the insert, kept when its
+    # ref is one of ours (on a server database other sessions may add rows too).
+    wanted = {ref for ref, _, _ in new_orders}
+    ids = {ref: oid for oid, ref in conn.execute(select(orders_t.c.id, orders_t.c.ref).where(orders_t.c.id > before)) if ref in wanted}
     line_rows: list[tuple[Any, ...]] = []
     event_rows: list[tuple[Any, ...]] = []
     milestones: dict[str, list[int]] = {}
-    for o, _, lines in new_orders:
-        oid = ids[o["ref"]]
+    for ref, values, lines in new_orders:
+        oid = ids[ref]
         line_rows.extend((oid,) + ln[1:] for ln in lines)
-        status = o.get("status") or "new"
+        status = values[_STATUS]
         event_rows.append((oid, "status", None, status, now, "import", None))
         if status in MILESTONE_COLUMN:
             milestones.setdefault(MILESTONE_COLUMN[status], []).append(oid)
         if status == "cancelled":
             report.cancelled += 1
-    inserters["lines"].insert(line_rows)
+    inserters["lines"].insert_processed(line_rows)
     inserters["events"].insert(event_rows)
     for col, oids in milestones.items():  # an order that arrives already cancelled (or beyond)
         for start in range(0, len(oids), 900):
@@ -149,8 +116,21 @@ def _write_chunk(conn: Connection, chunk: list[dict[str, Any]], report: FileRepo
     report.new += len(new_orders)
 
 
-def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now: Any, report: FileReport) -> None:
-    """Bring a new or held order up to date with a newer export.
+def _stamps(conn: Connection, now: datetime) -> tuple[Any, Any]:
+    """imported_at and updated_at, processed for the DBAPI like the staged values."""
+    return (process_value(orders_t, "imported_at", now, conn.dialect), process_value(orders_t, "updated_at", now, conn.dialect))
+
+
+def _writers(store: Store) -> Writers:
+    """The bind processing of the store's dialect, for staging orders away from the connection."""
+    dialect = store.engine.dialect
+    return Writers(row_processor(orders_t, ORDER_COLUMNS[:_HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect))
+
+
+def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, report: FileReport, inserters: dict[str, BulkInserter]) -> None:
+    """Bring a new or held order up to date with a newer export: ``item`` is its ref, its
+    orders-row values up to and including source_hash, and its line values, all staged
+    (processed for the DBAPI).
 
     Lines are replaced only while nothing on the floor refers to them (no active
     reservation, no pick allocation, no line added by a thank-you rule); otherwise the
@@ -162,11 +142,14 @@ def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now
     from oms_cli.store.models import PickAllocationRow
 
     allocs_t = PickAllocationRow.__table__
-    values = dict(zip(ORDER_COLUMNS, order_values(order, h, now)))
+    _, staged, lines = item
+    values = dict(zip(ORDER_COLUMNS, staged + _stamps(conn, now)))
+    cancelled = values["status"] == "cancelled"
     for keep in ("ref", "imported_at", "status", "instruction_state"):
         values.pop(keep)
-    if order.get("status") == "cancelled":
-        conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
+    set_values = update(orders_t).where(orders_t.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values})
+    if cancelled:
+        execute_processed(conn, set_values, {**values, "b_id": old.id})
         transition(conn, old.id, old.ref, old.status, "cancelled", command="import", note="cancelled at the channel", at=now,
                    hold_reason=None, hold_note=None)
         free_reservations(conn, old.id, "import")
@@ -174,7 +157,7 @@ def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now
         report.cancelled += 1
         report.updated += 1
         return
-    new_lines = line_values(old.id, order)
+    new_lines = [(old.id,) + ln[1:] for ln in lines]
     stored = conn.execute(
         select(*[lines_t.c[c] for c in LINE_COLUMNS], lines_t.c.added_by_rule).where(lines_t.c.order_id == old.id).order_by(lines_t.c.line_no)
     ).all()
@@ -191,8 +174,8 @@ def _update_order(conn: Connection, old: Any, order: dict[str, Any], h: str, now
             return
         conn.execute(delete(reservations_t).where(reservations_t.c.order_id == old.id))
         conn.execute(delete(lines_t).where(lines_t.c.order_id == old.id))
-        conn.execute(lines_t.insert(), [dict(zip(LINE_COLUMNS, r)) for r in new_lines])
-    conn.execute(update(orders_t).where(orders_t.c.id == old.id).values(**values))
+        inserters["lines"].insert_processed(new_lines)
+    execute_processed(conn, set_values, {**values, "b_id": old.id})
     record_event(conn, old.id, command="import", kind="note", note="updated from a newer export", at=now)
     report.updated += 1
 
@@ -228,19 +211,20 @@ def _import_unit(store: Store, unit: Any, settings: Any, *, dry_run: bool, progr
                  stop_on_error: bool) -> FileReport:
     """Import one file (or Etsy pair) in one transaction; a bad record rolls it back whole."""
     from oms_cli.core.errors import BadInput
-    from oms_cli.importers import read_unit
 
     report = FileReport(file=unit.name, channel=unit.channel)
     total = getattr(unit, "size", 0) or 0
     cb = (lambda n: progress(unit.name, n, total)) if progress else None
     try:
-        with store.connect(write=True) as conn:
+        # The reading starts (in its own process, for a large file) before the write
+        # transaction opens: the child must not inherit an open transaction.
+        with staged_chunks(unit, settings, _writers(store), cb) as chunks, store.connect(write=True) as conn:
             inserters = {
                 "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
                 "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),
                 "events": BulkInserter(conn, events_t, EVENT_COLUMNS),
             }
-            for chunk in _chunks(read_unit(unit, settings, progress=cb), CHUNK):
+            for chunk in chunks:
                 _write_chunk(conn, chunk, report, inserters)
             if dry_run:
                 raise _Rollback()

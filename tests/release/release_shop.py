@@ -58,7 +58,7 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
     """Write orders as `oms import` does: order rows, line rows and an import event each."""
     from sqlalchemy import select
 
-    from oms_cli.orders.importing import fingerprint
+    from oms_cli.orders.staging import fingerprint
     from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
     from oms_cli.store.bulk import BulkInserter
     from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow

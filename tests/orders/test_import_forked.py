@@ -1,0 +1,112 @@
+"""A large export is read in a second process while this one writes: same store, same errors."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oms_cli.core.forked import can_fork
+from oms_cli.orders import staging
+from tests.conftest import EXAMPLES, store_digest
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _generated_export(path: Path, orders: int) -> Path:
+    """A Shopify export from the benchmark's generator (realistic layout, reproducible)."""
+    spec = importlib.util.spec_from_file_location("gen_shopify", ROOT / "bench" / "gen_shopify.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_shopify_export(path, orders=orders, seed=7)
+    return path
+
+
+def _export(oms: Any, db: Path) -> list[dict[str, Any]]:
+    r = oms("--json", "--db", db, "orders", "export", "--format", "jsonl")
+    assert r.exit_code == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def _hashes(db: Path) -> dict[str, str]:
+    con = sqlite3.connect(db)
+    try:
+        return dict(con.execute("SELECT ref, source_hash FROM orders"))
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = _generated_export(tmp_path_factory.mktemp("big") / "orders_export.csv", 6500)
+    assert path.stat().st_size >= staging.FORK_MIN_BYTES  # large enough to be read in a second process
+    return path
+
+
+def test_a_large_export_stores_exactly_what_the_one_process_import_stores(oms, tmp_path, big_export, monkeypatch) -> None:
+    forked, local = tmp_path / "forked.db", tmp_path / "local.db"
+    a = oms("--json", "--db", forked, "import", big_export)
+    assert a.exit_code == 0, a.stderr
+    monkeypatch.setattr(staging, "FORK_MIN_BYTES", 1 << 40)
+    b = oms("--json", "--db", local, "import", big_export)
+    assert b.exit_code == 0, b.stderr
+    assert a.json()["files"] == b.json()["files"]
+    assert a.json()["files"][0]["new"] == 6500
+    assert _export(oms, forked) == _export(oms, local)
+    assert _hashes(forked) == _hashes(local)
+    # and the fingerprints the two paths write agree: nothing to do on a re-import
+    monkeypatch.setattr(staging, "FORK_MIN_BYTES", 0)
+    again = oms("--json", "--db", local, "import", big_export).json()["files"][0]
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 6500)
+
+
+def test_a_bad_record_late_in_a_large_export_leaves_the_store_as_it_was(oms, tmp_path, big_export) -> None:
+    db = tmp_path / "s.db"
+    assert oms("--db", db, "import", EXAMPLES / "shopify_orders.csv").exit_code == 0
+    before = store_digest(db)
+    lines = big_export.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    qty = header.index("Lineitem quantity")
+    bad_line = len(lines) - 3
+    cells = lines[bad_line - 1].rstrip("\r\n").split(",")
+    assert cells[qty].isdigit()  # the generator's rows carry no quoted commas before this column
+    cells[qty] = "two"
+    lines[bad_line - 1] = ",".join(cells) + "\r\n"
+    bad = tmp_path / "orders_export.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    assert bad.stat().st_size >= staging.FORK_MIN_BYTES
+    r = oms("--db", db, "import", bad)
+    assert r.exit_code == 3
+    assert f"orders_export.csv:{bad_line}: Lineitem quantity 'two' is not a whole number" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert store_digest(db) == before
+
+
+def test_updates_from_a_second_process(oms, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(staging, "FORK_MIN_BYTES", 0)  # even the small example goes through the child
+    db = tmp_path / "s.db"
+    first = oms("--json", "--db", db, "import", EXAMPLES / "shopify_orders.csv")
+    assert first.exit_code == 0, first.stderr
+    order = next(o for o in _export(oms, db) if o["ref"] == "shopify:1041")
+    with open(EXAMPLES / "shopify_orders.csv", newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    name, street = rows[0].index("Name"), rows[0].index("Shipping Address1")
+    first_row = next(r for r in rows[1:] if r[name] == "#1041")
+    first_row[street] = "12 Rue des Lilas"
+    with open(tmp_path / "orders_export.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    r = oms("--json", "--db", db, "import", tmp_path / "orders_export.csv")
+    assert r.exit_code == 0, r.stderr
+    report = r.json()["files"][0]
+    assert (report["new"], report["updated"]) == (0, 1)
+    after = next(o for o in _export(oms, db) if o["ref"] == "shopify:1041")
+    assert after["ship_to"]["address1"] == "12 Rue des Lilas"
+    assert after["lines"] == order["lines"] and after["placed_at"] == order["placed_at"]
