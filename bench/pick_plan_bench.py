@@ -105,7 +105,7 @@ def pure_planner(path: str, method: str) -> tuple[float, float, int]:
         rows, _ = service._ready_orders(conn, None)
         rows.sort(key=lambda r: service.queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
         departure = service.next_departure(setup.schedule, now) if method == "wave" else None
-        orders = [c.order for c in service._candidates(conn, rows, setup.layout, now, departure) if c.order is not None]
+        orders = [c.order for c in service._candidates(service._read_inputs(conn, rows), setup.layout, now, departure) if c.order is not None]
     store.dispose()
     started, cpu = time.perf_counter(), time.process_time()
     plan = plan_picking(method, setup.layout, orders, setup.capacity, batching=setup.batching,  # type: ignore[arg-type]

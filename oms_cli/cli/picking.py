@@ -45,10 +45,15 @@ def plan_cmd(
     from oms_cli.picking.service import PlanRequest, plan_run
 
     st = state()
+
+    def planning(n: int) -> None:
+        if n >= 200:  # a run that takes a noticeable while: say what is going on
+            render.info(f"planning {n:,} orders ({method})…")
+
     doc = plan_run(st.store, st.config, PlanRequest(
         method=method, refs=list(refs) if refs else None, max_orders=max_orders, cart_orders=cart_orders,
         cart_items=cart_items, wave_cutoff=wave_cutoff, batching=batching, dry_run=dry_run,
-    ))
+    ), on_planning=planning)
     if st.json:
         render.emit_json(doc)
     else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -187,8 +187,28 @@ class _Candidate:
     problem: str | None = None
 
 
-def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetime | None = None) -> dict[str, Any]:
+@dataclass
+class _Gathered:
+    """What a pick plan rests on, as read in one transaction, and the orders as planned."""
+
+    inputs: _Inputs
+    skipped: list[dict[str, Any]]
+    candidates: list[_Candidate]
+    plannable: list[_Candidate]
+    after_cutoff: list[str]
+
+    @property
+    def held(self) -> list[_Candidate]:
+        """Candidates that cannot be picked (a line without a usable location)."""
+        return [c for c in self.candidates if c.problem]
+
+
+def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetime | None = None,
+             on_planning: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Plan a pick run over ready orders (or the named ones) and, unless a dry run, store it.
+
+    ``on_planning`` is told how many orders are about to be planned, once they are read
+    and before the (possibly long) planning starts; no transaction is open then.
 
     Returns the run as ``plan_document`` shapes it, plus ``held`` (orders put on hold
     because a line has no usable location), ``skipped`` (named orders that are not
@@ -204,36 +224,61 @@ def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetim
     now = now or utcnow()
     cutoff_limit = parse_wave_cutoff(request.wave_cutoff, setup.schedule, now) if request.wave_cutoff else None
     departure = next_departure(setup.schedule, now) if request.method == "wave" else None
-    with store.connect(write=not request.dry_run) as conn:
+    def read(conn: Connection) -> tuple[_Inputs, list[dict[str, Any]]]:
         rows, skipped = _ready_orders(conn, request.refs)
         rows.sort(key=lambda r: queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
-        candidates = _candidates(conn, rows, setup.layout, now, departure)
-        held = [c for c in candidates if c.problem]
+        return _read_inputs(conn, rows), skipped
+
+    def gather(inputs: _Inputs, skipped: list[dict[str, Any]]) -> _Gathered:
+        candidates = _candidates(inputs, setup.layout, now, departure)
         plannable = [c for c in candidates if c.order is not None and not c.problem]
         after_cutoff: list[str] = []
         if cutoff_limit is not None:
             after_cutoff = [c.row.ref for c in plannable if c.order is not None and (c.order.cutoff is None or c.order.cutoff > cutoff_limit)]
             later = set(after_cutoff)
             plannable = [c for c in plannable if c.row.ref not in later]
-        plan = plan_picking(
+        return _Gathered(inputs, skipped, candidates, plannable, after_cutoff)
+
+    def plan_of(g: _Gathered) -> PickPlan:
+        if not g.plannable:
+            return PickPlan(request.method, [], 0.0, 0.0)  # type: ignore[arg-type]
+        return plan_picking(
             request.method,  # type: ignore[arg-type]
             setup.layout,
-            [c.order for c in plannable if c.order is not None],
+            [c.order for c in g.plannable if c.order is not None],
             setup.capacity,
             batching=setup.batching,  # type: ignore[arg-type]
             time_limit_s=setup.time_limit_s,
             pickers=setup.pickers,
             max_orders=request.max_orders,
-        ) if plannable else PickPlan(request.method, [], 0.0, 0.0)  # type: ignore[arg-type]
-        run_id: int | None = None
-        list_ids: list[int] = list(range(1, len(plan.lists) + 1))
-        if not request.dry_run:
-            for c in held:
+        )
+
+    # Plan on what a read transaction sees, without holding the write lock: planning
+    # thousands of orders takes seconds, and imports and releases must not wait for
+    # it. Then, under the lock, read the orders again: if anything the plan rests on
+    # changed meanwhile (an order released, held, cancelled or planned by another run,
+    # a reservation or a location moved), plan again, this time under the lock.
+    with store.connect(write=False) as conn:
+        gathered = gather(*read(conn))
+    if on_planning is not None:
+        on_planning(len(gathered.plannable))
+    plan = plan_of(gathered)
+    run_id: int | None = None
+    list_ids: list[int] = list(range(1, len(plan.lists) + 1))
+    if not request.dry_run:
+        with store.connect(write=True) as conn:
+            inputs, skipped = read(conn)
+            if (inputs.state(), skipped) != (gathered.inputs.state(), gathered.skipped):
+                gathered = gather(inputs, skipped)
+                plan = plan_of(gathered)
+                list_ids = list(range(1, len(plan.lists) + 1))
+            for c in gathered.held:
                 transition(conn, c.row.id, c.row.ref, "ready", "on_hold", command=PLAN_COMMAND, note=f"no_location: {c.problem}",
                            at=now, hold_reason="no_location", hold_note=c.problem)
                 free_reservations(conn, c.row.id, PLAN_COMMAND)
             if plan.lists:
-                run_id, list_ids = _write_plan(conn, plan, plannable, request.method, setup.batching, now)
+                run_id, list_ids = _write_plan(conn, plan, gathered.plannable, request.method, setup.batching, now)
+    held, plannable, skipped, after_cutoff = gathered.held, gathered.plannable, gathered.skipped, gathered.after_cutoff
     doc = plan_document(plan, run=run_id, list_ids=list_ids)
     for entry, planned in zip(doc["lists"], plan.lists):
         entry["code_order_distance_m"] = round(planned.code_order_distance_m, 3)
@@ -280,8 +325,27 @@ def _lists_of_order(conn: Connection, order_id: int) -> list[int]:
     return list(conn.execute(q).scalars())
 
 
-def _candidates(conn: Connection, rows: list[Any], layout: Layout, now: datetime, departure: datetime | None) -> list[_Candidate]:
-    """Each order as the planner sees it: lines at their reserved locations, else the product's primary one."""
+@dataclass
+class _Inputs:
+    """What the store says about the orders to plan: their lines, active reservations,
+    and their products' locations and weights."""
+
+    rows: list[Any]
+    lines: dict[int, list[Any]]
+    reserved: dict[int, dict[str, int]]
+    primary: dict[str, list[str]]
+    weights: dict[str, int]
+
+    def state(self) -> tuple[Any, ...]:
+        """All of it as plain values, to compare two readings."""
+        return (
+            [tuple(r) for r in self.rows],
+            {k: [tuple(ln) for ln in v] for k, v in self.lines.items()},
+            self.reserved, self.primary, self.weights,
+        )
+
+
+def _read_inputs(conn: Connection, rows: list[Any]) -> _Inputs:
     ids = [r.id for r in rows]
     lines = lines_of(conn, ids)
     reserved: dict[int, dict[str, int]] = defaultdict(dict)
@@ -293,8 +357,12 @@ def _candidates(conn: Connection, rows: list[Any], layout: Layout, now: datetime
             at = reserved[r.order_line_id]
             at[r.location] = at.get(r.location, 0) + int(r.quantity)
     skus = {ln.sku for ls in lines.values() for ln in ls}
-    primary = product_locations(conn, skus)
-    weights = _weights(conn, skus)
+    return _Inputs(rows, lines, dict(reserved), product_locations(conn, skus), _weights(conn, skus))
+
+
+def _candidates(inputs: _Inputs, layout: Layout, now: datetime, departure: datetime | None) -> list[_Candidate]:
+    """Each order as the planner sees it: lines at their reserved locations, else the product's primary one."""
+    rows, lines, reserved, primary, weights = inputs.rows, inputs.lines, inputs.reserved, inputs.primary, inputs.weights
     out: list[_Candidate] = []
     for row in rows:
         keys: dict[str, int] = {}

@@ -56,3 +56,35 @@ def test_two_planners_at_once_plan_each_order_once(floor: Floor, oms_proc: Any) 
     lines = floor.query("SELECT order_line_id, SUM(quantity) FROM pick_allocations GROUP BY order_line_id")
     assert len(lines) == 40 and {r[1] for r in lines} == {1}
     assert set(floor.statuses().values()) == {"picking"}
+
+
+def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(floor: Floor, oms_proc: Any, db_path: Any) -> None:
+    """The planner reads, then plans with no lock held: another process can write in the
+    meantime (here: hold an order), and the run stored afterwards is planned on what the
+    store holds when it is written, not on what it held when it was read."""
+    import sqlite3
+
+    shop(floor, orders=300)
+    proc = oms_proc("--json", "pick", "plan", "--method", "batch")
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # the planner has read the orders and starts planning
+    assert line.startswith("planning 300 orders"), line
+    con = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")  # would fail at once if the planner held the write lock
+        assert proc.poll() is None
+        con.execute("UPDATE orders SET status = 'on_hold', hold_reason = 'manual' WHERE ref = 'shop:7'")
+        con.execute("INSERT INTO order_events (order_id, kind, from_status, to_status, at, command) "
+                    "SELECT id, 'status', 'ready', 'on_hold', '2026-11-26 10:00:00.000000', 'orders hold' FROM orders WHERE ref = 'shop:7'")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    doc = json.loads(stdout)
+    planned = {ref for x in doc["lists"] for ref in x["orders"]}
+    assert "shop:7" not in planned and len(planned) == doc["orders_planned"] == 299
+    assert floor.status("shop:7") == "on_hold"
+    assert Counter(floor.statuses().values()) == {"picking": 299, "on_hold": 1}
+    lines = floor.query("SELECT a.order_line_id, SUM(a.quantity) FROM pick_allocations a GROUP BY a.order_line_id")
+    assert len(lines) == 598 and {r[1] for r in lines} == {1}
