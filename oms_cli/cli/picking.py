@@ -90,7 +90,9 @@ def _render_plan(doc: dict[str, Any]) -> None:
         else:
             render.info("nothing to plan: no ready orders")
         return
-    for entry in doc["lists"]:
+    if len(doc["lists"]) > DETAILED_LISTS:
+        _render_summary(doc)
+    for entry in doc["lists"] if len(doc["lists"]) <= DETAILED_LISTS else ():
         bits = [f"list {entry['list']}"]
         if entry["wave"] is not None:
             bits.append(f"wave {entry['wave']}")
@@ -126,6 +128,22 @@ def _render_plan(doc: dict[str, Any]) -> None:
         render.info(f"{len(doc['left_out'])} less urgent order{'s' if len(doc['left_out']) != 1 else ''} left for the next run (--max-orders)")
     if doc["after_cutoff"]:
         render.info(f"{len(doc['after_cutoff'])} order{'s' if len(doc['after_cutoff']) != 1 else ''} due after the wave cut-off left for a later wave")
+
+
+#: a run of more lists than this is shown one line per list (`oms pick show LIST` has the stops)
+DETAILED_LISTS = 20
+
+
+def _render_summary(doc: dict[str, Any]) -> None:
+    from oms_cli.cli import render
+
+    rows = []
+    for entry in doc["lists"]:
+        units = sum(s["quantity"] for s in entry["stops"])
+        rows.append([entry["list"], entry["wave"] if entry["wave"] is not None else "", entry["zone"] or "", entry["picker"] or "",
+                     len(entry["orders"]), len(entry["stops"]), units, f"{entry['distance_m']:,.0f} m"])
+    render.table(f"{len(rows)} pick lists (`oms pick show LIST` prints one with its stops)",
+                 ["list", "wave", "zone", "picker", "orders", "stops", "units", "walk"], rows)
 
 
 def pending_notes(doc: dict[str, Any]) -> dict[str, str]:

@@ -64,6 +64,17 @@ def test_plan_prints_each_list_with_its_route_and_a_summary(floor: Floor) -> Non
     assert again.exit_code == 0 and "nothing to plan" in again.stderr and again.stdout == ""
 
 
+def test_a_large_run_prints_one_line_per_list(floor: Floor) -> None:
+    shop(floor, *[order(str(n), [("MUG", 1)]) for n in range(25)])
+    r = floor.run("pick", "plan", "--method", "single")
+    lists = floor.run("--json", "pick", "lists").json()
+    assert len(lists) == 25
+    assert "25 pick lists" in r.stdout and "totes:" not in r.stdout  # no stop-by-stop tables
+    for x in lists:
+        assert re.search(rf"│ +{x['list']} +│.*│ +1 +│ +1 +│ +1 +│ +{x['distance_m']:,.0f} m +│", r.stdout), x
+    assert re.search(r"run \d+: 25 lists, 25 orders \(single\)", r.stderr)
+
+
 def test_wave_plan_prints_the_consolidation_sheet(floor: Floor) -> None:
     shop(floor)
     r = floor.run("pick", "plan", "--method", "wave")
