@@ -86,7 +86,10 @@ def show_cmd(ref: Annotated[str, typer.Argument(help="channel:external_id, or th
         con.print(f"[yellow]on hold: {o['hold_reason']}[/yellow] {render._escape(data['hold_note'] or '')}")
     c, s = o["customer"], o["ship_to"]
     con.print(f"customer: {render._escape(c['name'] or '')} <{c['email'] or ''}> {c['phone'] or ''}")
-    con.print("ship to:  " + render._escape(", ".join(x for x in (s["name"], s["company"], s["address1"], s["address2"], s["address3"], s["city"], s["province"], s["postal_code"], s["country"]) if x)))
+    for label, address in (("ship to:  ", s), ("bill to:  ", o.get("bill_to"))):
+        if address:
+            parts = (address[k] for k in ("name", "company", "address1", "address2", "address3", "city", "province", "postal_code", "country"))
+            con.print(label + render._escape(", ".join(x for x in parts if x)))
     con.print(f"payment:  {o['payment']['status']} {o['payment']['method'] or ''}   tags: {', '.join(o['tags'])}")
     if o["notes"]:
         state_txt = {"pending": "[bold red]NOT YET ACKNOWLEDGED[/bold red]", "done": "[green]will be fulfilled[/green]", "replied": "[green]answered[/green]"}.get(data["instruction_state"], "")

@@ -272,6 +272,25 @@ def ship_to(row: Any) -> PostalAddress:
     )
 
 
+def bill_to(row: Any) -> PostalAddress | None:
+    """The order's billing address, None when the channel gave none (the invoice is then
+    addressed to the ship-to address alone)."""
+    if not (row.bill_address1 or row.bill_city or row.bill_name):
+        return None
+    return PostalAddress(
+        name=row.bill_name or row.customer_name,
+        company=row.bill_company,
+        address1=row.bill_address1,
+        address2=row.bill_address2,
+        address3=row.bill_address3,
+        city=row.bill_city,
+        province=row.bill_province,
+        postal_code=row.bill_postal_code,
+        country=row.bill_country,
+        phone=row.bill_phone,
+    )
+
+
 def _service_level(row: Any) -> ServiceLevel:
     level = row.service_level
     return cast(ServiceLevel, level) if level in _SERVICE_LEVELS else "standard"
@@ -394,6 +413,7 @@ def order_document(row: Any, lines: Sequence[Any], thank_you_note: str | None) -
         order_ref=row.ref,
         placed_at=row.placed_at,
         ship_to=ship_to(row),
+        bill_to=bill_to(row),
         lines=tuple(DocumentLine(ln.sku, ln.name, ln.quantity, money(ln.unit_price_minor), bool(ln.free)) for ln in lines),
         customer_email=row.customer_email,
         shipping_method=row.shipping_method,
@@ -670,6 +690,6 @@ def save(rendered: RenderedDocument, path: Path) -> Path:
 __all__ = [
     "DocumentBatch", "OrderSelection", "Skipped", "assign_ssccs", "consolidation_sheets", "default_file_name",
     "invoice_number", "invoices", "issue_invoice_numbers", "order_document", "packing_order",
-    "packing_slips", "pick_lists", "save", "select_orders", "ship_to", "shipping_labels", "shop_from_config",
+    "bill_to", "packing_slips", "pick_lists", "save", "select_orders", "ship_to", "shipping_labels", "shop_from_config",
     "wave_id", "weight_unit",
 ]

@@ -30,7 +30,7 @@ def address(
     country: str | None = None,
     phone: str | None = None,
 ) -> dict[str, Any]:
-    """A ship-to address dict."""
+    """An address dict (ship-to or bill-to)."""
     return {
         "name": name,
         "company": company,
@@ -65,6 +65,7 @@ def order(
     email: str | None = None,
     phone: str | None = None,
     ship_to: dict[str, Any] | None = None,
+    bill_to: dict[str, Any] | None = None,
     service_level: str = "standard",
     shipping_method: str | None = None,
     notes: str | None = None,
@@ -87,6 +88,7 @@ def order(
         "payment": {"status": payment_status, "method": payment_method, "reference": payment_reference},
         "customer": {"name": customer_name, "email": email, "phone": phone},
         "ship_to": ship_to if ship_to is not None else address(),
+        "bill_to": bill_to if bill_to is not None and any(bill_to.values()) else None,
         "service_level": service_level,
         "shipping_method": shipping_method,
         "notes": notes,
@@ -105,6 +107,8 @@ def order_dict(validated: Order) -> dict[str, Any]:
     result: dict[str, Any] = dict(validated)
     for part in ("payment", "customer", "ship_to", "totals"):
         result[part] = dict(result[part])
+    if validated.bill_to is not None:
+        result["bill_to"] = dict(validated.bill_to) if any(dict(validated.bill_to).values()) else None
     result["tags"] = list(validated.tags)
     result["lines"] = [dict(item) for item in validated.lines]
     return result

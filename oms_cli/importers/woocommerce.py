@@ -161,6 +161,9 @@ def read_orders(
         i_state, i_ship_phone, i_note = at("shipping_state_code", "shipping_state"), at("shipping_phone"), at(
             "customer_note"
         )
+        i_bill_company, i_bill_address1, i_bill_address2 = at("billing_company"), at("billing_address_1"), at("billing_address_2")
+        i_bill_city, i_bill_postcode, i_bill_country = at("billing_city"), at("billing_postcode"), at("billing_country")
+        i_bill_state = at("billing_state_code", "billing_state")
 
         def full_name(row: list[str], full: int, first: int, last: int) -> str | None:
             return text(row[full]) or text(f"{row[first].strip()} {row[last].strip()}")
@@ -208,6 +211,17 @@ def read_orders(
                     country=country(row[i_country], "shipping_country"),
                     phone=text(row[i_ship_phone]),
                 ),
+                bill_to=canonical.address(
+                    name=full_name(row, i_billing_full, i_billing_first, i_billing_last),
+                    company=text(row[i_bill_company]),
+                    address1=text(row[i_bill_address1]),
+                    address2=text(row[i_bill_address2]),
+                    city=text(row[i_bill_city]),
+                    province=text(row[i_bill_state]),
+                    postal_code=postal_code(row[i_bill_postcode]),
+                    country=country(row[i_bill_country], "billing_country"),
+                    phone=text(row[i_phone]),
+                ) if text(row[i_bill_address1]) or text(row[i_bill_city]) else None,
                 service_level=service_level_for(shipping_method, rules),
                 shipping_method=shipping_method,
                 notes=text(row[i_note]),

@@ -54,7 +54,7 @@ class Customer(_Strict):
 
 
 class Address(_Strict):
-    """Where the parcel goes. ``country`` is ISO 3166-1 alpha-2."""
+    """A postal address: where the parcel goes, or whom the invoice is for. ``country`` is ISO 3166-1 alpha-2."""
 
     name: str | None = None
     company: str | None = None
@@ -113,6 +113,7 @@ class Order(_Strict):
     payment: Payment = Field(default_factory=Payment)
     customer: Customer = Field(default_factory=Customer)
     ship_to: Address = Field(default_factory=Address)
+    bill_to: Address | None = Field(default=None, description="the billing address, when the channel gives one (invoices are addressed to it)")
     service_level: ServiceLevel = "standard"
     shipping_method: str | None = None
     notes: str | None = None

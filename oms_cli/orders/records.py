@@ -19,6 +19,8 @@ SHIP_TO_COLUMNS = {
     "country": "ship_country",
     "phone": "ship_phone",
 }
+#: canonical bill_to key -> orders column
+BILL_TO_COLUMNS = {key: "bill_" + column.removeprefix("ship_") for key, column in SHIP_TO_COLUMNS.items()}
 TOTAL_COLUMNS = {
     "subtotal": "subtotal_minor",
     "shipping": "shipping_minor",
@@ -33,11 +35,15 @@ ORDER_COLUMNS = (
     "payment_status", "payment_method", "payment_reference",
     "customer_name", "customer_email", "customer_phone",
     *SHIP_TO_COLUMNS.values(),
+    *BILL_TO_COLUMNS.values(),
     "service_level", "shipping_method", "notes", "instruction_state", "tags", "currency",
     *TOTAL_COLUMNS.values(),
     "source_hash", "imported_at", "updated_at",
 )
 LINE_COLUMNS = ("order_id", "line_no", "line_id", "sku", "name", "quantity", "unit_price_minor", "free")
+
+
+_NO_ADDRESS = (None,) * len(BILL_TO_COLUMNS)
 
 
 def order_values(order: dict[str, Any], source_hash: str | None, now: Any) -> tuple[Any, ...]:
@@ -52,12 +58,14 @@ def order_values(order: dict[str, Any], source_hash: str | None, now: Any) -> tu
     tot = order["totals"]
     notes = order.get("notes") or None
     get = ship.get
+    bill = order.get("bill_to")
     return (
         order["ref"], order["channel"], order["external_id"], order["placed_at"], order.get("status") or "new",
         pay.get("status") or "pending", pay.get("method"), pay.get("reference"),
         cust.get("name"), cust.get("email"), cust.get("phone"),
         get("name"), get("company"), get("address1"), get("address2"), get("address3"),
         get("city"), get("province"), get("postal_code"), get("country"), get("phone"),
+        *(_NO_ADDRESS if not bill else (bill.get(key) for key in BILL_TO_COLUMNS)),
         order.get("service_level") or "standard", order.get("shipping_method"), notes,
         "pending" if notes else "none", list(order.get("tags") or ()), cur,
         minor_units(tot.get("subtotal"), e), minor_units(tot.get("shipping"), e), minor_units(tot.get("tax"), e),
@@ -87,6 +95,7 @@ def order_to_canonical(row: Any, lines: list[Any]) -> dict[str, Any]:
         "payment": {"status": row.payment_status, "method": row.payment_method, "reference": row.payment_reference},
         "customer": {"name": row.customer_name, "email": row.customer_email, "phone": row.customer_phone},
         "ship_to": {k: getattr(row, col) for k, col in SHIP_TO_COLUMNS.items()},
+        "bill_to": bill_to_of(row),
         "service_level": row.service_level,
         "shipping_method": row.shipping_method,
         "notes": row.notes,
@@ -108,3 +117,9 @@ def order_to_canonical(row: Any, lines: list[Any]) -> dict[str, Any]:
         "hold_reason": row.hold_reason,
     }
 
+
+
+def bill_to_of(row: Any) -> dict[str, Any] | None:
+    """A store row's billing address as a canonical dict, None when it has none."""
+    bill = {k: getattr(row, col) for k, col in BILL_TO_COLUMNS.items()}
+    return bill if any(bill.values()) else None

@@ -50,6 +50,17 @@ class OrderRow(SQLModel, table=True):
     ship_postal_code: Optional[str] = None
     ship_country: Optional[str] = None
     ship_phone: Optional[str] = None
+    # the billing address, when the channel gives one (all None otherwise)
+    bill_name: Optional[str] = None
+    bill_company: Optional[str] = None
+    bill_address1: Optional[str] = None
+    bill_address2: Optional[str] = None
+    bill_address3: Optional[str] = None
+    bill_city: Optional[str] = None
+    bill_province: Optional[str] = None
+    bill_postal_code: Optional[str] = None
+    bill_country: Optional[str] = None
+    bill_phone: Optional[str] = None
     service_level: str = "standard"
     shipping_method: Optional[str] = None
     notes: Optional[str] = None

@@ -304,3 +304,20 @@ def test_from_import_to_labels_with_the_real_floor_commands(oms: Any, store: Sto
     assert slips.exit_code == 0
     text = page_texts((tmp_path / "slip.pdf").read_bytes())[0]
     assert "Enjoy your mugs!" in text and "THANKYOU-CARD" in text and "FREE — with our thanks" in text
+
+
+def test_invoices_are_addressed_to_the_billing_address_when_the_channel_gives_one(oms: Any, floor: Floor, tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    assert oms("import", EXAMPLES / "amazon_unshipped.txt").exit_code == 0
+    amazon = oms("--json", "orders", "list", "--channel", "amazon", "-n", "1").json()[0]["ref"]
+    r = oms("--json", "invoices", "print", "shopify:1044", amazon, "--out", "billed.pdf")
+    assert r.exit_code == 0, r.stderr
+    pages = dict(zip([i["ref"] for i in r.json()["invoices"]], page_texts((tmp_path / "billed.pdf").read_bytes())))
+    billed = pages["shopify:1044"]
+    # billed to the firm's office, shipped to the buyer's flat (examples/shopify_orders.csv)
+    assert billed.index("BILL TO") < billed.index("SHIP TO")
+    assert "Okafor & Reyes LLP" in billed and "1250 Broadway" in billed and "Suite 300" in billed
+    assert "350 W 31st St" in billed
+    # Amazon's report has no billing address: the invoice names the ship-to address alone
+    assert "BILL TO" not in pages[amazon] and "SHIP TO" in pages[amazon]

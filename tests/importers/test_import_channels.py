@@ -123,6 +123,26 @@ def test_shopify_financial_statuses_from_the_examples() -> None:
     assert orders["shopify:1046"]["ship_to"]["city"] == "Αθήνα"
 
 
+def test_billing_addresses_where_the_channel_gives_them() -> None:
+    shopify = by_ref(read_orders(EXAMPLES / "shopify_orders.csv"))
+    # billed to the buyer's firm, shipped to his flat
+    assert shopify["shopify:1044"]["bill_to"] == {
+        "name": "Daniel Okafor", "company": "Okafor & Reyes LLP", "address1": "1250 Broadway", "address2": "Suite 300",
+        "address3": None, "city": "New York", "province": "NY", "postal_code": "10001", "country": "US", "phone": "+1 212-555-0163",
+    }
+    assert shopify["shopify:1044"]["ship_to"]["address1"] == "350 W 31st St"
+    assert shopify["shopify:1042"]["bill_to"]["postal_code"] == "02116"  # the apostrophe before a zip code is dropped here too
+    assert shopify["shopify:1046"]["bill_to"]["country"] == "GR"
+    woo = by_ref(read_orders(EXAMPLES / "woocommerce_orders.csv"))
+    assert woo["woocommerce:2150"]["bill_to"]["address1"] == "Invalidenstraße 44"
+    assert woo["woocommerce:2150"]["bill_to"]["name"] == "Jonas Becker" and woo["woocommerce:2150"]["bill_to"]["country"] == "DE"
+    # Amazon's, Etsy's and eBay's reports carry no billing address
+    for name in ("amazon_unshipped.txt", "ebay_orders.csv"):
+        assert {o["bill_to"] for o in read_orders(EXAMPLES / name)} == {None}
+    etsy = read_orders(EXAMPLES / "EtsySoldOrders2026-11.csv", EXAMPLES / "EtsySoldOrderItems2026-11.csv")
+    assert {o["bill_to"] for o in etsy} == {None}
+
+
 def test_amazon_newer_report_keeps_item_ids_and_quantity_to_ship() -> None:
     orders = by_ref(read_orders(DATA / "amazon_newer.txt"))
     first = orders["amazon:205-1111111-2222222"]
@@ -297,6 +317,20 @@ def test_generic_csv_with_canonical_headers_is_detected() -> None:
     assert unit.channel == "csv"
     (order,) = read_unit(unit, ImportSettings())
     assert order["ref"] == "csv:A1" and order["ship_to"]["country"] == "DE"
+
+
+def test_generic_csv_billing_fields() -> None:
+    path = write(
+        "sheet.csv",
+        "external_id,placed_at,sku,quantity,customer_name,address1,city,country,bill_company,bill_address1,bill_city,bill_postal_code,bill_country\n"
+        "A1,2026-11-20,MUG-SPK-BLU,1,Ann Lee,1 Home Rd,Leeds,GB,Lee Ltd,9 Office Park,York,'YO1 7HH,United Kingdom\n"
+        "A2,2026-11-20,MUG-SPK-BLU,1,Bo Chan,2 Home Rd,Leeds,GB,,,,,\n",
+    )
+    (unit,) = plan_units([path])
+    first, second = read_unit(unit, ImportSettings())
+    assert first["bill_to"] == {"name": "Ann Lee", "company": "Lee Ltd", "address1": "9 Office Park", "address2": None, "address3": None,
+                                "city": "York", "province": None, "postal_code": "YO1 7HH", "country": "GB", "phone": None}
+    assert second["bill_to"] is None
 
 
 @pytest.mark.parametrize(

@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0005"
+HEAD = "0006"
