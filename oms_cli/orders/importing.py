@@ -125,8 +125,9 @@ def _stamps(conn: Connection, now: datetime) -> tuple[Any, Any]:
     return (process_value(orders_t, "imported_at", now, conn.dialect), process_value(orders_t, "updated_at", now, conn.dialect))
 
 
-def _writers(store: Store) -> Writers:
-    """The bind processing of the store's dialect, for staging orders away from the connection."""
+def writers_for(store: Store) -> Writers:
+    """The bind processing of the store's dialect, for staging orders away from the
+    connection (and for :func:`oms_cli.orders.staging.fingerprint`)."""
     dialect = store.engine.dialect
     return Writers(row_processor(orders_t, ORDER_COLUMNS[:_HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect))
 
@@ -222,7 +223,7 @@ def _import_unit(store: Store, unit: Any, settings: Any, *, dry_run: bool, progr
     try:
         # The reading starts (in its own process, for a large file) before the write
         # transaction opens: the child must not inherit an open transaction.
-        with staged_chunks(unit, settings, _writers(store), cb) as chunks, store.connect(write=True) as conn:
+        with staged_chunks(unit, settings, writers_for(store), cb) as chunks, store.connect(write=True) as conn:
             inserters = {
                 "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
                 "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),

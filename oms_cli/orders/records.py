@@ -65,7 +65,10 @@ def order_values(order: dict[str, Any], source_hash: str | None, now: Any) -> tu
         cust.get("name"), cust.get("email"), cust.get("phone"),
         get("name"), get("company"), get("address1"), get("address2"), get("address3"),
         get("city"), get("province"), get("postal_code"), get("country"), get("phone"),
-        *(_NO_ADDRESS if not bill else (bill.get(key) for key in BILL_TO_COLUMNS)),
+        *(_NO_ADDRESS if not bill else (
+            bill.get("name"), bill.get("company"), bill.get("address1"), bill.get("address2"), bill.get("address3"),
+            bill.get("city"), bill.get("province"), bill.get("postal_code"), bill.get("country"), bill.get("phone"),
+        )),
         order.get("service_level") or "standard", order.get("shipping_method"), notes,
         "pending" if notes else "none", list(order.get("tags") or ()), cur,
         minor_units(tot.get("subtotal"), e), minor_units(tot.get("shipping"), e), minor_units(tot.get("tax"), e),

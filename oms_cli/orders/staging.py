@@ -14,6 +14,7 @@ import marshal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from oms_cli.core.forked import InChild, can_fork
@@ -22,8 +23,6 @@ from oms_cli.orders.records import ORDER_COLUMNS, line_values, order_values
 CHUNK = 250
 #: the orders-row values before source_hash (the fingerprinted part; timestamps come after)
 HASHED = ORDER_COLUMNS.index("source_hash")
-#: where placed_at is in those values (fingerprinted as ISO 8601 text)
-PLACED = ORDER_COLUMNS.index("placed_at")
 
 #: One order ready for the store: its ref, its orders-row values up to and including
 #: source_hash (the rest are the import's timestamps) and its order_lines values with
@@ -53,32 +52,40 @@ FORK_MIN_BYTES = 4_000_000
 def source_hash(order_row: tuple[Any, ...], line_rows: list[tuple[Any, ...]]) -> str:
     """A fingerprint of an order as it would be stored, to tell changed from unchanged re-imports.
 
-    Taken over the orders-row values before source_hash (money in minor units,
-    placed_at as ISO text) and the line values, flat tuples of plain values: marshal's
-    format 2 writes them the same way every time (it has no back-references) and
-    several times faster than ``repr``.
+    Taken over the orders-row values before source_hash and the line values as the
+    store's driver is given them (money in minor units; on SQLite, times and tags as
+    text): flat tuples of plain values, which marshal's format 2 writes the same way
+    every time (it has no back-references) and several times faster than ``repr``.
+    A value marshal cannot write (a datetime a driver takes as it is) is written as
+    its ISO 8601 text.
     """
-    return hashlib.blake2b(marshal.dumps((order_row, line_rows), 2), digest_size=16).hexdigest()
+    try:
+        data = marshal.dumps((order_row, line_rows), 2)
+    except ValueError:
+        data = marshal.dumps((_plain(order_row), [_plain(ln) for ln in line_rows]), 2)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _plain(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(v.isoformat() if isinstance(v, (datetime, date)) else v for v in values)
 
 
 def staged(order: dict[str, Any], writers: Writers = Writers()) -> Staged:
-    """One canonical order dict as it is staged for the store."""
+    """One canonical order dict as it is staged for the store (``writers``: the store's
+    bind processing, see :func:`oms_cli.orders.importing.writers_for`)."""
     values = order_values(order, None, None)[:HASHED]
     lines = line_values(0, order)
-    # The fingerprint is over the plain values, whatever the store (placed_at as ISO
-    # text): a datetime is the one value marshal cannot write.
-    plain = values[:PLACED] + (values[PLACED].isoformat(),) + values[PLACED + 1 :]
-    h = source_hash(plain, lines)
     if writers.order_row is not None:
         values = writers.order_row(values)
     if writers.line_row is not None:
         lines = list(map(writers.line_row, lines))
-    return order["ref"], values + (h,), lines
+    return order["ref"], values + (source_hash(values, lines),), lines
 
 
-def fingerprint(order: dict[str, Any]) -> str:
-    """The source fingerprint an import stores for a canonical order dict."""
-    return staged(order)[1][HASHED]
+def fingerprint(order: dict[str, Any], writers: Writers = Writers()) -> str:
+    """The source fingerprint an import into a store with these ``writers`` stores for a
+    canonical order dict."""
+    return staged(order, writers)[1][HASHED]
 
 
 def stage(orders: Iterable[dict[str, Any]], writers: Writers = Writers(), size: int = CHUNK) -> Iterator[list[Staged]]:

@@ -58,6 +58,7 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
     """Write orders as `oms import` does: order rows, line rows and an import event each."""
     from sqlalchemy import select
 
+    from oms_cli.orders.importing import writers_for
     from oms_cli.orders.staging import fingerprint
     from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
     from oms_cli.store.bulk import BulkInserter
@@ -66,7 +67,7 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
 
     now = utcnow()
     with store.connect() as conn:
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert([order_values(o, fingerprint(o), now) for o in orders])
+        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert([order_values(o, fingerprint(o, writers_for(store)), now) for o in orders])
         t = OrderRow.__table__
         ids = {r.ref: r.id for r in conn.execute(select(t.c.id, t.c.ref).where(t.c.ref.in_([o["ref"] for o in orders])))}
         rows = [row for o in orders for row in line_values(ids[o["ref"]], o)]
