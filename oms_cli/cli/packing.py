@@ -164,7 +164,7 @@ def verify_cmd(
     Example: printf '0614141000012\\n0614141000029\\n' | oms pack verify shopify:1001 --weight 1.2kg
     """
     from oms_cli.cli import render
-    from oms_cli.packing.service import begin_verify, check_weight_count, finish_verify
+    from oms_cli.packing.service import begin_verify, check_weight_count, finish_verify, record_scans
     from oms_cli.packing.verify import VerifySession
 
     st = state()
@@ -186,7 +186,15 @@ def verify_cmd(
         session.verify_all()
         render.warn(f"--all: {session.units} units taken as verified without scanning (the pick is trusted)")
     else:
-        _scan_loop(session)
+        try:
+            _scan_loop(session)
+        except KeyboardInterrupt:
+            # Stopped mid-way: keep what was scanned (it counts in the accuracy figures);
+            # the order stays picked, and a new run starts its scans afresh.
+            kept = record_scans(st.store, start.ref, session.scans)
+            render.err().print(f"\nstopped: {kept} scan{'s' if kept != 1 else ''} kept; {start.ref} stays picked"
+                               f" (run `oms pack verify {start.ref}` again)", markup=False, highlight=False)
+            raise
         if not session.complete:
             for m in session.missing:
                 render.err().print(f"[bold red]MISSING[/bold red] {m.quantity} x {m.sku}" + (f" ({m.name})" if m.name else ""), markup=True, highlight=False)

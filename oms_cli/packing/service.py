@@ -398,6 +398,19 @@ class VerifyOutcome:
         }
 
 
+def record_scans(store: Store, ref: str, scans: Sequence[Scan]) -> int:
+    """Keep the scans of a verification that stopped before its end (Ctrl-C): the order
+    is left as it is, and the wrong, extra and unknown scans still count in the
+    accuracy figures. Returns how many were recorded."""
+    if not scans:
+        return 0
+    with store.connect(write=True) as conn:
+        row = resolve_ref(conn, ref)
+        now = utcnow()
+        conn.execute(insert(scans_t), [{"order_id": row.id, "code": s.code, "sku": s.sku, "result": s.result, "at": now} for s in scans])
+    return len(scans)
+
+
 def finish_verify(
     store: Store,
     config: Config,

@@ -262,3 +262,26 @@ def test_pack_without_ref_is_a_usage_error(oms) -> None:
     r = oms("pack")
     assert r.exit_code == 2
     assert "oms pack verify REF" in r.stderr
+
+
+def test_ctrl_c_mid_verify_keeps_the_scans_and_leaves_the_order_picked(oms_proc, examples_store: Store, db_path: Path) -> None:
+    import signal
+    import time
+
+    pick(examples_store, REF)
+    proc = oms_proc("pack", "verify", REF, input="")
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(feed(MUG, CARD))
+    proc.stdin.flush()
+    seen = ""
+    deadline = time.monotonic() + 60
+    while "WRONG ITEM" not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.readline()
+    assert "WRONG ITEM CARD-BDAY" in seen
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert f"stopped: 2 scans kept; {REF} stays picked" in err
+    assert scan_results(db_path) == [(MUG, "MUG-SPK-BLU", "ok"), (CARD, "CARD-BDAY", "wrong")]
+    assert status(db_path, REF) == "picked"
+    assert rows(db_path, "SELECT count(*) AS n FROM packages")[0]["n"] == 0
