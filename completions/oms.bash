@@ -8,8 +8,11 @@ _oms() {
         [[ "$word" == -* ]] && continue
         case "${path:+$path }$word" in
             "boxes") path="boxes" ;;
+            "boxes count") path="boxes count" ;;
             "boxes list") path="boxes list" ;;
+            "boxes moves") path="boxes moves" ;;
             "boxes pack") path="boxes pack" ;;
+            "boxes receive") path="boxes receive" ;;
             "config") path="config" ;;
             "config show") path="config show" ;;
             "db") path="db" ;;
@@ -88,9 +91,12 @@ _oms() {
     local words=""
     case "$path" in
         "") words="boxes config db deliver demo feedback import invoices labels notify orders pack payments pick problems products queue release report returns ship slips stock --config --db --debug --help --json --quiet --version -q" ;;
-        "boxes") words="list pack --help" ;;
+        "boxes") words="count list moves pack receive --help" ;;
+        "boxes count") words="--help" ;;
         "boxes list") words="--help --json" ;;
+        "boxes moves") words="--help --limit -n" ;;
         "boxes pack") words="--boxes --carrier --drawing --help --json --no-drawing --objective" ;;
+        "boxes receive") words="--help --note" ;;
         "config") words="show --help" ;;
         "config show") words="--help" ;;
         "db") words="status upgrade --help" ;;

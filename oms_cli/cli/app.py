@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "queue": (("queue",), "Show the released orders to work on now: overdue first, then next-day, expedited, oldest."),
     "pick": (("picking", "documents"), "Pick released orders: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning."),
     "pack": (("packing",), "Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF)."),
-    "boxes": (("packing",), "Standard boxes: list them, or pack items from a CSV file without an order."),
+    "boxes": (("packing",), "Standard boxes: list them with how many are on hand, count and receive them, or pack items from a CSV file."),
     "labels": (("documents",), "Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers."),
     "slips": (("documents",), "Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return."),
     "invoices": (("documents",), "Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals."),

@@ -27,7 +27,7 @@ pack_app = typer.Typer(
     no_args_is_help=False,
     help="Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).",
 )
-boxes_app = typer.Typer(help="Standard boxes: list them, or pack items from a CSV file without an order.", no_args_is_help=True)
+boxes_app = typer.Typer(help="Standard boxes: list them with how many are on hand, count and receive them, or pack items from a CSV file.", no_args_is_help=True)
 
 REF_HELP = "The order: channel:external_id, or the external id when unambiguous."
 
@@ -202,6 +202,13 @@ def verify_cmd(
     for check in outcome.weights:
         if check.flagged:
             render.warn(f"WEIGHT FLAGGED: {check.describe()}: check the contents")
+    if outcome.boxes_left:
+        from oms_cli.packing.boxstock import low_threshold
+
+        low = low_threshold(st.config)
+        for ref, left in sorted(outcome.boxes_left.items()):
+            if left <= low:
+                render.warn(f"box {ref}: {left} left (`oms boxes receive {ref} N` when more arrive)")
     if json_ or st.json:
         render.emit_json(outcome.to_json())
         return
@@ -284,7 +291,10 @@ def _escape(text: str) -> str:
 def boxes_list_cmd(
     json_: Annotated[bool, typer.Option("--json", help="The boxes as JSON on stdout.")] = False,
 ) -> None:
-    """List the standard boxes of the config (packing.boxes), smallest first, with their stock.
+    """List the standard boxes of the config (packing.boxes), smallest first, with how many are on hand.
+
+    A box is counted once `oms boxes count` or `receive` has counted it, or when the
+    config gives it a stock; packing counts it down. LOW marks packing.box_low_stock or fewer.
 
     Example: oms boxes list
     """
@@ -292,19 +302,85 @@ def boxes_list_cmd(
     from oms_cli.packing.service import box_list
 
     st = state()
-    boxes = box_list(st.config)
+    boxes = box_list(st.store, st.config)
     if json_ or st.json:
         render.emit_json(boxes)
         return
     render.table(
         None,
-        ["box", "inner mm", "outer mm", "empty", "max gross", "cost", "stock"],
+        ["box", "inner mm", "outer mm", "empty", "max gross", "cost", "on hand"],
         [
             [b["box"], "x".join(map(str, b["inner"])), "x".join(map(str, b["outer"])), _grams(b["empty_weight_g"]),
-             _grams(b["max_weight_g"]), b["cost"], "not counted" if b["stock"] is None else b["stock"]]
+             _grams(b["max_weight_g"]), b["cost"], "not counted" if b["stock"] is None else f"{b['stock']}" + ("  LOW" if b["low"] else "")]
             for b in boxes
         ],
+        styles=["yellow" if b["low"] else None for b in boxes],
     )
+
+
+@boxes_app.command("count")
+def boxes_count_cmd(
+    box: Annotated[str, typer.Argument(help="The box ref of packing.boxes (any case).", show_default=False)],
+    quantity: Annotated[int, typer.Argument(help="How many are on the shelf.", show_default=False)],
+) -> None:
+    """Set how many of a box are on hand, after counting them (safe to run again).
+
+    Example: oms boxes count M 120
+    """
+    from oms_cli.cli import render
+    from oms_cli.packing.boxstock import count
+    from oms_cli.packing.service import catalogue
+
+    st = state()
+    result = count(st.store, catalogue(st.config), box, quantity)
+    if st.json:
+        render.emit_json(result)
+        return
+    was = "not counted" if result["was"] is None else str(result["was"])
+    render.success(f"box {result['box']}: {result['on_hand']} on hand (was {was})")
+
+
+@boxes_app.command("receive")
+def boxes_receive_cmd(
+    box: Annotated[str, typer.Argument(help="The box ref of packing.boxes (any case).", show_default=False)],
+    quantity: Annotated[int, typer.Argument(help="How many arrived.", show_default=False)],
+    note: Annotated[Optional[str], typer.Option("--note", help="E.g. the supplier's delivery note.")] = None,
+) -> None:
+    """Add a delivery of boxes to what is on hand.
+
+    Example: oms boxes receive M 200 --note "Raja delivery 4471"
+    """
+    from oms_cli.cli import render
+    from oms_cli.packing.boxstock import receive
+    from oms_cli.packing.service import catalogue
+
+    st = state()
+    result = receive(st.store, catalogue(st.config), box, quantity, note=note)
+    if st.json:
+        render.emit_json(result)
+        return
+    render.success(f"box {result['box']}: {result['received']} received, {result['on_hand']} on hand")
+
+
+@boxes_app.command("moves")
+def boxes_moves_cmd(
+    box: Annotated[Optional[str], typer.Argument(help="Only this box.", show_default=False)] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many, newest first (0: all).")] = 50,
+) -> None:
+    """The latest changes to the boxes on hand: counts, deliveries, packages packed.
+
+    Example: oms boxes moves M --limit 20
+    """
+    from oms_cli.cli import render
+    from oms_cli.packing.boxstock import moves
+
+    st = state()
+    rows = moves(st.store, box, limit=limit or None)
+    if st.json:
+        render.emit_json(rows)
+        return
+    render.table(None, ["at", "box", "change", "reason", "order", "note"],
+                 [[r["at"], r["box"], f"{r['quantity']:+d}", r["reason"], r["order"] or "", r["note"] or ""] for r in rows])
 
 
 @boxes_app.command("pack")

@@ -80,6 +80,7 @@ DEFAULTS: dict[str, Any] = {
         "objective": "billable_weight",  # billable_weight | cost
         "carrier": "ups",
         "weight_tolerance_pct": 10,
+        "box_low_stock": 10,
         "boxes": [
             {"ref": "S", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45"},
             {"ref": "M", "inner": [300, 230, 150], "outer": [310, 240, 160], "empty_weight_g": 220, "max_weight_g": 10000, "cost": "0.70"},

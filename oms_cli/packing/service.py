@@ -27,6 +27,7 @@ from oms_cli.core.files import read_input_text
 from oms_cli.documents.gs1 import shop_sscc
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import lines_of, resolve_ref
+from oms_cli.packing.boxstock import give_back, low_threshold, use, with_stock
 from oms_cli.packing.catalogue import (
     Catalogue,
     PlanningOrder,
@@ -242,8 +243,8 @@ def _recorded_plan(conn: Connection, row: Any, cat: Catalogue) -> OrderPlan:
 
 def plan_order(store: Store, config: Config, ref: str) -> OrderPlan:
     """The boxes, materials and placements for an order; the recorded packages once it is packed. Changes nothing."""
-    cat = catalogue(config)
     with store.connect(write=False) as conn:
+        cat = with_stock(conn, catalogue(config))
         row = resolve_ref(conn, ref)
         if row.status in PACKED_STATUSES and conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first():
             return _recorded_plan(conn, row, cat)
@@ -290,8 +291,8 @@ def _refuse_unpackable(plan: OrderPlan) -> None:
 
 def begin_verify(store: Store, config: Config, ref: str) -> VerifyStart:
     """Check that a picked order can be packed (sizes known, every unit fits a box) before any scanning starts."""
-    cat = catalogue(config)
     with store.connect(write=False) as conn:
+        cat = with_stock(conn, catalogue(config))
         row = resolve_ref(conn, ref)
         if row.status in PACKED_STATUSES:
             return VerifyStart(row.ref, row.status, already_packed=True)
@@ -384,6 +385,8 @@ class VerifyOutcome:
     weights: list[WeightCheck] = field(default_factory=list)
     scans: dict[str, int] = field(default_factory=dict)
     trusted: bool = False
+    #: box ref -> how many are left, for the counted boxes this packing used
+    boxes_left: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready plain data."""
@@ -395,6 +398,7 @@ class VerifyOutcome:
             "scans": self.scans,
             "packages": self.packages,
             "weights": [w.to_json() for w in self.weights],
+            "boxes_left": self.boxes_left,
         }
 
 
@@ -426,10 +430,10 @@ def finish_verify(
     Raises Refused, after recording the scans, when units are missing or (with
     ``strict_weight``) the scale disagrees with the expected weight.
     """
-    cat = catalogue(config)
     refusal: Refused | None = None
     counts = {r: sum(1 for s in scans if s.result == r) for r in ("ok", "wrong", "extra", "unknown")}
     with store.connect(write=True) as conn:
+        cat = with_stock(conn, catalogue(config))
         row = resolve_ref(conn, ref)
         now = utcnow()
         if scans:
@@ -452,13 +456,14 @@ def finish_verify(
             refusal = Refused(f"{row.ref}: not packed: {flagged[0].describe()}",
                               hint="check the contents and weigh again, or leave out --strict-weight")
         else:
-            earlier = conn.execute(select(packages_t.c.package_no, packages_t.c.tracking).where(packages_t.c.order_id == row.id)).all()
+            earlier = conn.execute(select(packages_t.c.package_no, packages_t.c.tracking, packages_t.c.box).where(packages_t.c.order_id == row.id)).all()
             if any(p.tracking for p in earlier):
                 raise Refused(f"{row.ref}: an earlier packing of this order already has a tracking number",
                               hint="see `oms orders show`; nothing was changed")
             if earlier:
                 # The order was packed before, then held and picked again: this packing replaces that one.
                 conn.execute(delete(packages_t).where(packages_t.c.order_id == row.id))
+                give_back(conn, [p.box for p in earlier], row.id, now, command=COMMAND)
                 record_event(conn, row.id, command=COMMAND, kind="note",
                              note=f"packed again: {len(earlier)} package(s) of an earlier packing replaced")
             serials = take_numbers(conn, counters.SSCC, len(plan.packages))
@@ -488,12 +493,14 @@ def finish_verify(
                 }
                 conn.execute(insert(packages_t).values(**values))
                 written.append({k: v for k, v in values.items() if k not in ("order_id", "packed_at")})
+            left = use(conn, cat, [pkg.box.ref for pkg in plan.packages], row.id, now, command=COMMAND)
             for check in flagged:
                 record_event(conn, row.id, command=COMMAND, kind="note", note="weight flagged: " + check.describe(), at=now)
             how = "verified without scanning (--all: the pick was trusted)" if trust_pick else f"{counts['ok']} units verified by scan"
             transition(conn, row.id, row.ref, "picked", "packed", command=COMMAND, at=now,
                        note=f"{how}; {len(written)} package{'s' if len(written) != 1 else ''}")
-            return VerifyOutcome(row.ref, "packed", changed=True, packages=written, weights=checks, scans=counts, trusted=trust_pick)
+            return VerifyOutcome(row.ref, "packed", changed=True, packages=written, weights=checks, scans=counts, trusted=trust_pick,
+                                 boxes_left=left)
     # the scans are committed; now say why the order was not packed
     assert refusal is not None
     raise refusal
@@ -540,9 +547,12 @@ def plan_file(
     return FilePlan(results, boxes)
 
 
-def box_list(config: Config) -> list[dict[str, Any]]:
-    """The standard boxes of the config, smallest first, with stock."""
-    cat = catalogue(config)
+def box_list(store: Store, config: Config) -> list[dict[str, Any]]:
+    """The standard boxes of the config, smallest first, with how many are on hand
+    (None: not counted) and whether that is low (``packing.box_low_stock``)."""
+    low = low_threshold(config)
+    with store.connect(write=False) as conn:
+        cat = with_stock(conn, catalogue(config))
     return [
         {
             "box": b.ref,
@@ -552,6 +562,7 @@ def box_list(config: Config) -> list[dict[str, Any]]:
             "max_weight_g": b.max_weight_g,
             "cost": b.cost,
             "stock": b.stock,
+            "low": b.stock is not None and b.stock <= low,
         }
         for b in sorted(cat.boxes, key=lambda b: (b.inner_volume, b.ref))
     ]

@@ -455,4 +455,20 @@ class InvoiceRow(SQLModel, table=True):
     issued_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+class BoxMoveRow(SQLModel, table=True):
+    """One change to the number of a standard box on hand: counted, received, used for a
+    package, given back when an order is packed again (migration 0007)."""
+
+    __tablename__ = "box_moves"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    box: str = Field(index=True)
+    quantity: int  # + received or found by a count, - used
+    reason: str  # count | receive | pack | repack
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    order_id: Optional[int] = Field(default=None, foreign_key="orders.id")
+    command: Optional[str] = None
+    note: Optional[str] = None
+
+
 __all__ = [n for n in dir() if n.endswith("Row")] + ["utcnow"]

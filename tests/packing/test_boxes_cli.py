@@ -149,8 +149,8 @@ def test_boxes_list_shows_the_config_catalogue_with_stock(oms, config_file) -> N
     ]}})
     out = oms("--json", "boxes", "list").json()
     assert out == [
-        {"box": "SMALL", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45", "stock": None},
-        {"box": "BIG", "inner": [400, 300, 250], "outer": [410, 310, 260], "empty_weight_g": 380, "max_weight_g": 20000, "cost": "1.10", "stock": 7},
+        {"box": "SMALL", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45", "stock": None, "low": False},
+        {"box": "BIG", "inner": [400, 300, 250], "outer": [410, 310, 260], "empty_weight_g": 380, "max_weight_g": 20000, "cost": "1.10", "stock": 7, "low": True},
     ]
     r = oms("boxes", "list")
     assert r.exit_code == 0

@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0006"
+HEAD = "0007"
