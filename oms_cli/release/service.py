@@ -29,7 +29,7 @@ from oms_cli.core.config import Config
 from oms_cli.core.errors import OmsError, StoreBusy
 from oms_cli.core.money import from_minor
 from oms_cli.orders.events import StatusChange, record_event, transition_many
-from oms_cli.orders.lifecycle import check_transition
+from oms_cli.orders.lifecycle import MILESTONE_COLUMN, check_transition
 from oms_cli.orders.records import SHIP_TO_COLUMNS
 from oms_cli.orders.service import free_reservations, lines_of, resolve_ref
 from oms_cli.release.decision import PERSON_HOLDS, Catalog, Decision, Gate, LineFacts, OrderFacts, decide
@@ -431,6 +431,8 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
         ref=bo_ref, external_id=bo_ext, status="on_hold", ship_by=None, hold_reason="out_of_stock",
         hold_note=f"backorder: {detail}", source_hash=None, imported_at=ctx.now, updated_at=ctx.now,
         subtotal_minor=None, shipping_minor=None, tax_minor=None, discount_minor=None, total_minor=None,
+        # a new order: it has reached none of the original's milestones
+        **{column: None for column in MILESTONE_COLUMN.values()},
     )
     bo_id = int(conn.execute(insert(orders_t).values(**copy)).inserted_primary_key[0])
     for i, (ln, qty) in enumerate(moved, start=1):

@@ -133,6 +133,29 @@ def test_partial_stock_split_into_a_shipment_and_a_backorder(oms, shop, config_f
     assert oms("stock", "check").exit_code == 0
 
 
+def test_a_backorder_split_from_a_released_order_starts_its_own_milestones(oms, shop, config_file, db_path) -> None:
+    import sqlite3
+
+    config_file({"release": {"partial_stock": "split"}})
+    shop.receive("MUG", 3)
+    shop.orders(make_order("p", [("MUG", 3)]))
+    release(oms)  # released whole
+    assert oms("orders", "hold", "shop:p", "--reason", "manual").exit_code == 0
+    assert oms("stock", "adjust", "MUG", "-2", "--reason", "damaged").exit_code == 0
+    assert oms("orders", "release", "shop:p").exit_code == 0  # released again with 1 of 3: split
+    assert shop.order("shop:p-BO1").status == "on_hold"
+    con = sqlite3.connect(db_path)
+    try:
+        rows = con.execute(
+            "SELECT ref, released_at, (SELECT min(at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'status' "
+            "AND e.to_status = 'ready') FROM orders o ORDER BY ref"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(ref, stored == first) for ref, stored, first in rows] == [("shop:p", True), ("shop:p-BO1", True)]
+    assert rows[1][1] is None  # the backorder was never released
+
+
 def test_cancelling_frees_the_reservation(oms, shop) -> None:
     shop.receive("MUG", 3)
     shop.orders(make_order("c", [("MUG", 3)]), make_order("d", [("MUG", 1)]))
