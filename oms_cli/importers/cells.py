@@ -140,6 +140,16 @@ def country(value: str, column: str) -> str | None:
     return code
 
 
+def country_if_known(value: str) -> str | None:
+    """The ISO alpha-2 code for a country name or code; None when empty or unknown.
+
+    For the billing address, which only invoices print: an odd spelling there is no
+    reason to refuse the order (the ship-to country is checked strictly)."""
+    if not value or not value.strip():
+        return None
+    return country_code(value)
+
+
 def postal_code(value: str) -> str | None:
     """A postal code without the leading apostrophe spreadsheets add to keep leading zeros."""
     value = value.strip().lstrip("'").strip()

@@ -16,6 +16,7 @@ from oms_cli.importers import CSV_FIELDS, canonical
 from oms_cli.importers.cells import (
     CellError,
     country,
+    country_if_known,
     currency,
     money,
     postal_code,
@@ -157,7 +158,7 @@ def _start_order(
             city=text(cell("bill_city")),
             province=text(cell("bill_province")),
             postal_code=postal_code(cell("bill_postal_code")),
-            country=country(cell("bill_country"), headers["bill_country"]),
+            country=country_if_known(cell("bill_country")),
             phone=text(cell("phone")),
         ) if text(cell("bill_address1")) or text(cell("bill_city")) else None,
         service_level=level,

@@ -15,6 +15,7 @@ from oms_cli.importers import canonical
 from oms_cli.importers.cells import (
     CellError,
     country,
+    country_if_known,
     currency,
     money,
     postal_code,
@@ -130,7 +131,7 @@ def read_orders(
                     city=row[i_bill_city].strip() or None,
                     province=row[i_bill_province].strip() or None,
                     postal_code=postal_code(row[i_bill_zip]),
-                    country=country(row[i_bill_country], "Billing Country"),
+                    country=country_if_known(row[i_bill_country]),
                     phone=row[i_billing_phone].strip() or None,
                 ) if row[i_bill_address1].strip() or row[i_bill_street].strip() or row[i_bill_city].strip() else None,
                 "service_level": level,

@@ -20,6 +20,7 @@ from oms_cli.importers import canonical
 from oms_cli.importers.cells import (
     CellError,
     country,
+    country_if_known,
     currency,
     money,
     postal_code,
@@ -219,7 +220,7 @@ def read_orders(
                     city=text(row[i_bill_city]),
                     province=text(row[i_bill_state]),
                     postal_code=postal_code(row[i_bill_postcode]),
-                    country=country(row[i_bill_country], "billing_country"),
+                    country=country_if_known(row[i_bill_country]),
                     phone=text(row[i_phone]),
                 ) if text(row[i_bill_address1]) or text(row[i_bill_city]) else None,
                 service_level=service_level_for(shipping_method, rules),

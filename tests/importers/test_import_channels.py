@@ -333,6 +333,22 @@ def test_generic_csv_billing_fields() -> None:
     assert second["bill_to"] is None
 
 
+def test_an_unknown_billing_country_is_left_out_not_refused() -> None:
+    path = write(
+        "sheet.csv",
+        "external_id,placed_at,sku,quantity,country,bill_address1,bill_city,bill_country\n"
+        "A1,2026-11-20,MUG-SPK-BLU,1,GB,9 Office Park,York,Narnia\n",
+    )
+    (order,) = read_unit(plan_units([path])[0], ImportSettings())
+    assert order["bill_to"]["city"] == "York" and order["bill_to"]["country"] is None
+    assert order["ship_to"]["country"] == "GB"  # the ship-to country is still checked strictly
+    shopify = (EXAMPLES / "shopify_orders.csv").read_text(encoding="utf-8-sig").replace(
+        "Okafor & Reyes LLP,New York,10001,NY,US,", "Okafor & Reyes LLP,New York,10001,NY,Narnia,", 1)
+    assert "Narnia" in shopify
+    orders = by_ref(read_orders(write("orders_export.csv", shopify)))
+    assert orders["shopify:1044"]["bill_to"]["country"] is None and orders["shopify:1044"]["ship_to"]["country"] == "US"
+
+
 @pytest.mark.parametrize(
     ("name", "channel"),
     [
