@@ -52,18 +52,12 @@ FORK_MIN_BYTES = 4_000_000
 def source_hash(order_row: tuple[Any, ...], line_rows: list[tuple[Any, ...]]) -> str:
     """A fingerprint of an order as it would be stored, to tell changed from unchanged re-imports.
 
-    Taken over the orders-row values before source_hash and the line values as the
-    store's driver is given them (money in minor units; on SQLite, times and tags as
-    text): flat tuples of plain values, which marshal's format 2 writes the same way
-    every time (it has no back-references) and several times faster than ``repr``.
-    A value marshal cannot write (a datetime a driver takes as it is) is written as
-    its ISO 8601 text.
+    Taken over the orders-row values before source_hash and the line values, flat
+    tuples of plain values, which marshal's format 2 writes the same way every time
+    (it has no back-references) and several times faster than ``repr``. Raises
+    ValueError for a value marshal cannot write (see :func:`staged`).
     """
-    try:
-        data = marshal.dumps((order_row, line_rows), 2)
-    except ValueError:
-        data = marshal.dumps((_plain(order_row), [_plain(ln) for ln in line_rows]), 2)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(marshal.dumps((order_row, line_rows), 2), digest_size=16).hexdigest()
 
 
 def _plain(values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -72,14 +66,23 @@ def _plain(values: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def staged(order: dict[str, Any], writers: Writers = Writers()) -> Staged:
     """One canonical order dict as it is staged for the store (``writers``: the store's
-    bind processing, see :func:`oms_cli.orders.importing.writers_for`)."""
-    values = order_values(order, None, None)[:HASHED]
-    lines = line_values(0, order)
+    bind processing, see :func:`oms_cli.orders.importing.writers_for`).
+
+    The fingerprint is over the values as the driver is given them (on SQLite: text,
+    numbers and None). Where a driver takes other objects (a datetime, a JSON
+    wrapper), it is over the values before processing, times as ISO 8601 text.
+    """
+    plain_values = values = order_values(order, None, None)[:HASHED]
+    plain_lines = lines = line_values(0, order)
     if writers.order_row is not None:
         values = writers.order_row(values)
     if writers.line_row is not None:
         lines = list(map(writers.line_row, lines))
-    return order["ref"], values + (source_hash(values, lines),), lines
+    try:
+        h = source_hash(values, lines)
+    except ValueError:
+        h = source_hash(_plain(plain_values), [_plain(ln) for ln in plain_lines])
+    return order["ref"], values + (h,), lines
 
 
 def fingerprint(order: dict[str, Any], writers: Writers = Writers()) -> str:

@@ -110,3 +110,4 @@ def test_updates_from_a_second_process(oms, tmp_path, monkeypatch) -> None:
     after = next(o for o in _export(oms, db) if o["ref"] == "shopify:1041")
     assert after["ship_to"]["address1"] == "12 Rue des Lilas"
     assert after["lines"] == order["lines"] and after["placed_at"] == order["placed_at"]
+
