@@ -7,6 +7,7 @@ anywhere in a file rolls the whole file back (the importers raise ``BadInput``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -132,6 +133,14 @@ def writers_for(store: Store) -> Writers:
     return Writers(row_processor(orders_t, ORDER_COLUMNS[:_HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect))
 
 
+def _plain_json(value: Any) -> Any:
+    """A JSON column's value as the bind processing gave it, back as plain data (text on
+    SQLite and psycopg2, a wrapper holding it as ``obj`` on psycopg)."""
+    if isinstance(value, (str, bytes)):
+        return json.loads(value)
+    return getattr(value, "obj", value)
+
+
 def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, report: FileReport, inserters: dict[str, BulkInserter]) -> None:
     """Bring a new or held order up to date with a newer export: ``item`` is its ref, its
     orders-row values up to and including source_hash, and its line values, all staged
@@ -152,6 +161,12 @@ def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, repor
     cancelled = values["status"] == "cancelled"
     for keep in ("ref", "imported_at", "status", "instruction_state"):
         values.pop(keep)
+    # Tags given here (`oms orders tag`) stay: the export's tags, then the shop's own.
+    stored_tags = list(conn.execute(select(orders_t.c.tags).where(orders_t.c.id == old.id)).scalar() or [])
+    export_tags = _plain_json(values["tags"])
+    own = [t for t in stored_tags if t not in export_tags]
+    if own:
+        values["tags"] = process_value(orders_t, "tags", export_tags + own, conn.dialect)
     set_values = update(orders_t).where(orders_t.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values})
     if cancelled:
         execute_processed(conn, set_values, {**values, "b_id": old.id})

@@ -93,6 +93,19 @@ def test_changed_source_updates_only_before_release(oms, db_path, tmp_path) -> N
     assert oms("--json", "orders", "show", "shopify:1041").json()["customer"]["email"] == "olivia.b@example.com"
 
 
+def test_an_update_from_the_channel_keeps_the_shops_own_tags(oms, tmp_path) -> None:
+    assert oms("import", SHOPIFY).exit_code == 0
+    exported = oms("--json", "orders", "show", "shopify:1041").json()["tags"]
+    assert oms("orders", "tag", "shopify:1041", "vip", *exported[:1]).exit_code == 0
+    changed = tmp_path / "changed.csv"
+    changed.write_text(SHOPIFY.read_text(encoding="utf-8-sig").replace("olivia.bennett@example.com", "olivia.b@example.com"), encoding="utf-8")
+    r = oms("--json", "import", changed)
+    assert _counts(r)["changed.csv"]["updated"] == 1
+    shown = oms("--json", "orders", "show", "shopify:1041").json()
+    assert shown["customer"]["email"] == "olivia.b@example.com"
+    assert shown["tags"] == [*exported, "vip"]  # the channel's tags, then the shop's own, once each
+
+
 BAD_CASES = {
     "quantity": ("Lineitem quantity", lambda row: row.replace(",2,Speckled", ",two,Speckled", 1)),
     "negative": ("Lineitem quantity", lambda row: row.replace(",2,Speckled", ",-2,Speckled", 1)),
