@@ -44,11 +44,15 @@ def import_orders(
         if name not in tasks:
             tasks[name] = bar.add_task(name, total=total or None)
         bar.update(tasks[name], completed=done)
+        bar.refresh()
 
     if render.is_tty() and not st.quiet and not st.json and not render.no_color_env():
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=render.err(), transient=True)
+        # Refreshed as the import reports progress, not by a thread of its own: a large
+        # file is read in a forked process, and forking beside a running thread is unsafe.
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=render.err(),
+                       transient=True, auto_refresh=False)
         bar.start()
     try:
         stdin = getattr(sys.stdin, "buffer", None)  # cron may run us with no standard input at all

@@ -30,8 +30,9 @@ _ITEM, _END, _ERROR, _CRASH = range(4)
 
 
 def can_fork() -> bool:
-    """True where a forked worker can help: a POSIX fork and more than one core to run on."""
-    if not hasattr(os, "fork"):
+    """True where a forked worker can help: Linux (where fork is safe for a process that
+    uses no system frameworks; macOS is not) and more than one core to run on."""
+    if not sys.platform.startswith("linux"):
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return cores >= 2

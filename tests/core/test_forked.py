@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from oms_cli.core.errors import BadInput, OmsError
-from oms_cli.core.forked import InChild, can_fork
+from oms_cli.core.forked import InChild
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -106,7 +106,3 @@ def test_the_child_does_not_write_the_parents_pending_output(capfd: pytest.Captu
     out = capfd.readouterr().out
     assert out == "once"
 
-
-def test_can_fork_needs_fork_and_two_cores() -> None:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert can_fork() == (cores is not None and cores >= 2)

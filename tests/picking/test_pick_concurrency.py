@@ -62,6 +62,8 @@ def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(floor
     """The planner reads, then plans with no lock held: another process can write in the
     meantime (here: hold an order), and the run stored afterwards is planned on what the
     store holds when it is written, not on what it held when it was read."""
+    import os
+    import signal
     import sqlite3
 
     shop(floor, orders=300)
@@ -69,6 +71,7 @@ def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(floor
     assert proc.stderr is not None
     line = proc.stderr.readline()  # the planner has read the orders and starts planning
     assert line.startswith("planning 300 orders"), line
+    os.kill(proc.pid, signal.SIGSTOP)  # hold it there, however fast it plans
     con = sqlite3.connect(db_path, timeout=0, isolation_level=None)
     try:
         con.execute("BEGIN IMMEDIATE")  # would fail at once if the planner held the write lock
@@ -79,6 +82,7 @@ def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(floor
         con.execute("COMMIT")
     finally:
         con.close()
+        os.kill(proc.pid, signal.SIGCONT)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
     doc = json.loads(stdout)
