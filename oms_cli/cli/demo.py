@@ -252,6 +252,7 @@ def _barcode(r: _Runner, sku: str) -> str:
 def step_pack(r: _Runner, ex: Path) -> None:
     """Every item verified by scanner, the right standard box chosen."""
     r.title("4. pack: verify every item by scanner, choose the box")
+    r.run("boxes", "count", "M", "12")  # the shelf of M boxes, counted; packing counts it down
     picked = [o["ref"] for o in r.json("orders", "list", "--status", "picked", "--limit", "0")]
     for i, ref in enumerate(sorted(picked)):
         if i == 0:
@@ -266,6 +267,7 @@ def step_pack(r: _Runner, ex: Path) -> None:
     if len(picked) > 1:
         r.note(f"packed the other {len(picked) - 1} picked orders the same way, without scanning: "
                "oms pack verify REF --all (trusts the pick)")
+    r.run("boxes", "list")
 
 
 def step_documents(r: _Runner, ex: Path) -> None:
