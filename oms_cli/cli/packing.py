@@ -167,8 +167,11 @@ def verify_cmd(
     from oms_cli.packing.service import begin_verify, check_weight_count, finish_verify, record_scans
     from oms_cli.packing.verify import VerifySession
 
+    from oms_cli.packing.boxstock import low_threshold
+
     st = state()
     weights = _parse_weights(weight)
+    low = low_threshold(st.config)  # a bad setting is said before anything is scanned or written
     start = begin_verify(st.store, st.config, ref)
     if start.already_packed:
         if json_ or st.json:
@@ -198,16 +201,16 @@ def verify_cmd(
         if not session.complete:
             for m in session.missing:
                 render.err().print(f"[bold red]MISSING[/bold red] {m.quantity} x {m.sku}" + (f" ({m.name})" if m.name else ""), markup=True, highlight=False)
-    outcome = finish_verify(st.store, st.config, start.ref, session.scans, trust_pick=all_, weights_g=weights, strict_weight=strict_weight)
+    outcome = finish_verify(st.store, st.config, start.ref, session.scans, trust_pick=all_, weights_g=weights, strict_weight=strict_weight,
+                            shown_boxes=[p.box.ref for p in start.plan.packages])
     for check in outcome.weights:
         if check.flagged:
             render.warn(f"WEIGHT FLAGGED: {check.describe()}: check the contents")
     if outcome.boxes_left:
-        from oms_cli.packing.boxstock import low_threshold
-
-        low = low_threshold(st.config)
         for ref, left in sorted(outcome.boxes_left.items()):
-            if left <= low:
+            if left < 0:
+                render.warn(f"box {ref}: {left} on hand: more were packed than were counted (`oms boxes count {ref} N` puts it right)")
+            elif left <= low:
                 render.warn(f"box {ref}: {left} left (`oms boxes receive {ref} N` when more arrive)")
     if json_ or st.json:
         render.emit_json(outcome.to_json())

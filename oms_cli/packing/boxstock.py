@@ -32,20 +32,40 @@ MAX_BOXES = 1_000_000
 
 
 def on_hand(conn: Connection, boxes: Sequence[Box]) -> dict[str, int | None]:
-    """Box ref -> how many are on hand (None: not counted)."""
+    """Box ref -> how many are on hand (None: not counted). Negative when more were
+    packed than were counted: the count was off (a new count puts it right)."""
     counted = dict(conn.execute(select(moves_t.c.box, func.sum(moves_t.c.quantity)).group_by(moves_t.c.box)).all())
     return {b.ref: int(counted[b.ref]) if b.ref in counted else b.stock for b in boxes}
 
 
-def with_stock(conn: Connection, cat: Catalogue) -> Catalogue:
-    """The catalogue with each box's stock as the store has it."""
+def with_stock(conn: Connection, cat: Catalogue, *, order_id: int | None = None, keep: Iterable[str] = ()) -> Catalogue:
+    """The catalogue with each box's stock as the store has it, for the engine.
+
+    ``order_id``: the boxes that order's earlier packing took count as on hand again
+    (a new packing replaces it, and gives them back). ``keep``: boxes left uncounted
+    for this plan (the ones a packer was shown and has used). Below zero is none.
+    """
     stock = on_hand(conn, cat.boxes)
-    return dataclasses.replace(cat, boxes=[dataclasses.replace(b, stock=stock[b.ref]) for b in cat.boxes])
+    if order_id is not None:
+        for box, qty in conn.execute(
+            select(moves_t.c.box, func.sum(moves_t.c.quantity)).where(moves_t.c.order_id == order_id).group_by(moves_t.c.box)
+        ):
+            if stock.get(box) is not None and qty:
+                stock[box] = int(stock[box] or 0) - int(qty)  # qty is negative for boxes still taken
+    kept = set(keep)
+    return dataclasses.replace(cat, boxes=[
+        dataclasses.replace(b, stock=None if b.ref in kept or stock[b.ref] is None else max(0, stock[b.ref] or 0)) for b in cat.boxes
+    ])
 
 
 def _box(cat: Catalogue, ref: str) -> Box:
+    """The box of the catalogue named ``ref`` (exactly, else without regard to case)."""
+    wanted = ref.strip()
     for b in cat.boxes:
-        if b.ref.casefold() == ref.strip().casefold():
+        if b.ref == wanted:
+            return b
+    for b in cat.boxes:
+        if b.ref.casefold() == wanted.casefold():
             return b
     raise NotFound(f"no box '{ref}' in packing.boxes", hint="oms boxes list shows the standard boxes")
 
@@ -78,7 +98,7 @@ def count(store: Store, cat: Catalogue, ref: str, n: int, *, command: str = "box
     box = _box(cat, ref)
     with store.connect(write=True) as conn:
         now = utcnow()
-        was = on_hand(conn, [box])[box.ref]
+        was = _start_from_config(conn, box, now, command)
         change = n - (was or 0)
         if was is None or change:
             _write(conn, box.ref, change, "count", now, command=command, note=f"counted {n}")
@@ -139,15 +159,30 @@ def moves(store: Store, ref: str | None = None, *, limit: int | None = 50) -> li
         .select_from(moves_t.outerjoin(orders_t, orders_t.c.id == moves_t.c.order_id))
         .order_by(moves_t.c.id.desc())
     )
-    if ref is not None:
-        q = q.where(func.lower(moves_t.c.box) == ref.strip().lower())
-    if limit:
-        q = q.limit(limit)
+    if limit is not None and limit < 0:
+        raise UsageError(f"--limit must be 0 (all) or more (got {limit})")
     with store.connect(write=False) as conn:
+        if ref is not None:
+            q = q.where(moves_t.c.box == _ledger_ref(conn, ref))
+        if limit:
+            q = q.limit(limit)
         return [
             {"at": r.at, "box": r.box, "quantity": r.quantity, "reason": r.reason, "order": r.order_ref, "command": r.command, "note": r.note}
             for r in conn.execute(q)
         ]
+
+
+def _ledger_ref(conn: Connection, ref: str) -> str:
+    """The box name as the ledger spells it: exactly, else without regard to case
+    (compared here, not in SQL: SQLite folds the case of ASCII letters only)."""
+    names = list(conn.execute(select(moves_t.c.box).distinct()).scalars())
+    wanted = ref.strip()
+    if wanted in names:
+        return wanted
+    for name in names:
+        if name.casefold() == wanted.casefold():
+            return name
+    raise NotFound(f"box '{ref}' has no moves", hint="oms boxes list shows the standard boxes; counts, deliveries and packing make moves")
 
 
 def low_threshold(config: Config) -> int:

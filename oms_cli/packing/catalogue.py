@@ -110,9 +110,9 @@ def boxes_from_config(entries: Any, key: str = "packing.boxes") -> list[Box]:
             raise ConfigError(f"{where}.ref: every box needs a name (ref)")
         ref = str(ref).strip()
         where = f"{key}[{i}] ({ref})"
-        if ref in seen:
-            raise ConfigError(f"{where}.ref: the name '{ref}' is used twice")
-        seen.add(ref)
+        if ref.casefold() in seen:
+            raise ConfigError(f"{where}.ref: the name '{ref}' is used twice (box names are told apart without regard to case)")
+        seen.add(ref.casefold())
         inner, outer = _dims(entry.get("inner")), _dims(entry.get("outer"))
         if inner is None:
             raise ConfigError(f"{where}.inner: must be [length, width, height] in positive whole millimetres, not {entry.get('inner')!r}")

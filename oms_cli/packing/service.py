@@ -22,12 +22,12 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
-from oms_cli.core.errors import BadInput, Refused, UsageError
+from oms_cli.core.errors import BadInput, OmsError, Refused, UsageError
 from oms_cli.core.files import read_input_text
 from oms_cli.documents.gs1 import shop_sscc
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.service import lines_of, resolve_ref
-from oms_cli.packing.boxstock import give_back, low_threshold, use, with_stock
+from oms_cli.packing.boxstock import give_back, low_threshold, on_hand, use, with_stock
 from oms_cli.packing.catalogue import (
     Catalogue,
     PlanningOrder,
@@ -244,8 +244,8 @@ def _recorded_plan(conn: Connection, row: Any, cat: Catalogue) -> OrderPlan:
 def plan_order(store: Store, config: Config, ref: str) -> OrderPlan:
     """The boxes, materials and placements for an order; the recorded packages once it is packed. Changes nothing."""
     with store.connect(write=False) as conn:
-        cat = with_stock(conn, catalogue(config))
         row = resolve_ref(conn, ref)
+        cat = with_stock(conn, catalogue(config), order_id=row.id)
         if row.status in PACKED_STATUSES and conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first():
             return _recorded_plan(conn, row, cat)
         return _plan(conn, row, cat)
@@ -292,8 +292,8 @@ def _refuse_unpackable(plan: OrderPlan) -> None:
 def begin_verify(store: Store, config: Config, ref: str) -> VerifyStart:
     """Check that a picked order can be packed (sizes known, every unit fits a box) before any scanning starts."""
     with store.connect(write=False) as conn:
-        cat = with_stock(conn, catalogue(config))
         row = resolve_ref(conn, ref)
+        cat = with_stock(conn, catalogue(config), order_id=row.id)
         if row.status in PACKED_STATUSES:
             return VerifyStart(row.ref, row.status, already_packed=True)
         _refuse_unless_picked(row)
@@ -424,30 +424,43 @@ def finish_verify(
     trust_pick: bool = False,
     weights_g: Sequence[int] = (),
     strict_weight: bool = False,
+    shown_boxes: Sequence[str] = (),
 ) -> VerifyOutcome:
     """Record the scans; when every unit was verified (or ``trust_pick``), record the packages and mark the order packed.
 
-    Raises Refused, after recording the scans, when units are missing or (with
-    ``strict_weight``) the scale disagrees with the expected weight.
+    ``shown_boxes``: the boxes the packer was shown (``begin_verify``) and has used;
+    they are planned with even when another packer has since taken the last one
+    counted, so the packages recorded are the ones packed.
+
+    Raises Refused (or BadInput), after recording the scans, when units are missing,
+    the order cannot be packed, or (with ``strict_weight``) the scale disagrees with
+    the expected weight.
     """
-    refusal: Refused | None = None
+    refusal: OmsError | None = None
     counts = {r: sum(1 for s in scans if s.result == r) for r in ("ok", "wrong", "extra", "unknown")}
     with store.connect(write=True) as conn:
-        cat = with_stock(conn, catalogue(config))
         row = resolve_ref(conn, ref)
+        base = catalogue(config)
+        cat = with_stock(conn, base, order_id=row.id, keep=shown_boxes)
         now = utcnow()
         if scans:
             # recorded whatever happens next: they are what the accuracy metrics count
             conn.execute(insert(scans_t), [{"order_id": row.id, "code": s.code, "sku": s.sku, "result": s.result, "at": now} for s in scans])
         if row.status in PACKED_STATUSES:
             return VerifyOutcome(row.ref, row.status, changed=False, scans=counts)
-        _refuse_unless_picked(row)
-        plan = _plan(conn, row, cat)
-        _refuse_unpackable(plan)
-        missing = [] if trust_pick else missing_units(plan.lines, scans)
-        checks = check_weights(plan, weights_g, cat.weight_tolerance_pct)
+        try:
+            _refuse_unless_picked(row)
+            plan = _plan(conn, row, cat)
+            _refuse_unpackable(plan)
+        except (Refused, BadInput) as exc:
+            refusal = exc  # raised once the scans are committed
+            plan = None
+        missing = [] if trust_pick or plan is None else missing_units(plan.lines, scans)
+        checks = [] if plan is None else check_weights(plan, weights_g, cat.weight_tolerance_pct)
         flagged = [c for c in checks if c.flagged]
-        if missing:
+        if plan is None:
+            pass
+        elif missing:
             units = sum(m.quantity for m in missing)
             listing = ", ".join(f"{m.quantity} x {m.sku}" for m in missing)
             refusal = Refused(f"{row.ref}: not packed: {units} item{'s' if units != 1 else ''} missing ({listing})",
@@ -493,7 +506,7 @@ def finish_verify(
                 }
                 conn.execute(insert(packages_t).values(**values))
                 written.append({k: v for k, v in values.items() if k not in ("order_id", "packed_at")})
-            left = use(conn, cat, [pkg.box.ref for pkg in plan.packages], row.id, now, command=COMMAND)
+            left = use(conn, base, [pkg.box.ref for pkg in plan.packages], row.id, now, command=COMMAND)
             for check in flagged:
                 record_event(conn, row.id, command=COMMAND, kind="note", note="weight flagged: " + check.describe(), at=now)
             how = "verified without scanning (--all: the pick was trusted)" if trust_pick else f"{counts['ok']} units verified by scan"
@@ -551,8 +564,9 @@ def box_list(store: Store, config: Config) -> list[dict[str, Any]]:
     """The standard boxes of the config, smallest first, with how many are on hand
     (None: not counted) and whether that is low (``packing.box_low_stock``)."""
     low = low_threshold(config)
+    cat = catalogue(config)
     with store.connect(write=False) as conn:
-        cat = with_stock(conn, catalogue(config))
+        stock = on_hand(conn, cat.boxes)
     return [
         {
             "box": b.ref,
@@ -561,8 +575,8 @@ def box_list(store: Store, config: Config) -> list[dict[str, Any]]:
             "empty_weight_g": b.empty_weight_g,
             "max_weight_g": b.max_weight_g,
             "cost": b.cost,
-            "stock": b.stock,
-            "low": b.stock is not None and b.stock <= low,
+            "stock": stock[b.ref],
+            "low": stock[b.ref] is not None and int(stock[b.ref] or 0) <= low,
         }
         for b in sorted(cat.boxes, key=lambda b: (b.inner_volume, b.ref))
     ]

@@ -100,3 +100,108 @@ def test_packing_again_gives_the_earlier_boxes_back(oms, examples_store) -> None
     assert _on_hand(oms)[box] == 9  # one box in use, not two
     reasons = [(m["quantity"], m["reason"]) for m in reversed(oms("--json", "boxes", "moves", box).json())]
     assert reasons == [(10, "count"), (-1, "pack"), (1, "repack"), (-1, "pack")]
+
+
+def test_a_count_starts_from_the_configs_stock(oms, examples_store, config_file) -> None:
+    from oms_cli.core.config import DEFAULTS
+
+    config_file({"packing": {"boxes": [dict(b, stock=50) if b["ref"] == "S" else b for b in DEFAULTS["packing"]["boxes"]]}})
+    counted = oms("--json", "boxes", "count", "S", "30").json()
+    assert (counted["was"], counted["on_hand"], counted["change"]) == (50, 30, -20)
+    assert _on_hand(oms)["S"] == 30
+    assert [(m["quantity"], m["reason"]) for m in reversed(oms("--json", "boxes", "moves", "S").json())] == [(50, "count"), (-20, "count")]
+    # a box the config does not count is counted by the store from its first count, even of none
+    assert oms("--json", "boxes", "count", "M", "0").json()["changed"] is True
+    assert [(m["quantity"], m["reason"]) for m in oms("--json", "boxes", "moves", "M").json()] == [(0, "count")]
+    assert _on_hand(oms)["M"] == 0
+
+
+def test_two_packers_and_the_last_box(oms, examples_store) -> None:
+    """Both were shown the last box counted: each order is recorded in the box it was
+    packed in, the count goes below zero (a recount is due), and planning goes on."""
+    from oms_cli.core.config import load_config
+    from oms_cli.packing.service import begin_verify, finish_verify
+
+    config = load_config(None)
+    refs = ["shopify:1041", "shopify:1046"]
+    pick(examples_store, *refs)
+    boxes = {ref: _box_of(oms, ref) for ref in refs}
+    shared = boxes[refs[0]]
+    if boxes[refs[1]] != shared:  # make them want the same box: count every other box out
+        for other in {"S", "M", "L", "XL"} - {shared}:
+            assert oms("boxes", "count", other, "0").exit_code == 0
+    assert oms("boxes", "count", shared, "1").exit_code == 0
+    starts = [begin_verify(examples_store, config, ref) for ref in refs]
+    shown = [[p.box.ref for p in s.plan.packages] for s in starts]
+    assert shown[0] == shown[1] == [shared]
+    for start, boxes_shown in zip(starts, shown):
+        out = finish_verify(examples_store, config, start.ref, [], trust_pick=True, shown_boxes=boxes_shown)
+        assert [p["box"] for p in out.packages] == [shared]
+    assert _on_hand(oms)[shared] == -1
+    listed = oms("boxes", "list")
+    assert listed.exit_code == 0 and "-1  LOW" in listed.stdout
+    assert oms("pack", "shopify:1042").exit_code in (0, 5)  # planning still works (a box below zero is none)
+
+
+def test_scans_are_kept_when_the_order_changed_meanwhile(oms, examples_store, db_path) -> None:
+    import sqlite3
+
+    import pytest
+
+    from oms_cli.core.config import load_config
+    from oms_cli.core.errors import Refused
+    from oms_cli.packing.service import begin_verify, finish_verify
+    from oms_cli.packing.verify import Scan
+
+    config = load_config(None)
+    pick(examples_store, REF)
+    start = begin_verify(examples_store, config, REF)
+    assert oms("orders", "hold", REF, "--reason", "manual").exit_code == 0  # meanwhile, at the desk
+    with pytest.raises(Refused, match="not picked"):
+        finish_verify(examples_store, config, REF, [Scan("0614141000012", "MUG-SPK-BLU", "ok")], shown_boxes=[start.plan.packages[0].box.ref])
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("SELECT code, result FROM verify_scans").fetchall() == [("0614141000012", "ok")]
+    finally:
+        con.close()
+
+
+def test_a_bad_low_stock_setting_stops_before_anything_is_packed(oms, examples_store, config_file) -> None:
+    config_file({"packing": {"box_low_stock": "ten"}})
+    pick(examples_store, REF)
+    r = oms("pack", "verify", REF, "--all")
+    assert r.exit_code == 3 and "packing.box_low_stock" in r.stderr
+    assert oms("--json", "orders", "show", REF).json()["status"] == "picked"
+
+
+def test_box_names_are_told_apart_without_regard_to_case(oms, examples_store, config_file) -> None:
+    from oms_cli.core.config import DEFAULTS
+
+    m = next(b for b in DEFAULTS["packing"]["boxes"] if b["ref"] == "M")
+    config_file({"packing": {"boxes": [m, dict(m, ref="m")]}})
+    r = oms("boxes", "list")
+    assert r.exit_code == 3 and "used twice" in r.stderr
+    config_file({"packing": {"boxes": [dict(m, ref="KARTON-Ä")]}})
+    assert oms("boxes", "count", "karton-ä", "4").exit_code == 0
+    moves = oms("--json", "boxes", "moves", "Karton-ä").json()
+    assert [(x["box"], x["quantity"]) for x in moves] == [("KARTON-Ä", 4)]
+    assert oms("boxes", "moves", "NOPE").exit_code == 4
+    assert oms("boxes", "moves", "-n", "-3").exit_code == 2
+
+
+def test_a_repack_may_use_the_box_its_earlier_packing_took(oms, examples_store) -> None:
+    pick(examples_store, REF)
+    box = _box_of(oms, REF)
+    assert oms("boxes", "count", box, "1").exit_code == 0
+    assert oms("pack", "verify", REF, "--all").exit_code == 0
+    assert _on_hand(oms)[box] == 0
+    assert oms("orders", "hold", REF, "--reason", "manual").exit_code == 0
+    with examples_store.connect(write=True) as conn:
+        row = resolve_ref(conn, REF)
+        for current, target in (("on_hold", "ready"), ("ready", "picking"), ("picking", "picked")):
+            transition(conn, row.id, row.ref, current, target, command="test")
+    assert _box_of(oms, REF) == box  # its own box comes back to it
+    r = oms("--json", "pack", "verify", REF, "--all")
+    assert r.exit_code == 0, r.stderr
+    assert [p["box"] for p in r.json()["packages"]] == [box]
+    assert _on_hand(oms)[box] == 0
