@@ -161,12 +161,11 @@ def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, repor
     cancelled = values["status"] == "cancelled"
     for keep in ("ref", "imported_at", "status", "instruction_state"):
         values.pop(keep)
-    # Tags given here (`oms orders tag`) stay: the export's tags, then the shop's own.
-    stored_tags = list(conn.execute(select(orders_t.c.tags).where(orders_t.c.id == old.id)).scalar() or [])
+    # Tags given here (`oms orders tag`) stay: the channel's tags, then the shop's own.
+    own = list(conn.execute(select(orders_t.c.own_tags).where(orders_t.c.id == old.id)).scalar() or [])
     export_tags = _plain_json(values["tags"])
-    own = [t for t in stored_tags if t not in export_tags]
-    if own:
-        values["tags"] = process_value(orders_t, "tags", export_tags + own, conn.dialect)
+    if any(t not in export_tags for t in own):
+        values["tags"] = process_value(orders_t, "tags", export_tags + [t for t in own if t not in export_tags], conn.dialect)
     set_values = update(orders_t).where(orders_t.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values})
     if cancelled:
         execute_processed(conn, set_values, {**values, "b_id": old.id})

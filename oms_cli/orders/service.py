@@ -239,7 +239,9 @@ def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> 
         row = resolve_ref(conn, ref)
         current = list(row.tags or [])
         new = [t for t in current if t not in clean] if remove else current + [t for t in clean if t not in current]
-        if new != current:
-            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(tags=new, updated_at=utcnow()))
+        own = list(row.own_tags or [])
+        own = [t for t in own if t not in clean] if remove else own + [t for t in clean if t not in own]
+        if new != current or own != list(row.own_tags or []):
+            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(tags=new, own_tags=own, updated_at=utcnow()))
             record_event(conn, row.id, command="orders tag", kind="note", note=("untagged " if remove else "tagged ") + ", ".join(clean))
         return {"ref": row.ref, "tags": new, "changed": new != current}

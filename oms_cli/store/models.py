@@ -68,6 +68,8 @@ class OrderRow(SQLModel, table=True):
     instruction_state: str = "none"
     instruction_reply: Optional[str] = None
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # the tags given here (`oms orders tag`), which an update from the channel keeps
+    own_tags: Optional[list[str]] = Field(default=None, sa_column=Column(JSON, nullable=True))
     currency: Optional[str] = None
     subtotal_minor: Optional[int] = None
     shipping_minor: Optional[int] = None

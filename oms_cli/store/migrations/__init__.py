@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0007"
+HEAD = "0008"
