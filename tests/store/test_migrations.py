@@ -129,3 +129,22 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path) -> None:
         results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]
         assert all(code == 0 for code, _ in results), results
         assert Store(str(db)).current_revision() == HEAD
+
+
+def test_upgrade_keeps_the_tags_of_orders_an_import_may_still_update(tmp_path) -> None:
+    path = tmp_path / "v7.db"
+    s = Store(str(path), migrate=False)
+    s.upgrade("0007")
+    with s.engine.begin() as conn:
+        for ref, status, tags in (("shopify:1", "new", '["vip", "gift"]'), ("shopify:2", "shipped", '["vip"]'), ("shopify:3", "on_hold", "[]")):
+            conn.execute(
+                text("INSERT INTO orders (ref, channel, external_id, placed_at, status, payment_status, service_level, instruction_state, tags) "
+                     "VALUES (:ref, 'shopify', :ref, :at, :status, 'paid', 'standard', 'none', :tags)"),
+                {"ref": ref, "at": datetime(2026, 11, 20), "status": status, "tags": tags},
+            )
+    s.dispose()
+    s2 = Store(str(path))
+    with s2.engine.connect() as conn:
+        rows = conn.execute(text("SELECT ref, own_tags FROM orders ORDER BY ref")).all()
+    s2.dispose()
+    assert rows == [("shopify:1", '["vip", "gift"]'), ("shopify:2", None), ("shopify:3", "[]")]

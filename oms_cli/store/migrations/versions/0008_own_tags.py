@@ -1,7 +1,9 @@
 """orders.own_tags: the tags given here (`oms orders tag`), which an update from the
 channel keeps while it replaces the channel's own tags.
 
-Existing orders start with none recorded.
+An order an import may still update (new or on hold) starts with all its tags as
+its own: which of them were given here is not recorded, and keeping a tag the
+channel dropped is better than losing one the shop added.
 
 Revision ID: 0008
 Revises: 0007
@@ -18,6 +20,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('own_tags', sa.JSON(), nullable=True))
+    orders = sa.table('orders', sa.column('status'), sa.column('tags'), sa.column('own_tags'))
+    op.execute(orders.update().where(orders.c.status.in_(('new', 'on_hold'))).values(own_tags=orders.c.tags))
 
 
 def downgrade() -> None:
