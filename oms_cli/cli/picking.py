@@ -76,7 +76,6 @@ def _route_line(distance: float, code_order: float) -> str:
 def _render_plan(doc: dict[str, Any]) -> None:
     from oms_cli.cli import render
 
-    con = render.out()
     pending = set(doc["instructions"])
     for h in doc["held"]:
         render.warn(f"{h['ref']} {'would go' if doc['dry_run'] else 'goes'} on hold ({h['reason']}): {h['detail']}")
@@ -92,24 +91,9 @@ def _render_plan(doc: dict[str, Any]) -> None:
         return
     if len(doc["lists"]) > DETAILED_LISTS:
         _render_summary(doc)
-    for entry in doc["lists"] if len(doc["lists"]) <= DETAILED_LISTS else ():
-        bits = [f"list {entry['list']}"]
-        if entry["wave"] is not None:
-            bits.append(f"wave {entry['wave']}")
-        if entry["zone"] is not None:
-            bits.append(f"zone {entry['zone']}")
-        if entry["picker"]:
-            bits.append(f"picker {entry['picker']}")
-        bits.append(f"{len(entry['orders'])} order{'s' if len(entry['orders']) != 1 else ''}")
-        rows = [[i, s["location"], s["sku"], s["quantity"], _totes_cell(s["orders"], pending)] for i, s in enumerate(entry["stops"], start=1)]
-        render.table(" · ".join(bits), ["#", "location", "sku", "qty", "totes"], rows)
-        totes = {}
-        for s in entry["stops"]:
-            for o in s["orders"]:
-                totes.setdefault(o["tote"], o["ref"])
-        con.print("totes: " + ", ".join(f"{t} = {ref}" + (" !" if ref in pending else "") for t, ref in sorted(totes.items())), markup=False, highlight=False)
-        con.print(_route_line(entry["distance_m"], entry["code_order_distance_m"]), markup=False, highlight=False)
-        con.print("")
+    else:
+        for entry in doc["lists"]:
+            _render_planned_list(entry, pending)
     if doc["consolidation"]:
         rows = []
         for c in doc["consolidation"]:
@@ -132,6 +116,30 @@ def _render_plan(doc: dict[str, Any]) -> None:
 
 #: a run of more lists than this is shown one line per list (`oms pick show LIST` has the stops)
 DETAILED_LISTS = 20
+
+
+def _render_planned_list(entry: dict[str, Any], pending: set[str]) -> None:
+    """One list of a new run: its stops as a table, its totes and its route."""
+    from oms_cli.cli import render
+
+    con = render.out()
+    bits = [f"list {entry['list']}"]
+    if entry["wave"] is not None:
+        bits.append(f"wave {entry['wave']}")
+    if entry["zone"] is not None:
+        bits.append(f"zone {entry['zone']}")
+    if entry["picker"]:
+        bits.append(f"picker {entry['picker']}")
+    bits.append(f"{len(entry['orders'])} order{'s' if len(entry['orders']) != 1 else ''}")
+    rows = [[i, s["location"], s["sku"], s["quantity"], _totes_cell(s["orders"], pending)] for i, s in enumerate(entry["stops"], start=1)]
+    render.table(" · ".join(bits), ["#", "location", "sku", "qty", "totes"], rows)
+    totes = {}
+    for s in entry["stops"]:
+        for o in s["orders"]:
+            totes.setdefault(o["tote"], o["ref"])
+    con.print("totes: " + ", ".join(f"{t} = {ref}" + (" !" if ref in pending else "") for t, ref in sorted(totes.items())), markup=False, highlight=False)
+    con.print(_route_line(entry["distance_m"], entry["code_order_distance_m"]), markup=False, highlight=False)
+    con.print("")
 
 
 def _render_summary(doc: dict[str, Any]) -> None:

@@ -44,6 +44,7 @@ from oms_cli.documents.data import (
 )
 from oms_cli.documents.gs1 import is_ean13, is_upca, shop_sscc
 from oms_cli.orders.lifecycle import check_statuses
+from oms_cli.orders.records import bill_to_of
 from oms_cli.orders.service import resolve_ref
 from oms_cli.store import counters
 from oms_cli.store.counters import next_number
@@ -275,20 +276,10 @@ def ship_to(row: Any) -> PostalAddress:
 def bill_to(row: Any) -> PostalAddress | None:
     """The order's billing address, None when the channel gave none (the invoice is then
     addressed to the ship-to address alone)."""
-    if not (row.bill_address1 or row.bill_city or row.bill_name):
+    bill = bill_to_of(row)
+    if bill is None:
         return None
-    return PostalAddress(
-        name=row.bill_name or row.customer_name,
-        company=row.bill_company,
-        address1=row.bill_address1,
-        address2=row.bill_address2,
-        address3=row.bill_address3,
-        city=row.bill_city,
-        province=row.bill_province,
-        postal_code=row.bill_postal_code,
-        country=row.bill_country,
-        phone=row.bill_phone,
-    )
+    return PostalAddress(**{**bill, "name": bill["name"] or row.customer_name})
 
 
 def _service_level(row: Any) -> ServiceLevel:

@@ -45,6 +45,14 @@ def address(
     }
 
 
+def billing(address: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A bill-to address dict, or None when it names no street and no city (a billing
+    name or phone alone, as exports carry for every order, is no address)."""
+    if not address or not (address.get("address1") or address.get("city")):
+        return None
+    return address
+
+
 def line(
     sku: str, name: str | None, quantity: int, unit_price: Decimal | None = None, line_id: str | None = None
 ) -> dict[str, Any]:
@@ -88,7 +96,7 @@ def order(
         "payment": {"status": payment_status, "method": payment_method, "reference": payment_reference},
         "customer": {"name": customer_name, "email": email, "phone": phone},
         "ship_to": ship_to if ship_to is not None else address(),
-        "bill_to": bill_to if bill_to is not None and any(bill_to.values()) else None,
+        "bill_to": billing(bill_to),
         "service_level": service_level,
         "shipping_method": shipping_method,
         "notes": notes,
@@ -107,8 +115,7 @@ def order_dict(validated: Order) -> dict[str, Any]:
     result: dict[str, Any] = dict(validated)
     for part in ("payment", "customer", "ship_to", "totals"):
         result[part] = dict(result[part])
-    if validated.bill_to is not None:
-        result["bill_to"] = dict(validated.bill_to) if any(dict(validated.bill_to).values()) else None
+    result["bill_to"] = billing(dict(validated.bill_to)) if validated.bill_to is not None else None
     result["tags"] = list(validated.tags)
     result["lines"] = [dict(item) for item in validated.lines]
     return result

@@ -160,7 +160,7 @@ def _start_order(
             postal_code=postal_code(cell("bill_postal_code")),
             country=country_if_known(cell("bill_country")),
             phone=text(cell("phone")),
-        ) if text(cell("bill_address1")) or text(cell("bill_city")) else None,
+        ),
         service_level=level,
         shipping_method=shipping_method,
         notes=text(cell("notes")),

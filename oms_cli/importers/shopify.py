@@ -123,7 +123,7 @@ def read_orders(
                     "country": country(row[i_ship_country], "Shipping Country"),
                     "phone": row[i_ship_phone].strip() or None,
                 },
-                "bill_to": canonical.address(
+                "bill_to": canonical.billing(canonical.address(
                     name=row[i_billing_name].strip() or None,
                     company=row[i_bill_company].strip() or None,
                     address1=row[i_bill_address1].strip() or row[i_bill_street].strip() or None,
@@ -133,7 +133,7 @@ def read_orders(
                     postal_code=postal_code(row[i_bill_zip]),
                     country=country_if_known(row[i_bill_country]),
                     phone=row[i_billing_phone].strip() or None,
-                ) if row[i_bill_address1].strip() or row[i_bill_street].strip() or row[i_bill_city].strip() else None,
+                )),
                 "service_level": level,
                 "shipping_method": shipping_method or None,
                 "notes": row[i_notes].strip() or None,

@@ -222,7 +222,7 @@ def read_orders(
                     postal_code=postal_code(row[i_bill_postcode]),
                     country=country_if_known(row[i_bill_country]),
                     phone=text(row[i_phone]),
-                ) if text(row[i_bill_address1]) or text(row[i_bill_city]) else None,
+                ),
                 service_level=service_level_for(shipping_method, rules),
                 shipping_method=shipping_method,
                 notes=text(row[i_note]),

@@ -29,7 +29,6 @@ from typing import Any, NamedTuple, TypeVar
 
 from oms_cli.metrics import stats
 from oms_cli.metrics.periods import Bucket
-from oms_cli.orders.lifecycle import MILESTONE_STATUS as _MILESTONE_STATUS
 
 # --- the registry: one entry per figure, carrying its docstring ---------------------------
 
@@ -101,9 +100,6 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 STEP_NAMES = tuple(name for name, _, _ in STEPS)
 #: the steps the shop does itself; delivery is the carrier's
 IN_HOUSE_STEPS = ("release", "pick", "pack", "ship")
-
-#: milestone -> the order status whose first event marks it (defined with the lifecycle)
-MILESTONE_STATUS = _MILESTONE_STATUS
 
 
 class OrderTimeline(NamedTuple):

@@ -18,7 +18,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from oms_cli.metrics.definitions import (
-    MILESTONE_STATUS,
     BoxFacts,
     PickListFacts,
     ShippingCostFacts,
@@ -26,7 +25,7 @@ from oms_cli.metrics.definitions import (
     VerifyFacts,
     WeightFacts,
 )
-from oms_cli.orders.lifecycle import OPEN_STATUSES
+from oms_cli.orders.lifecycle import MILESTONE_COLUMN, OPEN_STATUSES
 from oms_cli.store.types import UTCDateTime
 
 # The columns these queries read, as lightweight table constructs rather than the
@@ -34,7 +33,7 @@ from oms_cli.store.types import UTCDateTime
 # twentieth of the report's time budget. The schema itself stays in
 # oms_cli.store.models (a test checks every column named here exists there).
 _T = UTCDateTime()
-_MILESTONE_COLUMNS = tuple(f"{name}_at" for name in MILESTONE_STATUS)
+_MILESTONE_COLUMNS = tuple(MILESTONE_COLUMN.values())  # released_at … cancelled_at, in Timelines' order
 _orders = table("orders", column("id"), column("ref"), column("channel"), column("service_level"), column("status"),
                 column("placed_at", _T), column("ship_by", _T), column("currency"), column("shipping_minor"),
                 *[column(name, _T) for name in _MILESTONE_COLUMNS])

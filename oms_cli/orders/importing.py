@@ -67,7 +67,7 @@ def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inse
     for start in range(0, len(chunk), 900):
         part = [ref for ref, _, _ in chunk[start : start + 900]]
         for row in conn.execute(
-            select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash).where(orders_t.c.ref.in_(part))
+            select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash, orders_t.c.own_tags).where(orders_t.c.ref.in_(part))
         ):
             existing[row.ref] = row
 
@@ -162,7 +162,7 @@ def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, repor
     for keep in ("ref", "imported_at", "status", "instruction_state"):
         values.pop(keep)
     # Tags given here (`oms orders tag`) stay: the channel's tags, then the shop's own.
-    own = list(conn.execute(select(orders_t.c.own_tags).where(orders_t.c.id == old.id)).scalar() or [])
+    own = list(old.own_tags or [])
     export_tags = _plain_json(values["tags"])
     if any(t not in export_tags for t in own):
         values["tags"] = process_value(orders_t, "tags", export_tags + [t for t in own if t not in export_tags], conn.dialect)

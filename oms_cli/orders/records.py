@@ -121,7 +121,6 @@ def order_to_canonical(row: Any, lines: list[Any]) -> dict[str, Any]:
     }
 
 
-
 def bill_to_of(row: Any) -> dict[str, Any] | None:
     """A store row's billing address as a canonical dict, None when it has none."""
     bill = {k: getattr(row, col) for k, col in BILL_TO_COLUMNS.items()}

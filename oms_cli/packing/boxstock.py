@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
-from oms_cli.core.errors import NotFound, UsageError
+from oms_cli.core.errors import ConfigError, NotFound, UsageError
 from oms_cli.packing.catalogue import Catalogue
 from oms_cli.packing.engine import Box
 from oms_cli.store.engine import Store
@@ -50,11 +50,12 @@ def with_stock(conn: Connection, cat: Catalogue, *, order_id: int | None = None,
         for box, qty in conn.execute(
             select(moves_t.c.box, func.sum(moves_t.c.quantity)).where(moves_t.c.order_id == order_id).group_by(moves_t.c.box)
         ):
-            if stock.get(box) is not None and qty:
-                stock[box] = int(stock[box] or 0) - int(qty)  # qty is negative for boxes still taken
+            have = stock.get(box)
+            if have is not None and qty:
+                stock[box] = have - int(qty)  # qty is negative for boxes still taken
     kept = set(keep)
     return dataclasses.replace(cat, boxes=[
-        dataclasses.replace(b, stock=None if b.ref in kept or stock[b.ref] is None else max(0, stock[b.ref] or 0)) for b in cat.boxes
+        dataclasses.replace(b, stock=None if b.ref in kept or (n := stock[b.ref]) is None else max(0, n)) for b in cat.boxes
     ])
 
 
@@ -83,9 +84,9 @@ def _write(conn: Connection, box: str, quantity: int, reason: str, at: datetime,
 def _start_from_config(conn: Connection, box: Box, at: datetime, command: str) -> int | None:
     """The box's number on hand, writing the config's starting number as a count first
     when the store has none for a box the config counts."""
-    has = conn.execute(select(func.count()).where(moves_t.c.box == box.ref)).scalar()
+    has, total = conn.execute(select(func.count(), func.sum(moves_t.c.quantity)).where(moves_t.c.box == box.ref)).one()
     if has:
-        return int(conn.execute(select(func.sum(moves_t.c.quantity)).where(moves_t.c.box == box.ref)).scalar() or 0)
+        return int(total or 0)
     if box.stock is None:
         return None
     _write(conn, box.ref, box.stock, "count", at, command=command, note="starting number from packing.boxes stock")
@@ -189,7 +190,5 @@ def low_threshold(config: Config) -> int:
     """``packing.box_low_stock``: at or below this many on hand a box is reported low."""
     value = config.get("packing.box_low_stock")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        from oms_cli.core.errors import ConfigError
-
         raise ConfigError(f"packing.box_low_stock must be a whole number of boxes (got {value!r})")
     return value

@@ -409,10 +409,12 @@ def record_scans(store: Store, ref: str, scans: Sequence[Scan]) -> int:
     if not scans:
         return 0
     with store.connect(write=True) as conn:
-        row = resolve_ref(conn, ref)
-        now = utcnow()
-        conn.execute(insert(scans_t), [{"order_id": row.id, "code": s.code, "sku": s.sku, "result": s.result, "at": now} for s in scans])
+        _insert_scans(conn, resolve_ref(conn, ref).id, scans, utcnow())
     return len(scans)
+
+
+def _insert_scans(conn: Connection, order_id: int, scans: Sequence[Scan], at: Any) -> None:
+    conn.execute(insert(scans_t), [{"order_id": order_id, "code": s.code, "sku": s.sku, "result": s.result, "at": at} for s in scans])
 
 
 def finish_verify(
@@ -445,7 +447,7 @@ def finish_verify(
         now = utcnow()
         if scans:
             # recorded whatever happens next: they are what the accuracy metrics count
-            conn.execute(insert(scans_t), [{"order_id": row.id, "code": s.code, "sku": s.sku, "result": s.result, "at": now} for s in scans])
+            _insert_scans(conn, row.id, scans, now)
         if row.status in PACKED_STATUSES:
             return VerifyOutcome(row.ref, row.status, changed=False, scans=counts)
         try:
@@ -576,7 +578,7 @@ def box_list(store: Store, config: Config) -> list[dict[str, Any]]:
             "max_weight_g": b.max_weight_g,
             "cost": b.cost,
             "stock": stock[b.ref],
-            "low": stock[b.ref] is not None and int(stock[b.ref] or 0) <= low,
+            "low": stock[b.ref] is not None and stock[b.ref] <= low,
         }
         for b in sorted(cat.boxes, key=lambda b: (b.inner_volume, b.ref))
     ]
