@@ -118,18 +118,24 @@ def _render_plan(doc: dict[str, Any]) -> None:
 DETAILED_LISTS = 20
 
 
+def _where(pick_list: dict[str, Any]) -> list[str]:
+    """A pick list's wave, zone and picker, for its title (those it has)."""
+    bits = []
+    if pick_list["wave"] is not None:
+        bits.append(f"wave {pick_list['wave']}")
+    if pick_list["zone"] is not None:
+        bits.append(f"zone {pick_list['zone']}")
+    if pick_list["picker"]:
+        bits.append(f"picker {pick_list['picker']}")
+    return bits
+
+
 def _render_planned_list(entry: dict[str, Any], pending: set[str]) -> None:
     """One list of a new run: its stops as a table, its totes and its route."""
     from oms_cli.cli import render
 
     con = render.out()
-    bits = [f"list {entry['list']}"]
-    if entry["wave"] is not None:
-        bits.append(f"wave {entry['wave']}")
-    if entry["zone"] is not None:
-        bits.append(f"zone {entry['zone']}")
-    if entry["picker"]:
-        bits.append(f"picker {entry['picker']}")
+    bits = [f"list {entry['list']}", *_where(entry)]
     bits.append(f"{len(entry['orders'])} order{'s' if len(entry['orders']) != 1 else ''}")
     rows = [[i, s["location"], s["sku"], s["quantity"], _totes_cell(s["orders"], pending)] for i, s in enumerate(entry["stops"], start=1)]
     render.table(" · ".join(bits), ["#", "location", "sku", "qty", "totes"], rows)
@@ -211,13 +217,7 @@ def _render_list(view: dict[str, Any]) -> None:
 
     con = render.out()
     pending = {t["ref"] for t in view["totes"] if t["instruction"] == "pending"}
-    bits = [f"list {view['list']}", f"run {view['run']} ({view['method']})", view["status"]]
-    if view["wave"] is not None:
-        bits.append(f"wave {view['wave']}")
-    if view["zone"] is not None:
-        bits.append(f"zone {view['zone']}")
-    if view["picker"]:
-        bits.append(f"picker {view['picker']}")
+    bits = [f"list {view['list']}", f"run {view['run']} ({view['method']})", view["status"], *_where(view)]
     rows, styles = [], []
     for i, s in enumerate(view["stops"], start=1):
         rows.append([i, s["location"], s["sku"], s["name"], s["quantity"], s["picked"], s["remaining"],
