@@ -1,6 +1,6 @@
 """Write a realistic, reproducible Shopify orders export of any size for benchmarks.
 
-    python bench/gen_shopify.py /tmp/shopify_100k.csv --orders 100000
+python bench/gen_shopify.py /tmp/shopify_100k.csv --orders 100000
 """
 
 from __future__ import annotations
@@ -16,18 +16,76 @@ TAX_COLUMNS = [f"Tax {n} {kind}" for n in range(1, 6) for kind in ("Name", "Valu
 
 #: Today's column order of Shopify's Orders > Export.
 COLUMNS = [
-    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Accepts Marketing",
-    "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Shipping Method",
-    "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem compare at price",
-    "Lineitem sku", "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status",
-    "Billing Name", "Billing Street", "Billing Address1", "Billing Address2", "Billing Company", "Billing City",
-    "Billing Zip", "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street",
-    "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip",
-    "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes", "Cancelled at",
-    "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Outstanding Balance", "Employee",
-    "Location", "Device ID", "Id", "Tags", "Risk Level", "Source", "Lineitem discount", *TAX_COLUMNS, "Phone",
-    "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment ID",
-    "Payment Terms Name", "Next Payment Due At", "Payment References",
+    "Name",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Fulfilled at",
+    "Accepts Marketing",
+    "Currency",
+    "Subtotal",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Discount Code",
+    "Discount Amount",
+    "Shipping Method",
+    "Created at",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem compare at price",
+    "Lineitem sku",
+    "Lineitem requires shipping",
+    "Lineitem taxable",
+    "Lineitem fulfillment status",
+    "Billing Name",
+    "Billing Street",
+    "Billing Address1",
+    "Billing Address2",
+    "Billing Company",
+    "Billing City",
+    "Billing Zip",
+    "Billing Province",
+    "Billing Country",
+    "Billing Phone",
+    "Shipping Name",
+    "Shipping Street",
+    "Shipping Address1",
+    "Shipping Address2",
+    "Shipping Company",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Province",
+    "Shipping Country",
+    "Shipping Phone",
+    "Notes",
+    "Note Attributes",
+    "Cancelled at",
+    "Payment Method",
+    "Payment Reference",
+    "Refunded Amount",
+    "Vendor",
+    "Outstanding Balance",
+    "Employee",
+    "Location",
+    "Device ID",
+    "Id",
+    "Tags",
+    "Risk Level",
+    "Source",
+    "Lineitem discount",
+    *TAX_COLUMNS,
+    "Phone",
+    "Receipt Number",
+    "Duties",
+    "Billing Province Name",
+    "Shipping Province Name",
+    "Payment ID",
+    "Payment Terms Name",
+    "Next Payment Due At",
+    "Payment References",
 ]
 
 PRODUCTS = [
@@ -110,7 +168,7 @@ def write_shopify_export(path: str | os.PathLike[str], orders: int = 100_000, se
                     row[at["Tax 1 Name"]] = "State Tax 8%"
                     row[at["Tax 1 Value"]] = str(tax)
                     if number % 7 == 0:
-                        row[at["Notes"]] = "Please leave at the side door, \"not\" the front"
+                        row[at["Notes"]] = 'Please leave at the side door, "not" the front'
                     if number % 5 == 0:
                         row[at["Tags"]] = "repeat, newsletter"
                 writer.writerow(row)

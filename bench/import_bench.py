@@ -34,7 +34,9 @@ def baseline(path: Path, db: Path) -> tuple[float, int]:
         " total TEXT, shipping_method TEXT, created_at TEXT, ship_name TEXT, ship_address1 TEXT, ship_city TEXT,"
         " ship_zip TEXT, ship_country TEXT, notes TEXT)"
     )
-    con.execute("CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders(id), sku TEXT, name TEXT, quantity INTEGER, price TEXT)")
+    con.execute(
+        "CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders(id), sku TEXT, name TEXT, quantity INTEGER, price TEXT)"
+    )
     orders: list[tuple] = []
     lines: list[tuple] = []
     oid = 0
@@ -43,18 +45,46 @@ def baseline(path: Path, db: Path) -> tuple[float, int]:
         r = csv.reader(f)
         header = next(r)
         col = {name: i for i, name in enumerate(header)}
-        c_name, c_email, c_fin, c_cur, c_total, c_method, c_created = (col[n] for n in (
-            "Name", "Email", "Financial Status", "Currency", "Total", "Shipping Method", "Created at"))
-        c_sname, c_sa1, c_scity, c_szip, c_scountry, c_notes = (col[n] for n in (
-            "Shipping Name", "Shipping Address1", "Shipping City", "Shipping Zip", "Shipping Country", "Notes"))
-        c_sku, c_lname, c_qty, c_price = (col[n] for n in ("Lineitem sku", "Lineitem name", "Lineitem quantity", "Lineitem price"))
+        c_name, c_email, c_fin, c_cur, c_total, c_method, c_created = (
+            col[n] for n in ("Name", "Email", "Financial Status", "Currency", "Total", "Shipping Method", "Created at")
+        )
+        c_sname, c_sa1, c_scity, c_szip, c_scountry, c_notes = (
+            col[n]
+            for n in (
+                "Shipping Name",
+                "Shipping Address1",
+                "Shipping City",
+                "Shipping Zip",
+                "Shipping Country",
+                "Notes",
+            )
+        )
+        c_sku, c_lname, c_qty, c_price = (
+            col[n] for n in ("Lineitem sku", "Lineitem name", "Lineitem quantity", "Lineitem price")
+        )
         for row in r:
             name = row[c_name]
             if name != current:
                 current = name
                 oid += 1
-                orders.append((oid, name, row[c_email], row[c_fin], row[c_cur], row[c_total], row[c_method],
-                               row[c_created], row[c_sname], row[c_sa1], row[c_scity], row[c_szip], row[c_scountry], row[c_notes]))
+                orders.append(
+                    (
+                        oid,
+                        name,
+                        row[c_email],
+                        row[c_fin],
+                        row[c_cur],
+                        row[c_total],
+                        row[c_method],
+                        row[c_created],
+                        row[c_sname],
+                        row[c_sa1],
+                        row[c_scity],
+                        row[c_szip],
+                        row[c_scountry],
+                        row[c_notes],
+                    )
+                )
             lines.append((oid, row[c_sku], row[c_lname], int(row[c_qty]), row[c_price]))
     with con:
         con.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", orders)
@@ -95,14 +125,16 @@ def main() -> None:
     t0 = time.perf_counter()
     write_shopify_export(export, orders=a.orders, seed=1)
     rows = sum(1 for _ in open(export, encoding="utf-8-sig")) - 1
-    print(f"generated {a.orders:,} orders ({rows:,} rows, {export.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {a.orders:,} orders ({rows:,} rows, {export.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s"
+    )
 
     # Alternate the two, fresh files each time, and compare the best of each: the ratio
     # is then about the code, not about what else the machine was doing in one run.
     base_runs: list[float] = []
     oms_runs: list[float] = []
     peak_mb = 0.0
-    for run in range(a.runs):
+    for _run in range(a.runs):
         for old in work.glob("baseline.db*"):
             old.unlink()
         base_s, n = baseline(export, work / "baseline.db")
@@ -116,11 +148,17 @@ def main() -> None:
         # the largest resident set of any process the import started (the reader too)
         peak_mb = max(peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     base_s, oms_s = min(base_runs), min(oms_runs)
-    print(f"baseline  csv + sqlite3.executemany:   best {base_s:5.2f} s  median {statistics.median(base_runs):5.2f} s  ({n / base_s:,.0f} orders/s)")
-    print(f"oms import (end to end, new store):    best {oms_s:5.2f} s  median {statistics.median(oms_runs):5.2f} s  "
-          f"({a.orders / oms_s:,.0f} orders/s)  peak RSS {peak_mb:.0f} MB")
-    print(f"ratio oms / baseline (best of {a.runs} each): {oms_s / base_s:.2f}x  "
-          f"(median {statistics.median(oms_runs) / statistics.median(base_runs):.2f}x; target <= 3x, peak < 300 MB)")
+    print(
+        f"baseline  csv + sqlite3.executemany:   best {base_s:5.2f} s  median {statistics.median(base_runs):5.2f} s  ({n / base_s:,.0f} orders/s)"
+    )
+    print(
+        f"oms import (end to end, new store):    best {oms_s:5.2f} s  median {statistics.median(oms_runs):5.2f} s  "
+        f"({a.orders / oms_s:,.0f} orders/s)  peak RSS {peak_mb:.0f} MB"
+    )
+    print(
+        f"ratio oms / baseline (best of {a.runs} each): {oms_s / base_s:.2f}x  "
+        f"(median {statistics.median(oms_runs) / statistics.median(base_runs):.2f}x; target <= 3x, peak < 300 MB)"
+    )
     again = run_oms(["--quiet", "import", str(export)], env)
     print(f"re-import of the same file (all unchanged): {again:6.2f} s")
 
@@ -128,7 +166,9 @@ def main() -> None:
     oms_bin = [sys.executable, "-m", "oms_cli"]
     help_ms = startup(oms_bin + ["--help"])
     ver_ms = startup(oms_bin + ["--version"])
-    print(f"start-up (median of 15): python -c pass {bare:.0f} ms, oms --help {help_ms:.0f} ms, oms --version {ver_ms:.0f} ms (target < 150 ms)")
+    print(
+        f"start-up (median of 15): python -c pass {bare:.0f} ms, oms --help {help_ms:.0f} ms, oms --version {ver_ms:.0f} ms (target < 150 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -26,15 +26,31 @@ from oms_cli.documents.labels import render_labels
 
 SHOP = Shop("Bramble & Co", PostalAddress(address1="12 Mill Lane", city="Leeds", postal_code="LS1 4AB", country="GB"))
 DESTINATIONS = [
-    PostalAddress(name="Jane Doe", company="Acme Rockets", address1="1 Main St", address2="Suite 100",
-                  city="Springfield", province="IL", postal_code="62704", country="US"),
-    PostalAddress(name="Анна Петрова", address1="ул. Тверская, д. 7, кв. 12", city="Москва", postal_code="125009",
-                  country="RU"),
-    PostalAddress(name="Ελένη Παπαδοπούλου", address1="Οδός Αιόλου 12", city="Αθήνα", postal_code="105 51",
-                  country="GR"),
+    PostalAddress(
+        name="Jane Doe",
+        company="Acme Rockets",
+        address1="1 Main St",
+        address2="Suite 100",
+        city="Springfield",
+        province="IL",
+        postal_code="62704",
+        country="US",
+    ),
+    PostalAddress(
+        name="Анна Петрова", address1="ул. Тверская, д. 7, кв. 12", city="Москва", postal_code="125009", country="RU"
+    ),
+    PostalAddress(
+        name="Ελένη Παπαδοπούλου", address1="Οδός Αιόλου 12", city="Αθήνα", postal_code="105 51", country="GR"
+    ),
     PostalAddress(name="Zoë Lefèvre", address1="3 rue de l'Église", city="Besançon", postal_code="25000", country="FR"),
-    PostalAddress(name="Tom Smith", address1="Flat 2", address2="10 High Street", city="Leeds", postal_code="LS1 4AB",
-                  country="GB"),
+    PostalAddress(
+        name="Tom Smith",
+        address1="Flat 2",
+        address2="10 High Street",
+        city="Leeds",
+        postal_code="LS1 4AB",
+        country="GB",
+    ),
 ]
 SERVICES = ["standard", "standard", "expedited", "next_day"]
 
@@ -65,8 +81,14 @@ def baseline(labels: list[LabelData]) -> bytes:
     canvas = Canvas(buffer, pagesize=(288, 432), invariant=1)
     for label in labels:
         to = label.ship_to
-        lines = [to.name, to.company, to.address1, to.address2, f"{to.city} {to.province or ''} {to.postal_code}",
-                 to.country]
+        lines = [
+            to.name,
+            to.company,
+            to.address1,
+            to.address2,
+            f"{to.city} {to.province or ''} {to.postal_code}",
+            to.country,
+        ]
         canvas.setFont(bold, 8)
         canvas.drawString(10, 414, SHOP.name)
         canvas.setFont(regular, 8)

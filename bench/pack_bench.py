@@ -112,7 +112,11 @@ def bench_orders(sample: list[Order], boxes: list[Box]) -> float:
 
 def bench_containers(step: int) -> None:
     """Fill each OR-Library container as full as possible; compare utilisation with BoxPacker's."""
-    problems = [p for p in container_problems(("BR1", "BR2", "BR3", "BR4", "BR5", "BR6", "BR7", "LN")) if p.problem % step == 0 or step == 1]
+    problems = [
+        p
+        for p in container_problems(("BR1", "BR2", "BR3", "BR4", "BR5", "BR6", "BR7", "LN"))
+        if p.problem % step == 0 or step == 1
+    ]
     by_suite: dict[str, list[tuple[float, float]]] = defaultdict(list)
     invalid = 0
     started = time.perf_counter()
@@ -123,7 +127,9 @@ def bench_containers(step: int) -> None:
         filled = result.packages[0].fill_pct if result.packages else 0.0
         by_suite[problem.suite].append((filled, problem.reference_pct))
     elapsed = time.perf_counter() - started
-    print(f"3. Container problems: {len(problems)} problems in {elapsed:.1f} s ({elapsed / len(problems) * 1000:.0f} ms each), invalid: {invalid}")
+    print(
+        f"3. Container problems: {len(problems)} problems in {elapsed:.1f} s ({elapsed / len(problems) * 1000:.0f} ms each), invalid: {invalid}"
+    )
     print("   suite  problems  ours %  BoxPacker %  ours >= BoxPacker")
     br_ours: list[float] = []
     br_ref: list[float] = []
@@ -134,7 +140,9 @@ def bench_containers(step: int) -> None:
             br_ours += ours
             br_ref += ref
         at_least = sum(1 for a, b in rows if a >= b)
-        print(f"   {suite:5}  {len(rows):8}  {statistics.mean(ours):6.1f}  {statistics.mean(ref):11.1f}  {at_least:4}/{len(rows)}")
+        print(
+            f"   {suite:5}  {len(rows):8}  {statistics.mean(ours):6.1f}  {statistics.mean(ref):11.1f}  {at_least:4}/{len(rows)}"
+        )
     if br_ours:
         print(f"   BR1-BR7 mean: ours {statistics.mean(br_ours):.1f}%, BoxPacker {statistics.mean(br_ref):.1f}%")
 

@@ -96,11 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="200,1000,10000", help="comma-separated numbers of orders")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--urgent", type=float, default=0.1, help="share of orders in the more urgent priority class")
-    parser.add_argument("--time-limit", type=float, default=None, help="planner time limit in seconds (default: by size)")
+    parser.add_argument(
+        "--time-limit", type=float, default=None, help="planner time limit in seconds (default: by size)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(f"cart: {CAPACITY.orders} orders / {CAPACITY.items} items; layout: default 12 aisles x 20 bays; "
-          f"seed {args.seed}; urgent share {args.urgent:.0%}")
+    print(
+        f"cart: {CAPACITY.orders} orders / {CAPACITY.items} items; layout: default 12 aisles x 20 bays; "
+        f"seed {args.seed}; urgent share {args.urgent:.0%}"
+    )
     header = (
         f"{'orders':>7} {'(a) single, code order':>23} {'(b) FCFS, S-shape':>18} {'FCFS, exact':>12} "
         f"{'(c) oms batch':>14} {'(c)/(b)':>8} {'(c)/(a)':>8} {'carts b/c':>10} {'limit s':>8} {'plan s':>7} {'cpu s':>6}"

@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from oms_cli.core.config import load_config  # noqa: E402
 from oms_cli.orders.importing import writers_for  # noqa: E402
-from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values  # noqa: E402
+from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.picking import service  # noqa: E402
 from oms_cli.picking.planning import plan_picking  # noqa: E402
 from oms_cli.picking.warehouse import Layout, location_code  # noqa: E402
@@ -57,39 +57,82 @@ def build_store(path: str, size: int, seed: int) -> None:
     rng = random.Random(f"{seed}-{size}")
     layout = Layout()
     skus = [f"SKU-{n:05d}" for n in range(CATALOGUE_SIZE)]
-    where = {s: location_code(rng.randint(1, layout.aisles), rng.randint(1, layout.bays), rng.randint(1, 4)) for s in skus}
+    where = {
+        s: location_code(rng.randint(1, layout.aisles), rng.randint(1, layout.bays), rng.randint(1, 4)) for s in skus
+    }
     now = utcnow()
     orders = []
     for number in range(size):
         count = rng.choices([1, 2, 3, 4, 5], weights=[35, 25, 20, 12, 8])[0]
         lines = [
-            {"sku": s, "name": None, "quantity": rng.choices([1, 2, 3], weights=[80, 15, 5])[0], "unit_price": Decimal("9.50"), "line_id": None, "free": False}
+            {
+                "sku": s,
+                "name": None,
+                "quantity": rng.choices([1, 2, 3], weights=[80, 15, 5])[0],
+                "unit_price": Decimal("9.50"),
+                "line_id": None,
+                "free": False,
+            }
             for s in rng.sample(skus, count)
         ]
-        orders.append({
-            "ref": f"bench:{100000 + number}", "channel": "bench", "external_id": str(100000 + number),
-            "placed_at": now - timedelta(minutes=size - number), "status": "new",
-            "payment": {"status": "paid", "method": None, "reference": None},
-            "customer": {"name": f"Buyer {number}", "email": f"b{number}@example.com", "phone": None},
-            "ship_to": {"name": f"Buyer {number}", "company": None, "address1": "1 Long Road", "address2": None, "address3": None,
-                        "city": "Town", "province": "NY", "postal_code": "10001", "country": "US", "phone": None},
-            "service_level": rng.choice(("standard",) * 8 + ("expedited", "next_day")),
-            "shipping_method": None, "notes": None, "tags": [], "currency": "USD",
-            "totals": {"subtotal": None, "shipping": None, "tax": None, "discount": None, "total": Decimal("20.00")},
-            "lines": lines,
-        })
+        orders.append(
+            {
+                "ref": f"bench:{100000 + number}",
+                "channel": "bench",
+                "external_id": str(100000 + number),
+                "placed_at": now - timedelta(minutes=size - number),
+                "status": "new",
+                "payment": {"status": "paid", "method": None, "reference": None},
+                "customer": {"name": f"Buyer {number}", "email": f"b{number}@example.com", "phone": None},
+                "ship_to": {
+                    "name": f"Buyer {number}",
+                    "company": None,
+                    "address1": "1 Long Road",
+                    "address2": None,
+                    "address3": None,
+                    "city": "Town",
+                    "province": "NY",
+                    "postal_code": "10001",
+                    "country": "US",
+                    "phone": None,
+                },
+                "service_level": rng.choice(("standard",) * 8 + ("expedited", "next_day")),
+                "shipping_method": None,
+                "notes": None,
+                "tags": [],
+                "currency": "USD",
+                "totals": {
+                    "subtotal": None,
+                    "shipping": None,
+                    "tax": None,
+                    "discount": None,
+                    "total": Decimal("20.00"),
+                },
+                "lines": lines,
+            }
+        )
     store = Store(path)
     with store.connect() as conn:
-        conn.execute(ProductRow.__table__.insert(), [{"sku": s, "name": s, "weight_g": 300, "fragile": False, "keep_upright": False} for s in skus])
-        conn.execute(ProductLocationRow.__table__.insert(), [{"sku": s, "location": where[s], "position": 0} for s in skus])
+        conn.execute(
+            ProductRow.__table__.insert(),
+            [{"sku": s, "name": s, "weight_g": 300, "fragile": False, "keep_upright": False} for s in skus],
+        )
+        conn.execute(
+            ProductLocationRow.__table__.insert(), [{"sku": s, "location": where[s], "position": 0} for s in skus]
+        )
         for s in skus:
             move(conn, s, where[s], 10 * size, "count", command="bench")
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert([order_values(o, fingerprint(o, writers_for(store)), now) for o in orders])
+        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert(
+            [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
+        )
         t = OrderRow.__table__
         ids = dict(conn.execute(t.select().with_only_columns(t.c.ref, t.c.id)).all())
-        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert([r for o in orders for r in line_values(ids[o["ref"]], o)])
-        BulkInserter(conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")).insert(
-            [(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
+        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert(
+            [r for o in orders for r in line_values(ids[o["ref"]], o)]
+        )
+        BulkInserter(
+            conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
+        ).insert([(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
     report = release_orders(store, load_config(None))
     store.dispose()
     if len(report.released) != size:
@@ -106,11 +149,22 @@ def pure_planner(path: str, method: str) -> tuple[float, float, int]:
         rows, _ = service._ready_orders(conn, None)
         rows.sort(key=lambda r: service.queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
         departure = service.next_departure(setup.schedule, now) if method == "wave" else None
-        orders = [c.order for c in service._candidates(service._read_inputs(conn, rows), setup.layout, now, departure) if c.order is not None]
+        orders = [
+            c.order
+            for c in service._candidates(service._read_inputs(conn, rows), setup.layout, now, departure)
+            if c.order is not None
+        ]
     store.dispose()
     started, cpu = time.perf_counter(), time.process_time()
-    plan = plan_picking(method, setup.layout, orders, setup.capacity, batching=setup.batching,  # type: ignore[arg-type]
-                        time_limit_s=setup.time_limit_s, pickers=setup.pickers)
+    plan = plan_picking(
+        method,
+        setup.layout,
+        orders,
+        setup.capacity,
+        batching=setup.batching,  # type: ignore[arg-type]
+        time_limit_s=setup.time_limit_s,
+        pickers=setup.pickers,
+    )
     return time.perf_counter() - started, time.process_time() - cpu, len(plan.lists)
 
 
@@ -128,7 +182,9 @@ def as_process(path: str, method: str, json_output: bool) -> tuple[float, float]
     """Seconds (wall, CPU) for `oms [--json] pick plan` as a real process, output to /dev/null."""
     env = dict(os.environ, OMS_DB=path)
     env.pop("OMS_CONFIG", None)
-    args = [sys.executable, "-m", "oms_cli"] + (["--json"] if json_output else []) + ["pick", "plan", "--method", method]
+    args = (
+        [sys.executable, "-m", "oms_cli"] + (["--json"] if json_output else []) + ["pick", "plan", "--method", method]
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -162,12 +218,20 @@ def main() -> None:
             proc_tables, tables_cpu = as_process(copies["tables"], args.method, False)
             target = targets.get(size)
             verdict = f"   target < {target:g} s: {'met' if proc_json < target else 'NOT met'}" if target else ""
-            print(f"  {args.method}: {lists} lists, {doc['distance_m']:,.0f} m (location-code order {doc['code_order_distance_m']:,.0f} m)")
+            print(
+                f"  {args.method}: {lists} lists, {doc['distance_m']:,.0f} m (location-code order {doc['code_order_distance_m']:,.0f} m)"
+            )
             print("                                                    wall      CPU   wall/baseline")
             print(f"  baseline  pure planner (plan_picking)           {pure:6.2f} s {pure_cpu:6.2f} s")
-            print(f"  service   plan_run in-process (read+plan+write) {svc:6.2f} s {svc_cpu:6.2f} s  {svc / pure:4.2f}x")
-            print(f"  process   oms --json pick plan                  {proc_json:6.2f} s {json_cpu:6.2f} s  {proc_json / pure:4.2f}x{verdict}")
-            print(f"  process   oms pick plan (tables)                {proc_tables:6.2f} s {tables_cpu:6.2f} s  {proc_tables / pure:4.2f}x")
+            print(
+                f"  service   plan_run in-process (read+plan+write) {svc:6.2f} s {svc_cpu:6.2f} s  {svc / pure:4.2f}x"
+            )
+            print(
+                f"  process   oms --json pick plan                  {proc_json:6.2f} s {json_cpu:6.2f} s  {proc_json / pure:4.2f}x{verdict}"
+            )
+            print(
+                f"  process   oms pick plan (tables)                {proc_tables:6.2f} s {tables_cpu:6.2f} s  {proc_tables / pure:4.2f}x"
+            )
 
 
 if __name__ == "__main__":

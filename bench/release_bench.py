@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from oms_cli.core.config import load_config  # noqa: E402
 from oms_cli.orders.importing import writers_for  # noqa: E402
-from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values  # noqa: E402
+from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.release.service import release_orders  # noqa: E402
 from oms_cli.stock.ledger import move  # noqa: E402
 from oms_cli.store.bulk import BulkInserter  # noqa: E402
@@ -58,7 +58,7 @@ release:
 
 def make_orders(n: int, skus: list[str], rng: random.Random) -> list[dict]:
     """Orders as the importers produce them, in the mix a small shop sees."""
-    start = datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
     out = []
     for i in range(n):
         k = rng.random()
@@ -69,25 +69,70 @@ def make_orders(n: int, skus: list[str], rng: random.Random) -> list[dict]:
             payment, method = "pending", "Cash on Delivery (COD)"
         lines = []
         for sku in rng.sample(skus, rng.choice((1, 1, 1, 2, 2, 3, 4))):
-            lines.append({"sku": sku, "name": None, "quantity": rng.choice((1, 1, 1, 2, 3)), "unit_price": Decimal("12.50"), "line_id": None, "free": False})
+            lines.append(
+                {
+                    "sku": sku,
+                    "name": None,
+                    "quantity": rng.choice((1, 1, 1, 2, 3)),
+                    "unit_price": Decimal("12.50"),
+                    "line_id": None,
+                    "free": False,
+                }
+            )
         if rng.random() < 0.02:
-            lines.append({"sku": "UNKNOWN-SKU", "name": None, "quantity": 1, "unit_price": Decimal("1.00"), "line_id": None, "free": False})
-        country, postcode, province = rng.choice((("US", "10001", "NY"), ("GB", "SW1A 1AA", None), ("DE", "10115", None), ("CA", "K1A 0B1", "ON"), ("FR", "75001", None), ("AU", "2000", "NSW")))
+            lines.append(
+                {
+                    "sku": "UNKNOWN-SKU",
+                    "name": None,
+                    "quantity": 1,
+                    "unit_price": Decimal("1.00"),
+                    "line_id": None,
+                    "free": False,
+                }
+            )
+        country, postcode, province = rng.choice(
+            (
+                ("US", "10001", "NY"),
+                ("GB", "SW1A 1AA", None),
+                ("DE", "10115", None),
+                ("CA", "K1A 0B1", "ON"),
+                ("FR", "75001", None),
+                ("AU", "2000", "NSW"),
+            )
+        )
         if rng.random() < 0.03:
             postcode = "??"
         total = sum(Decimal(ln["quantity"]) * ln["unit_price"] for ln in lines)
-        out.append({
-            "ref": f"bench:{100000 + i}", "channel": "bench", "external_id": str(100000 + i),
-            "placed_at": start + timedelta(minutes=3 * i), "status": "new",
-            "payment": {"status": payment, "method": method, "reference": None},
-            "customer": {"name": f"Buyer {i}", "email": f"buyer{i % 4000}@example.com", "phone": None},
-            "ship_to": {"name": f"Buyer {i}", "company": None, "address1": f"{i} Long Road", "address2": None, "address3": None,
-                        "city": "Town", "province": province, "postal_code": postcode, "country": country, "phone": None},
-            "service_level": rng.choice(("standard",) * 7 + ("expedited", "expedited", "next_day")),
-            "shipping_method": None, "notes": "Leave at the back door" if rng.random() < 0.05 else None, "tags": [],
-            "currency": "USD", "totals": {"subtotal": total, "shipping": None, "tax": None, "discount": None, "total": total},
-            "lines": lines,
-        })
+        out.append(
+            {
+                "ref": f"bench:{100000 + i}",
+                "channel": "bench",
+                "external_id": str(100000 + i),
+                "placed_at": start + timedelta(minutes=3 * i),
+                "status": "new",
+                "payment": {"status": payment, "method": method, "reference": None},
+                "customer": {"name": f"Buyer {i}", "email": f"buyer{i % 4000}@example.com", "phone": None},
+                "ship_to": {
+                    "name": f"Buyer {i}",
+                    "company": None,
+                    "address1": f"{i} Long Road",
+                    "address2": None,
+                    "address3": None,
+                    "city": "Town",
+                    "province": province,
+                    "postal_code": postcode,
+                    "country": country,
+                    "phone": None,
+                },
+                "service_level": rng.choice(("standard",) * 7 + ("expedited", "expedited", "next_day")),
+                "shipping_method": None,
+                "notes": "Leave at the back door" if rng.random() < 0.05 else None,
+                "tags": [],
+                "currency": "USD",
+                "totals": {"subtotal": total, "shipping": None, "tax": None, "discount": None, "total": total},
+                "lines": lines,
+            }
+        )
     return out
 
 
@@ -103,7 +148,13 @@ def build_store(path: str, n_orders: int, n_skus: int, seed: int) -> None:
             demand[ln["sku"]] = demand.get(ln["sku"], 0) + ln["quantity"]
     now = utcnow()
     with store.connect() as conn:
-        conn.execute(ProductRow.__table__.insert(), [{"sku": s, "name": f"Product {s}", "weight_g": 200, "fragile": False, "keep_upright": False} for s in skus + ["THANKYOU-CARD"]])
+        conn.execute(
+            ProductRow.__table__.insert(),
+            [
+                {"sku": s, "name": f"Product {s}", "weight_g": 200, "fragile": False, "keep_upright": False}
+                for s in skus + ["THANKYOU-CARD"]
+            ],
+        )
         locs = []
         for i, s in enumerate(skus + ["THANKYOU-CARD"]):
             locs.append({"sku": s, "location": f"A{1 + i % 12:02d}-B{1 + (i // 12) % 20:02d}-L1", "position": 0})
@@ -117,12 +168,17 @@ def build_store(path: str, n_orders: int, n_skus: int, seed: int) -> None:
             if have // 3:
                 move(conn, s, locs[2 * i + 1]["location"], have // 3, "count", command="bench")
         move(conn, "THANKYOU-CARD", locs[-2]["location"], 500, "count", command="bench")
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert([order_values(o, fingerprint(o, writers_for(store)), now) for o in orders])
+        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert(
+            [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
+        )
         t = OrderRow.__table__
         ids = dict(conn.execute(t.select().with_only_columns(t.c.ref, t.c.id)).all())
-        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert([r for o in orders for r in line_values(ids[o["ref"]], o)])
-        BulkInserter(conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")).insert(
-            [(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
+        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert(
+            [r for o in orders for r in line_values(ids[o["ref"]], o)]
+        )
+        BulkInserter(
+            conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
+        ).insert([(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
     store.dispose()
 
 
@@ -175,17 +231,30 @@ def main() -> None:
         env = dict(os.environ, OMS_DB=proc_db, OMS_CONFIG=cfg)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "oms_cli", "--json", "release", "--all"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "oms_cli", "--json", "release", "--all"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         cli = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cli_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     n = args.orders
-    print(f"released {len(report.released)}, held {len(report.held)} {dict(sorted(reasons.items()))}, errors {len(report.errors)}")
+    print(
+        f"released {len(report.released)}, held {len(report.held)} {dict(sorted(reasons.items()))}, errors {len(report.errors)}"
+    )
     print(f"baseline  {n} empty write transactions        {baseline:6.2f} s wall  ({n / baseline:8.0f} /s)")
-    print(f"service   release, first run                   {first:6.2f} s wall  {first_cpu:5.2f} s CPU  ({n / first:6.0f} orders/s)  {first / baseline:4.1f}x baseline")
-    print(f"service   release, second run (cron, no work)  {second:6.2f} s wall  ({n / second:6.0f} orders/s)  unchanged {again.unchanged}")
-    print(f"process   oms release --all (whole command)    {cli:6.2f} s wall  {cli_cpu:5.2f} s CPU   target < 5 s: {'met' if cli < 5 else 'NOT met'}")
+    print(
+        f"service   release, first run                   {first:6.2f} s wall  {first_cpu:5.2f} s CPU  ({n / first:6.0f} orders/s)  {first / baseline:4.1f}x baseline"
+    )
+    print(
+        f"service   release, second run (cron, no work)  {second:6.2f} s wall  ({n / second:6.0f} orders/s)  unchanged {again.unchanged}"
+    )
+    print(
+        f"process   oms release --all (whole command)    {cli:6.2f} s wall  {cli_cpu:5.2f} s CPU   target < 5 s: {'met' if cli < 5 else 'NOT met'}"
+    )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,26 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
     rng = random.Random(seed)
     span_s = 365 * 86400
     # A year of orders up to yesterday (naive UTC): the last ones are still on their way.
-    today = datetime.now(timezone.utc).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    today = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
     base = today - timedelta(days=366)
-    rows: dict[str, list[Any]] = {k: [] for k in ("orders", "lines", "events", "runs", "lists", "stops", "allocs", "packages", "scans", "outbox", "feedback", "problems", "returns")}
+    rows: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "orders",
+            "lines",
+            "events",
+            "runs",
+            "lists",
+            "stops",
+            "allocs",
+            "packages",
+            "scans",
+            "outbox",
+            "feedback",
+            "problems",
+            "returns",
+        )
+    }
     h = lambda hours: timedelta(hours=hours)  # noqa: E731
 
     line_id = 0
@@ -92,7 +109,24 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
             status = "ready"
             ready_by_day.setdefault(int((t - base).total_seconds() // 86400), []).append((oid, lines, t, level))
         shipping = rng.choice((0, 395, 495, 695))
-        rows["orders"].append([oid, f"{channel}:{oid}", channel, str(oid), placed, status, "paid", level, "none", [], "EUR", shipping, 4000 + shipping, ship_by])
+        rows["orders"].append(
+            [
+                oid,
+                f"{channel}:{oid}",
+                channel,
+                str(oid),
+                placed,
+                status,
+                "paid",
+                level,
+                "none",
+                [],
+                "EUR",
+                shipping,
+                4000 + shipping,
+                ship_by,
+            ]
+        )
 
     run_id = list_id = stop_id = pkg_id = scan_id = msg_id = ret_id = 0
     statuses = {}
@@ -103,7 +137,7 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
         # Carts of eight orders in the order they became ready, as a picker takes them.
         batch = sorted(ready_by_day[day], key=lambda r: r[2])
         for i in range(0, len(batch), 8):
-            cart = batch[i:i + 8]
+            cart = batch[i : i + 8]
             list_id += 1
             claimed = max(r[2] for r in cart) + h(rng.uniform(0.3, 3))
             picker = rng.choice(PICKERS)
@@ -118,7 +152,16 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
                 for lid, qty in lines:
                     stop_id += 1
                     short = 1 if rng.random() < 0.01 else 0
-                    rows["stops"].append((stop_id, list_id, stop_id, f"A{rng.randrange(1, 13):02d}-{rng.randrange(1, 21):02d}", "SKU", qty))
+                    rows["stops"].append(
+                        (
+                            stop_id,
+                            list_id,
+                            stop_id,
+                            f"A{rng.randrange(1, 13):02d}-{rng.randrange(1, 21):02d}",
+                            "SKU",
+                            qty,
+                        )
+                    )
                     rows["allocs"].append((stop_id, oid, lid, qty, qty - short, short, picked_at))
                 ev.append((oid, "status", "picking", "picked", completed, "pick done", None))
                 packed = completed + timedelta(minutes=rng.uniform(5, 60))
@@ -129,7 +172,15 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
                     scan_id += 1
                     rows["scans"].append((oid, "4006381333931", "SKU", "ok", packed - timedelta(seconds=30)))
                 if rng.random() < 0.01:
-                    rows["scans"].append((oid, "4006381333932", "SKU", rng.choice(("wrong", "extra", "unknown")), packed - timedelta(seconds=20)))
+                    rows["scans"].append(
+                        (
+                            oid,
+                            "4006381333932",
+                            "SKU",
+                            rng.choice(("wrong", "extra", "unknown")),
+                            packed - timedelta(seconds=20),
+                        )
+                    )
                 # The next carrier collection: priority parcels go on an earlier one.
                 shipped = packed + h(rng.uniform(0.3, 3) if level != "standard" else rng.uniform(0.5, 20))
                 ev.append((oid, "status", "packed", "shipped", shipped, "ship", None))
@@ -141,9 +192,41 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
                 pkg_id += 1
                 delivered = shipped + h(rng.uniform(20, 120))
                 done = delivered < today
-                rows["packages"].append((oid, 1, box, *outer, weight, measured, max(measured, dim), rng.uniform(20, 90), [], [], packed, "ups", f"1Z{pkg_id:016d}", rng.choice((380, 450, 520, 890)), shipped, delivered if done else None))
+                rows["packages"].append(
+                    (
+                        oid,
+                        1,
+                        box,
+                        *outer,
+                        weight,
+                        measured,
+                        max(measured, dim),
+                        rng.uniform(20, 90),
+                        [],
+                        [],
+                        packed,
+                        "ups",
+                        f"1Z{pkg_id:016d}",
+                        rng.choice((380, 450, 520, 890)),
+                        shipped,
+                        delivered if done else None,
+                    )
+                )
                 msg_id += 1
-                rows["outbox"].append((f"shipped:{oid}", oid, "shipped", "buyer@example.com", "Your order shipped", "text", rng.choice(("sent",) * 20 + ("failed", "queued")), 1, shipped, shipped))
+                rows["outbox"].append(
+                    (
+                        f"shipped:{oid}",
+                        oid,
+                        "shipped",
+                        "buyer@example.com",
+                        "Your order shipped",
+                        "text",
+                        rng.choice(("sent",) * 20 + ("failed", "queued")),
+                        1,
+                        shipped,
+                        shipped,
+                    )
+                )
                 statuses[oid] = "shipped"
                 if done:
                     ev.append((oid, "status", "shipped", "delivered", delivered, "track", None))
@@ -152,11 +235,15 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
                         rows["feedback"].append((oid, rng.choice((5, 5, 5, 4, 4, 3, 2, 1)), None, delivered + h(50)))
                     if rng.random() < 0.03:
                         ret_id += 1
-                        rows["returns"].append((f"RMA-{ret_id:06d}", oid, rng.choice(REASONS), "open", delivered + h(72)))
+                        rows["returns"].append(
+                            (f"RMA-{ret_id:06d}", oid, rng.choice(REASONS), "open", delivered + h(72))
+                        )
                         statuses[oid] = "returned"
                         ev.append((oid, "status", "delivered", "returned", delivered + h(96), "returns receive", None))
                     if rng.random() < 0.01:
-                        rows["problems"].append((oid, "feedback", "late parcel", rng.choice(("open", "resolved")), delivered + h(60)))
+                        rows["problems"].append(
+                            (oid, "feedback", "late parcel", rng.choice(("open", "resolved")), delivered + h(60))
+                        )
     for row in rows["orders"]:
         row[5] = statuses.get(row[0], row[5])
 
@@ -178,17 +265,93 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
         con.executemany(sql, ([cell(v) for v in row] for row in data))
 
     with con:
-        put("orders", ["id", "ref", "channel", "external_id", "placed_at", "status", "payment_status", "service_level", "instruction_state", "tags", "currency", "shipping_minor", "total_minor", "ship_by"], rows["orders"])
+        put(
+            "orders",
+            [
+                "id",
+                "ref",
+                "channel",
+                "external_id",
+                "placed_at",
+                "status",
+                "payment_status",
+                "service_level",
+                "instruction_state",
+                "tags",
+                "currency",
+                "shipping_minor",
+                "total_minor",
+                "ship_by",
+            ],
+            rows["orders"],
+        )
         put("order_lines", ["id", "order_id", "line_no", "sku", "quantity", "unit_price_minor", "free"], rows["lines"])
         put("order_events", ["order_id", "kind", "from_status", "to_status", "at", "command", "note"], rows["events"])
-        put("pick_runs", ["id", "created_at", "method", "batching", "distance_m", "code_order_distance_m"], rows["runs"])
-        put("pick_lists", ["id", "run_id", "seq", "picker", "status", "claimed_at", "completed_at", "distance_m", "code_order_distance_m"], rows["lists"])
+        put(
+            "pick_runs", ["id", "created_at", "method", "batching", "distance_m", "code_order_distance_m"], rows["runs"]
+        )
+        put(
+            "pick_lists",
+            [
+                "id",
+                "run_id",
+                "seq",
+                "picker",
+                "status",
+                "claimed_at",
+                "completed_at",
+                "distance_m",
+                "code_order_distance_m",
+            ],
+            rows["lists"],
+        )
         put("pick_stops", ["id", "list_id", "seq", "location", "sku", "quantity"], rows["stops"])
-        put("pick_allocations", ["stop_id", "order_id", "order_line_id", "quantity", "picked_qty", "short_qty", "picked_at"], rows["allocs"])
-        put("packages", ["order_id", "package_no", "box", "length_mm", "width_mm", "height_mm", "weight_g", "measured_weight_g", "billable_weight_g", "fill_pct", "materials", "placements", "packed_at", "carrier", "tracking", "cost_minor", "shipped_at", "delivered_at"],
-            rows["packages"])
+        put(
+            "pick_allocations",
+            ["stop_id", "order_id", "order_line_id", "quantity", "picked_qty", "short_qty", "picked_at"],
+            rows["allocs"],
+        )
+        put(
+            "packages",
+            [
+                "order_id",
+                "package_no",
+                "box",
+                "length_mm",
+                "width_mm",
+                "height_mm",
+                "weight_g",
+                "measured_weight_g",
+                "billable_weight_g",
+                "fill_pct",
+                "materials",
+                "placements",
+                "packed_at",
+                "carrier",
+                "tracking",
+                "cost_minor",
+                "shipped_at",
+                "delivered_at",
+            ],
+            rows["packages"],
+        )
         put("verify_scans", ["order_id", "code", "sku", "result", "at"], rows["scans"])
-        put("outbox", ["key", "order_id", "kind", "to_addr", "subject", "body_text", "status", "attempts", "created_at", "due_at"], rows["outbox"])
+        put(
+            "outbox",
+            [
+                "key",
+                "order_id",
+                "kind",
+                "to_addr",
+                "subject",
+                "body_text",
+                "status",
+                "attempts",
+                "created_at",
+                "due_at",
+            ],
+            rows["outbox"],
+        )
         put("feedback", ["order_id", "rating", "comment", "at"], rows["feedback"])
         put("returns", ["rma", "order_id", "reason", "status", "opened_at"], rows["returns"])
         put("problems", ["order_id", "source", "description", "status", "opened_at"], rows["problems"])
@@ -196,9 +359,13 @@ def generate(path: Path, orders: int, seed: int = 8) -> dict[str, int]:
         # together with the status event (oms_cli.orders.events).
         from oms_cli.orders.lifecycle import MILESTONE_COLUMN
 
-        con.execute("UPDATE orders SET " + ", ".join(
-            f"{col} = (SELECT MIN(at) FROM order_events e WHERE e.order_id = orders.id AND e.kind = 'status' AND e.to_status = '{status}')"
-            for status, col in MILESTONE_COLUMN.items()))
+        con.execute(
+            "UPDATE orders SET "
+            + ", ".join(
+                f"{col} = (SELECT MIN(at) FROM order_events e WHERE e.order_id = orders.id AND e.kind = 'status' AND e.to_status = '{status}')"
+                for status, col in MILESTONE_COLUMN.items()
+            )
+        )
     con.close()
     return {k: len(v) for k, v in rows.items()}
 
@@ -219,7 +386,10 @@ def bare_group_by(path: Path) -> float:
     """Seconds for a bare sqlite3 GROUP BY over all the order events: each order's first
     time at each status, the one pass over the events a report that did not keep those
     times with the orders would have to make."""
-    firsts = ", ".join(f"MIN(CASE WHEN to_status = '{s}' THEN at END)" for s in ("ready", "picked", "packed", "shipped", "delivered", "cancelled"))
+    firsts = ", ".join(
+        f"MIN(CASE WHEN to_status = '{s}' THEN at END)"
+        for s in ("ready", "picked", "packed", "shipped", "delivered", "cancelled")
+    )
     con = sqlite3.connect(path)
     t0 = time.perf_counter()
     con.execute(f"SELECT order_id, {firsts} FROM order_events WHERE kind = 'status' GROUP BY order_id").fetchall()
@@ -242,12 +412,20 @@ def main() -> None:
         t0 = time.perf_counter()
         counts = generate(path, args.orders)
         gen_s = time.perf_counter() - t0
-        print(f"generated {counts['orders']:,} orders, {counts['events']:,} events, {counts['allocs']:,} pick allocations, "
-              f"{counts['packages']:,} packages, {counts['scans']:,} scans, {counts['outbox']:,} messages in {gen_s:.1f} s")
+        print(
+            f"generated {counts['orders']:,} orders, {counts['events']:,} events, {counts['allocs']:,} pick allocations, "
+            f"{counts['packages']:,} packages, {counts['scans']:,} scans, {counts['outbox']:,} messages in {gen_s:.1f} s"
+        )
     else:
         print(f"reusing {path}")
 
-    env = dict(os.environ, OMS_DB=str(path), HOME=tmp.name, XDG_CONFIG_HOME=str(Path(tmp.name) / "config"), PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        OMS_DB=str(path),
+        HOME=tmp.name,
+        XDG_CONFIG_HOME=str(Path(tmp.name) / "config"),
+        PYTHONPATH=str(ROOT),
+    )
     # Baselines and the report alternate, so a busy machine slows both alike.
     startup, baseline, report = [], [], []
     for _ in range(args.runs):
@@ -261,7 +439,9 @@ def main() -> None:
     print(f"load average (1 min) {load:.2f} on {os.cpu_count()} CPUs")
     print(f"python start-up importing sqlalchemy+sqlmodel : {min(startup) * 1000:7.0f} ms")
     print(f"bare sqlite3 GROUP BY over the events         : {min(baseline) * 1000:7.0f} ms")
-    print(f"oms report --json, end to end (best)          : {best * 1000:7.0f} ms   median {med * 1000:.0f} ms over {args.runs} runs")
+    print(
+        f"oms report --json, end to end (best)          : {best * 1000:7.0f} ms   median {med * 1000:.0f} ms over {args.runs} runs"
+    )
     print(f"ratio report / (start-up + bare GROUP BY)     : {best / floor:7.2f} x")
     verdict = "OK" if best < TARGET_S else "SLOWER THAN TARGET"
     print(f"target < {TARGET_S:.0f} s: {verdict}")

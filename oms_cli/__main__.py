@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 
 
 def _write_crash_log() -> str:
     import traceback
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from oms_cli.core.paths import state_dir
 
@@ -16,7 +17,7 @@ def _write_crash_log() -> str:
     try:
         d = state_dir()
         d.mkdir(parents=True, exist_ok=True)
-        path = d / f"crash-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}.log"
+        path = d / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}.log"
         path.write_text(text, encoding="utf-8")
         return str(path)
     except OSError:
@@ -66,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             return int(ExitCode.INTERNAL)
         path = _write_crash_log()
-        sys.stderr.write(f"oms: internal error: {type(exc).__name__}: {exc}\n  the traceback is in {path} (run with --debug to see it here)\n")
+        sys.stderr.write(
+            f"oms: internal error: {type(exc).__name__}: {exc}\n  the traceback is in {path} (run with --debug to see it here)\n"
+        )
         return int(ExitCode.INTERNAL)
     return 0
 

@@ -77,6 +77,7 @@ def bash(tree: dict[str, tuple[list[str], list[str], str]]) -> str:
 
 def zsh(tree: dict[str, tuple[list[str], list[str], str]]) -> str:
     """The zsh completion script."""
+
     def esc(s: str) -> str:
         return s.replace("'", "'\\''").replace(":", "\\:")
 
@@ -115,6 +116,7 @@ def zsh(tree: dict[str, tuple[list[str], list[str], str]]) -> str:
 
 def fish(tree: dict[str, tuple[list[str], list[str], str]]) -> str:
     """The fish completion script."""
+
     def esc(s: str) -> str:
         return s.replace("'", "\\'")
 

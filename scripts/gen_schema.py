@@ -1,7 +1,7 @@
 """Write docs/order.schema.json, the JSON Schema of the canonical order, from the model.
 
-    python scripts/gen_schema.py          # write it
-    python scripts/gen_schema.py --check  # exit 1 if it is stale
+python scripts/gen_schema.py          # write it
+python scripts/gen_schema.py --check  # exit 1 if it is stale
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ def schema_text() -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://oms.example/order.schema.json"
     schema["title"] = "oms order"
-    schema["description"] = "One order in the canonical shape used by `oms --json orders …` and JSON Lines import/export."
+    schema["description"] = (
+        "One order in the canonical shape used by `oms --json orders …` and JSON Lines import/export."
+    )
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 

@@ -129,7 +129,9 @@ def table_counts(db: Path) -> dict[str, int]:
 
     con = sqlite3.connect(db)
     try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        names = [
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        ]
         return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
     finally:
         con.close()
@@ -143,7 +145,9 @@ def store_digest(db: Path) -> str:
     con = sqlite3.connect(db)
     h = hashlib.sha256()
     try:
-        names = sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"))
+        names = sorted(
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        )
         for n in names:
             h.update(n.encode())
             for row in con.execute(f'SELECT * FROM "{n}" ORDER BY 1'):

@@ -27,20 +27,28 @@ orders_t = OrderRow.__table__
 PROBLEM_SOURCES = ("feedback", "return", "manual")
 
 
-def open_problem(conn: Connection, *, order_id: int | None, source: str, description: str, now: datetime | None = None) -> int:
+def open_problem(
+    conn: Connection, *, order_id: int | None, source: str, description: str, now: datetime | None = None
+) -> int:
     """Open a problem record in the caller's transaction; returns its id."""
     if source not in PROBLEM_SOURCES:
         raise BadInput(f"unknown problem source '{source}'", hint="one of: " + ", ".join(PROBLEM_SOURCES))
-    res = conn.execute(insert(problems_t).values(order_id=order_id, source=source, description=description, status="open", opened_at=now or utcnow()))
+    res = conn.execute(
+        insert(problems_t).values(
+            order_id=order_id, source=source, description=description, status="open", opened_at=now or utcnow()
+        )
+    )
     return int(res.inserted_primary_key[0])
 
 
-def _complaints(config: "Config", comment: str | None) -> list[str]:
+def _complaints(config: Config, comment: str | None) -> list[str]:
     own = config.get("feedback.complaint_words")
     return complaint_words(comment, own or None, replace=bool(own))
 
 
-def add_feedback(store: "Store", config: "Config", ref: str, rating: int, comment: str | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+def add_feedback(
+    store: Store, config: Config, ref: str, rating: int, comment: str | None = None, *, now: datetime | None = None
+) -> dict[str, Any]:
     """Record a customer's rating (1–5) and comment. A low rating or a complaint opens
     a problem; good feedback queues a thank-you message (``notify.thank_you_on_good_feedback``).
     The same rating and comment for the same order again changes nothing."""
@@ -57,33 +65,67 @@ def add_feedback(store: "Store", config: "Config", ref: str, rating: int, commen
                 feedback_t.c.comment.is_(None) if comment is None else feedback_t.c.comment == comment,
             )
         ).first()
-        result: dict[str, Any] = {"ref": row.ref, "rating": rating, "comment": comment, "changed": False, "problem_id": None, "thanks": None}
+        result: dict[str, Any] = {
+            "ref": row.ref,
+            "rating": rating,
+            "comment": comment,
+            "changed": False,
+            "problem_id": None,
+            "thanks": None,
+        }
         if same is not None:
             return result | {"id": same.id}
-        feedback_id = int(conn.execute(insert(feedback_t).values(order_id=row.id, rating=rating, comment=comment, at=now)).inserted_primary_key[0])
+        feedback_id = int(
+            conn.execute(
+                insert(feedback_t).values(order_id=row.id, rating=rating, comment=comment, at=now)
+            ).inserted_primary_key[0]
+        )
         result |= {"id": feedback_id, "changed": True}
         words = _complaints(config, comment)
         low = is_low(rating, int(config.get("feedback.problem_below") or 0))
         if low or words:
             why = [f"rating {rating}/5"] + ([f"complaint ({', '.join(dict.fromkeys(words))})"] if words else [])
             description = f"feedback #{feedback_id}: {' and '.join(why)}" + (f": {comment}" if comment else "")
-            result["problem_id"] = open_problem(conn, order_id=row.id, source="feedback", description=description, now=now)
+            result["problem_id"] = open_problem(
+                conn, order_id=row.id, source="feedback", description=description, now=now
+            )
             result["complaint_words"] = list(dict.fromkeys(words))
-        record_event(conn, row.id, command="feedback add", kind="note", note=f"feedback {rating}/5" + (f" (problem #{result['problem_id']} opened)" if result["problem_id"] else ""), at=now)
+        record_event(
+            conn,
+            row.id,
+            command="feedback add",
+            kind="note",
+            note=f"feedback {rating}/5"
+            + (f" (problem #{result['problem_id']} opened)" if result["problem_id"] else ""),
+            at=now,
+        )
         if rating >= 4 and not words and config.get("notify.thank_you_on_good_feedback"):
             from oms_cli.notify.outbox import queue_message
 
             queued = queue_message(
-                conn, key=f"feedback_thanks:{row.ref}", order_id=row.id, kind="feedback_thanks",
-                context={"rating": rating, "comment": comment}, config=config,
+                conn,
+                key=f"feedback_thanks:{row.ref}",
+                order_id=row.id,
+                kind="feedback_thanks",
+                context={"rating": rating, "comment": comment},
+                config=config,
             )
             result["thanks"] = {"key": queued.key, "queued": queued.created, "skipped": queued.skipped}
         return result
 
 
-def list_feedback(store: "Store", *, ref: str | None = None, since: datetime | None = None, below: int | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
+def list_feedback(
+    store: Store,
+    *,
+    ref: str | None = None,
+    since: datetime | None = None,
+    below: int | None = None,
+    limit: int | None = 100,
+) -> list[dict[str, Any]]:
     """Feedback, newest first, with the order reference and its order's open feedback problem."""
-    q = select(feedback_t, orders_t.c.ref, orders_t.c.customer_name).join(orders_t, orders_t.c.id == feedback_t.c.order_id)
+    q = select(feedback_t, orders_t.c.ref, orders_t.c.customer_name).join(
+        orders_t, orders_t.c.id == feedback_t.c.order_id
+    )
     if since is not None:
         q = q.where(feedback_t.c.at >= since)
     if below is not None:
@@ -96,15 +138,29 @@ def list_feedback(store: "Store", *, ref: str | None = None, since: datetime | N
             q = q.limit(limit)
         problems = {
             r.order_id: r.id
-            for r in conn.execute(select(problems_t.c.order_id, problems_t.c.id).where(problems_t.c.source == "feedback", problems_t.c.status == "open"))
+            for r in conn.execute(
+                select(problems_t.c.order_id, problems_t.c.id).where(
+                    problems_t.c.source == "feedback", problems_t.c.status == "open"
+                )
+            )
         }
         return [
-            {"id": r.id, "ref": r.ref, "customer": r.customer_name, "rating": r.rating, "comment": r.comment, "at": r.at, "open_problem": problems.get(r.order_id)}
+            {
+                "id": r.id,
+                "ref": r.ref,
+                "customer": r.customer_name,
+                "rating": r.rating,
+                "comment": r.comment,
+                "at": r.at,
+                "open_problem": problems.get(r.order_id),
+            }
             for r in conn.execute(q)
         ]
 
 
-def list_problems(store: "Store", *, open_only: bool = False, ref: str | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
+def list_problems(
+    store: Store, *, open_only: bool = False, ref: str | None = None, limit: int | None = 100
+) -> list[dict[str, Any]]:
     """Problems, open ones first, then newest first."""
     q = select(problems_t, orders_t.c.ref).outerjoin(orders_t, orders_t.c.id == problems_t.c.order_id)
     if open_only:
@@ -130,7 +186,7 @@ def list_problems(store: "Store", *, open_only: bool = False, ref: str | None = 
         ]
 
 
-def resolve_problem(store: "Store", problem_id: int, note: str, *, now: datetime | None = None) -> dict[str, Any]:
+def resolve_problem(store: Store, problem_id: int, note: str, *, now: datetime | None = None) -> dict[str, Any]:
     """Close a problem with a note saying how it was put right. Safe to repeat."""
     note = (note or "").strip()
     if not note:
@@ -140,9 +196,26 @@ def resolve_problem(store: "Store", problem_id: int, note: str, *, now: datetime
         if row is None:
             raise NotFound(f"problem {problem_id} does not exist", hint="see `oms problems list --open`")
         if row.status == "resolved":
-            return {"id": problem_id, "status": "resolved", "changed": False, "resolved_at": row.resolved_at, "resolution": row.resolution}
+            return {
+                "id": problem_id,
+                "status": "resolved",
+                "changed": False,
+                "resolved_at": row.resolved_at,
+                "resolution": row.resolution,
+            }
         now = now or utcnow()
-        conn.execute(update(problems_t).where(problems_t.c.id == problem_id, problems_t.c.status == "open").values(status="resolved", resolved_at=now, resolution=note))
+        conn.execute(
+            update(problems_t)
+            .where(problems_t.c.id == problem_id, problems_t.c.status == "open")
+            .values(status="resolved", resolved_at=now, resolution=note)
+        )
         if row.order_id is not None:
-            record_event(conn, row.order_id, command="problems resolve", kind="note", note=f"problem #{problem_id} resolved: {note}", at=now)
+            record_event(
+                conn,
+                row.order_id,
+                command="problems resolve",
+                kind="note",
+                note=f"problem #{problem_id} resolved: {note}",
+                at=now,
+            )
         return {"id": problem_id, "status": "resolved", "changed": True, "resolved_at": now, "resolution": note}

@@ -17,17 +17,42 @@ from oms_cli.core.csvrows import csv_header, numbered_rows
 from oms_cli.core.errors import BadInput, record_error
 
 #: the product columns a file may set besides sku, barcodes and locations
-VALUE_FIELDS = ("name", "length_mm", "width_mm", "height_mm", "weight_g", "fragile", "keep_upright", "packaging_class", "low_stock")
+VALUE_FIELDS = (
+    "name",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "weight_g",
+    "fragile",
+    "keep_upright",
+    "packaging_class",
+    "low_stock",
+)
 
 _SIMPLE = {
     "sku": "sku",
-    "name": "name", "title": "name", "product_name": "name",
-    "barcodes": "barcodes", "barcode": "barcodes", "ean": "barcodes", "upc": "barcodes", "gtin": "barcodes", "codes": "barcodes",
-    "locations": "locations", "location": "locations", "bin": "locations", "bins": "locations",
+    "name": "name",
+    "title": "name",
+    "product_name": "name",
+    "barcodes": "barcodes",
+    "barcode": "barcodes",
+    "ean": "barcodes",
+    "upc": "barcodes",
+    "gtin": "barcodes",
+    "codes": "barcodes",
+    "locations": "locations",
+    "location": "locations",
+    "bin": "locations",
+    "bins": "locations",
     "fragile": "fragile",
-    "keep_upright": "keep_upright", "upright": "keep_upright", "this_way_up": "keep_upright",
-    "packaging_class": "packaging_class", "packaging": "packaging_class",
-    "low_stock": "low_stock", "low_stock_threshold": "low_stock", "reorder_point": "low_stock",
+    "keep_upright": "keep_upright",
+    "upright": "keep_upright",
+    "this_way_up": "keep_upright",
+    "packaging_class": "packaging_class",
+    "packaging": "packaging_class",
+    "low_stock": "low_stock",
+    "low_stock_threshold": "low_stock",
+    "reorder_point": "low_stock",
 }
 _MEASURE_COLUMN = re.compile(r"^(length|width|height|depth|weight)(?:_(\w+))?$")
 _TRUE = {"1", "y", "yes", "true", "x", "t", "on"}

@@ -28,8 +28,15 @@ CHUNK = 500
 
 #: a new product's values for the columns a file leaves out
 PRODUCT_DEFAULTS: dict[str, Any] = {
-    "name": None, "length_mm": None, "width_mm": None, "height_mm": None, "weight_g": None,
-    "fragile": False, "keep_upright": False, "packaging_class": None, "low_stock": None,
+    "name": None,
+    "length_mm": None,
+    "width_mm": None,
+    "height_mm": None,
+    "weight_g": None,
+    "fragile": False,
+    "keep_upright": False,
+    "packaging_class": None,
+    "low_stock": None,
 }
 
 
@@ -70,7 +77,9 @@ def _fetch(conn: Connection, table: Any, column: Any, keys: list[str]) -> list[A
     return rows
 
 
-def import_products(store: Store, path: str, config: Config, *, dry_run: bool = False, stream: TextIO | None = None) -> dict[str, Any]:
+def import_products(
+    store: Store, path: str, config: Config, *, dry_run: bool = False, stream: TextIO | None = None
+) -> dict[str, Any]:
     """Create or update the products of a CSV file in one transaction; a bad record changes nothing.
 
     Columns the file does not have are left as they are on existing products; a
@@ -78,7 +87,14 @@ def import_products(store: Store, path: str, config: Config, *, dry_run: bool = 
     """
     source = stream if stream is not None else open_text(path)
     records, ignored = read_products(source, path, units=_units(config), check_location=location_checker(config))
-    report: dict[str, Any] = {"file": path, "new": 0, "updated": 0, "unchanged": 0, "ignored_columns": ignored, "dry_run": dry_run}
+    report: dict[str, Any] = {
+        "file": path,
+        "new": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "ignored_columns": ignored,
+        "dry_run": dry_run,
+    }
     try:
         with store.connect() as conn:
             _write_products(conn, records, path, report)
@@ -108,7 +124,11 @@ def _write_products(conn: Connection, records: list[ProductRecord], path: str, r
         rec = file_codes[r.code]
         owner = in_file.get(r.sku)
         if r.sku != rec.sku and (owner is None or owner.barcodes is None):
-            problems.append(record_error(path, rec.line, rec.columns["barcodes"], f"'{r.code}' is already the code of {r.sku}").message)
+            problems.append(
+                record_error(
+                    path, rec.line, rec.columns["barcodes"], f"'{r.code}' is already the code of {r.sku}"
+                ).message
+            )
     if problems:
         raise CatalogFileError(problems)
 
@@ -193,21 +213,32 @@ def list_products(store: Store, search: str | None = None, limit: int | None = N
     out = []
     for r in rows:
         on_hand, reserved = totals.get(r.sku, (0, 0))
-        out.append(_product_dict(r) | {
-            "barcodes": sorted(codes.get(r.sku, [])),
-            "locations": [loc for _, loc in sorted(locs.get(r.sku, []))],
-            "on_hand": on_hand,
-            "reserved": reserved,
-            "available": on_hand - reserved,
-        })
+        out.append(
+            _product_dict(r)
+            | {
+                "barcodes": sorted(codes.get(r.sku, [])),
+                "locations": [loc for _, loc in sorted(locs.get(r.sku, []))],
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "available": on_hand - reserved,
+            }
+        )
     return out
 
 
 def _product_dict(r: Any) -> dict[str, Any]:
     return {
-        "sku": r.sku, "name": r.name, "length_mm": r.length_mm, "width_mm": r.width_mm, "height_mm": r.height_mm,
-        "weight_g": r.weight_g, "fragile": bool(r.fragile), "keep_upright": bool(r.keep_upright),
-        "packaging_class": r.packaging_class, "low_stock": r.low_stock, "updated_at": r.updated_at,
+        "sku": r.sku,
+        "name": r.name,
+        "length_mm": r.length_mm,
+        "width_mm": r.width_mm,
+        "height_mm": r.height_mm,
+        "weight_g": r.weight_g,
+        "fragile": bool(r.fragile),
+        "keep_upright": bool(r.keep_upright),
+        "packaging_class": r.packaging_class,
+        "low_stock": r.low_stock,
+        "updated_at": r.updated_at,
     }
 
 
@@ -220,7 +251,9 @@ def resolve_sku(conn: Connection, sku_or_code: str) -> Any:
         if owner is not None:
             row = conn.execute(select(products_t).where(products_t.c.sku == owner)).first()
     if row is None:
-        raise NotFound(f"{key}: no such product", hint="see `oms products list`, or load the catalog with `oms products import`")
+        raise NotFound(
+            f"{key}: no such product", hint="see `oms products list`, or load the catalog with `oms products import`"
+        )
     return row
 
 
@@ -229,11 +262,16 @@ def show_product(store: Store, sku: str) -> dict[str, Any]:
     with store.connect(write=False) as conn:
         row = resolve_sku(conn, sku)
         codes = conn.execute(select(barcodes_t).where(barcodes_t.c.sku == row.sku).order_by(barcodes_t.c.code)).all()
-        locs = conn.execute(select(locations_t).where(locations_t.c.sku == row.sku).order_by(locations_t.c.position, locations_t.c.id)).all()
+        locs = conn.execute(
+            select(locations_t).where(locations_t.c.sku == row.sku).order_by(locations_t.c.position, locations_t.c.id)
+        ).all()
         stock = conn.execute(select(stock_t).where(stock_t.c.sku == row.sku).order_by(stock_t.c.location)).all()
     primary_order = {r.location: i for i, r in enumerate(locs)}
     per_location = sorted(
-        ({"location": s.location, "on_hand": s.on_hand, "reserved": s.reserved, "available": s.on_hand - s.reserved} for s in stock),
+        (
+            {"location": s.location, "on_hand": s.on_hand, "reserved": s.reserved, "available": s.on_hand - s.reserved}
+            for s in stock
+        ),
         key=lambda s: (primary_order.get(s["location"], len(primary_order)), s["location"]),
     )
     on_hand = sum(s["on_hand"] for s in per_location)
@@ -319,7 +357,10 @@ def set_product(
             if owner == sku:
                 continue
             if owner is not None:
-                raise BadInput(f"--barcode '{code}' is already the code of {owner}", hint=f"remove it there first: oms products set {owner} --remove-barcode {code}")
+                raise BadInput(
+                    f"--barcode '{code}' is already the code of {owner}",
+                    hint=f"remove it there first: oms products set {owner} --remove-barcode {code}",
+                )
             conn.execute(insert(barcodes_t).values(code=code, sku=sku, symbology=kind))
             changed.append(f"barcode +{code}")
         for code in remove_barcodes or []:
@@ -327,11 +368,21 @@ def set_product(
             if res.rowcount:
                 changed.append(f"barcode -{code.strip()}")
         if norm_locs is not None:
-            old = [r.location for r in conn.execute(select(locations_t.c.location).where(locations_t.c.sku == sku).order_by(locations_t.c.position, locations_t.c.id))]
+            old = [
+                r.location
+                for r in conn.execute(
+                    select(locations_t.c.location)
+                    .where(locations_t.c.sku == sku)
+                    .order_by(locations_t.c.position, locations_t.c.id)
+                )
+            ]
             if old != norm_locs:
                 conn.execute(delete(locations_t).where(locations_t.c.sku == sku))
                 if norm_locs:
-                    conn.execute(insert(locations_t), [{"sku": sku, "location": loc, "position": i} for i, loc in enumerate(norm_locs)])
+                    conn.execute(
+                        insert(locations_t),
+                        [{"sku": sku, "location": loc, "position": i} for i, loc in enumerate(norm_locs)],
+                    )
                 changed.append("locations")
         if changed and "created" not in changed and not any(k in clean for k in changed):
             conn.execute(update(products_t).where(products_t.c.sku == sku).values(updated_at=now))

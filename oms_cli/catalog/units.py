@@ -13,17 +13,40 @@ from oms_cli.core.limits import MAX_UNITS
 #: millimetres in one unit of length
 LENGTH_UNITS: dict[str, Decimal] = {"mm": Decimal(1), "cm": Decimal(10), "m": Decimal(1000), "in": Decimal("25.4")}
 #: grams in one unit of weight (the pound and ounce are the international avoirdupois ones)
-WEIGHT_UNITS: dict[str, Decimal] = {"g": Decimal(1), "kg": Decimal(1000), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
+WEIGHT_UNITS: dict[str, Decimal] = {
+    "g": Decimal(1),
+    "kg": Decimal(1000),
+    "lb": Decimal("453.59237"),
+    "oz": Decimal("28.349523125"),
+}
 
 _ALIASES = {
-    "millimetre": "mm", "millimeter": "mm", "millimetres": "mm", "millimeters": "mm",
-    "centimetre": "cm", "centimeter": "cm", "centimetres": "cm", "centimeters": "cm",
-    "metre": "m", "meter": "m", "metres": "m", "meters": "m",
-    "inch": "in", "inches": "in", '"': "in",
-    "gram": "g", "grams": "g", "gr": "g",
-    "kilogram": "kg", "kilograms": "kg", "kgs": "kg",
-    "pound": "lb", "pounds": "lb", "lbs": "lb",
-    "ounce": "oz", "ounces": "oz",
+    "millimetre": "mm",
+    "millimeter": "mm",
+    "millimetres": "mm",
+    "millimeters": "mm",
+    "centimetre": "cm",
+    "centimeter": "cm",
+    "centimetres": "cm",
+    "centimeters": "cm",
+    "metre": "m",
+    "meter": "m",
+    "metres": "m",
+    "meters": "m",
+    "inch": "in",
+    "inches": "in",
+    '"': "in",
+    "gram": "g",
+    "grams": "g",
+    "gr": "g",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kgs": "kg",
+    "pound": "lb",
+    "pounds": "lb",
+    "lbs": "lb",
+    "ounce": "oz",
+    "ounces": "oz",
 }
 
 _MEASURE = re.compile(r"^\s*(?P<number>[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*(?P<unit>[A-Za-z\"]*)\s*$")
@@ -70,10 +93,14 @@ def parse_measure(text: str, kind: str, default_unit: str, *, allow_suffix: bool
     """
     m = _MEASURE.match(text)
     if not m:
-        raise ValueError(f"'{text.strip()}' is not a {kind} (a number, optionally with a unit such as {'cm' if kind == 'length' else 'kg'})")
+        raise ValueError(
+            f"'{text.strip()}' is not a {kind} (a number, optionally with a unit such as {'cm' if kind == 'length' else 'kg'})"
+        )
     unit = m["unit"]
     if unit and not allow_suffix:
-        raise ValueError(f"'{text.strip()}' carries a unit, but the column already says {default_unit}: give a plain number")
+        raise ValueError(
+            f"'{text.strip()}' carries a unit, but the column already says {default_unit}: give a plain number"
+        )
     try:
         number = Decimal(m["number"].replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through

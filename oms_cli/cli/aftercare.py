@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from oms_cli.cli.context import state
 
 feedback_app = typer.Typer(help="Customer feedback: record ratings and comments, list them.", no_args_is_help=True)
-problems_app = typer.Typer(help="Problems to resolve (from low ratings, complaints, returns): list and resolve.", no_args_is_help=True)
+problems_app = typer.Typer(
+    help="Problems to resolve (from low ratings, complaints, returns): list and resolve.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +24,7 @@ def register(app: typer.Typer) -> None:
 def feedback_add_cmd(
     ref: Annotated[str, typer.Argument(help="The order: channel:external_id, or the external id.")],
     rating: Annotated[int, typer.Option("--rating", "-r", help="1 (poor) to 5 (excellent).")],
-    comment: Annotated[Optional[str], typer.Option("--comment", help="What the customer said.")] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="What the customer said.")] = None,
 ) -> None:
     """Record a customer's rating and comment.
 
@@ -30,8 +32,8 @@ def feedback_add_cmd(
 
     Example: oms feedback add shopify:1001 --rating 2 --comment "arrived damaged"
     """
-    from oms_cli.cli import render
     from oms_cli.aftercare.service import add_feedback
+    from oms_cli.cli import render
 
     st = state()
     res = add_feedback(st.store, st.config, ref, rating, comment)
@@ -43,7 +45,9 @@ def feedback_add_cmd(
         return
     render.success(f"{res['ref']}: feedback {rating}/5 recorded (#{res['id']})")
     if res["problem_id"]:
-        render.warn(f"problem #{res['problem_id']} opened: resolve it with `oms problems resolve {res['problem_id']} --note \"…\"`")
+        render.warn(
+            f'problem #{res["problem_id"]} opened: resolve it with `oms problems resolve {res["problem_id"]} --note "…"`'
+        )
     thanks = res.get("thanks")
     if thanks and thanks["queued"]:
         render.info("thank-you message queued")
@@ -53,9 +57,11 @@ def feedback_add_cmd(
 
 @feedback_app.command("list")
 def feedback_list_cmd(
-    order: Annotated[Optional[str], typer.Option("--order", help="Only this order's feedback.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Given on or after (YYYY-MM-DD, ISO time, or 30d).")] = None,
-    below: Annotated[Optional[int], typer.Option("--below", min=1, max=6, help="Only ratings below this.")] = None,
+    order: Annotated[str | None, typer.Option("--order", help="Only this order's feedback.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Given on or after (YYYY-MM-DD, ISO time, or 30d).")
+    ] = None,
+    below: Annotated[int | None, typer.Option("--below", min=1, max=6, help="Only ratings below this.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:
     """List feedback, newest first, with any open problem it raised.
@@ -77,7 +83,18 @@ def feedback_list_cmd(
     render.table(
         None,
         ["id", "at", "order", "customer", "rating", "comment", "problem"],
-        [[r["id"], r["at"], r["ref"], r["customer"], "★" * r["rating"], r["comment"], f"#{r['open_problem']}" if r["open_problem"] else None] for r in rows],
+        [
+            [
+                r["id"],
+                r["at"],
+                r["ref"],
+                r["customer"],
+                "★" * r["rating"],
+                r["comment"],
+                f"#{r['open_problem']}" if r["open_problem"] else None,
+            ]
+            for r in rows
+        ],
         styles=["red" if r["open_problem"] else None for r in rows],
     )
 
@@ -85,7 +102,7 @@ def feedback_list_cmd(
 @problems_app.command("list")
 def problems_list_cmd(
     open_only: Annotated[bool, typer.Option("--open", help="Only problems not yet resolved.")] = False,
-    order: Annotated[Optional[str], typer.Option("--order", help="Only this order's problems.")] = None,
+    order: Annotated[str | None, typer.Option("--order", help="Only this order's problems.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:
     """List problems, open ones first; with --open, exit code 9 when there are any.
@@ -106,7 +123,10 @@ def problems_list_cmd(
         render.table(
             None,
             ["id", "status", "opened", "order", "source", "description", "resolution"],
-            [[r["id"], r["status"], r["opened_at"], r["ref"], r["source"], r["description"], r["resolution"]] for r in rows],
+            [
+                [r["id"], r["status"], r["opened_at"], r["ref"], r["source"], r["description"], r["resolution"]]
+                for r in rows
+            ],
             styles=["bold red" if r["status"] == "open" else "dim" for r in rows],
         )
     if open_only and rows:

@@ -10,7 +10,7 @@ SQLAlchemy, SQLModel or reportlab before it needs them.
 from __future__ import annotations
 
 import importlib
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -23,24 +23,60 @@ from oms_cli.cli import context
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "demo": (("demo",), "Walk the whole fulfilment process on the bundled example data, in a store of its own."),
     "import": (("importing",), "Import orders from channel exports (safe to run again: no duplicates)."),
-    "orders": (("orders",), "See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions."),
+    "orders": (
+        ("orders",),
+        "See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions.",
+    ),
     "products": (("products",), "The catalog: import products from CSV, list, show and change them."),
-    "stock": (("stock",), "Stock on hand per SKU and location: receive, adjust, count, list; every change is a ledger row."),
-    "release": (("release",), "Release orders to the floor: reserve their stock and set a ship-by deadline, or hold them with a reason."),
+    "stock": (
+        ("stock",),
+        "Stock on hand per SKU and location: receive, adjust, count, list; every change is a ledger row.",
+    ),
+    "release": (
+        ("release",),
+        "Release orders to the floor: reserve their stock and set a ship-by deadline, or hold them with a reason.",
+    ),
     "queue": (("queue",), "Show the released orders to work on now: overdue first, then next-day, expedited, oldest."),
-    "pick": (("picking", "documents"), "Pick released orders: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning."),
-    "pack": (("packing",), "Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF)."),
-    "boxes": (("packing",), "Standard boxes: list them with how many are on hand, count and receive them, or pack items from a CSV file."),
-    "labels": (("documents",), "Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers."),
-    "slips": (("documents",), "Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return."),
-    "invoices": (("documents",), "Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals."),
-    "ship": (("shipping",), "Ship packed orders with their tracking numbers, and write the channels' shipping-confirmation files."),
+    "pick": (
+        ("picking", "documents"),
+        "Pick released orders: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning.",
+    ),
+    "pack": (
+        ("packing",),
+        "Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).",
+    ),
+    "boxes": (
+        ("packing",),
+        "Standard boxes: list them with how many are on hand, count and receive them, or pack items from a CSV file.",
+    ),
+    "labels": (
+        ("documents",),
+        "Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers.",
+    ),
+    "slips": (
+        ("documents",),
+        "Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return.",
+    ),
+    "invoices": (
+        ("documents",),
+        "Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals.",
+    ),
+    "ship": (
+        ("shipping",),
+        "Ship packed orders with their tracking numbers, and write the channels' shipping-confirmation files.",
+    ),
     "deliver": (("shipping",), "Mark a shipped order delivered, or every parcel of a carrier's delivery report."),
-    "notify": (("notify",), "Customer messages: send the outbox over SMTP, list it, retry failures, preview templates."),
+    "notify": (
+        ("notify",),
+        "Customer messages: send the outbox over SMTP, list it, retry failures, preview templates.",
+    ),
     "feedback": (("aftercare",), "Customer feedback: record ratings and comments, list them."),
     "problems": (("aftercare",), "Problems to resolve (from low ratings, complaints, returns): list and resolve."),
     "returns": (("returns",), "Returns (RMA): open, receive (restock), close with a refund, list."),
-    "payments": (("payments",), "Make sure every payment arrived: import Stripe/PayPal exports, record cash and refunds, reconcile."),
+    "payments": (
+        ("payments",),
+        "Make sure every payment arrived: import Stripe/PayPal exports, record cash and refunds, reconcile.",
+    ),
     "report": (("report",), "Measure fulfilment over a period and show where to improve."),
     "config": (("config",), "Inspect the configuration."),
     "db": (("db",), "The local store: schema status and upgrades."),
@@ -114,12 +150,26 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="OMS_DB", help="Store: a SQLite file path or an SQLAlchemy URL [default: ~/.local/share/oms/oms.db].")] = None,
-    config: Annotated[Optional[str], typer.Option("--config", envvar="OMS_CONFIG", help="Config file [default: ./oms.yaml, then ~/.config/oms/oms.yaml].")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="OMS_DB",
+            help="Store: a SQLite file path or an SQLAlchemy URL [default: ~/.local/share/oms/oms.db].",
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config", envvar="OMS_CONFIG", help="Config file [default: ./oms.yaml, then ~/.config/oms/oms.yaml]."
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages on stderr, only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors inline.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Order fulfilment for small online shops."""
     context.reset(db=db, config_path=config, json=json_, quiet=quiet, debug=debug)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
 
 
 @config_app.command("show")
-def show_cmd(key: Annotated[Optional[str], typer.Argument(help="Only keys starting with this (e.g. release).")] = None) -> None:
+def show_cmd(
+    key: Annotated[str | None, typer.Argument(help="Only keys starting with this (e.g. release).")] = None,
+) -> None:
     """Print the effective configuration and the source of every value.
 
     Example: oms config show notify.smtp
@@ -29,7 +31,13 @@ def show_cmd(key: Annotated[Optional[str], typer.Argument(help="Only keys starti
     cfg = st.config
     items = [(k, v, s) for k, v, s in effective_items(cfg) if not key or k == key or k.startswith(key + ".")]
     if st.json:
-        render.emit_json({"file": str(cfg.path) if cfg.path else None, "db": st.db_location, "values": [{"key": k, "value": v, "source": s} for k, v, s in items]})
+        render.emit_json(
+            {
+                "file": str(cfg.path) if cfg.path else None,
+                "db": st.db_location,
+                "values": [{"key": k, "value": v, "source": s} for k, v, s in items],
+            }
+        )
         return
     render.info(f"config file: {cfg.path or '(none: built-in defaults)'}    store: {st.db_location}")
     render.table(None, ["key", "value", "source"], [[k, render.to_json(v, indent=None), s] for k, v, s in items])

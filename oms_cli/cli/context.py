@@ -20,11 +20,11 @@ class State:
     json: bool = False
     quiet: bool = False
     debug: bool = False
-    _config: "Config | None" = field(default=None, repr=False)
-    _store: "Store | None" = field(default=None, repr=False)
+    _config: Config | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
     @property
-    def config(self) -> "Config":
+    def config(self) -> Config:
         """The effective configuration (loaded once)."""
         if self._config is None:
             from oms_cli.core.config import load_config
@@ -42,7 +42,7 @@ class State:
         return str(default_db_path())
 
     @property
-    def store(self) -> "Store":
+    def store(self) -> Store:
         """The store (opened, and migrated if needed, on first use)."""
         if self._store is None:
             from oms_cli.store.engine import Store

@@ -38,7 +38,11 @@ def status_cmd() -> None:
         render.emit_json({"db": st.db_location, "revision": current, "head": ids[-1], "pending": pending})
         return
     render.info(f"store: {st.db_location}")
-    render.table(None, ["revision", "description", "state"], [[r, doc, "applied" if r in applied else "pending"] for r, doc in revs])
+    render.table(
+        None,
+        ["revision", "description", "state"],
+        [[r, doc, "applied" if r in applied else "pending"] for r, doc in revs],
+    )
 
 
 @db_app.command("upgrade")

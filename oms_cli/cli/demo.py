@@ -7,7 +7,7 @@ also a tour of the commands a shop would run.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -30,7 +30,10 @@ def examples_dir() -> Path:
             return c
     from oms_cli.core.errors import NotFound
 
-    raise NotFound("the example data (examples/) is not installed", hint="run oms demo from a checkout (pip install -e .), or set OMS_EXAMPLES")
+    raise NotFound(
+        "the example data (examples/) is not installed",
+        hint="run oms demo from a checkout (pip install -e .), or set OMS_EXAMPLES",
+    )
 
 
 DEMO_CONFIG = """\
@@ -72,7 +75,10 @@ notify:
 
 
 def demo(
-    directory: Annotated[Optional[Path], typer.Option("--dir", help="Directory for the demo store, config and documents [default: a new temp dir].")] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Directory for the demo store, config and documents [default: a new temp dir]."),
+    ] = None,
 ) -> None:
     """Walk the whole fulfilment process on the bundled example data, in a store of its own.
 
@@ -123,7 +129,9 @@ class _Runner:
         if not self.quiet:
             render.err().print(f"[dim]{render._escape(text)}[/dim]")
 
-    def run(self, *args: str, input: str | None = None, ok: tuple[int, ...] = (0,), capture_to: Path | None = None) -> int:
+    def run(
+        self, *args: str, input: str | None = None, ok: tuple[int, ...] = (0,), capture_to: Path | None = None
+    ) -> int:
         """Run one command, show it (its stdout to a file when asked); stop the demo if it fails unexpectedly."""
         import io
         import sys
@@ -132,7 +140,9 @@ class _Runner:
 
         shown = " ".join(_quote(a) for a in args) + (f" > {_quote(str(capture_to))}" if capture_to else "")
         if not self.quiet:
-            render.err().print(f"[cyan]$ oms {render._escape(shown)}[/cyan]" + (" [dim](scans typed on stdin)[/dim]" if input else ""))
+            render.err().print(
+                f"[cyan]$ oms {render._escape(shown)}[/cyan]" + (" [dim](scans typed on stdin)[/dim]" if input else "")
+            )
         old_in = sys.stdin
         if input is not None:
             sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8")
@@ -176,7 +186,9 @@ class _Runner:
                 if code != 0:
                     from oms_cli.core.errors import OmsError
 
-                    raise OmsError(f"demo step `oms {' '.join(args)}` failed with exit code {code}: {errors.getvalue().strip()}")
+                    raise OmsError(
+                        f"demo step `oms {' '.join(args)}` failed with exit code {code}: {errors.getvalue().strip()}"
+                    )
                 return buf.getvalue()
             return main(argv)
         finally:
@@ -195,7 +207,17 @@ def _quote(a: str) -> str:
 def step_import(r: _Runner, ex: Path) -> None:
     """Consolidate every channel's export into one store (run twice: nothing duplicates)."""
     r.title("1. import orders from every channel")
-    files = [str(ex / f) for f in ("shopify_orders.csv", "amazon_unshipped.txt", "woocommerce_orders.csv", "EtsySoldOrders2026-11.csv", "EtsySoldOrderItems2026-11.csv", "ebay_orders.csv")]
+    files = [
+        str(ex / f)
+        for f in (
+            "shopify_orders.csv",
+            "amazon_unshipped.txt",
+            "woocommerce_orders.csv",
+            "EtsySoldOrders2026-11.csv",
+            "EtsySoldOrderItems2026-11.csv",
+            "ebay_orders.csv",
+        )
+    ]
     r.run("import", *files)
     r.run("import", *files)
     r.run("orders", "list", "--limit", "8")
@@ -209,7 +231,11 @@ def step_release(r: _Runner, ex: Path) -> None:
     r.run("release", "--all")
     r.run("queue", "--limit", "10")
     r.title("   special instructions are answered or promised, never lost")
-    pending = [o["ref"] for o in r.json("orders", "list", "--limit", "0") if o["instruction"] == "pending" and o["status"] == "ready"]
+    pending = [
+        o["ref"]
+        for o in r.json("orders", "list", "--limit", "0")
+        if o["instruction"] == "pending" and o["status"] == "ready"
+    ]
     for i, ref in enumerate(pending):
         if i == 0:
             r.run("orders", "ack", ref, "--reply", "Thank you for your note - we have taken care of it.")
@@ -265,8 +291,10 @@ def step_pack(r: _Runner, ex: Path) -> None:
         else:
             r.json("pack", "verify", ref, "--all")
     if len(picked) > 1:
-        r.note(f"packed the other {len(picked) - 1} picked orders the same way, without scanning: "
-               "oms pack verify REF --all (trusts the pick)")
+        r.note(
+            f"packed the other {len(picked) - 1} picked orders the same way, without scanning: "
+            "oms pack verify REF --all (trusts the pick)"
+        )
     r.run("boxes", "list")
 
 
@@ -347,7 +375,15 @@ def step_report(r: _Runner, ex: Path) -> None:
     """Every step measured: where to improve."""
     r.title("8. the fulfilment report")
     r.run("report", "--since", "2026-11-01")
-    r.run("report", "--since", "2026-11-01", "--csv", "--pdf", str(r.work / "report.pdf"), capture_to=r.work / "report.csv")
+    r.run(
+        "report",
+        "--since",
+        "2026-11-01",
+        "--csv",
+        "--pdf",
+        str(r.work / "report.pdf"),
+        capture_to=r.work / "report.csv",
+    )
 
 
 STEPS = [step_import, step_release, step_pick, step_pack, step_documents, step_ship, step_after, step_report]

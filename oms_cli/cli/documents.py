@@ -10,7 +10,7 @@ current folder. The path written is reported on stderr.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,19 +19,43 @@ from oms_cli.cli.context import state
 if TYPE_CHECKING:
     from oms_cli.documents.service import DocumentBatch, OrderSelection
 
-labels_app = typer.Typer(help="Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers.", no_args_is_help=True)
-slips_app = typer.Typer(help="Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return.", no_args_is_help=True)
-invoices_app = typer.Typer(help="Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals.", no_args_is_help=True)
+labels_app = typer.Typer(
+    help="Shipping labels: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers.",
+    no_args_is_help=True,
+)
+slips_app = typer.Typer(
+    help="Packing slips: what is in the parcel, the buyer's instruction, the thank-you note and how to return.",
+    no_args_is_help=True,
+)
+invoices_app = typer.Typer(
+    help="Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals.", no_args_is_help=True
+)
 
 # Option types shared by the commands below.
-RefsArg = Annotated[Optional[list[str]], typer.Argument(metavar="REF…", help="Orders (channel:external_id, or the external id when unambiguous).", show_default=False)]
-StatusOpt = Annotated[Optional[list[str]], typer.Option("--status", "-s", help="Orders in this status (repeatable).")]
-RunOpt = Annotated[Optional[int], typer.Option("--run", help="Orders of this pick run.")]
-ListOpt = Annotated[Optional[int], typer.Option("--list", help="Orders of this pick list.")]
-PaperOpt = Annotated[Optional[str], typer.Option("--paper", help="a4 or letter [default: documents.paper].")]
-OutOpt = Annotated[Optional[str], typer.Option("--out", "-o", help="File to write; '-' for stdout [default: stdout when piped, else a dated file here].")]
+RefsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="REF…", help="Orders (channel:external_id, or the external id when unambiguous).", show_default=False
+    ),
+]
+StatusOpt = Annotated[list[str] | None, typer.Option("--status", "-s", help="Orders in this status (repeatable).")]
+RunOpt = Annotated[int | None, typer.Option("--run", help="Orders of this pick run.")]
+ListOpt = Annotated[int | None, typer.Option("--list", help="Orders of this pick list.")]
+PaperOpt = Annotated[str | None, typer.Option("--paper", help="a4 or letter [default: documents.paper].")]
+OutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out", "-o", help="File to write; '-' for stdout [default: stdout when piped, else a dated file here]."
+    ),
+]
 PrintOpt = Annotated[bool, typer.Option("--print", help="Also send the file to the print queue (lp).")]
-PrinterOpt = Annotated[Optional[str], typer.Option("--printer", help="Print on this CUPS printer (implies --print) [default: documents.printer, else lp's default].")]
+PrinterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--printer",
+        help="Print on this CUPS printer (implies --print) [default: documents.printer, else lp's default].",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +83,9 @@ def _pick_group(app: typer.Typer) -> typer.Typer:
     return pick
 
 
-def _selection(refs: Optional[list[str]], status: Optional[list[str]], run: Optional[int], list_id: Optional[int]) -> "OrderSelection":
+def _selection(
+    refs: list[str] | None, status: list[str] | None, run: int | None, list_id: int | None
+) -> OrderSelection:
     from oms_cli.documents.service import OrderSelection
 
     return OrderSelection(tuple(refs or ()), tuple(status or ()), run, list_id)
@@ -72,7 +98,7 @@ def _is_tty(stream: Any) -> bool:
         return False
 
 
-def _check_out(out: Optional[str], wants_print: bool) -> None:
+def _check_out(out: str | None, wants_print: bool) -> None:
     """Refuse --out combinations that cannot work, before anything is rendered or numbered."""
     from oms_cli.core.errors import UsageError
 
@@ -82,7 +108,7 @@ def _check_out(out: Optional[str], wants_print: bool) -> None:
         raise UsageError("--json and --out - would both write to stdout", hint="give --out FILE")
 
 
-def _deliver(batch: "DocumentBatch", *, out: Optional[str], wants_print: bool, printer: Optional[str], unit: str) -> None:
+def _deliver(batch: DocumentBatch, *, out: str | None, wants_print: bool, printer: str | None, unit: str) -> None:
     """Write the batch, report it, print it if asked, and exit 6 when orders were skipped (7 when printing failed)."""
     from pathlib import Path
 
@@ -106,7 +132,11 @@ def _deliver(batch: "DocumentBatch", *, out: Optional[str], wants_print: bool, p
             render.warn(w)
         target = out
         if target is None:
-            target = "-" if not (wants_print or st.json or _is_tty(sys.stdout)) else default_file_name(batch.kind, rendered.suffix)
+            target = (
+                "-"
+                if not (wants_print or st.json or _is_tty(sys.stdout))
+                else default_file_name(batch.kind, rendered.suffix)
+            )
         if target == "-":
             if rendered.suffix == ".pdf" and _is_tty(sys.stdout):
                 raise UsageError("not writing a PDF to the terminal", hint="give --out FILE, or redirect: > file.pdf")
@@ -117,7 +147,9 @@ def _deliver(batch: "DocumentBatch", *, out: Optional[str], wants_print: bool, p
             written = str(save(rendered, Path(target)))
         count = len(batch.details) if batch.details and unit == "label" else len(batch.documents)
         where = written or "stdout"
-        render.success(f"{where}: {count} {unit}{'' if count == 1 else 's'} on {rendered.pages} page{'' if rendered.pages == 1 else 's'}")
+        render.success(
+            f"{where}: {count} {unit}{'' if count == 1 else 's'} on {rendered.pages} page{'' if rendered.pages == 1 else 's'}"
+        )
         if wants_print and written is not None:
             try:
                 job = send_to_printer(written, printer)
@@ -142,7 +174,7 @@ def _deliver(batch: "DocumentBatch", *, out: Optional[str], wants_print: bool, p
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-def _printer(print_: bool, printer: Optional[str], config_key: str) -> tuple[bool, Optional[str]]:
+def _printer(print_: bool, printer: str | None, config_key: str) -> tuple[bool, str | None]:
     """Whether to print, and on which printer: --printer, else the configured one, else lp's default."""
     if printer:
         return True, printer
@@ -158,9 +190,15 @@ def labels_print_cmd(
     status: StatusOpt = None,
     run: RunOpt = None,
     list_id: ListOpt = None,
-    size: Annotated[Optional[str], typer.Option("--size", help="4x6, a6, a4-2up or letter-2up [default: documents.label_size].")] = None,
-    format_: Annotated[Optional[str], typer.Option("--format", "-f", help="pdf or zpl [default: documents.label_format].")] = None,
-    dpi: Annotated[Optional[int], typer.Option("--dpi", help="Label printer resolution, 203 or 300 [default: documents.dpi].")] = None,
+    size: Annotated[
+        str | None, typer.Option("--size", help="4x6, a6, a4-2up or letter-2up [default: documents.label_size].")
+    ] = None,
+    format_: Annotated[
+        str | None, typer.Option("--format", "-f", help="pdf or zpl [default: documents.label_format].")
+    ] = None,
+    dpi: Annotated[
+        int | None, typer.Option("--dpi", help="Label printer resolution, 203 or 300 [default: documents.dpi].")
+    ] = None,
     out: OutOpt = None,
     print_: PrintOpt = False,
     printer: PrinterOpt = None,
@@ -181,7 +219,9 @@ def labels_print_cmd(
     _check_out(out, wants_print)
     cfg = st.config
     batch = shipping_labels(
-        st.store, cfg, _selection(refs, status, run, list_id),
+        st.store,
+        cfg,
+        _selection(refs, status, run, list_id),
         size=size or str(cfg.get("documents.label_size") or "4x6"),
         fmt=(format_ or str(cfg.get("documents.label_format") or "pdf")).lower(),
         dpi=dpi or int(cfg.get("documents.dpi") or 203),
@@ -212,8 +252,12 @@ def slips_print_cmd(
     st = state()
     wants_print, chosen = _printer(print_, printer, "documents.printer")
     _check_out(out, wants_print)
-    batch = packing_slips(st.store, st.config, _selection(refs, status, run, list_id),
-                          page=(paper or str(st.config.get("documents.paper") or "a4")).lower())
+    batch = packing_slips(
+        st.store,
+        st.config,
+        _selection(refs, status, run, list_id),
+        page=(paper or str(st.config.get("documents.paper") or "a4")).lower(),
+    )
     _deliver(batch, out=out, wants_print=wants_print, printer=chosen, unit="packing slip")
 
 
@@ -240,15 +284,26 @@ def invoices_print_cmd(
     st = state()
     wants_print, chosen = _printer(print_, printer, "documents.printer")
     _check_out(out, wants_print)
-    batch = invoices(st.store, st.config, _selection(refs, status, run, list_id),
-                     page=(paper or str(st.config.get("documents.paper") or "a4")).lower())
+    batch = invoices(
+        st.store,
+        st.config,
+        _selection(refs, status, run, list_id),
+        page=(paper or str(st.config.get("documents.paper") or "a4")).lower(),
+    )
     _deliver(batch, out=out, wants_print=wants_print, printer=chosen, unit="invoice")
 
 
 def pick_print_cmd(
-    lists: Annotated[Optional[list[int]], typer.Argument(metavar="LIST…", help="Pick list numbers.", show_default=False)] = None,
-    run: Annotated[Optional[int], typer.Option("--run", help="Every list of this pick run, in sequence.")] = None,
-    consolidation: Annotated[bool, typer.Option("--consolidation", help="With --run: the run's consolidation sheets (one per wave) instead of its lists.")] = False,
+    lists: Annotated[
+        list[int] | None, typer.Argument(metavar="LIST…", help="Pick list numbers.", show_default=False)
+    ] = None,
+    run: Annotated[int | None, typer.Option("--run", help="Every list of this pick run, in sequence.")] = None,
+    consolidation: Annotated[
+        bool,
+        typer.Option(
+            "--consolidation", help="With --run: the run's consolidation sheets (one per wave) instead of its lists."
+        ),
+    ] = False,
     paper: PaperOpt = None,
     out: OutOpt = None,
     print_: PrintOpt = False,

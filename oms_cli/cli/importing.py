@@ -16,8 +16,15 @@ def register(app: typer.Typer) -> None:
 
 
 def import_orders(
-    files: Annotated[list[str], typer.Argument(help="Export files; '-' reads standard input. Give Etsy's Sold Orders and Sold Order Items files together.")],
-    channel: Annotated[str, typer.Option("--channel", "-c", help="auto|shopify|amazon|woocommerce|etsy|ebay|csv|jsonl")] = "auto",
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Export files; '-' reads standard input. Give Etsy's Sold Orders and Sold Order Items files together."
+        ),
+    ],
+    channel: Annotated[
+        str, typer.Option("--channel", "-c", help="auto|shopify|amazon|woocommerce|etsy|ebay|csv|jsonl")
+    ] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, change nothing.")] = False,
 ) -> None:
     """Import orders from channel exports (safe to run again: no duplicates).
@@ -51,12 +58,21 @@ def import_orders(
 
         # Refreshed as the import reports progress, not by a thread of its own: a large
         # file is read in a forked process, and forking beside a running thread is unsafe.
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=render.err(),
-                       transient=True, auto_refresh=False)
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=render.err(),
+            transient=True,
+            auto_refresh=False,
+        )
         bar.start()
     try:
         stdin = getattr(sys.stdin, "buffer", None)  # cron may run us with no standard input at all
-        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=stdin, progress=progress if bar else None)
+        reports = import_files(
+            st.store, files, channel, settings, dry_run=dry_run, stdin=stdin, progress=progress if bar else None
+        )
     finally:
         if bar is not None:
             bar.stop()
@@ -69,12 +85,18 @@ def import_orders(
                 render.err().print(f"[red]rejected[/red] {render._escape(r.error)}")
             else:
                 verb = "would import" if dry_run else "imported"
-                render.info(f"{r.file} ({r.channel}): {verb} {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.skipped} skipped")
+                render.info(
+                    f"{r.file} ({r.channel}): {verb} {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.skipped} skipped"
+                )
     for r in reports:
         for ref in r.cancelled_after_release:
-            render.warn(f"{ref} was cancelled at the channel after it was released here: stop it with `oms orders cancel {ref}`")
+            render.warn(
+                f"{ref} was cancelled at the channel after it was released here: stop it with `oms orders cancel {ref}`"
+            )
         for ref in r.lines_changed_on_floor:
-            render.warn(f"{ref}: its lines changed at the channel after it had been on the floor; kept as it was here (check it with `oms orders show {ref}`)")
+            render.warn(
+                f"{ref}: its lines changed at the channel after it had been on the floor; kept as it was here (check it with `oms orders show {ref}`)"
+            )
     if failed:
         # nothing imported at all is bad input; some files imported is a partial success
         raise typer.Exit(int(ExitCode.BAD_INPUT if len(failed) == len(reports) else ExitCode.PARTIAL))

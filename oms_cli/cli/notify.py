@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from oms_cli.cli.context import state
 
-notify_app = typer.Typer(help="Customer messages: send the outbox over SMTP, list it, retry failures, preview templates.", no_args_is_help=True)
+notify_app = typer.Typer(
+    help="Customer messages: send the outbox over SMTP, list it, retry failures, preview templates.",
+    no_args_is_help=True,
+)
 
 STATUS_STYLE = {"failed": "red", "sending": "yellow", "sent": "green"}
 
@@ -21,9 +24,14 @@ def register(app: typer.Typer) -> None:
 
 @notify_app.command("send")
 def send_cmd(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write each due message as an .eml file instead of sending; nothing changes.")] = False,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the --dry-run .eml files.", file_okay=False)] = Path("outbox-preview"),
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Send at most this many messages.")] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Write each due message as an .eml file instead of sending; nothing changes."),
+    ] = False,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the --dry-run .eml files.", file_okay=False)
+    ] = Path("outbox-preview"),
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Send at most this many messages.")] = None,
 ) -> None:
     """Send every due customer message over SMTP, each exactly once.
 
@@ -44,7 +52,9 @@ def send_cmd(
         else:
             for f in result["files"]:
                 typer.echo(f)
-            render.info(f"{len(result['files'])} message{'s' if len(result['files']) != 1 else ''} written to {result['directory']} (nothing sent, nothing changed)")
+            render.info(
+                f"{len(result['files'])} message{'s' if len(result['files']) != 1 else ''} written to {result['directory']} (nothing sent, nothing changed)"
+            )
         return
     report = send_due(st.store, st.config, limit=limit)
     if st.json:
@@ -52,12 +62,16 @@ def send_cmd(
     else:
         queued = report["queued"]
         if queued["delay_notices"] or queued["instruction_replies"]:
-            render.info(f"queued {queued['delay_notices']} delay notice(s) and {queued['instruction_replies']} instruction answer(s)")
+            render.info(
+                f"queued {queued['delay_notices']} delay notice(s) and {queued['instruction_replies']} instruction answer(s)"
+            )
         for r in report["retry_later"]:
             render.warn(f"message {r['id']} ({r['key']}) will be retried: {r['error']}")
         for r in report["failed"]:
             render.warn(f"message {r['id']} ({r['key']}) failed: {r['error']}; see `oms notify retry {r['id']}`")
-        render.info(f"{len(report['sent'])} sent" + (f", {report['left_queued']} still due" if report["left_queued"] else ""))
+        render.info(
+            f"{len(report['sent'])} sent" + (f", {report['left_queued']} still due" if report["left_queued"] else "")
+        )
     if report["failed"] or report["retry_later"]:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
@@ -67,8 +81,10 @@ def list_cmd(
     failed: Annotated[bool, typer.Option("--failed", help="Only messages that failed for good.")] = False,
     queued: Annotated[bool, typer.Option("--queued", help="Only messages waiting to be sent.")] = False,
     sent: Annotated[bool, typer.Option("--sent", help="Only messages sent.")] = False,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind: shipped, delivered_feedback_request, …")] = None,
-    order: Annotated[Optional[str], typer.Option("--order", help="Only messages about this order.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only this kind: shipped, delivered_feedback_request, …")
+    ] = None,
+    order: Annotated[str | None, typer.Option("--order", help="Only messages about this order.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:
     """List the outbox, newest first: who, what, status, attempts, last error.
@@ -92,13 +108,28 @@ def list_cmd(
     render.table(
         None,
         ["id", "status", "kind", "order", "to", "due", "tries", "sent", "last error"],
-        [[r["id"], r["status"], r["kind"], r["order"], r["to"], r["due_at"], r["attempts"], r["sent_at"], r["last_error"]] for r in rows],
+        [
+            [
+                r["id"],
+                r["status"],
+                r["kind"],
+                r["order"],
+                r["to"],
+                r["due_at"],
+                r["attempts"],
+                r["sent_at"],
+                r["last_error"],
+            ]
+            for r in rows
+        ],
         styles=[STATUS_STYLE.get(r["status"]) for r in rows],
     )
 
 
 @notify_app.command("show")
-def show_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbox message id (see `oms notify list`).")]) -> None:
+def show_cmd(
+    message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbox message id (see `oms notify list`).")],
+) -> None:
     """Show one outbox message: headers, state and its text part.
 
     Example: oms notify show 12
@@ -111,7 +142,17 @@ def show_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbo
     if st.json:
         render.emit_json(m)
         return
-    for label, key in (("To", "to"), ("Subject", "subject"), ("Kind", "kind"), ("Order", "order"), ("Status", "status"), ("Due", "due_at"), ("Sent", "sent_at"), ("Message-ID", "message_id"), ("Last error", "last_error")):
+    for label, key in (
+        ("To", "to"),
+        ("Subject", "subject"),
+        ("Kind", "kind"),
+        ("Order", "order"),
+        ("Status", "status"),
+        ("Due", "due_at"),
+        ("Sent", "sent_at"),
+        ("Message-ID", "message_id"),
+        ("Last error", "last_error"),
+    ):
         if m.get(key) is not None:
             typer.echo(f"{label}: {render._cell(m[key])}")
     if m["attachments"]:
@@ -121,7 +162,11 @@ def show_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbo
 
 
 @notify_app.command("retry")
-def retry_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outbox message id (see `oms notify list --failed`).")]) -> None:
+def retry_cmd(
+    message_id: Annotated[
+        int, typer.Argument(metavar="ID", help="Outbox message id (see `oms notify list --failed`).")
+    ],
+) -> None:
     """Put a failed message back in the queue for the next `oms notify send`.
 
     A message already sent is refused: it would reach the customer twice.
@@ -136,14 +181,22 @@ def retry_cmd(message_id: Annotated[int, typer.Argument(metavar="ID", help="Outb
     if st.json:
         render.emit_json(res)
     elif res["changed"]:
-        render.success(f"message {message_id} queued again (was {res['previous_status']}); it goes with the next `oms notify send`")
+        render.success(
+            f"message {message_id} queued again (was {res['previous_status']}); it goes with the next `oms notify send`"
+        )
     else:
         render.info(f"message {message_id} is already queued")
 
 
 @notify_app.command("templates")
 def templates_cmd(
-    copy: Annotated[bool, typer.Option("--copy", help="Copy the default templates into the shop's templates folder to edit (existing files are kept).")] = False,
+    copy: Annotated[
+        bool,
+        typer.Option(
+            "--copy",
+            help="Copy the default templates into the shop's templates folder to edit (existing files are kept).",
+        ),
+    ] = False,
 ) -> None:
     """List the message templates and where the shop's own versions go.
 
@@ -170,6 +223,10 @@ def templates_cmd(
     if st.json:
         render.emit_json({"folder": str(folder), "templates": rows, "copied": copied})
         return
-    render.table(f"templates (the shop's own go in {folder})", ["template", "shop's own", "in use"], [[r["template"], r["shop_version"], r["in_use"]] for r in rows])
+    render.table(
+        f"templates (the shop's own go in {folder})",
+        ["template", "shop's own", "in use"],
+        [[r["template"], r["shop_version"], r["in_use"]] for r in rows],
+    )
     if copy:
         render.info(f"{len(copied)} template{'s' if len(copied) != 1 else ''} copied to {folder}")

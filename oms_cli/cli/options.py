@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import typer
@@ -22,16 +22,18 @@ def parse_when(value: str | None, option: str = "--since") -> datetime | None:
     if m:
         n, unit = int(m.group(1)), m.group(2)
         delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
-        return datetime.now(timezone.utc) - delta
+        return datetime.now(UTC) - delta
     if v == "today":
-        return datetime.combine(date.today(), datetime.min.time(), tzinfo=timezone.utc)
+        return datetime.combine(date.today(), datetime.min.time(), tzinfo=UTC)
     try:
         dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date (use YYYY-MM-DD, an ISO time, or 3d / 12h / 2w)", param_hint=option) from None
+        raise typer.BadParameter(
+            f"'{value}' is not a date (use YYYY-MM-DD, an ISO time, or 3d / 12h / 2w)", param_hint=option
+        ) from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def parse_money(value: str, option: str, *, allow_negative: bool = False) -> Decimal:

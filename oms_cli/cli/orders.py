@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from oms_cli.cli.context import state
 
-orders_app = typer.Typer(help="See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions.", no_args_is_help=True)
+orders_app = typer.Typer(
+    help="See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions.",
+    no_args_is_help=True,
+)
 
 STATUS_STYLE = {
     "on_hold": "yellow",
@@ -25,10 +28,16 @@ def register(app: typer.Typer) -> None:
 
 @orders_app.command("list")
 def list_cmd(
-    status: Annotated[Optional[list[str]], typer.Option("--status", "-s", help="Only these statuses (repeatable).")] = None,
-    channel: Annotated[Optional[list[str]], typer.Option("--channel", "-c", help="Only these channels (repeatable).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Placed on or after (YYYY-MM-DD, ISO time, or 3d/12h).")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="Text in name, email, ref or SKU.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="Only these statuses (repeatable).")
+    ] = None,
+    channel: Annotated[
+        list[str] | None, typer.Option("--channel", "-c", help="Only these channels (repeatable).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Placed on or after (YYYY-MM-DD, ISO time, or 3d/12h).")
+    ] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Text in name, email, ref or SKU.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:
     """List orders, newest first; instructions needing attention are flagged with !.
@@ -41,10 +50,15 @@ def list_cmd(
     from oms_cli.orders.service import OrderFilter, list_orders
 
     st = state()
-    rows = list_orders(st.store, OrderFilter(status=status, channel=channel, since=parse_when(since), search=search, limit=limit or None))
+    rows = list_orders(
+        st.store,
+        OrderFilter(status=status, channel=channel, since=parse_when(since), search=search, limit=limit or None),
+    )
     if st.json:
         for r in rows:
-            r["total"] = None if r["total_minor"] is None else format_money(r["total_minor"], r["currency"]).split(" ")[0]
+            r["total"] = (
+                None if r["total_minor"] is None else format_money(r["total_minor"], r["currency"]).split(" ")[0]
+            )
         render.emit_json(rows)
         return
     if not rows:
@@ -55,16 +69,36 @@ def list_cmd(
     for r in rows:
         flag = "!" if r["instruction"] == "pending" else ("✓" if r["instruction"] in ("done", "replied") else "")
         styles.append("bold red" if r["instruction"] == "pending" else STATUS_STYLE.get(r["status"]))
-        table_rows.append([
-            flag, r["ref"], r["placed_at"], r["status"] + (f" ({r['hold_reason']})" if r["hold_reason"] else ""), r["payment"],
-            r["service_level"], r["customer"], r["country"], r["units"], format_money(r["total_minor"], r["currency"]), r["ship_by"],
-        ])
-    render.table(None, ["!", "ref", "placed", "status", "payment", "service", "customer", "to", "units", "total", "ship by"], table_rows, styles=styles,
-                 caption="! = special instruction not yet acknowledged (oms orders ack)" if any(r["instruction"] == "pending" for r in rows) else None)
+        table_rows.append(
+            [
+                flag,
+                r["ref"],
+                r["placed_at"],
+                r["status"] + (f" ({r['hold_reason']})" if r["hold_reason"] else ""),
+                r["payment"],
+                r["service_level"],
+                r["customer"],
+                r["country"],
+                r["units"],
+                format_money(r["total_minor"], r["currency"]),
+                r["ship_by"],
+            ]
+        )
+    render.table(
+        None,
+        ["!", "ref", "placed", "status", "payment", "service", "customer", "to", "units", "total", "ship by"],
+        table_rows,
+        styles=styles,
+        caption="! = special instruction not yet acknowledged (oms orders ack)"
+        if any(r["instruction"] == "pending" for r in rows)
+        else None,
+    )
 
 
 @orders_app.command("show")
-def show_cmd(ref: Annotated[str, typer.Argument(help="channel:external_id, or the external id when unambiguous.")]) -> None:
+def show_cmd(
+    ref: Annotated[str, typer.Argument(help="channel:external_id, or the external id when unambiguous.")],
+) -> None:
     """Show one order: address, lines, instruction and its history.
 
     Example: oms orders show shopify:1001
@@ -81,31 +115,72 @@ def show_cmd(ref: Annotated[str, typer.Argument(help="channel:external_id, or th
         return
     o = data["order"]
     con = render.out()
-    con.print(f"[bold]{o['ref']}[/bold]  {o['status']}  placed {render._cell(o['placed_at'])}  {o['service_level']}" + (f"  ship by {render._cell(o['ship_by'])}" if o["ship_by"] else ""))
+    con.print(
+        f"[bold]{o['ref']}[/bold]  {o['status']}  placed {render._cell(o['placed_at'])}  {o['service_level']}"
+        + (f"  ship by {render._cell(o['ship_by'])}" if o["ship_by"] else "")
+    )
     if o["hold_reason"]:
         con.print(f"[yellow]on hold: {o['hold_reason']}[/yellow] {render._escape(data['hold_note'] or '')}")
     c, s = o["customer"], o["ship_to"]
     con.print(f"customer: {render._escape(c['name'] or '')} <{c['email'] or ''}> {c['phone'] or ''}")
     for label, address in (("ship to:  ", s), ("bill to:  ", o.get("bill_to"))):
         if address:
-            parts = (address[k] for k in ("name", "company", "address1", "address2", "address3", "city", "province", "postal_code", "country"))
+            parts = (
+                address[k]
+                for k in (
+                    "name",
+                    "company",
+                    "address1",
+                    "address2",
+                    "address3",
+                    "city",
+                    "province",
+                    "postal_code",
+                    "country",
+                )
+            )
             con.print(label + render._escape(", ".join(x for x in parts if x)))
     con.print(f"payment:  {o['payment']['status']} {o['payment']['method'] or ''}   tags: {', '.join(o['tags'])}")
     if o["notes"]:
-        state_txt = {"pending": "[bold red]NOT YET ACKNOWLEDGED[/bold red]", "done": "[green]will be fulfilled[/green]", "replied": "[green]answered[/green]"}.get(data["instruction_state"], "")
+        state_txt = {
+            "pending": "[bold red]NOT YET ACKNOWLEDGED[/bold red]",
+            "done": "[green]will be fulfilled[/green]",
+            "replied": "[green]answered[/green]",
+        }.get(data["instruction_state"], "")
         con.print(f"[bold]special instruction[/bold] {state_txt}: {render._escape(o['notes'])}")
         if data["instruction_reply"]:
             con.print(f"  reply: {render._escape(data['instruction_reply'])}")
-    render.table(None, ["sku", "name", "qty", "unit price"], [[ln["sku"], ln["name"] + (" (free)" if ln["free"] else "") if ln["name"] else ("(free)" if ln["free"] else ""), ln["quantity"], ln["unit_price"]] for ln in o["lines"]])
-    render.table("history", ["at", "from", "to", "command", "note"], [[e["at"], e["from"], e["to"] if e["kind"] == "status" else "·", e["command"], e["note"]] for e in data["events"]])
+    render.table(
+        None,
+        ["sku", "name", "qty", "unit price"],
+        [
+            [
+                ln["sku"],
+                ln["name"] + (" (free)" if ln["free"] else "") if ln["name"] else ("(free)" if ln["free"] else ""),
+                ln["quantity"],
+                ln["unit_price"],
+            ]
+            for ln in o["lines"]
+        ],
+    )
+    render.table(
+        "history",
+        ["at", "from", "to", "command", "note"],
+        [
+            [e["at"], e["from"], e["to"] if e["kind"] == "status" else "·", e["command"], e["note"]]
+            for e in data["events"]
+        ],
+    )
 
 
 @orders_app.command("export")
 def export_cmd(
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl (canonical, re-importable) or csv (one row per line).")] = "jsonl",
-    status: Annotated[Optional[list[str]], typer.Option("--status", "-s")] = None,
-    channel: Annotated[Optional[list[str]], typer.Option("--channel", "-c")] = None,
-    since: Annotated[Optional[str], typer.Option("--since")] = None,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl (canonical, re-importable) or csv (one row per line).")
+    ] = "jsonl",
+    status: Annotated[list[str] | None, typer.Option("--status", "-s")] = None,
+    channel: Annotated[list[str] | None, typer.Option("--channel", "-c")] = None,
+    since: Annotated[str | None, typer.Option("--since")] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="File to write; '-' for stdout.")] = "-",
 ) -> None:
     """Export orders as JSON Lines (re-importable with `oms import --channel jsonl`) or CSV.
@@ -133,12 +208,66 @@ def export_cmd(
                 stream.write(Order.model_validate(o).model_dump_json() + "\n")
         else:
             w = csv.writer(stream)
-            w.writerow(["ref", "channel", "external_id", "placed_at", "status", "payment_status", "customer_name", "customer_email", "ship_name", "ship_address1", "ship_address2", "ship_city", "ship_province", "ship_postal_code", "ship_country", "service_level", "currency", "total", "sku", "name", "quantity", "unit_price", "free", "notes"])
+            w.writerow(
+                [
+                    "ref",
+                    "channel",
+                    "external_id",
+                    "placed_at",
+                    "status",
+                    "payment_status",
+                    "customer_name",
+                    "customer_email",
+                    "ship_name",
+                    "ship_address1",
+                    "ship_address2",
+                    "ship_city",
+                    "ship_province",
+                    "ship_postal_code",
+                    "ship_country",
+                    "service_level",
+                    "currency",
+                    "total",
+                    "sku",
+                    "name",
+                    "quantity",
+                    "unit_price",
+                    "free",
+                    "notes",
+                ]
+            )
             for o in iter_export(state().store, f):
                 m = Order.model_validate(o).model_dump(mode="json")
                 for ln in m["lines"]:
                     s = m["ship_to"]
-                    w.writerow([m["ref"], m["channel"], m["external_id"], m["placed_at"], m["status"], m["payment"]["status"], m["customer"]["name"], m["customer"]["email"], s["name"], s["address1"], s["address2"], s["city"], s["province"], s["postal_code"], s["country"], m["service_level"], m["currency"], m["totals"]["total"], ln["sku"], ln["name"], ln["quantity"], ln["unit_price"], ln["free"], m["notes"]])
+                    w.writerow(
+                        [
+                            m["ref"],
+                            m["channel"],
+                            m["external_id"],
+                            m["placed_at"],
+                            m["status"],
+                            m["payment"]["status"],
+                            m["customer"]["name"],
+                            m["customer"]["email"],
+                            s["name"],
+                            s["address1"],
+                            s["address2"],
+                            s["city"],
+                            s["province"],
+                            s["postal_code"],
+                            s["country"],
+                            m["service_level"],
+                            m["currency"],
+                            m["totals"]["total"],
+                            ln["sku"],
+                            ln["name"],
+                            ln["quantity"],
+                            ln["unit_price"],
+                            ln["free"],
+                            m["notes"],
+                        ]
+                    )
     finally:
         if stream is not sys.stdout:
             stream.close()
@@ -147,8 +276,11 @@ def export_cmd(
 @orders_app.command("hold")
 def hold_cmd(
     ref: Annotated[str, typer.Argument(help="Order reference.")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="awaiting_payment, out_of_stock, incorrect_address, high_risk, other, …")],
-    note: Annotated[Optional[str], typer.Option("--note", help="Free text kept with the hold.")] = None,
+    reason: Annotated[
+        str,
+        typer.Option("--reason", "-r", help="awaiting_payment, out_of_stock, incorrect_address, high_risk, other, …"),
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="Free text kept with the hold.")] = None,
 ) -> None:
     """Put an order on hold with a reason code (frees its reserved stock).
 
@@ -174,7 +306,7 @@ def release_cmd(ref: Annotated[str, typer.Argument(help="Order reference.")]) ->
 @orders_app.command("cancel")
 def cancel_cmd(
     ref: Annotated[str, typer.Argument(help="Order reference.")],
-    note: Annotated[Optional[str], typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Cancel an order that has not shipped; reserved stock goes back to available.
 
@@ -215,7 +347,7 @@ def _done(result: dict, message: str) -> None:
 def ack_cmd(
     ref: Annotated[str, typer.Argument(help="Order reference.")],
     done: Annotated[bool, typer.Option("--done", help="The instruction will be followed.")] = False,
-    reply: Annotated[Optional[str], typer.Option("--reply", help="An answer to the buyer (sent by `oms notify`).")] = None,
+    reply: Annotated[str | None, typer.Option("--reply", help="An answer to the buyer (sent by `oms notify`).")] = None,
 ) -> None:
     """Acknowledge a buyer's special instruction: --done (will be followed) or --reply "…" (answer them).
 
@@ -227,4 +359,6 @@ def ack_cmd(
 
     res = acknowledge(state().store, ref, done=done, reply=reply)
     what = "will be followed" if res["instruction_state"] == "done" else "answered"
-    _done(res, f"{res['ref']}: instruction {what}" if res["changed"] else f"{res['ref']}: instruction was already {what}")
+    _done(
+        res, f"{res['ref']}: instruction {what}" if res["changed"] else f"{res['ref']}: instruction was already {what}"
+    )

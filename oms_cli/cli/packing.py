@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,7 +27,10 @@ pack_app = typer.Typer(
     no_args_is_help=False,
     help="Pack picked orders: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).",
 )
-boxes_app = typer.Typer(help="Standard boxes: list them with how many are on hand, count and receive them, or pack items from a CSV file.", no_args_is_help=True)
+boxes_app = typer.Typer(
+    help="Standard boxes: list them with how many are on hand, count and receive them, or pack items from a CSV file.",
+    no_args_is_help=True,
+)
 
 REF_HELP = "The order: channel:external_id, or the external id when unambiguous."
 
@@ -44,8 +47,10 @@ def register(app: typer.Typer) -> None:
 @pack_app.callback()
 def pack_cmd(
     ctx: typer.Context,
-    ref: Annotated[Optional[str], typer.Argument(help=REF_HELP, metavar="REF", show_default=False)] = None,
-    json_: Annotated[bool, typer.Option("--json", help="The plan as JSON on stdout (same as oms --json pack REF).")] = False,
+    ref: Annotated[str | None, typer.Argument(help=REF_HELP, metavar="REF", show_default=False)] = None,
+    json_: Annotated[
+        bool, typer.Option("--json", help="The plan as JSON on stdout (same as oms --json pack REF).")
+    ] = False,
     drawing: Annotated[bool, typer.Option("--drawing/--no-drawing", help="Draw each layer of each box.")] = True,
 ) -> None:
     """Show how to pack an order: the box(es), the materials and, layer by layer, where each item goes.
@@ -87,7 +92,11 @@ def _show_instruction(notes: str | None, instruction_state: str) -> None:
     con = render.err()
     from rich.markup import escape
 
-    flag = "[bold red]NOT YET ACKNOWLEDGED[/bold red] (oms orders ack)" if instruction_state == "pending" else f"[green]{instruction_state}[/green]"
+    flag = (
+        "[bold red]NOT YET ACKNOWLEDGED[/bold red] (oms orders ack)"
+        if instruction_state == "pending"
+        else f"[green]{instruction_state}[/green]"
+    )
     con.print(f"[bold reverse] SPECIAL INSTRUCTION [/bold reverse] {flag}")
     con.print(f"[bold]  {escape(notes or '(see the order)')}[/bold]")
 
@@ -100,14 +109,17 @@ def _materials_text(materials: list[Any]) -> str:
     return ", ".join(f"{m.name} x{m.quantity}" for m in materials) or "none"
 
 
-def _print_plan(plan: "OrderPlan", *, drawing: bool) -> None:
+def _print_plan(plan: OrderPlan, *, drawing: bool) -> None:
     from oms_cli.cli import render
     from oms_cli.packing.layers import layer_drawings
 
     con = render.out()
     n = len(plan.packages)
     head = "packed" if plan.recorded else "plan"
-    con.print(f"[bold]{plan.ref}[/bold]  {plan.status}  {head}: {n} package{'s' if n != 1 else ''}  carrier {plan.carrier or '-'}", highlight=False)
+    con.print(
+        f"[bold]{plan.ref}[/bold]  {plan.status}  {head}: {n} package{'s' if n != 1 else ''}  carrier {plan.carrier or '-'}",
+        highlight=False,
+    )
     rule = f" ({plan.carrier})" if plan.carrier else ""
     for no, pkg in enumerate(plan.packages, start=1):
         b = pkg.box
@@ -117,7 +129,10 @@ def _print_plan(plan: "OrderPlan", *, drawing: bool) -> None:
             highlight=False,
         )
         fill = f", fill {pkg.fill_pct:g}%" if pkg.fill_pct is not None else ""
-        con.print(f"  expected weight {_grams(pkg.weight_g)}, billable {_grams(pkg.billable_weight_g)}{rule}{fill}", highlight=False)
+        con.print(
+            f"  expected weight {_grams(pkg.weight_g)}, billable {_grams(pkg.billable_weight_g)}{rule}{fill}",
+            highlight=False,
+        )
         con.print(f"  materials: {_materials_text(pkg.materials)}", highlight=False, markup=False)
         if drawing:
             for text in layer_drawings(b, pkg.units):
@@ -147,10 +162,30 @@ def _parse_weights(texts: list[str] | None) -> list[int]:
 @pack_app.command("verify")
 def verify_cmd(
     ref: Annotated[str, typer.Argument(help=REF_HELP, metavar="REF", show_default=False)],
-    weight: Annotated[Optional[list[str]], typer.Option("--weight", "-w", help="What the scale says: 1230, 1.23kg, 2.7lb; once per package, or once for all of them.")] = None,
-    strict_weight: Annotated[bool, typer.Option("--strict-weight", help="Do not pack when the weight is off by more than packing.weight_tolerance_pct.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Trust the pick: take every unit as verified without scanning (bypasses the scanner check; records no scans).")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="The result as JSON on stdout (same as oms --json pack verify).")] = False,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight",
+            "-w",
+            help="What the scale says: 1230, 1.23kg, 2.7lb; once per package, or once for all of them.",
+        ),
+    ] = None,
+    strict_weight: Annotated[
+        bool,
+        typer.Option(
+            "--strict-weight", help="Do not pack when the weight is off by more than packing.weight_tolerance_pct."
+        ),
+    ] = False,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Trust the pick: take every unit as verified without scanning (bypasses the scanner check; records no scans).",
+        ),
+    ] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="The result as JSON on stdout (same as oms --json pack verify).")
+    ] = False,
 ) -> None:
     """Verify every unit of a picked order by scanner, then record its packages and mark it packed.
 
@@ -164,10 +199,9 @@ def verify_cmd(
     Example: printf '0614141000012\\n0614141000029\\n' | oms pack verify shopify:1001 --weight 1.2kg
     """
     from oms_cli.cli import render
+    from oms_cli.packing.boxstock import low_threshold
     from oms_cli.packing.service import begin_verify, check_weight_count, finish_verify, record_scans
     from oms_cli.packing.verify import VerifySession
-
-    from oms_cli.packing.boxstock import low_threshold
 
     st = state()
     weights = _parse_weights(weight)
@@ -195,21 +229,39 @@ def verify_cmd(
             # Stopped mid-way: keep what was scanned (it counts in the accuracy figures);
             # the order stays picked, and a new run starts its scans afresh.
             kept = record_scans(st.store, start.ref, session.scans)
-            render.err().print(f"\nstopped: {kept} scan{'s' if kept != 1 else ''} kept; {start.ref} stays picked"
-                               f" (run `oms pack verify {start.ref}` again)", markup=False, highlight=False)
+            render.err().print(
+                f"\nstopped: {kept} scan{'s' if kept != 1 else ''} kept; {start.ref} stays picked"
+                f" (run `oms pack verify {start.ref}` again)",
+                markup=False,
+                highlight=False,
+            )
             raise
         if not session.complete:
             for m in session.missing:
-                render.err().print(f"[bold red]MISSING[/bold red] {m.quantity} x {m.sku}" + (f" ({m.name})" if m.name else ""), markup=True, highlight=False)
-    outcome = finish_verify(st.store, st.config, start.ref, session.scans, trust_pick=all_, weights_g=weights, strict_weight=strict_weight,
-                            shown_boxes=[p.box.ref for p in start.plan.packages])
+                render.err().print(
+                    f"[bold red]MISSING[/bold red] {m.quantity} x {m.sku}" + (f" ({m.name})" if m.name else ""),
+                    markup=True,
+                    highlight=False,
+                )
+    outcome = finish_verify(
+        st.store,
+        st.config,
+        start.ref,
+        session.scans,
+        trust_pick=all_,
+        weights_g=weights,
+        strict_weight=strict_weight,
+        shown_boxes=[p.box.ref for p in start.plan.packages],
+    )
     for check in outcome.weights:
         if check.flagged:
             render.warn(f"WEIGHT FLAGGED: {check.describe()}: check the contents")
     if outcome.boxes_left:
         for ref, left in sorted(outcome.boxes_left.items()):
             if left < 0:
-                render.warn(f"box {ref}: {left} on hand: more were packed than were counted (`oms boxes count {ref} N` puts it right)")
+                render.warn(
+                    f"box {ref}: {left} on hand: more were packed than were counted (`oms boxes count {ref} N` puts it right)"
+                )
             elif left <= low:
                 render.warn(f"box {ref}: {left} left (`oms boxes receive {ref} N` when more arrive)")
     if json_ or st.json:
@@ -222,9 +274,16 @@ def verify_cmd(
         None,
         ["package", "box", "outer mm", "weight", "scale", "billable", "materials", "SSCC"],
         [
-            [p["package_no"], p["box"], f"{p['length_mm']}x{p['width_mm']}x{p['height_mm']}", _grams(p["weight_g"]),
-             _grams(p["measured_weight_g"]) if p["measured_weight_g"] else "", _grams(p["billable_weight_g"]),
-             ", ".join(f"{m['name']} x{m['quantity']}" for m in p["materials"]), p["sscc"]]
+            [
+                p["package_no"],
+                p["box"],
+                f"{p['length_mm']}x{p['width_mm']}x{p['height_mm']}",
+                _grams(p["weight_g"]),
+                _grams(p["measured_weight_g"]) if p["measured_weight_g"] else "",
+                _grams(p["billable_weight_g"]),
+                ", ".join(f"{m['name']} x{m['quantity']}" for m in p["materials"]),
+                p["sscc"],
+            ]
             for p in outcome.packages
         ],
     )
@@ -232,7 +291,7 @@ def verify_cmd(
     render.success(f"{outcome.ref} packed: {n} package{'s' if n != 1 else ''}")
 
 
-def _announce(start: "VerifyStart") -> None:
+def _announce(start: VerifyStart) -> None:
     """What goes in the box, and in which box, before the first scan."""
     from oms_cli.cli import render
 
@@ -240,12 +299,16 @@ def _announce(start: "VerifyStart") -> None:
     assert plan is not None
     boxes = ", ".join(f"{p.box.ref} ({_materials_text(p.materials)})" for p in plan.packages)
     units = sum(ln.quantity for ln in plan.lines)
-    render.info(f"{plan.ref}: {units} unit{'s' if units != 1 else ''} to verify; box{'es' if len(plan.packages) > 1 else ''}: {boxes}")
+    render.info(
+        f"{plan.ref}: {units} unit{'s' if units != 1 else ''} to verify; box{'es' if len(plan.packages) > 1 else ''}: {boxes}"
+    )
     for ln in plan.lines:
-        render.info(f"  {ln.quantity} x {ln.sku}" + (f"  {ln.name}" if ln.name else "") + ("  (free)" if ln.free else ""))
+        render.info(
+            f"  {ln.quantity} x {ln.sku}" + (f"  {ln.name}" if ln.name else "") + ("  (free)" if ln.free else "")
+        )
 
 
-def _scan_loop(session: "VerifySession") -> None:
+def _scan_loop(session: VerifySession) -> None:
     """Feed standard input to the session line by line until it is finished or input ends."""
     from oms_cli.cli import render
 
@@ -261,7 +324,7 @@ def _scan_loop(session: "VerifySession") -> None:
         _say(session.feed(line))
 
 
-def _say(events: list["Event"]) -> None:
+def _say(events: list[Event]) -> None:
     from oms_cli.cli import render
 
     con = render.err()
@@ -313,8 +376,15 @@ def boxes_list_cmd(
         None,
         ["box", "inner mm", "outer mm", "empty", "max gross", "cost", "on hand"],
         [
-            [b["box"], "x".join(map(str, b["inner"])), "x".join(map(str, b["outer"])), _grams(b["empty_weight_g"]),
-             _grams(b["max_weight_g"]), b["cost"], "not counted" if b["stock"] is None else f"{b['stock']}" + ("  LOW" if b["low"] else "")]
+            [
+                b["box"],
+                "x".join(map(str, b["inner"])),
+                "x".join(map(str, b["outer"])),
+                _grams(b["empty_weight_g"]),
+                _grams(b["max_weight_g"]),
+                b["cost"],
+                "not counted" if b["stock"] is None else f"{b['stock']}" + ("  LOW" if b["low"] else ""),
+            ]
             for b in boxes
         ],
         styles=["yellow" if b["low"] else None for b in boxes],
@@ -347,7 +417,7 @@ def boxes_count_cmd(
 def boxes_receive_cmd(
     box: Annotated[str, typer.Argument(help="The box ref of packing.boxes (any case).", show_default=False)],
     quantity: Annotated[int, typer.Argument(help="How many arrived.", show_default=False)],
-    note: Annotated[Optional[str], typer.Option("--note", help="E.g. the supplier's delivery note.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="E.g. the supplier's delivery note.")] = None,
 ) -> None:
     """Add a delivery of boxes to what is on hand.
 
@@ -367,7 +437,7 @@ def boxes_receive_cmd(
 
 @boxes_app.command("moves")
 def boxes_moves_cmd(
-    box: Annotated[Optional[str], typer.Argument(help="Only this box.", show_default=False)] = None,
+    box: Annotated[str | None, typer.Argument(help="Only this box.", show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many, newest first (0: all).")] = 50,
 ) -> None:
     """The latest changes to the boxes on hand: counts, deliveries, packages packed.
@@ -382,18 +452,44 @@ def boxes_moves_cmd(
     if st.json:
         render.emit_json(rows)
         return
-    render.table(None, ["at", "box", "change", "reason", "order", "note"],
-                 [[r["at"], r["box"], f"{r['quantity']:+d}", r["reason"], r["order"] or "", r["note"] or ""] for r in rows])
+    render.table(
+        None,
+        ["at", "box", "change", "reason", "order", "note"],
+        [[r["at"], r["box"], f"{r['quantity']:+d}", r["reason"], r["order"] or "", r["note"] or ""] for r in rows],
+    )
 
 
 @boxes_app.command("pack")
 def boxes_pack_cmd(
-    file: Annotated[str, typer.Argument(help="CSV of items: ref, length, width, height, weight[, quantity, keep_flat, order] (mm and g unless a cell says 12cm, 1.2kg).", show_default=False)],
-    boxes: Annotated[Optional[str], typer.Option("--boxes", metavar="FILE", help="Use this box catalogue CSV instead of packing.boxes: box_ref, inner_length/width/height, outer_length/width/height, empty_weight, max_weight, cost[, stock].")] = None,
-    carrier: Annotated[Optional[str], typer.Option("--carrier", help="Price billable weight by this carrier's dimensional-weight rule [default: packing.carrier].")] = None,
-    objective: Annotated[Optional[str], typer.Option("--objective", help="billable_weight or cost [default: packing.objective].")] = None,
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="CSV of items: ref, length, width, height, weight[, quantity, keep_flat, order] (mm and g unless a cell says 12cm, 1.2kg).",
+            show_default=False,
+        ),
+    ],
+    boxes: Annotated[
+        str | None,
+        typer.Option(
+            "--boxes",
+            metavar="FILE",
+            help="Use this box catalogue CSV instead of packing.boxes: box_ref, inner_length/width/height, outer_length/width/height, empty_weight, max_weight, cost[, stock].",
+        ),
+    ] = None,
+    carrier: Annotated[
+        str | None,
+        typer.Option(
+            "--carrier",
+            help="Price billable weight by this carrier's dimensional-weight rule [default: packing.carrier].",
+        ),
+    ] = None,
+    objective: Annotated[
+        str | None, typer.Option("--objective", help="billable_weight or cost [default: packing.objective].")
+    ] = None,
     drawing: Annotated[bool, typer.Option("--drawing/--no-drawing", help="Draw each layer of each box.")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="One {order, packages, unpacked} object per order as a JSON list on stdout.")] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="One {order, packages, unpacked} object per order as a JSON list on stdout.")
+    ] = False,
 ) -> None:
     """Choose boxes for items in a CSV file, without any order: each order of the file is packed on its own.
 
@@ -413,7 +509,17 @@ def boxes_pack_cmd(
         rows = []
         for order, result in plan.orders:
             for no, p in enumerate(result.packages, start=1):
-                rows.append([order or "", no, p.box.ref, len(p.placements), _grams(p.weight_g), _grams(p.billable_weight_g), f"{p.fill_pct:g}%"])
+                rows.append(
+                    [
+                        order or "",
+                        no,
+                        p.box.ref,
+                        len(p.placements),
+                        _grams(p.weight_g),
+                        _grams(p.billable_weight_g),
+                        f"{p.fill_pct:g}%",
+                    ]
+                )
         render.table(None, ["order", "package", "box", "items", "weight", "billable", "fill"], rows)
         if drawing:
             _draw_file_plan(plan.orders)
@@ -431,6 +537,10 @@ def _draw_file_plan(orders: list[Any]) -> None:
     con = render.out()
     for order, result in orders:
         for no, p in enumerate(result.packages, start=1):
-            con.print(f"\n{'order ' + order + ', ' if order else ''}package {no}: box {p.box.ref}", markup=False, highlight=False)
+            con.print(
+                f"\n{'order ' + order + ', ' if order else ''}package {no}: box {p.box.ref}",
+                markup=False,
+                highlight=False,
+            )
             for text in layer_drawings(p.box, p.placements):
                 con.print(text, markup=False, highlight=False)

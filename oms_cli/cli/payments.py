@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -21,8 +21,12 @@ def register(app: typer.Typer) -> None:
 
 @payments_app.command("import")
 def import_cmd(
-    files: Annotated[list[str], typer.Argument(help="Stripe balance report, Stripe payments export or PayPal activity CSV files.")],
-    date_order: Annotated[Optional[str], typer.Option("--date-order", help="DMY or MDY, for PayPal files whose dates could be either.")] = None,
+    files: Annotated[
+        list[str], typer.Argument(help="Stripe balance report, Stripe payments export or PayPal activity CSV files.")
+    ],
+    date_order: Annotated[
+        str | None, typer.Option("--date-order", help="DMY or MDY, for PayPal files whose dates could be either.")
+    ] = None,
 ) -> None:
     """Import payment processor exports (format detected from the header); safe to run again.
 
@@ -54,11 +58,17 @@ def import_cmd(
 def record_cmd(
     ref: Annotated[str, typer.Argument(help="Order reference.")],
     amount: Annotated[str, typer.Argument(help="Amount received, in the order's currency, e.g. 64.50.")],
-    method: Annotated[str, typer.Option("--method", "-m", help="cash (cash on delivery), bank_transfer, cheque, …")] = "cash",
-    at: Annotated[Optional[str], typer.Option("--at", help="When it was received (YYYY-MM-DD or ISO time) [default: now].")] = None,
-    currency: Annotated[Optional[str], typer.Option("--currency", help="Only for orders without a currency.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Kept with the payment.")] = None,
-    again: Annotated[bool, typer.Option("--again", help="Record a second payment of the same amount for the same order.")] = False,
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="cash (cash on delivery), bank_transfer, cheque, …")
+    ] = "cash",
+    at: Annotated[
+        str | None, typer.Option("--at", help="When it was received (YYYY-MM-DD or ISO time) [default: now].")
+    ] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="Only for orders without a currency.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Kept with the payment.")] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Record a second payment of the same amount for the same order.")
+    ] = False,
 ) -> None:
     """Record money received by hand for an order (cash on delivery, a bank transfer).
 
@@ -73,23 +83,33 @@ def record_cmd(
 
     st = state()
     res = record_payment(
-        st.store, ref, parse_amount(amount, "AMOUNT"), method=method, currency=currency,
-        at=parse_when(at, "--at"), note=note, again=again,
+        st.store,
+        ref,
+        parse_amount(amount, "AMOUNT"),
+        method=method,
+        currency=currency,
+        at=parse_when(at, "--at"),
+        note=note,
+        again=again,
     )
     if st.json:
         render.emit_json(res)
         return
     total = f" of {res['total']} {res['currency']}" if res["total"] is not None else ""
-    render.success(f"{res['order_ref']}: {res['amount']} {res['currency']} {res['method']} recorded ({res['received']}{total} received)")
+    render.success(
+        f"{res['order_ref']}: {res['amount']} {res['currency']} {res['method']} recorded ({res['received']}{total} received)"
+    )
 
 
 @payments_app.command("refund")
 def refund_cmd(
     ref: Annotated[str, typer.Argument(help="Order reference.")],
     amount: Annotated[str, typer.Argument(help="Amount refunded, in the order's currency, e.g. 29.90.")],
-    note: Annotated[Optional[str], typer.Option("--note", help="Why (kept with the refund and on the order).")] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="When it was refunded [default: now].")] = None,
-    again: Annotated[bool, typer.Option("--again", help="Record a second refund of the same amount for the same order.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept with the refund and on the order).")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it was refunded [default: now].")] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Record a second refund of the same amount for the same order.")
+    ] = False,
 ) -> None:
     """Record a refund given outside a return (a cancelled order, a goodwill gesture).
 
@@ -104,17 +124,25 @@ def refund_cmd(
     from oms_cli.payments.service import record_refund
 
     st = state()
-    res = record_refund(st.store, ref, parse_amount(amount, "AMOUNT"), note=note, at=parse_when(at, "--at"), again=again)
+    res = record_refund(
+        st.store, ref, parse_amount(amount, "AMOUNT"), note=note, at=parse_when(at, "--at"), again=again
+    )
     if st.json:
         render.emit_json(res)
         return
-    render.success(f"{res['order_ref']}: refund of {res['amount']} {res['currency']} recorded ({res['refunded']} refunded in all)")
+    render.success(
+        f"{res['order_ref']}: refund of {res['amount']} {res['currency']} recorded ({res['refunded']} refunded in all)"
+    )
 
 
 @payments_app.command("list")
 def list_cmd(
-    since: Annotated[Optional[str], typer.Option("--since", help="Paid on or after (YYYY-MM-DD, ISO time, or 3d/2w).")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="stripe_balance, stripe_payments, paypal or manual.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Paid on or after (YYYY-MM-DD, ISO time, or 3d/2w).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="stripe_balance, stripe_payments, paypal or manual.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:
     """List imported and recorded payments, newest first.
@@ -131,22 +159,44 @@ def list_cmd(
         render.emit_json(rows)
         return
     if not rows:
-        render.info("no payments" + (" match" if since or source else " yet: import some with `oms payments import FILE`"))
+        render.info(
+            "no payments" + (" match" if since or source else " yet: import some with `oms payments import FILE`")
+        )
         return
     render.table(
         None,
         ["at", "source", "transaction", "kind", "gross", "fee", "net", "order", "email", "description"],
-        [[r["at"], r["source"], r["transaction_id"], r["kind"], _money(r["gross"], r["currency"]), _money(r["fee"], r["currency"]),
-          _money(r["net"], r["currency"]), r["order_ref"] or r["order_ref_hint"], r["email"], r["description"]] for r in rows],
+        [
+            [
+                r["at"],
+                r["source"],
+                r["transaction_id"],
+                r["kind"],
+                _money(r["gross"], r["currency"]),
+                _money(r["fee"], r["currency"]),
+                _money(r["net"], r["currency"]),
+                r["order_ref"] or r["order_ref_hint"],
+                r["email"],
+                r["description"],
+            ]
+            for r in rows
+        ],
     )
 
 
 @payments_app.command("reconcile")
 def reconcile_cmd(
-    since: Annotated[Optional[str], typer.Option("--since", help="Only orders placed and payments made on or after (YYYY-MM-DD, or 30d).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only orders placed and payments made on or after (YYYY-MM-DD, or 30d)."),
+    ] = None,
     csv_: Annotated[bool, typer.Option("--csv", help="One CSV row per finding on stdout.")] = False,
-    window: Annotated[int, typer.Option("--window", help="Days a payment may be from its order to match on amount and e-mail.")] = 3,
-    tolerance: Annotated[str, typer.Option("--tolerance", help="Amount difference still counted as equal, e.g. 0.01.")] = "0",
+    window: Annotated[
+        int, typer.Option("--window", help="Days a payment may be from its order to match on amount and e-mail.")
+    ] = 3,
+    tolerance: Annotated[
+        str, typer.Option("--tolerance", help="Amount difference still counted as equal, e.g. 0.01.")
+    ] = "0",
 ) -> None:
     """Match payments to orders and report what needs attention; exit code 9 when something does.
 
@@ -206,38 +256,89 @@ def _tables(result: Any) -> None:
 
     if result.unpaid_shipped:
         render.table(
-            "Shipped but not paid", ["order", "status", "payment", "method", "total", "why"],
-            [[o.order_ref, o.status, o.payment_status, o.payment_method, _money(o.total, o.currency), o.reason] for o in result.unpaid_shipped],
+            "Shipped but not paid",
+            ["order", "status", "payment", "method", "total", "why"],
+            [
+                [o.order_ref, o.status, o.payment_status, o.payment_method, _money(o.total, o.currency), o.reason]
+                for o in result.unpaid_shipped
+            ],
         )
     if result.cod_awaiting_cash:
         render.table(
             "Cash on delivery: cash not yet recorded (oms payments record REF AMOUNT --method cash)",
             ["order", "status", "total", "cash recorded"],
-            [[o.order_ref, o.status, _money(o.total, o.currency), _money(o.received, o.currency)] for o in result.cod_awaiting_cash],
+            [
+                [o.order_ref, o.status, _money(o.total, o.currency), _money(o.received, o.currency)]
+                for o in result.cod_awaiting_cash
+            ],
         )
     if result.unmatched_payments:
         render.table(
-            "Payments with no order", ["transaction", "source", "kind", "at", "amount", "email", "reference", "why"],
-            [[p.transaction_id, p.source, p.kind, p.at, _money(p.amount, p.currency), p.email, p.order_ref_hint, p.reason] for p in result.unmatched_payments],
+            "Payments with no order",
+            ["transaction", "source", "kind", "at", "amount", "email", "reference", "why"],
+            [
+                [
+                    p.transaction_id,
+                    p.source,
+                    p.kind,
+                    p.at,
+                    _money(p.amount, p.currency),
+                    p.email,
+                    p.order_ref_hint,
+                    p.reason,
+                ]
+                for p in result.unmatched_payments
+            ],
         )
     if result.amount_mismatches:
         render.table(
-            "Amounts that differ", ["order", "total", "paid", "difference", "transactions", "note"],
-            [[m.order_ref, _money(m.order_total, m.currency), _money(m.paid, m.currency), _money(m.difference, m.currency), " ".join(m.transaction_ids), m.note]
-             for m in result.amount_mismatches],
+            "Amounts that differ",
+            ["order", "total", "paid", "difference", "transactions", "note"],
+            [
+                [
+                    m.order_ref,
+                    _money(m.order_total, m.currency),
+                    _money(m.paid, m.currency),
+                    _money(m.difference, m.currency),
+                    " ".join(m.transaction_ids),
+                    m.note,
+                ]
+                for m in result.amount_mismatches
+            ],
         )
     if result.unrecorded_refunds:
         render.table(
             "Refunds not recorded by the shop (oms returns close / oms payments refund)",
             ["order", "refunded at processor", "recorded", "difference", "transactions"],
-            [[r.order_ref, _money(r.processor_refunded, r.currency), _money(r.recorded_refunded, r.currency), _money(r.difference, r.currency), " ".join(r.transaction_ids)]
-             for r in result.unrecorded_refunds],
+            [
+                [
+                    r.order_ref,
+                    _money(r.processor_refunded, r.currency),
+                    _money(r.recorded_refunded, r.currency),
+                    _money(r.difference, r.currency),
+                    " ".join(r.transaction_ids),
+                ]
+                for r in result.unrecorded_refunds
+            ],
         )
     if result.payouts:
         render.table(
-            "Fees and net per payout", ["source", "payout", "paid out", "transactions", "gross", "fees", "net", "payout amount", "difference"],
-            [[s.source, s.payout_id or "(not paid out)", s.paid_out_at, s.transactions, _money(s.gross, s.currency), _money(s.fees, s.currency),
-              _money(s.net, s.currency), _money(s.paid_out, s.currency), _money(s.difference, s.currency)] for s in result.payouts],
+            "Fees and net per payout",
+            ["source", "payout", "paid out", "transactions", "gross", "fees", "net", "payout amount", "difference"],
+            [
+                [
+                    s.source,
+                    s.payout_id or "(not paid out)",
+                    s.paid_out_at,
+                    s.transactions,
+                    _money(s.gross, s.currency),
+                    _money(s.fees, s.currency),
+                    _money(s.net, s.currency),
+                    _money(s.paid_out, s.currency),
+                    _money(s.difference, s.currency),
+                ]
+                for s in result.payouts
+            ],
         )
     counts = {
         "shipped but not paid": len(result.unpaid_shipped),
@@ -250,4 +351,11 @@ def _tables(result: Any) -> None:
     if result.needs_attention:
         render.warn(f"needs attention: {found} ({matched})")
     else:
-        render.success(f"every payment accounted for ({matched})" + (f"; {len(result.cod_awaiting_cash)} cash-on-delivery orders await their cash" if result.cod_awaiting_cash else ""))
+        render.success(
+            f"every payment accounted for ({matched})"
+            + (
+                f"; {len(result.cod_awaiting_cash)} cash-on-delivery orders await their cash"
+                if result.cod_awaiting_cash
+                else ""
+            )
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -22,13 +22,32 @@ def register(app: typer.Typer) -> None:
 
 @pick_app.command("plan")
 def plan_cmd(
-    refs: Annotated[Optional[list[str]], typer.Argument(help="Only these ready orders [default: every ready order].")] = None,
+    refs: Annotated[
+        list[str] | None, typer.Argument(help="Only these ready orders [default: every ready order].")
+    ] = None,
     method: Annotated[str, typer.Option("--method", "-m", help="single | batch | zone | wave.")] = "batch",
-    max_orders: Annotated[Optional[int], typer.Option("--max-orders", "-n", help="Plan at most this many orders, the most urgent first.")] = None,
-    cart_orders: Annotated[Optional[int], typer.Option("--cart-orders", help="Orders (totes) per cart [default: picking.cart.orders].")] = None,
-    cart_items: Annotated[Optional[int], typer.Option("--cart-items", help="Items per cart [default: picking.cart.items].")] = None,
-    wave_cutoff: Annotated[Optional[str], typer.Option("--wave-cutoff", help="Wave only: plan just the orders that must leave by then (HH:MM today, or an ISO time).")] = None,
-    batching: Annotated[Optional[str], typer.Option("--batching", help="savings or fcfs (first come, first served, for comparison) [default: picking.batching].")] = None,
+    max_orders: Annotated[
+        int | None, typer.Option("--max-orders", "-n", help="Plan at most this many orders, the most urgent first.")
+    ] = None,
+    cart_orders: Annotated[
+        int | None, typer.Option("--cart-orders", help="Orders (totes) per cart [default: picking.cart.orders].")
+    ] = None,
+    cart_items: Annotated[
+        int | None, typer.Option("--cart-items", help="Items per cart [default: picking.cart.items].")
+    ] = None,
+    wave_cutoff: Annotated[
+        str | None,
+        typer.Option(
+            "--wave-cutoff",
+            help="Wave only: plan just the orders that must leave by then (HH:MM today, or an ISO time).",
+        ),
+    ] = None,
+    batching: Annotated[
+        str | None,
+        typer.Option(
+            "--batching", help="savings or fcfs (first come, first served, for comparison) [default: picking.batching]."
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the lists; write nothing.")] = False,
 ) -> None:
     """Plan a pick run: turn ready orders into pick lists walked by the shortest route; orders move to picking.
@@ -50,10 +69,21 @@ def plan_cmd(
         if n >= 200:  # a run that takes a noticeable while: say what is going on
             render.info(f"planning {n:,} orders ({method})…")
 
-    doc = plan_run(st.store, st.config, PlanRequest(
-        method=method, refs=list(refs) if refs else None, max_orders=max_orders, cart_orders=cart_orders,
-        cart_items=cart_items, wave_cutoff=wave_cutoff, batching=batching, dry_run=dry_run,
-    ), on_planning=planning)
+    doc = plan_run(
+        st.store,
+        st.config,
+        PlanRequest(
+            method=method,
+            refs=list(refs) if refs else None,
+            max_orders=max_orders,
+            cart_orders=cart_orders,
+            cart_items=cart_items,
+            wave_cutoff=wave_cutoff,
+            batching=batching,
+            dry_run=dry_run,
+        ),
+        on_planning=planning,
+    )
     if st.json:
         render.emit_json(doc)
     else:
@@ -61,7 +91,9 @@ def plan_cmd(
     refused = [s for s in doc["skipped"] if s["status"] != "picking"]
     if refused:
         if refs is not None and len(refs) == 1 and len(refused) == 1:
-            raise Refused(f"{refused[0]['ref']} is {refused[0]['why']}", hint="only ready orders can be planned; see `oms queue`")
+            raise Refused(
+                f"{refused[0]['ref']} is {refused[0]['why']}", hint="only ready orders can be planned; see `oms queue`"
+            )
         raise typer.Exit(int(ExitCode.REFUSED))
 
 
@@ -83,7 +115,9 @@ def _render_plan(doc: dict[str, Any]) -> None:
         (render.info if s["status"] == "picking" else render.warn)(f"{s['ref']} is {s['why']}")
     if not doc["lists"]:
         if doc["after_cutoff"]:
-            render.info(f"nothing to plan: none of the {len(doc['after_cutoff'])} ready orders is due by the wave cut-off")
+            render.info(
+                f"nothing to plan: none of the {len(doc['after_cutoff'])} ready orders is due by the wave cut-off"
+            )
         elif doc["held"] or doc["skipped"]:
             render.info("nothing to plan: no other ready orders")
         else:
@@ -101,17 +135,26 @@ def _render_plan(doc: dict[str, Any]) -> None:
             rows.append([c["wave"], c["ref"] + (" !" if c["ref"] in pending else ""), len(c["totes"]), parts])
         render.table("consolidation sheet (packing station)", ["wave", "order", "totes", "from"], rows)
     if pending:
-        render.info("! = special instruction not yet acknowledged: " + "; ".join(f"{ref}: {note}" for ref, note in sorted(pending_notes(doc).items())))
+        render.info(
+            "! = special instruction not yet acknowledged: "
+            + "; ".join(f"{ref}: {note}" for ref, note in sorted(pending_notes(doc).items()))
+        )
     what = "dry run, nothing written: " if doc["dry_run"] else f"run {doc['run']}: "
     render.info(
-        what + f"{len(doc['lists'])} list{'s' if len(doc['lists']) != 1 else ''}, {doc['orders_planned']} orders ({doc['method']}"
-        + (f", {doc['batching']} batching" if doc["batching"] else "") + "), "
+        what
+        + f"{len(doc['lists'])} list{'s' if len(doc['lists']) != 1 else ''}, {doc['orders_planned']} orders ({doc['method']}"
+        + (f", {doc['batching']} batching" if doc["batching"] else "")
+        + "), "
         + _route_line(doc["distance_m"], doc["code_order_distance_m"]).replace("route", "walking", 1)
     )
     if doc["left_out"]:
-        render.info(f"{len(doc['left_out'])} less urgent order{'s' if len(doc['left_out']) != 1 else ''} left for the next run (--max-orders)")
+        render.info(
+            f"{len(doc['left_out'])} less urgent order{'s' if len(doc['left_out']) != 1 else ''} left for the next run (--max-orders)"
+        )
     if doc["after_cutoff"]:
-        render.info(f"{len(doc['after_cutoff'])} order{'s' if len(doc['after_cutoff']) != 1 else ''} due after the wave cut-off left for a later wave")
+        render.info(
+            f"{len(doc['after_cutoff'])} order{'s' if len(doc['after_cutoff']) != 1 else ''} due after the wave cut-off left for a later wave"
+        )
 
 
 #: a run of more lists than this is shown one line per list (`oms pick show LIST` has the stops)
@@ -137,13 +180,20 @@ def _render_planned_list(entry: dict[str, Any], pending: set[str]) -> None:
     con = render.out()
     bits = [f"list {entry['list']}", *_where(entry)]
     bits.append(f"{len(entry['orders'])} order{'s' if len(entry['orders']) != 1 else ''}")
-    rows = [[i, s["location"], s["sku"], s["quantity"], _totes_cell(s["orders"], pending)] for i, s in enumerate(entry["stops"], start=1)]
+    rows = [
+        [i, s["location"], s["sku"], s["quantity"], _totes_cell(s["orders"], pending)]
+        for i, s in enumerate(entry["stops"], start=1)
+    ]
     render.table(" · ".join(bits), ["#", "location", "sku", "qty", "totes"], rows)
     totes = {}
     for s in entry["stops"]:
         for o in s["orders"]:
             totes.setdefault(o["tote"], o["ref"])
-    con.print("totes: " + ", ".join(f"{t} = {ref}" + (" !" if ref in pending else "") for t, ref in sorted(totes.items())), markup=False, highlight=False)
+    con.print(
+        "totes: " + ", ".join(f"{t} = {ref}" + (" !" if ref in pending else "") for t, ref in sorted(totes.items())),
+        markup=False,
+        highlight=False,
+    )
     con.print(_route_line(entry["distance_m"], entry["code_order_distance_m"]), markup=False, highlight=False)
     con.print("")
 
@@ -154,21 +204,37 @@ def _render_summary(doc: dict[str, Any]) -> None:
     rows = []
     for entry in doc["lists"]:
         units = sum(s["quantity"] for s in entry["stops"])
-        rows.append([entry["list"], entry["wave"] if entry["wave"] is not None else "", entry["zone"] or "", entry["picker"] or "",
-                     len(entry["orders"]), len(entry["stops"]), units, f"{entry['distance_m']:,.0f} m"])
-    render.table(f"{len(rows)} pick lists (`oms pick show LIST` prints one with its stops)",
-                 ["list", "wave", "zone", "picker", "orders", "stops", "units", "walk"], rows)
+        rows.append(
+            [
+                entry["list"],
+                entry["wave"] if entry["wave"] is not None else "",
+                entry["zone"] or "",
+                entry["picker"] or "",
+                len(entry["orders"]),
+                len(entry["stops"]),
+                units,
+                f"{entry['distance_m']:,.0f} m",
+            ]
+        )
+    render.table(
+        f"{len(rows)} pick lists (`oms pick show LIST` prints one with its stops)",
+        ["list", "wave", "zone", "picker", "orders", "stops", "units", "walk"],
+        rows,
+    )
 
 
 def pending_notes(doc: dict[str, Any]) -> dict[str, str]:
     """Refs with an unacknowledged instruction -> the instruction text."""
-    return {ref: " / ".join(part.strip() for part in (note or "").splitlines() if part.strip()) for ref, note in doc["instructions"].items()}
+    return {
+        ref: " / ".join(part.strip() for part in (note or "").splitlines() if part.strip())
+        for ref, note in doc["instructions"].items()
+    }
 
 
 @pick_app.command("lists")
 def lists_cmd(
     open_: Annotated[bool, typer.Option("--open", help="Only lists not yet done (open or being picked).")] = False,
-    run: Annotated[Optional[int], typer.Option("--run", help="Only the lists of this run.")] = None,
+    run: Annotated[int | None, typer.Option("--run", help="Only the lists of this run.")] = None,
 ) -> None:
     """List pick lists: status, picker, zone, orders, units picked and left, route length.
 
@@ -189,8 +255,23 @@ def lists_cmd(
     render.table(
         None,
         ["list", "run", "method", "wave", "zone", "picker", "status", "orders", "stops", "picked", "left", "route m"],
-        [[r["list"], r["run"], r["method"], r["wave"], r["zone"], r["picker"], r["status"], r["orders"], r["stops"],
-          f"{r['picked']}/{r['units']}", r["remaining"], f"{r['distance_m']:.1f}"] for r in rows],
+        [
+            [
+                r["list"],
+                r["run"],
+                r["method"],
+                r["wave"],
+                r["zone"],
+                r["picker"],
+                r["status"],
+                r["orders"],
+                r["stops"],
+                f"{r['picked']}/{r['units']}",
+                r["remaining"],
+                f"{r['distance_m']:.1f}",
+            ]
+            for r in rows
+        ],
         styles=[style.get(r["status"]) for r in rows],
     )
 
@@ -220,23 +301,48 @@ def _render_list(view: dict[str, Any]) -> None:
     bits = [f"list {view['list']}", f"run {view['run']} ({view['method']})", view["status"], *_where(view)]
     rows, styles = [], []
     for i, s in enumerate(view["stops"], start=1):
-        rows.append([i, s["location"], s["sku"], s["name"], s["quantity"], s["picked"], s["remaining"],
-                     _totes_cell(s["orders"], pending)])
+        rows.append(
+            [
+                i,
+                s["location"],
+                s["sku"],
+                s["name"],
+                s["quantity"],
+                s["picked"],
+                s["remaining"],
+                _totes_cell(s["orders"], pending),
+            ]
+        )
         styles.append("dim" if s["remaining"] == 0 else None)
-    render.table(" · ".join(bits), ["#", "location", "sku", "product", "qty", "picked", "left", "totes"], rows, styles=styles)
+    render.table(
+        " · ".join(bits), ["#", "location", "sku", "product", "qty", "picked", "left", "totes"], rows, styles=styles
+    )
     tote_rows, tote_styles = [], []
     for t in view["totes"]:
         others = ", ".join(f"list {o['list']} ({o['zone'] or 'no zone'}) tote {o['tote']}" for o in t["other_lists"])
-        tote_rows.append([t["tote"], "!" if t["instruction"] == "pending" else "", t["ref"], t["status"], t["notes"] or "", others])
-        tote_styles.append("bold red" if t["instruction"] == "pending" else (None if t["status"] == "picking" else "dim"))
-    render.table(None, ["tote", "!", "order", "status", "special instruction", "also on"], tote_rows, styles=tote_styles,
-                 caption="! = special instruction not yet acknowledged: read it before packing" if pending else None)
+        tote_rows.append(
+            [t["tote"], "!" if t["instruction"] == "pending" else "", t["ref"], t["status"], t["notes"] or "", others]
+        )
+        tote_styles.append(
+            "bold red" if t["instruction"] == "pending" else (None if t["status"] == "picking" else "dim")
+        )
+    render.table(
+        None,
+        ["tote", "!", "order", "status", "special instruction", "also on"],
+        tote_rows,
+        styles=tote_styles,
+        caption="! = special instruction not yet acknowledged: read it before packing" if pending else None,
+    )
     con.print(_route_line(view["distance_m"], view["code_order_distance_m"]), markup=False, highlight=False)
     render.info(f"{view['picked']} of {view['units']} units picked, {view['remaining']} left")
 
 
 @pick_app.command("next")
-def next_cmd(picker: Annotated[str, typer.Option("--picker", "-p", help="Who is picking (a name from picking.pickers, or anyone).")]) -> None:
+def next_cmd(
+    picker: Annotated[
+        str, typer.Option("--picker", "-p", help="Who is picking (a name from picking.pickers, or anyone).")
+    ],
+) -> None:
     """Claim the next open pick list for a picker (or give back the one they have not finished).
 
     Two pickers asking at once never get the same list. When nothing is open for the
@@ -258,7 +364,9 @@ def next_cmd(picker: Annotated[str, typer.Option("--picker", "-p", help="Who is 
         return
     _render_list(res)
     if res["resumed"]:
-        render.info(f"{res['picker']}: list {res['list']} is still yours; finish it with `oms pick confirm {res['list']}`")
+        render.info(
+            f"{res['picker']}: list {res['list']} is still yours; finish it with `oms pick confirm {res['list']}`"
+        )
     else:
         render.success(f"list {res['list']} is yours, {res['picker']}: oms pick confirm {res['list']}")
 
@@ -266,8 +374,12 @@ def next_cmd(picker: Annotated[str, typer.Option("--picker", "-p", help="Who is 
 @pick_app.command("confirm")
 def confirm_cmd(
     list_id: Annotated[int, typer.Argument(metavar="LIST", help="Pick list number.")],
-    all_: Annotated[bool, typer.Option("--all", help="Confirm every unit left as picked, without scanning (for scripts).")] = False,
-    picker: Annotated[Optional[str], typer.Option("--picker", "-p", help="Who is picking (recorded when the list is still open).")] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Confirm every unit left as picked, without scanning (for scripts).")
+    ] = False,
+    picker: Annotated[
+        str | None, typer.Option("--picker", "-p", help="Who is picking (recorded when the list is still open).")
+    ] = None,
 ) -> None:
     """Confirm picks by scanning: reads location and product barcodes from standard input, one per line.
 
@@ -290,7 +402,9 @@ def confirm_cmd(
         elif res["already_done"]:
             render.info(f"list {list_id} is already done")
         else:
-            render.success(f"list {list_id}: {res['units']} unit{'s' if res['units'] != 1 else ''} confirmed, list {res['status']}")
+            render.success(
+                f"list {list_id}: {res['units']} unit{'s' if res['units'] != 1 else ''} confirmed, list {res['status']}"
+            )
             for ref in res["orders_picked"]:
                 render.info(f"order {ref} is complete: picked")
         return
@@ -307,9 +421,15 @@ def _scan_loop(list_id: int, picker: str | None) -> list[dict[str, Any]]:
     st = state()
     start = start_confirm(st.store, list_id, picker=picker)
     if start["remaining"] == 0:
-        render.info(f"list {list_id} is already done" if start["status"] == "done" else f"nothing left to pick on list {list_id}")
+        render.info(
+            f"list {list_id} is already done"
+            if start["status"] == "done"
+            else f"nothing left to pick on list {list_id}"
+        )
         return []
-    render.info(f"list {list_id}: {start['remaining']} unit{'s' if start['remaining'] != 1 else ''} to pick; 'help' lists the words")
+    render.info(
+        f"list {list_id}: {start['remaining']} unit{'s' if start['remaining'] != 1 else ''} to pick; 'help' lists the words"
+    )
     render.info(start["prompt"])
     cursor = start["cursor"]
     log: list[dict[str, Any]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -15,8 +15,12 @@ def register(app: typer.Typer) -> None:
 
 
 def release_cmd(
-    refs: Annotated[Optional[list[str]], typer.Argument(help="Orders to release (channel:external_id, or the external id).")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every new order and every order the gate held (not those a person held).")] = False,
+    refs: Annotated[
+        list[str] | None, typer.Argument(help="Orders to release (channel:external_id, or the external id).")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every new order and every order the gate held (not those a person held).")
+    ] = False,
 ) -> None:
     """Release orders to the floor: reserve their stock and set a ship-by deadline, or hold them with a reason.
 
@@ -76,14 +80,27 @@ def _render(report: Any, by_ref: bool) -> None:
             for t in r["thank_you"]:
                 notes.append(f"thank-you '{t['rule']}'" + (f" (gift skipped: {t['skipped']})" if t["skipped"] else ""))
             pending = r["instruction"] == "pending"
-            rows.append(["!" if pending else "", r["ref"], r["service_level"], r["ship_by"], r["units"], "; ".join(notes)])
+            rows.append(
+                ["!" if pending else "", r["ref"], r["service_level"], r["ship_by"], r["units"], "; ".join(notes)]
+            )
             styles.append("bold" if pending else None)
-        render.table("released", ["!", "ref", "service", "ship by", "units", "notes"], rows, styles=styles,
-                     caption="! = special instruction to acknowledge before shipping (oms orders ack)" if any(s for s in styles) else None)
+        render.table(
+            "released",
+            ["!", "ref", "service", "ship by", "units", "notes"],
+            rows,
+            styles=styles,
+            caption="! = special instruction to acknowledge before shipping (oms orders ack)"
+            if any(s for s in styles)
+            else None,
+        )
     shown = [h for h in report.held if by_ref or h["changed"]]
     if shown:
-        render.table("on hold", ["!", "ref", "reason", "why"], [["!" if h["instruction"] == "pending" else "", h["ref"], h["reason"], h["detail"]] for h in shown],
-                     styles=["yellow"] * len(shown))
+        render.table(
+            "on hold",
+            ["!", "ref", "reason", "why"],
+            [["!" if h["instruction"] == "pending" else "", h["ref"], h["reason"], h["detail"]] for h in shown],
+            styles=["yellow"] * len(shown),
+        )
     for s in report.skipped:
         if s["status"] == "ready":
             render.info(f"{s['ref']} is already released")

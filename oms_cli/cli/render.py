@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +18,8 @@ from oms_cli.cli.context import no_color, state
 def _default(o: Any) -> Any:
     if isinstance(o, datetime):
         if o.tzinfo is None:
-            o = o.replace(tzinfo=timezone.utc)
-        return o.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+            o = o.replace(tzinfo=UTC)
+        return o.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(o, date):
         return o.isoformat()
     if isinstance(o, Decimal):
@@ -91,7 +91,14 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, styles: Sequence[str | None] | None = None, caption: str | None = None) -> None:
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    styles: Sequence[str | None] | None = None,
+    caption: str | None = None,
+) -> None:
     """Print a Rich table on stdout."""
     from rich.table import Table
 
@@ -108,7 +115,7 @@ def _cell(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, datetime):
-        return v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        return v.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     if isinstance(v, bool):
         return "yes" if v else ""
     if hasattr(v, "__rich__") or hasattr(v, "__rich_console__"):

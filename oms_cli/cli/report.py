@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,13 +18,29 @@ def register(app: typer.Typer) -> None:
 
 
 def report_cmd(
-    since: Annotated[Optional[str], typer.Option("--since", help="From this time on (YYYY-MM-DD, ISO time, or 30d / 12h / 2w ago) [default: the first order].")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Up to (not including) this time [default: now].")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Series buckets: day, week or month [default: from the period's length].")] = None,
-    channel: Annotated[Optional[str], typer.Option("--channel", "-c", help="Only orders of this channel.")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="The report as JSON on stdout (same as oms --json report).")] = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="Every figure as one CSV row on stdout, for spreadsheets.")] = False,
-    pdf: Annotated[Optional[str], typer.Option("--pdf", metavar="FILE", help="Also write a printable PDF with charts to FILE.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="From this time on (YYYY-MM-DD, ISO time, or 30d / 12h / 2w ago) [default: the first order].",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to (not including) this time [default: now].")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Series buckets: day, week or month [default: from the period's length].")
+    ] = None,
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only orders of this channel.")] = None,
+    json_: Annotated[
+        bool, typer.Option("--json", help="The report as JSON on stdout (same as oms --json report).")
+    ] = False,
+    csv_: Annotated[
+        bool, typer.Option("--csv", help="Every figure as one CSV row on stdout, for spreadsheets.")
+    ] = False,
+    pdf: Annotated[
+        str | None, typer.Option("--pdf", metavar="FILE", help="Also write a printable PDF with charts to FILE.")
+    ] = None,
 ) -> None:
     """Measure fulfilment over a period and show where to improve.
 
@@ -43,7 +59,9 @@ def report_cmd(
     st = state()
     if (json_ or st.json) and csv_:
         raise UsageError("choose one of --json and --csv")
-    request = ReportRequest(since=parse_when(since, "--since"), until=parse_when(until, "--until"), by=by, channel=channel)
+    request = ReportRequest(
+        since=parse_when(since, "--since"), until=parse_when(until, "--until"), by=by, channel=channel
+    )
     report = build_report(
         st.store,
         request,
@@ -81,7 +99,7 @@ def _bar(fraction: float, width: int = 10) -> str:
     return ("█" * (eighths // 8) + (_BLOCKS[eighths % 8] if eighths % 8 else "")).ljust(width)
 
 
-def _cell(row: "FigureRow", scale: dict[str, float]) -> Any:
+def _cell(row: FigureRow, scale: dict[str, float]) -> Any:
     from rich.text import Text
 
     from oms_cli.metrics.tabular import display
@@ -108,7 +126,10 @@ def _print_tables(report: dict[str, Any]) -> None:
     since = (p["since"] or "the first order")[:16].replace("T", " ")
     until = p["until"][:16].replace("T", " ")
     scope = f" · channel {p['channel']}" if p["channel"] else ""
-    con.print(f"[bold]Fulfilment report[/bold] {since} to {until} UTC{scope} · by {p['by']} ({p['timezone']})", highlight=False)
+    con.print(
+        f"[bold]Fulfilment report[/bold] {since} to {until} UTC{scope} · by {p['by']} ({p['timezone']})",
+        highlight=False,
+    )
     grouped = by_section(figure_rows(report))
     for section in SECTIONS:
         rows = grouped.get(section.key)
@@ -119,7 +140,9 @@ def _print_tables(report: dict[str, Any]) -> None:
         scale: dict[str, float] = {}
         for fig in section.bars:
             unit = next(r.unit for r in rows if r.figure == fig)
-            values = [r.value for r in rows if r.figure == fig and r.item != "all" and isinstance(r.value, (int, float))]
+            values = [
+                r.value for r in rows if r.figure == fig and r.item != "all" and isinstance(r.value, (int, float))
+            ]
             scale[fig] = 1.0 if unit == "ratio" else float(max(values, default=0))
         items = list(dict.fromkeys(r.item for r in rows))
         table = Table(title=section.title, title_justify="left", title_style="bold", header_style="bold")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from oms_cli.cli.context import state
 
-returns_app = typer.Typer(help="Returns (RMA): open, receive (restock), close with a refund, list.", no_args_is_help=True)
+returns_app = typer.Typer(
+    help="Returns (RMA): open, receive (restock), close with a refund, list.", no_args_is_help=True
+)
 
 LINES_HELP = "SKU:QTY (repeatable); default: everything not yet returned."
 
@@ -21,10 +23,19 @@ def register(app: typer.Typer) -> None:
 @returns_app.command("open")
 def open_cmd(
     ref: Annotated[str, typer.Argument(help="Order reference (channel:external_id).")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Reason code from returns.reasons (wrong_item, damaged_in_transit, doesnt_fit, changed_mind, …).")],
-    lines: Annotated[Optional[list[str]], typer.Option("--lines", "-l", help=LINES_HELP)] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Free text kept with the return.")] = None,
-    again: Annotated[bool, typer.Option("--again", help="Open a second return even if an identical one is still open.")] = False,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="Reason code from returns.reasons (wrong_item, damaged_in_transit, doesnt_fit, changed_mind, …).",
+        ),
+    ],
+    lines: Annotated[list[str] | None, typer.Option("--lines", "-l", help=LINES_HELP)] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Free text kept with the return.")] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Open a second return even if an identical one is still open.")
+    ] = False,
 ) -> None:
     """Open a return for a shipped or delivered order: gives a return number and queues the return instructions.
 
@@ -61,9 +72,15 @@ def open_cmd(
 @returns_app.command("receive")
 def receive_cmd(
     rma: Annotated[str, typer.Argument(help="Return number, e.g. RMA-000001.")],
-    condition: Annotated[str, typer.Option("--condition", "-c", help="resellable (back on the shelf), damaged or missing.")],
-    lines: Annotated[Optional[list[str]], typer.Option("--lines", "-l", help="SKU:QTY (repeatable); default: everything still awaited.")] = None,
-    location: Annotated[Optional[str], typer.Option("--location", help="Where resellable items go [default: the SKU's primary location].")] = None,
+    condition: Annotated[
+        str, typer.Option("--condition", "-c", help="resellable (back on the shelf), damaged or missing.")
+    ],
+    lines: Annotated[
+        list[str] | None, typer.Option("--lines", "-l", help="SKU:QTY (repeatable); default: everything still awaited.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", help="Where resellable items go [default: the SKU's primary location].")
+    ] = None,
 ) -> None:
     """Check returned items in: resellable ones go back into stock, damaged and missing ones are recorded.
 
@@ -95,8 +112,10 @@ def receive_cmd(
 @returns_app.command("close")
 def close_cmd(
     rma: Annotated[str, typer.Argument(help="Return number, e.g. RMA-000001.")],
-    refund: Annotated[str, typer.Option("--refund", help="Amount refunded, in the order's currency (e.g. 12.50), or 'none'.")],
-    note: Annotated[Optional[str], typer.Option("--note", help="Kept with the refund and on the order.")] = None,
+    refund: Annotated[
+        str, typer.Option("--refund", help="Amount refunded, in the order's currency (e.g. 12.50), or 'none'.")
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="Kept with the refund and on the order.")] = None,
 ) -> None:
     """Close a return and record its refund (or --refund none).
 
@@ -142,7 +161,19 @@ def list_cmd(
     render.table(
         None,
         ["rma", "order", "opened", "status", "reason", "items", "received", "refund"],
-        [[r["rma"], r["order_ref"], r["opened_at"], r["status"], r["reason"], _items(r), f"{r['received_units']}/{r['units']}", r["refund"]] for r in rows],
+        [
+            [
+                r["rma"],
+                r["order_ref"],
+                r["opened_at"],
+                r["status"],
+                r["reason"],
+                _items(r),
+                f"{r['received_units']}/{r['units']}",
+                r["refund"],
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -162,11 +193,20 @@ def show_cmd(rma: Annotated[str, typer.Argument(help="Return number, e.g. RMA-00
         return
     con = render.out()
     esc = render._escape
-    con.print(f"[bold]{esc(r['rma'])}[/bold]  {r['status']}  order {esc(r['order_ref'])} ({r['order_status']})  reason {esc(r['reason'])}")
-    con.print(f"opened {render._cell(r['opened_at'])}  received {render._cell(r['received_at']) or '-'}  closed {render._cell(r['closed_at']) or '-'}  refund {r['refund'] or '-'}", markup=False)
+    con.print(
+        f"[bold]{esc(r['rma'])}[/bold]  {r['status']}  order {esc(r['order_ref'])} ({r['order_status']})  reason {esc(r['reason'])}"
+    )
+    con.print(
+        f"opened {render._cell(r['opened_at'])}  received {render._cell(r['received_at']) or '-'}  closed {render._cell(r['closed_at']) or '-'}  refund {r['refund'] or '-'}",
+        markup=False,
+    )
     if r["note"]:
         con.print(f"note: {r['note']}", markup=False)
-    render.table(None, ["sku", "qty", "received", "condition"], [[ln["sku"], ln["quantity"], ln["received"], ln["condition"] or "awaited"] for ln in r["lines"]])
+    render.table(
+        None,
+        ["sku", "qty", "received", "condition"],
+        [[ln["sku"], ln["quantity"], ln["received"], ln["condition"] or "awaited"] for ln in r["lines"]],
+    )
 
 
 def _items(r: dict[str, Any]) -> str:

@@ -4,13 +4,12 @@ confirmation files, deliveries."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from oms_cli.cli.context import state
 from oms_cli.cli.groups import ActionGroup
-
 
 ship_app = typer.Typer(
     cls=ActionGroup,
@@ -29,14 +28,48 @@ def register(app: typer.Typer) -> None:
 @ship_app.callback()
 def ship_cmd(
     ctx: typer.Context,
-    ref: Annotated[Optional[str], typer.Argument(help="The packed order: channel:external_id, or the external id when unambiguous.", show_default=False)] = None,
-    carrier: Annotated[Optional[str], typer.Option("--carrier", "-c", help="Carrier code: ups, usps, fedex, dhl, dpd, canada_post, … (others are accepted unchecked).")] = None,
-    tracking: Annotated[Optional[str], typer.Option("--tracking", "-t", help="The package's tracking number (checked against the carrier's format and check digit).")] = None,
-    service: Annotated[Optional[str], typer.Option("--service", help="The carrier's service, e.g. Ground, Priority Mail.")] = None,
-    cost: Annotated[Optional[str], typer.Option("--cost", help="What the label cost, in the order's currency, e.g. 7.45.")] = None,
-    package: Annotated[Optional[int], typer.Option("--package", "-p", min=1, help="Which package of a multi-package order (1, 2, …).")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Correct the tracking number of a package that already has one.")] = False,
-    from_csv: Annotated[Optional[Path], typer.Option("--from-csv", help="Ship every row of a CSV: order, carrier, tracking[, package, service, cost].", dir_okay=False)] = None,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="The packed order: channel:external_id, or the external id when unambiguous.", show_default=False
+        ),
+    ] = None,
+    carrier: Annotated[
+        str | None,
+        typer.Option(
+            "--carrier",
+            "-c",
+            help="Carrier code: ups, usps, fedex, dhl, dpd, canada_post, … (others are accepted unchecked).",
+        ),
+    ] = None,
+    tracking: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking",
+            "-t",
+            help="The package's tracking number (checked against the carrier's format and check digit).",
+        ),
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option("--service", help="The carrier's service, e.g. Ground, Priority Mail.")
+    ] = None,
+    cost: Annotated[
+        str | None, typer.Option("--cost", help="What the label cost, in the order's currency, e.g. 7.45.")
+    ] = None,
+    package: Annotated[
+        int | None, typer.Option("--package", "-p", min=1, help="Which package of a multi-package order (1, 2, …).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Correct the tracking number of a package that already has one.")
+    ] = False,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-csv",
+            help="Ship every row of a CSV: order, carrier, tracking[, package, service, cost].",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Ship a packed order: record the tracking number of one of its packages.
 
@@ -51,7 +84,9 @@ def ship_cmd(
 
     if from_csv is not None:
         if ref or tracking or package or replace:
-            raise UsageError("--from-csv ships the orders named in the file: give no REF, --tracking, --package or --replace with it")
+            raise UsageError(
+                "--from-csv ships the orders named in the file: give no REF, --tracking, --package or --replace with it"
+            )
         _ship_file(from_csv)
         return
     if not ref:
@@ -62,7 +97,15 @@ def ship_cmd(
     _ship_one(ref, carrier, tracking, service, cost, package, replace)
 
 
-def _ship_one(ref: str, carrier: str | None, tracking: str, service: str | None, cost: str | None, package: int | None, replace: bool) -> None:
+def _ship_one(
+    ref: str,
+    carrier: str | None,
+    tracking: str,
+    service: str | None,
+    cost: str | None,
+    package: int | None,
+    replace: bool,
+) -> None:
     from oms_cli.cli import render
     from oms_cli.cli.options import parse_money
     from oms_cli.shipping.service import Shipment, ship_order
@@ -79,12 +122,19 @@ def _ship_one(ref: str, carrier: str | None, tracking: str, service: str | None,
         link = f"  {result['tracking_url']}" if result["tracking_url"] else ""
         outcome = result["outcome"]
         if outcome == "unchanged":
-            render.info(f"{result['ref']}{where} already shipped with {result['carrier_name']} {result['tracking']}: nothing to do")
+            render.info(
+                f"{result['ref']}{where} already shipped with {result['carrier_name']} {result['tracking']}: nothing to do"
+            )
         elif outcome == "replaced":
-            render.success(f"{result['ref']}{where}: tracking corrected to {result['carrier_name']} {result['tracking']}{link}")
+            render.success(
+                f"{result['ref']}{where}: tracking corrected to {result['carrier_name']} {result['tracking']}{link}"
+            )
         elif outcome == "package shipped":
             waiting = ", ".join(str(n) for n in result.get("waiting_for_packages", []))
-            render.success(f"{result['ref']}{where} shipped with {result['carrier_name']} {result['tracking']}" + (f"; waiting for package {waiting}" if waiting else ""))
+            render.success(
+                f"{result['ref']}{where} shipped with {result['carrier_name']} {result['tracking']}"
+                + (f"; waiting for package {waiting}" if waiting else "")
+            )
         else:
             render.success(f"{result['ref']} shipped with {result['carrier_name']} {result['tracking']}{link}")
     _report_notified(result.get("notified"))
@@ -117,7 +167,18 @@ def _ship_file(path: Path) -> None:
         render.table(
             None,
             ["line", "order", "package", "carrier", "tracking", "result", "note"],
-            [[r["line"], r.get("ref") or r["order"], r.get("package_no"), r["carrier"], r["tracking"], r["result"], r.get("error")] for r in report["rows"]],
+            [
+                [
+                    r["line"],
+                    r.get("ref") or r["order"],
+                    r.get("package_no"),
+                    r["carrier"],
+                    r["tracking"],
+                    r["result"],
+                    r.get("error"),
+                ]
+                for r in report["rows"]
+            ],
             styles=["red" if r["result"] in ("refused", "not found") else None for r in report["rows"]],
         )
         summary = ", ".join(f"{n} {k}" for k, n in sorted(report["counts"].items()))
@@ -130,8 +191,11 @@ def _ship_file(path: Path) -> None:
 @ship_app.command("export")
 def export_cmd(
     channel: Annotated[str, typer.Option("--channel", "-c", help="amazon, shopify, woocommerce, etsy or ebay.")],
-    since: Annotated[Optional[str], typer.Option("--since", help="Packages shipped on or after (YYYY-MM-DD, ISO time, or 1d/12h) [default: all].")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Packages shipped before this time.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Packages shipped on or after (YYYY-MM-DD, ISO time, or 1d/12h) [default: all]."),
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Packages shipped before this time.")] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="File to write; '-' for stdout.")] = "-",
 ) -> None:
     """Write a channel's shipping-confirmation upload file for what shipped in a period.
@@ -148,7 +212,9 @@ def export_cmd(
     from oms_cli.shipping.service import export_confirmations
 
     st = state()
-    result = export_confirmations(st.store, st.config, channel, since=parse_when(since, "--since"), until=parse_when(until, "--until"))
+    result = export_confirmations(
+        st.store, st.config, channel, since=parse_when(since, "--since"), until=parse_when(until, "--until")
+    )
     text = result.pop("text")
     if out == "-":
         if st.json:
@@ -163,13 +229,30 @@ def export_cmd(
         if st.json:
             render.emit_json(result | {"out": out})
     if not st.json:
-        render.info(f"{channel}: {result['packages']} package{'s' if result['packages'] != 1 else ''} of {result['orders']} order{'s' if result['orders'] != 1 else ''}" + (f" written to {out}" if out != "-" else ""))
+        render.info(
+            f"{channel}: {result['packages']} package{'s' if result['packages'] != 1 else ''} of {result['orders']} order{'s' if result['orders'] != 1 else ''}"
+            + (f" written to {out}" if out != "-" else "")
+        )
 
 
 def deliver_cmd(
-    ref: Annotated[Optional[str], typer.Argument(help="The shipped order: channel:external_id, or the external id.", show_default=False)] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="When it was delivered (2026-11-20 14:03; local time of schedule.timezone unless an offset is given) [default: now].")] = None,
-    from_csv: Annotated[Optional[Path], typer.Option("--from-csv", help="A carrier's delivery report: tracking number, delivered at[, status].", dir_okay=False)] = None,
+    ref: Annotated[
+        str | None,
+        typer.Argument(help="The shipped order: channel:external_id, or the external id.", show_default=False),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="When it was delivered (2026-11-20 14:03; local time of schedule.timezone unless an offset is given) [default: now].",
+        ),
+    ] = None,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-csv", help="A carrier's delivery report: tracking number, delivered at[, status].", dir_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Mark a shipped order delivered, or every parcel of a carrier's delivery report.
 
@@ -193,13 +276,26 @@ def deliver_cmd(
             render.table(
                 None,
                 ["line", "tracking", "order", "delivered at", "status", "result", "note"],
-                [[r["line"], r["tracking"], r.get("ref"), r.get("delivered_at"), r.get("status"), r["result"], r.get("error")] for r in report["rows"]],
+                [
+                    [
+                        r["line"],
+                        r["tracking"],
+                        r.get("ref"),
+                        r.get("delivered_at"),
+                        r.get("status"),
+                        r["result"],
+                        r.get("error"),
+                    ]
+                    for r in report["rows"]
+                ],
                 styles=["red" if r["result"] in ("unknown", "refused") else None for r in report["rows"]],
             )
             summary = ", ".join(f"{n} {k}" for k, n in sorted(report["counts"].items())) or "no rows"
             render.info(f"{from_csv}: {summary}")
         if report["unknown"]:
-            render.warn(f"{len(report['unknown'])} tracking number{'s' if len(report['unknown']) != 1 else ''} not found: {', '.join(report['unknown'][:10])}")
+            render.warn(
+                f"{len(report['unknown'])} tracking number{'s' if len(report['unknown']) != 1 else ''} not found: {', '.join(report['unknown'][:10])}"
+            )
         if report["failed"]:
             raise typer.Exit(int(ExitCode.PARTIAL))
         return
@@ -213,6 +309,15 @@ def deliver_cmd(
     elif not result["changed"]:
         render.info(f"{result['ref']} was already {result['status']}: nothing to do")
     elif result["status"] == "delivered":
-        render.success(f"{result['ref']} delivered" + (f"; feedback request due {render._cell(result['message']['due_at'])}" if result.get("message") and result["message"]["queued"] else ""))
+        render.success(
+            f"{result['ref']} delivered"
+            + (
+                f"; feedback request due {render._cell(result['message']['due_at'])}"
+                if result.get("message") and result["message"]["queued"]
+                else ""
+            )
+        )
     else:
-        render.success(f"{result['ref']}: packages delivered; waiting for {', '.join(map(str, result.get('waiting_for_packages', [])))}")
+        render.success(
+            f"{result['ref']}: packages delivered; waiting for {', '.join(map(str, result.get('waiting_for_packages', [])))}"
+        )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from oms_cli.cli.context import state
 
-stock_app = typer.Typer(help="Stock on hand per SKU and location: receive, adjust, count, list; every change is a ledger row.", no_args_is_help=True)
+stock_app = typer.Typer(
+    help="Stock on hand per SKU and location: receive, adjust, count, list; every change is a ledger row.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +27,9 @@ def _short_warning(short: list[dict[str, Any]]) -> None:
     if not short:
         return
     for s in short:
-        render.warn(f"{s['sku']} at {s['location']}: {s['reserved']} reserved but {s['on_hand']} on hand; orders {', '.join(s['orders']) or '-'} cannot all be filled from here")
+        render.warn(
+            f"{s['sku']} at {s['location']}: {s['reserved']} reserved but {s['on_hand']} on hand; orders {', '.join(s['orders']) or '-'} cannot all be filled from here"
+        )
     raise typer.Exit(int(ExitCode.ATTENTION))
 
 
@@ -32,8 +37,12 @@ def _short_warning(short: list[dict[str, Any]]) -> None:
 def receive_cmd(
     sku: Annotated[str, typer.Argument(help="SKU received.")],
     qty: Annotated[int, typer.Argument(help="Units received.")],
-    location: Annotated[Optional[str], typer.Option("--location", "-l", help="Where it goes [default: the SKU's primary location].")] = None,
-    ref: Annotated[Optional[str], typer.Option("--ref", help="Delivery or PO number: a second run with the same ref books nothing.")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help="Where it goes [default: the SKU's primary location].")
+    ] = None,
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="Delivery or PO number: a second run with the same ref books nothing.")
+    ] = None,
 ) -> None:
     """Book received goods into stock (a `receive` row in the ledger).
 
@@ -52,13 +61,21 @@ def receive_cmd(
         render.info(f"{sku}: {ref} was already received ({res['quantity']} at {res['location']}); nothing booked")
 
 
-@stock_app.command("adjust", context_settings={"ignore_unknown_options": True})  # so that -2 is a quantity, not an option
+@stock_app.command(
+    "adjust", context_settings={"ignore_unknown_options": True}
+)  # so that -2 is a quantity, not an option
 def adjust_cmd(
     sku: Annotated[str, typer.Argument(help="SKU to correct.")],
     qty: Annotated[int, typer.Argument(help="Signed change, e.g. -2 or 3.")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why: damaged, lost, found, sample, …")],
-    location: Annotated[Optional[str], typer.Option("--location", "-l", help="Which location [default: where the SKU is, else its primary].")] = None,
-    ref: Annotated[Optional[str], typer.Option("--ref", help="A reference: a second run with the same ref and reason changes nothing.")] = None,
+    location: Annotated[
+        str | None,
+        typer.Option("--location", "-l", help="Which location [default: where the SKU is, else its primary]."),
+    ] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="A reference: a second run with the same ref and reason changes nothing."),
+    ] = None,
 ) -> None:
     """Correct stock on hand by a signed quantity with a reason (a ledger row).
 
@@ -82,7 +99,10 @@ def adjust_cmd(
 
 @stock_app.command("count")
 def count_cmd(
-    file: Annotated[str, typer.Argument(help="Count CSV with columns sku, location (optional), quantity ('-' reads standard input).")],
+    file: Annotated[
+        str,
+        typer.Argument(help="Count CSV with columns sku, location (optional), quantity ('-' reads standard input)."),
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the differences, change nothing.")] = False,
 ) -> None:
     """Set quantities on hand from a cycle count; each difference is a `count` row in the ledger.
@@ -109,16 +129,24 @@ def count_cmd(
         render.emit_json(res)
     else:
         if res["changes"]:
-            render.table(None, ["sku", "location", "was", "now", "change"], [[c["sku"], c["location"], c["was"], c["now"], f"{c['delta']:+d}"] for c in res["changes"]])
+            render.table(
+                None,
+                ["sku", "location", "was", "now", "change"],
+                [[c["sku"], c["location"], c["was"], c["now"], f"{c['delta']:+d}"] for c in res["changes"]],
+            )
         verb = "would change" if dry_run else "changed"
-        render.info(f"{res['file']}: {res['counted']} counted, {verb} {res['changed']}, {res['unchanged']} already right")
+        render.info(
+            f"{res['file']}: {res['counted']} counted, {verb} {res['changed']}, {res['unchanged']} already right"
+        )
     _short_warning(res["short"])
 
 
 @stock_app.command("list")
 def list_cmd(
-    low: Annotated[bool, typer.Option("--low", help="Only SKUs at or below their low-stock threshold (available units).")] = False,
-    sku: Annotated[Optional[str], typer.Option("--sku", help="Only this SKU.")] = None,
+    low: Annotated[
+        bool, typer.Option("--low", help="Only SKUs at or below their low-stock threshold (available units).")
+    ] = False,
+    sku: Annotated[str | None, typer.Option("--sku", help="Only this SKU.")] = None,
 ) -> None:
     """List stock per SKU: on hand, reserved, available, and where.
 
@@ -138,15 +166,28 @@ def list_cmd(
     if not rows:
         render.info("no SKU is low on stock" if low else "no products; load them with `oms products import FILE`")
         return
-    render.table(None, ["sku", "name", "on hand", "reserved", "available", "low at", "locations"], [
-        [r["sku"], r["name"], r["on_hand"], r["reserved"], r["available"], r["low_stock"], ", ".join(f"{x['location']}:{x['on_hand']}" for x in r["locations"])]
-        for r in rows
-    ], styles=["red" if r["available"] <= 0 else ("yellow" if r["low"] else None) for r in rows])
+    render.table(
+        None,
+        ["sku", "name", "on hand", "reserved", "available", "low at", "locations"],
+        [
+            [
+                r["sku"],
+                r["name"],
+                r["on_hand"],
+                r["reserved"],
+                r["available"],
+                r["low_stock"],
+                ", ".join(f"{x['location']}:{x['on_hand']}" for x in r["locations"]),
+            ]
+            for r in rows
+        ],
+        styles=["red" if r["available"] <= 0 else ("yellow" if r["low"] else None) for r in rows],
+    )
 
 
 @stock_app.command("moves")
 def moves_cmd(
-    sku: Annotated[Optional[str], typer.Argument(help="Only this SKU.")] = None,
+    sku: Annotated[str | None, typer.Argument(help="Only this SKU.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:
     """Show the stock ledger, newest first: what, how many, why, when, which order.
@@ -161,8 +202,14 @@ def moves_cmd(
     if st.json:
         render.emit_json(rows)
         return
-    render.table(None, ["at", "sku", "location", "qty", "why", "order", "command", "note"],
-                 [[m["at"], m["sku"], m["location"], f"{m['quantity']:+d}", m["reason"], m["order"], m["command"], m["note"]] for m in rows])
+    render.table(
+        None,
+        ["at", "sku", "location", "qty", "why", "order", "command", "note"],
+        [
+            [m["at"], m["sku"], m["location"], f"{m['quantity']:+d}", m["reason"], m["order"], m["command"], m["note"]]
+            for m in rows
+        ],
+    )
 
 
 @stock_app.command("check")
@@ -182,8 +229,12 @@ def check_cmd() -> None:
     if st.json:
         render.emit_json({"ok": not bad, "mismatches": bad})
     elif bad:
-        render.table("stock disagrees with its ledger", ["sku", "location", "on hand", "ledger sum", "reserved", "reservations"],
-                     [[b["sku"], b["location"], b["on_hand"], b["ledger"], b["reserved"], b["reservations"]] for b in bad], styles=["red"] * len(bad))
+        render.table(
+            "stock disagrees with its ledger",
+            ["sku", "location", "on hand", "ledger sum", "reserved", "reservations"],
+            [[b["sku"], b["location"], b["on_hand"], b["ledger"], b["reserved"], b["reservations"]] for b in bad],
+            styles=["red"] * len(bad),
+        )
     else:
         render.success("stock agrees with its ledger and reservations")
     if bad:

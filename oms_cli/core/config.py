@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oms_cli.core.errors import ConfigError
 from oms_cli.core import paths
+from oms_cli.core.errors import ConfigError
 
 DEFAULTS: dict[str, Any] = {
     "shop": {
@@ -82,10 +82,38 @@ DEFAULTS: dict[str, Any] = {
         "weight_tolerance_pct": 10,
         "box_low_stock": 10,
         "boxes": [
-            {"ref": "S", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45"},
-            {"ref": "M", "inner": [300, 230, 150], "outer": [310, 240, 160], "empty_weight_g": 220, "max_weight_g": 10000, "cost": "0.70"},
-            {"ref": "L", "inner": [400, 300, 250], "outer": [410, 310, 260], "empty_weight_g": 380, "max_weight_g": 20000, "cost": "1.10"},
-            {"ref": "XL", "inner": [600, 400, 400], "outer": [615, 415, 415], "empty_weight_g": 700, "max_weight_g": 30000, "cost": "2.00"},
+            {
+                "ref": "S",
+                "inner": [200, 150, 100],
+                "outer": [210, 160, 110],
+                "empty_weight_g": 120,
+                "max_weight_g": 5000,
+                "cost": "0.45",
+            },
+            {
+                "ref": "M",
+                "inner": [300, 230, 150],
+                "outer": [310, 240, 160],
+                "empty_weight_g": 220,
+                "max_weight_g": 10000,
+                "cost": "0.70",
+            },
+            {
+                "ref": "L",
+                "inner": [400, 300, 250],
+                "outer": [410, 310, 260],
+                "empty_weight_g": 380,
+                "max_weight_g": 20000,
+                "cost": "1.10",
+            },
+            {
+                "ref": "XL",
+                "inner": [600, 400, 400],
+                "outer": [615, 415, 415],
+                "empty_weight_g": 700,
+                "max_weight_g": 30000,
+                "cost": "2.00",
+            },
         ],
         "materials": [
             {"name": "bubble wrap", "cost": "0.20", "when": {"fragile": True}, "per": "item"},
@@ -174,7 +202,10 @@ def _leaves(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 # Sections whose keys are free (user-chosen names), so unknown keys there are fine.
 _OPEN_MAPS = {
-    "import.csv_columns", "warehouse.zones", "packing.dim_weight", "shipping.tracking_urls",
+    "import.csv_columns",
+    "warehouse.zones",
+    "packing.dim_weight",
+    "shipping.tracking_urls",
     "schedule.handling_days",
 }
 

@@ -68,7 +68,9 @@ class InChild(Generic[T]):
                 kind, payload = _loads(receiver.recv_bytes())
             except EOFError:
                 self._proc.join()
-                raise RuntimeError(f"the worker process ended without finishing (exit code {self._proc.exitcode})") from None
+                raise RuntimeError(
+                    f"the worker process ended without finishing (exit code {self._proc.exitcode})"
+                ) from None
             if kind == _ITEM:
                 yield payload
             elif kind == _END:
@@ -86,7 +88,7 @@ class InChild(Generic[T]):
             self._proc.terminate()
         self._proc.join()
 
-    def __enter__(self) -> "InChild[T]":
+    def __enter__(self) -> InChild[T]:
         return self
 
     def __exit__(self, *exc: object) -> None:

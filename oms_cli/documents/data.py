@@ -195,4 +195,3 @@ class RenderedDocument:
     def suffix(self) -> str:
         """The file name suffix for this kind of document."""
         return ".zpl" if self.media_type == ZPL_MEDIA_TYPE else ".pdf"
-

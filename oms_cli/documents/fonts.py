@@ -82,11 +82,14 @@ class GlyphCheck:
 
     def address(self, address: PostalAddress, where: str) -> PostalAddress:
         """``address`` with every text field checked as ``<where>.<field>``."""
-        return replace(address, **{
-            f.name: self.text(value, f"{where}.{f.name}") or None
-            for f in fields(address)
-            if isinstance(value := getattr(address, f.name), str)
-        })
+        return replace(
+            address,
+            **{
+                f.name: self.text(value, f"{where}.{f.name}") or None
+                for f in fields(address)
+                if isinstance(value := getattr(address, f.name), str)
+            },
+        )
 
     def _replace(self, value: str, where: str) -> str:
         missing = missing_glyphs(value)

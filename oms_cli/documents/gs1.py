@@ -48,9 +48,7 @@ def sscc18(extension_digit: int, company_prefix: str, serial: int | str) -> str:
     serial_text = str(serial)
     width = 16 - len(company_prefix)
     if not (serial_text.isascii() and serial_text.isdigit()) or len(serial_text) > width:
-        raise ValueError(
-            f"the SSCC serial must be at most {width} digits with prefix {company_prefix}, got {serial!r}"
-        )
+        raise ValueError(f"the SSCC serial must be at most {width} digits with prefix {company_prefix}, got {serial!r}")
     body = f"{int(extension_digit)}{company_prefix}{serial_text.zfill(width)}"
     return body + str(gs1_check_digit(body))
 
@@ -60,7 +58,7 @@ def is_sscc18(code: str) -> bool:
     return len(code) == 18 and has_valid_check_digit(code)
 
 
-def shop_sscc(shop: "Mapping[str, object]", serial: int) -> str:
+def shop_sscc(shop: Mapping[str, object], serial: int) -> str:
     """The SSCC-18 for a package serial, from the shop's GS1 settings (``shop.*`` config)."""
     from oms_cli.core.errors import ConfigError
 

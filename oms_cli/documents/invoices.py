@@ -74,8 +74,14 @@ def _totals_rows(totals: InvoiceTotals, currency: str | None, page_w: float) -> 
     for i, (label, amount, heavy) in enumerate(pairs):
         size = 11.0 if heavy else BODY_SIZE
 
-        def draw(canvas: Canvas, top: float, label: str = label, amount: str = amount, heavy: bool = heavy,
-                 size: float = size) -> None:
+        def draw(
+            canvas: Canvas,
+            top: float,
+            label: str = label,
+            amount: str = amount,
+            heavy: bool = heavy,
+            size: float = size,
+        ) -> None:
             regular, bold = register_fonts()
             canvas.setFont(bold if heavy else regular, size)
             baseline = top - size * LEADING + size * 0.25
@@ -101,13 +107,15 @@ def invoice_sheet(invoice: Invoice, check: GlyphCheck, page_w: float) -> OrderSh
     cells = []
     for i, line in enumerate(order.lines, start=1):
         where = f"order {order.order_ref} line {i}"
-        cells.append([
-            [(check.text(line.sku, f"{where} sku"), False)],
-            item_cell(line.name, line.free, f"{where} name", check),
-            [(str(line.quantity), False)],
-            [("free" if line.free else money(line.unit_price), False)],
-            [(money(line_amount(line.quantity, line.unit_price, line.free)), False)],
-        ])
+        cells.append(
+            [
+                [(check.text(line.sku, f"{where} sku"), False)],
+                item_cell(line.name, line.free, f"{where} name", check),
+                [(str(line.quantity), False)],
+                [("free" if line.free else money(line.unit_price), False)],
+                [(money(line_amount(line.quantity, line.unit_price, line.free)), False)],
+            ]
+        )
     addresses = [("SHIP TO", order.ship_to)]
     if order.bill_to is not None:
         addresses.insert(0, ("BILL TO", order.bill_to))
@@ -131,8 +139,7 @@ def render_invoices(
     check = GlyphCheck()
     logo = load_logo(shop, check.warnings)
     documents = [
-        order_document(inv.order, shop, invoice_sheet(inv, check, size[0]), page=size, dpi=dpi, check=check,
-                       logo=logo)
+        order_document(inv.order, shop, invoice_sheet(inv, check, size[0]), page=size, dpi=dpi, check=check, logo=logo)
         for inv in invoices
     ]
     canvas, buffer = new_canvas(size, title=f"Invoices ({len(invoices)})")

@@ -125,8 +125,9 @@ def _content(label: LabelData, shop: Shop, unit: WeightUnit, check: GlyphCheck) 
     from_address = check.address(replace(shop.address, name=None), f"{where} ship_from")
     from_lines = [(check.text(shop.name, f"{where} ship_from.name"), True)]
     from_lines += [(line, False) for line in address_lines(from_address, home)]
-    to_lines = [(line, i == 0) for i, line in enumerate(address_lines(
-        check.address(label.ship_to, f"{where} ship_to"), home))]
+    to_lines = [
+        (line, i == 0) for i, line in enumerate(address_lines(check.address(label.ship_to, f"{where} ship_to"), home))
+    ]
     if not to_lines:
         raise BadInput(f"{where}: ship_to has no address to print")
     info: list[tuple[str, bool]] = [(f"Package {label.package_number} of {label.package_count}", True)]

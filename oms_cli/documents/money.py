@@ -10,13 +10,40 @@ from decimal import ROUND_HALF_UP, Decimal
 
 # ISO 4217 minor units where they are not 2.
 _MINOR_DIGITS = {
-    "BHD": 3, "CLP": 0, "HUF": 2, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-    "OMR": 3, "TND": 3, "TWD": 2, "UGX": 0, "VND": 0,
+    "BHD": 3,
+    "CLP": 0,
+    "HUF": 2,
+    "ISK": 0,
+    "JOD": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "KWD": 3,
+    "OMR": 3,
+    "TND": 3,
+    "TWD": 2,
+    "UGX": 0,
+    "VND": 0,
 }
 _SYMBOLS = {
-    "AUD": "A$", "CAD": "CA$", "CHF": "CHF ", "CNY": "CN¥", "CZK": "Kč ", "DKK": "kr ",
-    "EUR": "€", "GBP": "£", "HKD": "HK$", "INR": "₹", "JPY": "¥", "KRW": "₩", "MXN": "MX$",
-    "NOK": "kr ", "NZD": "NZ$", "PLN": "zł ", "SEK": "kr ", "SGD": "S$", "USD": "$",
+    "AUD": "A$",
+    "CAD": "CA$",
+    "CHF": "CHF ",
+    "CNY": "CN¥",
+    "CZK": "Kč ",
+    "DKK": "kr ",
+    "EUR": "€",
+    "GBP": "£",
+    "HKD": "HK$",
+    "INR": "₹",
+    "JPY": "¥",
+    "KRW": "₩",
+    "MXN": "MX$",
+    "NOK": "kr ",
+    "NZD": "NZ$",
+    "PLN": "zł ",
+    "SEK": "kr ",
+    "SGD": "S$",
+    "USD": "$",
 }
 
 

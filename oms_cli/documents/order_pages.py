@@ -108,8 +108,16 @@ def box_rows(
         first, last = i == 0, i == len(pieces) - 1
         height = sz * LEADING + (pad if first else 0) + (pad if last else 0)
 
-        def draw(canvas: Canvas, top: float, text: str = text, heavy: bool = heavy, sz: float = sz,
-                 first: bool = first, last: bool = last, height: float = height) -> None:
+        def draw(
+            canvas: Canvas,
+            top: float,
+            text: str = text,
+            heavy: bool = heavy,
+            sz: float = sz,
+            first: bool = first,
+            last: bool = last,
+            height: float = height,
+        ) -> None:
             canvas.saveState()
             if fill is not None:
                 canvas.setFillGray(fill)
@@ -165,15 +173,17 @@ def order_document(
     def frame(canvas: Canvas, number: int, pages: int) -> None:
         y = top
         if logo is not None:
-            canvas.drawImage(logo, MARGIN, y - _LOGO_BOX[1], *_LOGO_BOX, preserveAspectRatio=True,
-                             anchor="sw", mask="auto")
+            canvas.drawImage(
+                logo, MARGIN, y - _LOGO_BOX[1], *_LOGO_BOX, preserveAspectRatio=True, anchor="sw", mask="auto"
+            )
             y -= logo_h
         draw_lines(canvas, shop_lines, MARGIN, y, 8.5)
         canvas.setFont(bold, 18)
         canvas.drawRightString(page_w - MARGIN, top - 18, sheet.title)
         y = draw_lines(canvas, right_lines, page_w - MARGIN, top - 18 * LEADING, 9.5, align="right")
-        barcode_at_right(canvas, symbol, page_w - MARGIN, y - 6 - barcode_h, height=barcode_h, dpi=dpi,
-                         max_width=body_w / 2)
+        barcode_at_right(
+            canvas, symbol, page_w - MARGIN, y - 6 - barcode_h, height=barcode_h, dpi=dpi, max_width=body_w / 2
+        )
         canvas.setLineWidth(1)
         canvas.line(MARGIN, top - header_h, page_w - MARGIN, top - header_h)
         canvas.setFont(regular, 7.5)
@@ -183,8 +193,7 @@ def order_document(
     rows: list[Row] = [_address_row(order, shop, sheet, body_w, check), spacer(8)]
     instructions = check.paragraph(order.special_instructions, f"order {order.order_ref} special_instructions")
     if instructions:
-        rows += box_rows(instructions, MARGIN, body_w, size=11, heading="SPECIAL INSTRUCTIONS", fill=0.88,
-                         border=2)
+        rows += box_rows(instructions, MARGIN, body_w, size=11, heading="SPECIAL INSTRUCTIONS", fill=0.88, border=2)
         rows.append(spacer(10))
     rows += _table_rows(sheet.columns, sheet.cells, body_w)
     rows += sheet.after_table
@@ -207,11 +216,16 @@ def _address_row(order: OrderDocument, shop: Shop, sheet: OrderSheet, body_w: fl
         lines = address_lines(cleaned, shop.address.country)
         blocks.append((heading, [(line, i == 0) for i, line in enumerate(lines)]))
     if sheet.details:
-        blocks.append(("ORDER", [(f"{k}: {check.text(v, f'order {order.order_ref} {k.lower()}')}", False)
-                                 for k, v in sheet.details]))
+        blocks.append(
+            (
+                "ORDER",
+                [(f"{k}: {check.text(v, f'order {order.order_ref} {k.lower()}')}", False) for k, v in sheet.details],
+            )
+        )
     width = body_w / max(1, len(blocks))
-    wrapped = [[(part, heavy) for text, heavy in cell for part in wrap(text, width - 10, 10, heavy)]
-               for _, cell in blocks]
+    wrapped = [
+        [(part, heavy) for text, heavy in cell for part in wrap(text, width - 10, 10, heavy)] for _, cell in blocks
+    ]
     height = 8 * LEADING + max(len(w) for w in wrapped) * 10 * LEADING + 4
 
     def draw(canvas: Canvas, top: float) -> None:
@@ -244,8 +258,10 @@ def _table_rows(columns: tuple[Column, ...], cells: list[list[Cell]], body_w: fl
     table = Table(20.0, draw_heading)
     rows = [Row(table.height, table.draw, keep_with_next=True)]
     for line_cells in cells:
-        wrapped = [[(part, heavy) for text, heavy in cell for part in wrap(text, w - 2 * _CELL_PAD, BODY_SIZE, heavy)]
-                   for cell, w in zip(line_cells, widths)]
+        wrapped = [
+            [(part, heavy) for text, heavy in cell for part in wrap(text, w - 2 * _CELL_PAD, BODY_SIZE, heavy)]
+            for cell, w in zip(line_cells, widths)
+        ]
         height = max(1, *(len(c) for c in wrapped)) * BODY_SIZE * LEADING + 2 * _CELL_PAD
 
         def draw(canvas: Canvas, top: float, wrapped: list[Cell] = wrapped, height: float = height) -> None:

@@ -55,8 +55,15 @@ def sheet_frame(
         canvas.setFont(bold, 20)
         canvas.drawString(MARGIN, top - 20, title)
         draw_lines(canvas, [(m, i == 0) for i, m in enumerate(meta)], MARGIN, top - 20 * LEADING, 9.5)
-        barcode_at_right(canvas, symbol, page_w - MARGIN, top - 10 - _BAR_H, height=_BAR_H + 10, dpi=dpi,
-                         max_width=(page_w - 2 * MARGIN) / 2)
+        barcode_at_right(
+            canvas,
+            symbol,
+            page_w - MARGIN,
+            top - 10 - _BAR_H,
+            height=_BAR_H + 10,
+            dpi=dpi,
+            max_width=(page_w - 2 * MARGIN) / 2,
+        )
         canvas.setLineWidth(1)
         canvas.line(MARGIN, top - header_h, page_w - MARGIN, top - header_h)
         canvas.setFont(regular, 7.5)
@@ -83,8 +90,7 @@ def _stop_columns(body_w: float) -> tuple[float, float, float]:
     return MARGIN + 34, MARGIN + 34 + body_w * 0.3, MARGIN + 34 + body_w * 0.66
 
 
-def _stop_row(number: int, stop: PickStop, where: str, check: GlyphCheck, body_w: float, dpi: int,
-              table: Table) -> Row:
+def _stop_row(number: int, stop: PickStop, where: str, check: GlyphCheck, body_w: float, dpi: int, table: Table) -> Row:
     regular, bold = register_fonts()
     location = code128(stop.location, field=f"{where}: location")
     product = product_symbol(stop.sku, stop.product_barcode)
@@ -133,11 +139,16 @@ def pick_list_document(pick_list: PickList, *, page: tuple[float, float], dpi: i
     units = sum(stop.quantity for stop in pick_list.stops)
     facts = [
         f"Pick list {pick_list.list_id}",
-        " · ".join(filter(None, [
-            f"zone {pick_list.zone}" if pick_list.zone else None,
-            f"wave {pick_list.wave}" if pick_list.wave else None,
-            f"picker {pick_list.picker}" if pick_list.picker else None,
-        ])),
+        " · ".join(
+            filter(
+                None,
+                [
+                    f"zone {pick_list.zone}" if pick_list.zone else None,
+                    f"wave {pick_list.wave}" if pick_list.wave else None,
+                    f"picker {pick_list.picker}" if pick_list.picker else None,
+                ],
+            )
+        ),
         f"{len(pick_list.stops)} stops · {units} units"
         + (f" · route {pick_list.route_length_m} m" if pick_list.route_length_m is not None else ""),
         _when(pick_list.created_at) or "",
@@ -154,9 +165,7 @@ def pick_list_document(pick_list: PickList, *, page: tuple[float, float], dpi: i
     return PageDocument(rows, frame, body_top, MARGIN + 4)
 
 
-def render_pick_lists(
-    pick_lists: Sequence[PickList], *, page: PageSize = "a4", dpi: int = 300
-) -> RenderedDocument:
+def render_pick_lists(pick_lists: Sequence[PickList], *, page: PageSize = "a4", dpi: int = 300) -> RenderedDocument:
     """Pick lists, in the order given, as one PDF (each list starts on a new page)."""
     if not pick_lists:
         raise BadInput("no pick lists to render: the selection is empty")
@@ -199,12 +208,19 @@ def consolidation_document(
         height = max(16 + _BAR_H + 12, 6 + len(lines) * 9.5 * LEADING) + 6
         ref = check.text(entry.order_ref, f"{where} order_ref")
 
-        def draw(canvas: Canvas, top: float, ref: str = ref, symbol: Symbol = ref_symbol, lines: Cell = lines,
-                 height: float = height) -> None:
+        def draw(
+            canvas: Canvas,
+            top: float,
+            ref: str = ref,
+            symbol: Symbol = ref_symbol,
+            lines: Cell = lines,
+            height: float = height,
+        ) -> None:
             canvas.setFont(bold, 11)
             canvas.drawString(order_x, top - 13, ref)
-            barcode_at(canvas, symbol, order_x - 4, top - height + 14, height=_BAR_H, dpi=dpi,
-                       max_width=totes_x - order_x - 4)
+            barcode_at(
+                canvas, symbol, order_x - 4, top - height + 14, height=_BAR_H, dpi=dpi, max_width=totes_x - order_x - 4
+            )
             draw_lines(canvas, lines, totes_x, top - 4, 9.5)
             canvas.setLineWidth(0.8)
             canvas.rect(done_x + 6, top - 20, 12, 12)

@@ -132,7 +132,9 @@ def shop_from_config(config: Config) -> Shop:
     known = set(PostalAddress.__dataclass_fields__)
     unknown = sorted(set(address) - known)
     if unknown:
-        raise ConfigError(f"shop.address: unknown field(s) {', '.join(unknown)}", hint="known: " + ", ".join(sorted(known)))
+        raise ConfigError(
+            f"shop.address: unknown field(s) {', '.join(unknown)}", hint="known: " + ", ".join(sorted(known))
+        )
     logo = shop.get("logo")
     logo_path = None
     if logo:
@@ -200,7 +202,11 @@ def select_orders(conn: Connection, selection: OrderSelection, *, default_status
         conds.append(orders_t.c.id.in_(on_run))
     if selection.pick_list is not None:
         _check_list(conn, selection.pick_list)
-        on_list = select(allocs_t.c.order_id).join(stops_t, stops_t.c.id == allocs_t.c.stop_id).where(stops_t.c.list_id == selection.pick_list)
+        on_list = (
+            select(allocs_t.c.order_id)
+            .join(stops_t, stops_t.c.id == allocs_t.c.stop_id)
+            .where(stops_t.c.list_id == selection.pick_list)
+        )
         conds.append(orders_t.c.id.in_(on_list))
     return packing_order(conn, list(conn.execute(select(orders_t).where(*conds))))
 
@@ -234,7 +240,11 @@ def packing_order(conn: Connection, rows: list[Any]) -> list[Any]:
 def _lines(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {i: [] for i in ids}
     for start in range(0, len(ids), _CHUNK):
-        q = select(lines_t).where(lines_t.c.order_id.in_(ids[start : start + _CHUNK])).order_by(lines_t.c.order_id, lines_t.c.line_no)
+        q = (
+            select(lines_t)
+            .where(lines_t.c.order_id.in_(ids[start : start + _CHUNK]))
+            .order_by(lines_t.c.order_id, lines_t.c.line_no)
+        )
         for ln in conn.execute(q):
             out[ln.order_id].append(ln)
     return out
@@ -246,12 +256,15 @@ def _thank_you_notes(conn: Connection, ids: list[int]) -> dict[int, str]:
     for start in range(0, len(ids), _CHUNK):
         q = (
             select(events_t.c.order_id, events_t.c.note)
-            .where(events_t.c.order_id.in_(ids[start : start + _CHUNK]), events_t.c.kind == "note",
-                   events_t.c.note.like(THANK_YOU_NOTE + "%"))
+            .where(
+                events_t.c.order_id.in_(ids[start : start + _CHUNK]),
+                events_t.c.kind == "note",
+                events_t.c.note.like(THANK_YOU_NOTE + "%"),
+            )
             .order_by(events_t.c.at, events_t.c.id)
         )
         for e in conn.execute(q):
-            text = e.note[len(THANK_YOU_NOTE):].strip()
+            text = e.note[len(THANK_YOU_NOTE) :].strip()
             if text:
                 notes[e.order_id] = text
     return notes
@@ -304,7 +317,11 @@ def _check_label_options(shop: Shop, size: str, fmt: str, dpi: int) -> None:
 def _packages(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {i: [] for i in ids}
     for start in range(0, len(ids), _CHUNK):
-        q = select(packages_t).where(packages_t.c.order_id.in_(ids[start : start + _CHUNK])).order_by(packages_t.c.order_id, packages_t.c.package_no)
+        q = (
+            select(packages_t)
+            .where(packages_t.c.order_id.in_(ids[start : start + _CHUNK]))
+            .order_by(packages_t.c.order_id, packages_t.c.package_no)
+        )
         for p in conn.execute(q):
             out[p.order_id].append(p)
     return out
@@ -324,7 +341,9 @@ def assign_ssccs(store: Store, config: Config, package_ids: Iterable[int]) -> di
                 out[package_id] = current
                 continue
             code = shop_sscc(config.section("shop"), next_number(conn, counters.SSCC))
-            conn.execute(update(packages_t).where(packages_t.c.id == package_id, packages_t.c.sscc.is_(None)).values(sscc=code))
+            conn.execute(
+                update(packages_t).where(packages_t.c.id == package_id, packages_t.c.sscc.is_(None)).values(sscc=code)
+            )
             out[package_id] = code
     return out
 
@@ -364,27 +383,39 @@ def shipping_labels(
         for n, p in enumerate(parcels, start=1):
             sscc = p.sscc or ssccs[p.id]
             tracking = (p.tracking or "").strip() or None
-            labels.append(LabelData(
-                order_ref=row.ref,
-                ship_to=ship_to(row),
-                sscc=sscc,
-                package_number=n,
-                package_count=len(parcels),
-                weight_grams=p.measured_weight_g if p.measured_weight_g is not None else p.weight_g,
-                box_name=p.box,
-                service_level=_service_level(row),
-                tracking_number=tracking,
-                carrier=carrier_name(p.carrier) if p.carrier else None,
-                shipping_method=p.service or row.shipping_method,
-            ))
-            batch.details.append({
-                "ref": row.ref, "package": p.package_no, "of": len(parcels), "sscc": sscc,
-                "barcode": "".join(tracking.split()) if tracking else row.ref,
-            })
+            labels.append(
+                LabelData(
+                    order_ref=row.ref,
+                    ship_to=ship_to(row),
+                    sscc=sscc,
+                    package_number=n,
+                    package_count=len(parcels),
+                    weight_grams=p.measured_weight_g if p.measured_weight_g is not None else p.weight_g,
+                    box_name=p.box,
+                    service_level=_service_level(row),
+                    tracking_number=tracking,
+                    carrier=carrier_name(p.carrier) if p.carrier else None,
+                    shipping_method=p.service or row.shipping_method,
+                )
+            )
+            batch.details.append(
+                {
+                    "ref": row.ref,
+                    "package": p.package_no,
+                    "of": len(parcels),
+                    "sscc": sscc,
+                    "barcode": "".join(tracking.split()) if tracking else row.ref,
+                }
+            )
         batch.documents.append(row.ref)
     if labels:
         batch.rendered = render_labels(
-            labels, shop, size=cast(LabelSize, size), fmt=cast(LabelFormat, fmt), dpi=dpi, weight_unit=unit,
+            labels,
+            shop,
+            size=cast(LabelSize, size),
+            fmt=cast(LabelFormat, fmt),
+            dpi=dpi,
+            weight_unit=unit,
             zpl_font=config.get("documents.zpl_font") or None,
         )
     return batch
@@ -405,7 +436,9 @@ def order_document(row: Any, lines: Sequence[Any], thank_you_note: str | None) -
         placed_at=row.placed_at,
         ship_to=ship_to(row),
         bill_to=bill_to(row),
-        lines=tuple(DocumentLine(ln.sku, ln.name, ln.quantity, money(ln.unit_price_minor), bool(ln.free)) for ln in lines),
+        lines=tuple(
+            DocumentLine(ln.sku, ln.name, ln.quantity, money(ln.unit_price_minor), bool(ln.free)) for ln in lines
+        ),
         customer_email=row.customer_email,
         shipping_method=row.shipping_method,
         service_level=_service_level(row),
@@ -436,8 +469,12 @@ def packing_slips(store: Store, config: Config, selection: OrderSelection, *, pa
         rows = select_orders(conn, selection)
         kept = [r for r in rows if r.status != "cancelled"]
         documents = _order_documents(conn, kept)
-    batch = DocumentBatch("packing slips", None, [r.ref for r in kept],
-                          [Skipped(r.ref, "cancelled") for r in rows if r.status == "cancelled"])
+    batch = DocumentBatch(
+        "packing slips",
+        None,
+        [r.ref for r in kept],
+        [Skipped(r.ref, "cancelled") for r in rows if r.status == "cancelled"],
+    )
     if kept:
         batch.rendered = render_packing_slips([documents[r.id] for r in kept], shop, page=cast(PageSize, page))
     return batch
@@ -456,7 +493,9 @@ def _invoices(conn: Connection, ids: list[int]) -> dict[int, Any]:
     return out
 
 
-def issue_invoice_numbers(store: Store, config: Config, order_ids: Sequence[int]) -> dict[int, tuple[str, datetime, bool]]:
+def issue_invoice_numbers(
+    store: Store, config: Config, order_ids: Sequence[int]
+) -> dict[int, tuple[str, datetime, bool]]:
     """Give each order without an invoice the next number, in the order given; returns number, issue time, new."""
     prefix = str(config.get("documents.invoice_prefix") or "")
     out: dict[int, tuple[str, datetime, bool]] = {}
@@ -496,15 +535,20 @@ def invoices(store: Store, config: Config, selection: OrderSelection, *, page: s
         kept = [r for r in rows if r.status != "cancelled" or r.id in issued]
         documents = _order_documents(conn, kept)
     kept_ids = {r.id for r in kept}
-    batch = DocumentBatch("invoices", None, [r.ref for r in kept],
-                          [Skipped(r.ref, "cancelled: no invoice is issued for it") for r in rows if r.id not in kept_ids])
+    batch = DocumentBatch(
+        "invoices",
+        None,
+        [r.ref for r in kept],
+        [Skipped(r.ref, "cancelled: no invoice is issued for it") for r in rows if r.id not in kept_ids],
+    )
     if not kept:
         return batch
     # Reprints need no write lock; only orders without a number take one.
     numbers = {r.id: (issued[r.id].number, issued[r.id].issued_at, False) for r in kept if r.id in issued}
     numbers |= issue_invoice_numbers(store, config, [r.id for r in kept if r.id not in issued])
     batch.details = [
-        {"ref": r.ref, "invoice": numbers[r.id][0], "issued_at": numbers[r.id][1], "new": numbers[r.id][2]} for r in kept
+        {"ref": r.ref, "invoice": numbers[r.id][0], "issued_at": numbers[r.id][1], "new": numbers[r.id][2]}
+        for r in kept
     ]
     batch.rendered = render_invoices(
         [Invoice(numbers[r.id][0], numbers[r.id][1], documents[r.id]) for r in kept], shop, page=cast(PageSize, page)
@@ -524,7 +568,11 @@ def _product_facts(conn: Connection, skus: set[str]) -> tuple[dict[str, str | No
         chunk = ordered[start : start + _CHUNK]
         for p in conn.execute(select(products_t.c.sku, products_t.c.name).where(products_t.c.sku.in_(chunk))):
             names[p.sku] = p.name
-        q = select(barcodes_t.c.sku, barcodes_t.c.code).where(barcodes_t.c.sku.in_(chunk)).order_by(barcodes_t.c.sku, barcodes_t.c.code)
+        q = (
+            select(barcodes_t.c.sku, barcodes_t.c.code)
+            .where(barcodes_t.c.sku.in_(chunk))
+            .order_by(barcodes_t.c.sku, barcodes_t.c.code)
+        )
         for b in conn.execute(q):
             code = b.code.strip()
             # A code that is not a valid EAN/UPC would stop the whole list: fall back to the SKU instead.
@@ -537,9 +585,15 @@ def _allocations(conn: Connection, list_ids: list[int]) -> list[Any]:
     """Every allocation still to be picked on the lists: stop, order, tote, units (shorted units left out)."""
     q = (
         select(
-            stops_t.c.list_id, stops_t.c.id.label("stop_id"), stops_t.c.seq, stops_t.c.location, stops_t.c.sku,
-            allocs_t.c.tote, (allocs_t.c.quantity - allocs_t.c.short_qty).label("units"),
-            orders_t.c.ref, orders_t.c.notes,
+            stops_t.c.list_id,
+            stops_t.c.id.label("stop_id"),
+            stops_t.c.seq,
+            stops_t.c.location,
+            stops_t.c.sku,
+            allocs_t.c.tote,
+            (allocs_t.c.quantity - allocs_t.c.short_qty).label("units"),
+            orders_t.c.ref,
+            orders_t.c.notes,
         )
         .join(allocs_t, allocs_t.c.stop_id == stops_t.c.id)
         .join(orders_t, orders_t.c.id == allocs_t.c.order_id)
@@ -565,12 +619,17 @@ def _list_heads(conn: Connection, list_ids: Sequence[int], run: int | None) -> l
     return [found[i] for i in dict.fromkeys(list_ids)]
 
 
-def pick_lists(store: Store, list_ids: Sequence[int] = (), *, run: int | None = None, page: str = "a4") -> DocumentBatch:
+def pick_lists(
+    store: Store, list_ids: Sequence[int] = (), *, run: int | None = None, page: str = "a4"
+) -> DocumentBatch:
     """Pick lists (named, or every list of a run in sequence), stops in walking order, one PDF."""
     from oms_cli.documents.picklists import render_pick_lists
 
     if bool(list_ids) == (run is not None):
-        raise UsageError("name pick lists either as LIST numbers or with --run", hint="e.g. oms pick print 12, or oms pick print --run 3")
+        raise UsageError(
+            "name pick lists either as LIST numbers or with --run",
+            hint="e.g. oms pick print 12, or oms pick print --run 3",
+        )
     with store.connect(write=False) as conn:
         heads = _list_heads(conn, list_ids, run)
         allocations = _allocations(conn, [h.id for h in heads])
@@ -580,24 +639,29 @@ def pick_lists(store: Store, list_ids: Sequence[int] = (), *, run: int | None = 
         stops[a.list_id].setdefault(a.stop_id, []).append(a)
     documents = []
     for h in heads:
-        documents.append(PickList(
-            list_id=str(h.id),
-            stops=tuple(
-                PickStop(
-                    location=shares[0].location,
-                    sku=shares[0].sku,
-                    name=names.get(shares[0].sku),
-                    totes=tuple(ToteQuantity(_tote(a.tote), int(a.units), a.ref, (a.notes or "").strip() or None) for a in shares),
-                    product_barcode=codes.get(shares[0].sku),
-                )
-                for shares in stops[h.id].values()
-            ),
-            created_at=h.created_at,
-            zone=h.zone,
-            wave=None if h.wave is None else str(h.wave),
-            picker=h.picker,
-            route_length_m=Decimal(str(round(h.distance_m or 0.0, 1))),
-        ))
+        documents.append(
+            PickList(
+                list_id=str(h.id),
+                stops=tuple(
+                    PickStop(
+                        location=shares[0].location,
+                        sku=shares[0].sku,
+                        name=names.get(shares[0].sku),
+                        totes=tuple(
+                            ToteQuantity(_tote(a.tote), int(a.units), a.ref, (a.notes or "").strip() or None)
+                            for a in shares
+                        ),
+                        product_barcode=codes.get(shares[0].sku),
+                    )
+                    for shares in stops[h.id].values()
+                ),
+                created_at=h.created_at,
+                zone=h.zone,
+                wave=None if h.wave is None else str(h.wave),
+                picker=h.picker,
+                route_length_m=Decimal(str(round(h.distance_m or 0.0, 1))),
+            )
+        )
     batch = DocumentBatch("pick lists", None, [str(h.id) for h in heads])
     batch.rendered = render_pick_lists(documents, page=cast(PageSize, page))
     return batch
@@ -631,23 +695,25 @@ def consolidation_sheets(store: Store, run: int, *, page: str = "a4") -> Documen
     sheets = []
     for wave in ordered_waves:
         refs = sorted(waves[wave], key=lambda ref: (first_seen[ref], ref))
-        sheets.append(ConsolidationSheet(
-            wave_id=wave_id(run, wave),
-            orders=tuple(
-                ConsolidationOrder(
-                    ref,
-                    tuple(
-                        ZoneTote(by_id[list_id].zone or "all", _tote(tote), units, str(list_id))
-                        for (list_id, tote), units in sorted(
-                            waves[wave][ref].items(), key=lambda kv: (by_id[kv[0][0]].seq, kv[0][0], kv[0][1] or 0)
-                        )
-                    ),
-                    notes[ref],
-                )
-                for ref in refs
-            ),
-            created_at=heads[0].created_at if heads else None,
-        ))
+        sheets.append(
+            ConsolidationSheet(
+                wave_id=wave_id(run, wave),
+                orders=tuple(
+                    ConsolidationOrder(
+                        ref,
+                        tuple(
+                            ZoneTote(by_id[list_id].zone or "all", _tote(tote), units, str(list_id))
+                            for (list_id, tote), units in sorted(
+                                waves[wave][ref].items(), key=lambda kv: (by_id[kv[0][0]].seq, kv[0][0], kv[0][1] or 0)
+                            )
+                        ),
+                        notes[ref],
+                    )
+                    for ref in refs
+                ),
+                created_at=heads[0].created_at if heads else None,
+            )
+        )
     batch = DocumentBatch("consolidation sheets", None, [s.wave_id for s in sheets])
     if sheets:
         batch.rendered = render_consolidation_sheets(sheets, page=cast(PageSize, page))
@@ -679,8 +745,25 @@ def save(rendered: RenderedDocument, path: Path) -> Path:
 
 
 __all__ = [
-    "DocumentBatch", "OrderSelection", "Skipped", "assign_ssccs", "consolidation_sheets", "default_file_name",
-    "invoice_number", "invoices", "issue_invoice_numbers", "order_document", "packing_order",
-    "bill_to", "packing_slips", "pick_lists", "save", "select_orders", "ship_to", "shipping_labels", "shop_from_config",
-    "wave_id", "weight_unit",
+    "DocumentBatch",
+    "OrderSelection",
+    "Skipped",
+    "assign_ssccs",
+    "consolidation_sheets",
+    "default_file_name",
+    "invoice_number",
+    "invoices",
+    "issue_invoice_numbers",
+    "order_document",
+    "packing_order",
+    "bill_to",
+    "packing_slips",
+    "pick_lists",
+    "save",
+    "select_orders",
+    "ship_to",
+    "shipping_labels",
+    "shop_from_config",
+    "wave_id",
+    "weight_unit",
 ]

@@ -140,9 +140,7 @@ class ImportSettings:
             elif isinstance(rule, (list, tuple)) and len(rule) == 2:
                 rules.append((str(rule[0]), str(rule[1])))
             else:
-                raise ConfigError(
-                    f"import.service_level_rules: {rule!r} must be {{match: <regex>, level: <level>}}"
-                )
+                raise ConfigError(f"import.service_level_rules: {rule!r} must be {{match: <regex>, level: <level>}}")
         problems = check_rules(rules)
         if problems:
             raise ConfigError(f"import.service_level_rules: {problems[0]}")

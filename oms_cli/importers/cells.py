@@ -7,13 +7,13 @@ column and the value; the importer adds the file and line it is reading.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from oms_cli.core.limits import MAX_AMOUNT, MAX_UNITS
 from oms_cli.orders.countries import country_code
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class CellError(ValueError):
@@ -64,7 +64,9 @@ def _loose_money(value: str, column: str) -> Decimal:
             number = number.replace(",", "")
     elif "," in number:
         head, _, tail = number.rpartition(",")
-        number = f"{head.replace(',', '')}.{tail}" if number.count(",") == 1 and len(tail) != 3 else number.replace(",", "")
+        number = (
+            f"{head.replace(',', '')}.{tail}" if number.count(",") == 1 and len(tail) != 3 else number.replace(",", "")
+        )
     elif number.count(".") > 1:
         number = number.replace(".", "")
     try:
@@ -204,9 +206,24 @@ def us_date(value: str, column: str) -> datetime:
 
 #: Time zone abbreviations eBay and others append to times.
 _ZONES = {
-    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
-    "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CST": -6, "CDT": -5, "EST": -5, "EDT": -4,
-    "AEST": 10, "AEDT": 11,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "PST": -8,
+    "PDT": -7,
+    "MST": -7,
+    "MDT": -6,
+    "CST": -6,
+    "CDT": -5,
+    "EST": -5,
+    "EDT": -4,
+    "AEST": 10,
+    "AEDT": 11,
 }
 _DAY_FORMATS = ("%b-%d-%y", "%b-%d-%Y", "%d-%b-%y", "%d-%b-%Y", "%b %d, %Y", "%d %b %Y", "%Y-%m-%d", "%m/%d/%Y")
 _TIME_FORMATS = ("", " %H:%M:%S", " %H:%M")

@@ -35,9 +35,22 @@ _FOOTER = re.compile(r"^\s*(\d+\s+record\(s\)\s+downloaded|seller\s+id\s*:)", re
 
 #: Money prefixes eBay writes, longest first, and the currency each means.
 _CURRENCY_PREFIXES = (
-    ("US $", "USD"), ("US$", "USD"), ("AU $", "AUD"), ("AU$", "AUD"), ("A$", "AUD"), ("C $", "CAD"),
-    ("C$", "CAD"), ("CA$", "CAD"), ("£", "GBP"), ("GBP", "GBP"), ("€", "EUR"), ("EUR", "EUR"),
-    ("USD", "USD"), ("CAD", "CAD"), ("AUD", "AUD"), ("$", "USD"),
+    ("US $", "USD"),
+    ("US$", "USD"),
+    ("AU $", "AUD"),
+    ("AU$", "AUD"),
+    ("A$", "AUD"),
+    ("C $", "CAD"),
+    ("C$", "CAD"),
+    ("CA$", "CAD"),
+    ("£", "GBP"),
+    ("GBP", "GBP"),
+    ("€", "EUR"),
+    ("EUR", "EUR"),
+    ("USD", "USD"),
+    ("CAD", "CAD"),
+    ("AUD", "AUD"),
+    ("$", "USD"),
 )
 
 
@@ -75,8 +88,11 @@ def read_orders(
         i_buyer, i_username, i_email = at("Buyer Name"), at("Buyer Username", "User Id"), at("Buyer Email")
         i_note, i_ship_name, i_ship_phone = at("Buyer Note"), at("Ship To Name"), at("Ship To Phone")
         i_address1, i_address2 = at("Ship To Address 1"), at("Ship To Address 2")
-        i_city, i_state, i_zip, i_country = at("Ship To City"), at("Ship To State"), at("Ship To Zip"), at(
-            "Ship To Country"
+        i_city, i_state, i_zip, i_country = (
+            at("Ship To City"),
+            at("Ship To State"),
+            at("Ship To Zip"),
+            at("Ship To Country"),
         )
 
         def start_order(row: list[str], external_id: str, record: str) -> dict[str, Any]:
@@ -118,7 +134,10 @@ def read_orders(
             if order["_summary"]:
                 return
             # Without a summary row each item row carries its own share; the order's is their sum.
-            for key, index, column in (("shipping", i_shipping, "Shipping And Handling"), ("total", i_total, "Total Price")):
+            for key, index, column in (
+                ("shipping", i_shipping, "Shipping And Handling"),
+                ("total", i_total, "Total Price"),
+            ):
                 amount = money(row[index], column)
                 if amount is not None:
                     totals[key] = (totals[key] or Decimal(0)) + amount

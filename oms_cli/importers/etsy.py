@@ -100,9 +100,7 @@ def _offset_progress(progress: Progress | None, offset: int) -> Progress | None:
     return lambda done: progress(offset + done)
 
 
-def _read_order_rows(
-    source: Source, progress: Progress | None
-) -> tuple[dict[str, tuple[int, list[str]]], _Cells]:
+def _read_order_rows(source: Source, progress: Progress | None) -> tuple[dict[str, tuple[int, list[str]]], _Cells]:
     rows: dict[str, tuple[int, list[str]]] = {}
     with Table(source, progress=progress) as table:
         table.need("Order ID")
@@ -180,13 +178,17 @@ def read_orders(
         try:
             _complete_from_order_row(order, row, order_cells, rules)  # type: ignore[arg-type]
         except CellError as exc:
-            raise record_error(orders_file.name if orders_file else unit.name, line_no, exc.column, exc.message) from None
+            raise record_error(
+                orders_file.name if orders_file else unit.name, line_no, exc.column, exc.message
+            ) from None
         yield order
     # Items whose order is not in the orders file (or no orders file at all) stand on their own.
     yield from orders.values()
 
 
-def _order_from_item(row: list[str], order_id: str, cells: _Cells, rules: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+def _order_from_item(
+    row: list[str], order_id: str, cells: _Cells, rules: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
     label = cells.label
     method = text(cells(row, "method"))
     return canonical.order(

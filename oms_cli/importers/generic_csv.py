@@ -78,15 +78,13 @@ def read_orders(
             row.append("")
 
             def cell(field: str) -> str:
-                return row[at[field]]
+                return row[at[field]]  # noqa: B023 - called only within this iteration
 
             try:
                 external_id = required_text(cell("external_id"), headers["external_id"])
                 order = orders.get(external_id)
                 if order is None:
-                    order = orders[external_id] = _start_order(
-                        cell, headers, channel, external_id, cod_methods, rules
-                    )
+                    order = orders[external_id] = _start_order(cell, headers, channel, external_id, cod_methods, rules)
                 order["lines"].append(
                     canonical.line(
                         sku=required_text(cell("sku"), headers["sku"]),

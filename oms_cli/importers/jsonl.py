@@ -54,10 +54,16 @@ def read_orders(
                 try:
                     data = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise record_error(name, line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+                    raise record_error(
+                        name, line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})"
+                    ) from None
                 if not isinstance(data, dict):
                     raise record_error(name, line_no, None, "is not a JSON object (one order per line)")
-                if "ref" not in data and isinstance(data.get("channel"), str) and isinstance(data.get("external_id"), str):
+                if (
+                    "ref" not in data
+                    and isinstance(data.get("channel"), str)
+                    and isinstance(data.get("external_id"), str)
+                ):
                     data["ref"] = make_ref(data["channel"], data["external_id"])
                 try:
                     order = Order.model_validate(data)
@@ -66,7 +72,9 @@ def read_orders(
                     raise record_error(name, line_no, field, message) from None
                 expected = make_ref(order.channel, order.external_id)
                 if order.ref != expected:
-                    raise record_error(name, line_no, "ref", f"{order.ref!r} should be {expected!r} (channel:external_id)")
+                    raise record_error(
+                        name, line_no, "ref", f"{order.ref!r} should be {expected!r} (channel:external_id)"
+                    )
                 count += 1
                 if progress is not None and not count % _PROGRESS_EVERY:
                     progress(raw.tell())

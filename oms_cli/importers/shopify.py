@@ -69,11 +69,27 @@ def read_orders(
         i_subtotal, i_shipping, i_tax, i_total = at("Subtotal"), at("Shipping"), at("Taxes"), at("Total")
         i_discount, i_method, i_created = at("Discount Amount"), at("Shipping Method"), at("Created at")
         i_billing_name, i_billing_phone, i_phone = at("Billing Name"), at("Billing Phone"), at("Phone")
-        i_ship_name, i_ship_street, i_ship_address1 = at("Shipping Name"), at("Shipping Street"), at("Shipping Address1")
-        i_ship_address2, i_ship_company, i_ship_city = at("Shipping Address2"), at("Shipping Company"), at("Shipping City")
-        i_ship_zip, i_ship_province, i_ship_country = at("Shipping Zip"), at("Shipping Province"), at("Shipping Country")
+        i_ship_name, i_ship_street, i_ship_address1 = (
+            at("Shipping Name"),
+            at("Shipping Street"),
+            at("Shipping Address1"),
+        )
+        i_ship_address2, i_ship_company, i_ship_city = (
+            at("Shipping Address2"),
+            at("Shipping Company"),
+            at("Shipping City"),
+        )
+        i_ship_zip, i_ship_province, i_ship_country = (
+            at("Shipping Zip"),
+            at("Shipping Province"),
+            at("Shipping Country"),
+        )
         i_ship_phone, i_notes, i_cancelled, i_tags = at("Shipping Phone"), at("Notes"), at("Cancelled at"), at("Tags")
-        i_bill_street, i_bill_address1, i_bill_address2 = at("Billing Street"), at("Billing Address1"), at("Billing Address2")
+        i_bill_street, i_bill_address1, i_bill_address2 = (
+            at("Billing Street"),
+            at("Billing Address1"),
+            at("Billing Address2"),
+        )
         i_bill_company, i_bill_city, i_bill_zip = at("Billing Company"), at("Billing City"), at("Billing Zip")
         i_bill_province, i_bill_country = at("Billing Province"), at("Billing Country")
         i_payment_method = at("Payment Method")
@@ -123,17 +139,19 @@ def read_orders(
                     "country": country(row[i_ship_country], "Shipping Country"),
                     "phone": row[i_ship_phone].strip() or None,
                 },
-                "bill_to": canonical.billing(canonical.address(
-                    name=row[i_billing_name].strip() or None,
-                    company=row[i_bill_company].strip() or None,
-                    address1=row[i_bill_address1].strip() or row[i_bill_street].strip() or None,
-                    address2=row[i_bill_address2].strip() or None,
-                    city=row[i_bill_city].strip() or None,
-                    province=row[i_bill_province].strip() or None,
-                    postal_code=postal_code(row[i_bill_zip]),
-                    country=country_if_known(row[i_bill_country]),
-                    phone=row[i_billing_phone].strip() or None,
-                )),
+                "bill_to": canonical.billing(
+                    canonical.address(
+                        name=row[i_billing_name].strip() or None,
+                        company=row[i_bill_company].strip() or None,
+                        address1=row[i_bill_address1].strip() or row[i_bill_street].strip() or None,
+                        address2=row[i_bill_address2].strip() or None,
+                        city=row[i_bill_city].strip() or None,
+                        province=row[i_bill_province].strip() or None,
+                        postal_code=postal_code(row[i_bill_zip]),
+                        country=country_if_known(row[i_bill_country]),
+                        phone=row[i_billing_phone].strip() or None,
+                    )
+                ),
                 "service_level": level,
                 "shipping_method": shipping_method or None,
                 "notes": row[i_notes].strip() or None,

@@ -140,9 +140,7 @@ class Table:
     def __enter__(self) -> Table:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def close(self) -> None:
@@ -195,9 +193,7 @@ class Table:
                     if not any(row):
                         continue
                     if not ragged:
-                        raise record_error(
-                            self.name, start, None, f"has {len(row)} fields but the header has {width}"
-                        )
+                        raise record_error(self.name, start, None, f"has {len(row)} fields but the header has {width}")
                 elif not any(row):
                     continue
                 count += 1

@@ -98,8 +98,9 @@ def _packed_line(fields: dict[str, str], column: str, number: int) -> dict[str, 
             price = _unit_price(money(amount, column), count)
     except CellError as exc:
         raise CellError(column, f"{where} {exc.message}") from None
-    return canonical.line(sku=sku, name=fields.get("name") or None, quantity=count, unit_price=price,
-                          line_id=fields.get("id") or None)
+    return canonical.line(
+        sku=sku, name=fields.get("name") or None, quantity=count, unit_price=price, line_id=fields.get("id") or None
+    )
 
 
 def read_orders(
@@ -140,8 +141,10 @@ def read_orders(
         i_item_price = at("item_price")
         i_number_fallback = at("order_id")
         i_currency, i_total, i_shipping = at("order_currency", "currency"), at("order_total"), at("shipping_total")
-        i_tax, i_discount, i_subtotal = at("tax_total", "order_tax"), at("discount_total", "cart_discount"), at(
-            "order_subtotal"
+        i_tax, i_discount, i_subtotal = (
+            at("tax_total", "order_tax"),
+            at("discount_total", "cart_discount"),
+            at("order_subtotal"),
         )
         i_payment, i_payment_title = at("payment_method"), at("payment_method_title")
         i_transaction = at("transaction_id")
@@ -159,10 +162,16 @@ def read_orders(
         )
         i_company, i_address1, i_address2 = at("shipping_company"), at("shipping_address_1"), at("shipping_address_2")
         i_city, i_postcode, i_country = at("shipping_city"), at("shipping_postcode"), at("shipping_country")
-        i_state, i_ship_phone, i_note = at("shipping_state_code", "shipping_state"), at("shipping_phone"), at(
-            "customer_note"
+        i_state, i_ship_phone, i_note = (
+            at("shipping_state_code", "shipping_state"),
+            at("shipping_phone"),
+            at("customer_note"),
         )
-        i_bill_company, i_bill_address1, i_bill_address2 = at("billing_company"), at("billing_address_1"), at("billing_address_2")
+        i_bill_company, i_bill_address1, i_bill_address2 = (
+            at("billing_company"),
+            at("billing_address_1"),
+            at("billing_address_2"),
+        )
         i_bill_city, i_bill_postcode, i_bill_country = at("billing_city"), at("billing_postcode"), at("billing_country")
         i_bill_state = at("billing_state_code", "billing_state")
 
@@ -269,7 +278,9 @@ def read_orders(
         started: dict[str, int] = {}
         for line_no, row in table.records():
             try:
-                external_id = row[i_id].strip() or (row[i_number_fallback].strip() if i_number_fallback < len(row) else "")
+                external_id = row[i_id].strip() or (
+                    row[i_number_fallback].strip() if i_number_fallback < len(row) else ""
+                )
                 if not external_id:
                     raise CellError(table.header[i_id], "is empty")
                 if layout == "per_item" and current is not None and external_id == current["external_id"]:

@@ -51,7 +51,9 @@ METRICS: dict[tuple[str, str], Metric] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def metric(section: str, figure: str, unit: str, *, sampled: bool = False, also: Sequence[tuple[str, str]] = ()) -> Callable[[F], F]:
+def metric(
+    section: str, figure: str, unit: str, *, sampled: bool = False, also: Sequence[tuple[str, str]] = ()
+) -> Callable[[F], F]:
     """Register the decorated function as the one definition of a figure (and of the
     same figure shown in other sections, ``also``)."""
 
@@ -128,7 +130,7 @@ class Timelines:
         self._set(columns)
 
     @classmethod
-    def from_columns(cls, columns: Sequence[Sequence[Any]]) -> "Timelines":
+    def from_columns(cls, columns: Sequence[Sequence[Any]]) -> Timelines:
         """Timelines from one sequence per field of :class:`OrderTimeline`, in its order."""
         if len(columns) != len(OrderTimeline._fields):
             raise ValueError(f"expected {len(OrderTimeline._fields)} columns, got {len(columns)}")
@@ -231,6 +233,7 @@ def volume(o: Timelines, w: Window) -> dict[str, Any]:
 
 # --- time in each step --------------------------------------------------------------------
 
+
 @metric("steps", "orders", "orders")
 def step_durations(o: Timelines, w: Window, step: str) -> list[float]:
     """Time in one step, in seconds, of each order whose step ended in the period
@@ -296,16 +299,18 @@ def steps(o: Timelines, w: Window, min_orders: int) -> dict[str, Any]:
     rows = []
     for name, start_ms, end_ms in STEPS:
         values = durations[name]
-        rows.append({
-            "step": name,
-            "from": start_ms,
-            "to": end_ms,
-            "orders": len(values),
-            "median_s": _seconds(step_median(values)),
-            "p90_s": _seconds(step_p90(values)),
-            "share": share[name],
-            "low_sample": stats.is_low_sample(len(values), min_orders),
-        })
+        rows.append(
+            {
+                "step": name,
+                "from": start_ms,
+                "to": end_ms,
+                "orders": len(values),
+                "median_s": _seconds(step_median(values)),
+                "p90_s": _seconds(step_p90(values)),
+                "share": share[name],
+                "low_sample": stats.is_low_sample(len(values), min_orders),
+            }
+        )
     # The bottleneck compares every step, so it is only as sound as the best-measured one.
     basis = max(len(v) for v in durations.values())
     return {
@@ -349,21 +354,30 @@ def on_time_rate(on_time_count: int, with_promise_count: int) -> float | None:
     return stats.rate(on_time_count, with_promise_count)
 
 
-describe("promises", "overdue_now", "orders",
-         "Orders overdue now: not yet shipped (status new, on_hold, ready, picking, picked or packed) "
-         "with a ship-by time before the moment the report was made. Not limited to the period.")
+describe(
+    "promises",
+    "overdue_now",
+    "orders",
+    "Orders overdue now: not yet shipped (status new, on_hold, ready, picking, picked or packed) "
+    "with a ship-by time before the moment the report was made. Not limited to the period.",
+)
 
 #: service levels whose late orders are listed one by one
 LISTED_WHEN_LATE = ("expedited", "next_day")
 
 
-def promises(o: Timelines, w: Window, levels: Sequence[str], overdue: dict[str, int], min_orders: int) -> dict[str, Any]:
+def promises(
+    o: Timelines, w: Window, levels: Sequence[str], overdue: dict[str, int], min_orders: int
+) -> dict[str, Any]:
     """The on-time figures in all and per service level (``levels`` first, then any
     other level met), with the overdue counts of the store now."""
     sent = shipped(o, w)
     promised = with_promise(o, sent)
     kept = on_time(o, promised)
-    per = {name: o.tally(ids, "service_level") for name, ids in (("shipped", sent), ("with_promise", promised), ("on_time", kept))}
+    per = {
+        name: o.tally(ids, "service_level")
+        for name, ids in (("shipped", sent), ("with_promise", promised), ("on_time", kept))
+    }
     others = sorted((set(per["shipped"]) | set(overdue)) - set(levels))
 
     def row(n_shipped: int, n_promised: int, n_kept: int, n_overdue: int) -> dict[str, Any]:
@@ -379,7 +393,10 @@ def promises(o: Timelines, w: Window, levels: Sequence[str], overdue: dict[str, 
     return {
         "all": row(len(sent), len(promised), len(kept), sum(overdue.values())),
         "by_service_level": [
-            {"service_level": level, **row(per["shipped"][level], per["with_promise"][level], per["on_time"][level], overdue.get(level, 0))}
+            {
+                "service_level": level,
+                **row(per["shipped"][level], per["with_promise"][level], per["on_time"][level], overdue.get(level, 0)),
+            }
             for level in [*levels, *others]
         ],
     }
@@ -429,9 +446,19 @@ class PickListFacts:
     short_units: int
 
 
-describe("picking", "lists", "count", "Pick lists done (status done) whose completed_at is in the period. Picking covers every channel: a list serves orders of several.")
+describe(
+    "picking",
+    "lists",
+    "count",
+    "Pick lists done (status done) whose completed_at is in the period. Picking covers every channel: a list serves orders of several.",
+)
 describe("picking", "orders", "orders", "Distinct orders with an allocation on those lists.")
-describe("picking", "lines", "count", "Pick lines picked on those lists: allocations (an order line's share of a stop) with picked_qty > 0.")
+describe(
+    "picking",
+    "lines",
+    "count",
+    "Pick lines picked on those lists: allocations (an order line's share of a stop) with picked_qty > 0.",
+)
 describe("picking", "units", "count", "Units picked on those lists: the sum of picked_qty of their allocations.")
 describe("picking", "short_lines", "count", "Short picks on those lists: allocations with short_qty > 0.")
 
@@ -440,7 +467,14 @@ describe("picking", "short_lines", "count", "Short picks on those lists: allocat
 def picker_hours(lists: Sequence[PickListFacts]) -> float:
     """Picker-hours: the sum over the lists done in the period of completed_at minus
     claimed_at, in hours (lists never claimed are left out)."""
-    return sum((pl.completed_at - pl.claimed_at).total_seconds() for pl in lists if pl.claimed_at is not None and pl.completed_at >= pl.claimed_at) / 3600
+    return (
+        sum(
+            (pl.completed_at - pl.claimed_at).total_seconds()
+            for pl in lists
+            if pl.claimed_at is not None and pl.completed_at >= pl.claimed_at
+        )
+        / 3600
+    )
 
 
 def _timed(lists: Sequence[PickListFacts]) -> list[PickListFacts]:
@@ -589,12 +623,37 @@ def mean_fill(fill_sum: float, fill_count: int) -> float | None:
     return stats.rate(fill_sum, fill_count)
 
 
-describe("weight", "orders", "orders", "Distinct orders with a package packed in the period (the basis of the weight figures).")
+describe(
+    "weight",
+    "orders",
+    "orders",
+    "Distinct orders with a package packed in the period (the basis of the weight figures).",
+)
 describe("weight", "packages", "count", "Packages packed in the period with a billable weight recorded.")
-describe("weight", "actual_kg", "kg", "Their actual weight: measured_weight_g when weighed, else the computed weight_g; summed, in kg.")
-describe("weight", "billable_kg", "kg", "Their billable weight (billable_weight_g, the larger of actual and dimensional weight), summed, in kg.")
-describe("weight", "dim_weighted", "count", "Of those packages, how many were billed above their actual weight (dimensional weight applied).")
-describe("weight", "extra_billable_kg", "kg", "What dimensional weight cost: billable minus actual weight, summed over the dim-weighted packages, in kg.")
+describe(
+    "weight",
+    "actual_kg",
+    "kg",
+    "Their actual weight: measured_weight_g when weighed, else the computed weight_g; summed, in kg.",
+)
+describe(
+    "weight",
+    "billable_kg",
+    "kg",
+    "Their billable weight (billable_weight_g, the larger of actual and dimensional weight), summed, in kg.",
+)
+describe(
+    "weight",
+    "dim_weighted",
+    "count",
+    "Of those packages, how many were billed above their actual weight (dimensional weight applied).",
+)
+describe(
+    "weight",
+    "extra_billable_kg",
+    "kg",
+    "What dimensional weight cost: billable minus actual weight, summed over the dim-weighted packages, in kg.",
+)
 
 
 @metric("weight", "extra_billable_share", "ratio", sampled=True)
@@ -653,8 +712,12 @@ class ShippingCostFacts:
     charged_minor: int  # sum of orders.shipping_minor (none recorded counts as 0)
 
 
-describe("shipping_cost", "orders", "orders",
-         "Orders whose first parcel shipped in the period (MIN(packages.shipped_at)) with a cost on every parcel, per currency.")
+describe(
+    "shipping_cost",
+    "orders",
+    "orders",
+    "Orders whose first parcel shipped in the period (MIN(packages.shipped_at)) with a cost on every parcel, per currency.",
+)
 
 
 def _per_order(total_minor: int, orders: int, exponent: int) -> Decimal | None:
@@ -704,7 +767,9 @@ def rating_share(count: int, responses: int) -> float | None:
     return stats.rate(count, responses)
 
 
-describe("problems", "open_now", "count", "Problems open now (status open), whenever opened; not limited to the period.")
+describe(
+    "problems", "open_now", "count", "Problems open now (status open), whenever opened; not limited to the period."
+)
 describe("problems", "opened", "count", "Problems opened in the period (problems.opened_at).")
 
 describe("returns", "returned", "orders", "Of those, orders with at least one return (opened at any time).")
@@ -723,7 +788,12 @@ describe("return_reasons", "returns", "count", "Returns opened in the period (re
 
 describe("notifications", "sent", "count", "Customer messages created in the period (outbox.created_at) now sent.")
 describe("notifications", "failed", "count", "Customer messages created in the period that failed for good.")
-describe("notifications", "queued", "count", "Customer messages created in the period not yet sent (queued, or being sent now).")
+describe(
+    "notifications",
+    "queued",
+    "count",
+    "Customer messages created in the period not yet sent (queued, or being sent now).",
+)
 
 
 # --- the series ---------------------------------------------------------------------------
@@ -751,11 +821,13 @@ def series(o: Timelines, w: Window, buckets: Sequence[Bucket], min_orders: int) 
     rows = []
     for n, b in enumerate(buckets):
         c = {name: counter[n + 1] for name, counter in counts.items()}
-        rows.append({
-            "period": b.label,
-            "start": b.start,
-            **c,
-            "on_time_rate": on_time_rate(c["on_time"], c["with_promise"]),
-            "low_sample": stats.is_low_sample(c["with_promise"], min_orders),
-        })
+        rows.append(
+            {
+                "period": b.label,
+                "start": b.start,
+                **c,
+                "on_time_rate": on_time_rate(c["on_time"], c["with_promise"]),
+                "low_sample": stats.is_low_sample(c["with_promise"], min_orders),
+            }
+        )
     return rows

@@ -34,15 +34,45 @@ from oms_cli.store.types import UTCDateTime
 # oms_cli.store.models (a test checks every column named here exists there).
 _T = UTCDateTime()
 _MILESTONE_COLUMNS = tuple(MILESTONE_COLUMN.values())  # released_at … cancelled_at, in Timelines' order
-_orders = table("orders", column("id"), column("ref"), column("channel"), column("service_level"), column("status"),
-                column("placed_at", _T), column("ship_by", _T), column("currency"), column("shipping_minor"),
-                *[column(name, _T) for name in _MILESTONE_COLUMNS])
+_orders = table(
+    "orders",
+    column("id"),
+    column("ref"),
+    column("channel"),
+    column("service_level"),
+    column("status"),
+    column("placed_at", _T),
+    column("ship_by", _T),
+    column("currency"),
+    column("shipping_minor"),
+    *[column(name, _T) for name in _MILESTONE_COLUMNS],
+)
 _events = table("order_events", column("order_id"), column("kind"), column("to_status"), column("at", _T))
-_lists = table("pick_lists", column("id"), column("picker"), column("status"), column("claimed_at", _T), column("completed_at", _T), column("distance_m"))
+_lists = table(
+    "pick_lists",
+    column("id"),
+    column("picker"),
+    column("status"),
+    column("claimed_at", _T),
+    column("completed_at", _T),
+    column("distance_m"),
+)
 _stops = table("pick_stops", column("id"), column("list_id"))
-_allocs = table("pick_allocations", column("id"), column("stop_id"), column("order_id"), column("picked_qty"), column("short_qty"))
-_packages = table("packages", column("order_id"), column("box"), column("weight_g"), column("measured_weight_g"), column("billable_weight_g"),
-                  column("fill_pct"), column("packed_at", _T), column("cost_minor"), column("shipped_at", _T))
+_allocs = table(
+    "pick_allocations", column("id"), column("stop_id"), column("order_id"), column("picked_qty"), column("short_qty")
+)
+_packages = table(
+    "packages",
+    column("order_id"),
+    column("box"),
+    column("weight_g"),
+    column("measured_weight_g"),
+    column("billable_weight_g"),
+    column("fill_pct"),
+    column("packed_at", _T),
+    column("cost_minor"),
+    column("shipped_at", _T),
+)
 _scans = table("verify_scans", column("order_id"), column("result"), column("at", _T))
 _outbox = table("outbox", column("order_id"), column("status"), column("created_at", _T))
 _feedback = table("feedback", column("order_id"), column("rating"), column("at", _T))
@@ -106,7 +136,12 @@ def order_timelines(conn: Connection, scope: Scope) -> Timelines:
     """
     o = _orders
     query = select(
-        o.c.id, o.c.ref, o.c.channel, o.c.service_level, o.c.placed_at, o.c.ship_by,
+        o.c.id,
+        o.c.ref,
+        o.c.channel,
+        o.c.service_level,
+        o.c.placed_at,
+        o.c.ship_by,
         *[o.c[name] for name in _MILESTONE_COLUMNS],
     ).where(*_orders_in_scope(scope))
     rows = _raw_rows(conn, query)
@@ -159,22 +194,35 @@ def overdue_now(conn: Connection, now: datetime, channel: str | None) -> dict[st
 def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
     """Pick lists with status done whose completed_at is in the period, each with the
     sums of its allocations (every channel: a list serves orders of several)."""
-    l, a = _lists, _allocs
+    pl, a = _lists, _allocs
     q = (
         select(
-            l.c.picker, _naive(l.c.claimed_at), _naive(l.c.completed_at), l.c.distance_m,
+            pl.c.picker,
+            _naive(pl.c.claimed_at),
+            _naive(pl.c.completed_at),
+            pl.c.distance_m,
             func.count(case((a.c.picked_qty > 0, 1))),
             func.coalesce(func.sum(a.c.picked_qty), 0),
             func.count(a.c.id),
             func.count(case((a.c.short_qty > 0, 1))),
             func.coalesce(func.sum(a.c.short_qty), 0),
         )
-        .select_from(l.outerjoin(_stops, _stops.c.list_id == l.c.id).outerjoin(a, a.c.stop_id == _stops.c.id))
-        .where(l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope))
-        .group_by(l.c.id, l.c.picker, l.c.claimed_at, l.c.completed_at, l.c.distance_m)
+        .select_from(pl.outerjoin(_stops, _stops.c.list_id == pl.c.id).outerjoin(a, a.c.stop_id == _stops.c.id))
+        .where(pl.c.status == "done", pl.c.completed_at.is_not(None), *_in_period(pl.c.completed_at, scope))
+        .group_by(pl.c.id, pl.c.picker, pl.c.claimed_at, pl.c.completed_at, pl.c.distance_m)
     )
     return [
-        PickListFacts(picker, claimed, completed, float(distance or 0), int(lines), int(units), int(allocs), int(short_lines), int(short_units))
+        PickListFacts(
+            picker,
+            claimed,
+            completed,
+            float(distance or 0),
+            int(lines),
+            int(units),
+            int(allocs),
+            int(short_lines),
+            int(short_units),
+        )
         for picker, claimed, completed, distance, lines, units, allocs, short_lines, short_units in conn.execute(q)
     ]
 
@@ -182,14 +230,21 @@ def pick_lists_done(conn: Connection, scope: Scope) -> list[PickListFacts]:
 def picked_orders(conn: Connection, scope: Scope) -> dict[str | None, int]:
     """Distinct orders with an allocation on the lists done in the period, per picker
     and (key ``"*"``) over all pickers."""
-    l = _lists
-    joined = l.join(_stops, _stops.c.list_id == l.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id)
-    done = [l.c.status == "done", l.c.completed_at.is_not(None), *_in_period(l.c.completed_at, scope)]
-    per_picker = select(l.c.picker, func.count(distinct(_allocs.c.order_id))).select_from(joined).where(*done).group_by(l.c.picker)
+    pl = _lists
+    joined = pl.join(_stops, _stops.c.list_id == pl.c.id).join(_allocs, _allocs.c.stop_id == _stops.c.id)
+    done = [pl.c.status == "done", pl.c.completed_at.is_not(None), *_in_period(pl.c.completed_at, scope)]
+    per_picker = (
+        select(pl.c.picker, func.count(distinct(_allocs.c.order_id)))
+        .select_from(joined)
+        .where(*done)
+        .group_by(pl.c.picker)
+    )
     out: dict[str | None, int] = {picker: int(n) for picker, n in conn.execute(per_picker)}
     # An order picked by two pickers counts once in all: a second COUNT(DISTINCT), as
     # SQLite has no ROLLUP.
-    out["*"] = int(conn.execute(select(func.count(distinct(_allocs.c.order_id))).select_from(joined).where(*done)).scalar() or 0)
+    out["*"] = int(
+        conn.execute(select(func.count(distinct(_allocs.c.order_id))).select_from(joined).where(*done)).scalar() or 0
+    )
     return out
 
 
@@ -200,12 +255,19 @@ def verify_scans(conn: Connection, scope: Scope) -> VerifyFacts:
     where = [*_in_period(s.c.at, scope), *_of_channel(s.c.order_id, scope)]
     by_result = {
         result: (int(n), int(orders))
-        for result, n, orders in conn.execute(select(s.c.result, func.count(), func.count(distinct(s.c.order_id))).where(*where).group_by(s.c.result))
+        for result, n, orders in conn.execute(
+            select(s.c.result, func.count(), func.count(distinct(s.c.order_id))).where(*where).group_by(s.c.result)
+        )
     }
     r = _returns
-    wrong_item = conn.execute(
-        select(func.count()).where(r.c.reason == "wrong_item", *_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope))
-    ).scalar() or 0
+    wrong_item = (
+        conn.execute(
+            select(func.count()).where(
+                r.c.reason == "wrong_item", *_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope)
+            )
+        ).scalar()
+        or 0
+    )
     return VerifyFacts(
         orders=by_result.get("ok", (0, 0))[1],
         ok=by_result.get("ok", (0, 0))[0],
@@ -224,7 +286,9 @@ def packages_packed(conn: Connection, scope: Scope) -> tuple[list[BoxFacts], Wei
     boxes = [
         BoxFacts(box, int(n), float(fill_sum or 0), int(fill_n))
         for box, n, fill_sum, fill_n in conn.execute(
-            select(p.c.box, func.count(), func.sum(p.c.fill_pct), func.count(p.c.fill_pct)).where(*where).group_by(p.c.box)
+            select(p.c.box, func.count(), func.sum(p.c.fill_pct), func.count(p.c.fill_pct))
+            .where(*where)
+            .group_by(p.c.box)
         )
     ]
     actual = func.coalesce(p.c.measured_weight_g, p.c.weight_g)
@@ -265,13 +329,20 @@ def shipping_cost(conn: Connection, scope: Scope) -> list[ShippingCostFacts]:
     )
     if scope.channel is not None:
         q = q.where(o.c.channel == scope.channel)
-    return [ShippingCostFacts(currency, int(n), int(cost or 0), int(charged or 0)) for currency, n, cost, charged in conn.execute(q)]
+    return [
+        ShippingCostFacts(currency, int(n), int(cost or 0), int(charged or 0))
+        for currency, n, cost, charged in conn.execute(q)
+    ]
 
 
 def ratings(conn: Connection, scope: Scope) -> dict[int, int]:
     """Ratings given in the period (feedback.at): how many of each number of stars."""
     f = _feedback
-    q = select(f.c.rating, func.count()).where(*_in_period(f.c.at, scope), *_of_channel(f.c.order_id, scope)).group_by(f.c.rating)
+    q = (
+        select(f.c.rating, func.count())
+        .where(*_in_period(f.c.at, scope), *_of_channel(f.c.order_id, scope))
+        .group_by(f.c.rating)
+    )
     return {int(stars): int(n) for stars, n in conn.execute(q)}
 
 
@@ -296,12 +367,20 @@ def returned_orders(conn: Connection, order_ids: set[int]) -> int:
 def return_reasons(conn: Connection, scope: Scope) -> dict[str, int]:
     """Returns opened in the period (returns.opened_at) per reason."""
     r = _returns
-    q = select(r.c.reason, func.count()).where(*_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope)).group_by(r.c.reason)
+    q = (
+        select(r.c.reason, func.count())
+        .where(*_in_period(r.c.opened_at, scope), *_of_channel(r.c.order_id, scope))
+        .group_by(r.c.reason)
+    )
     return {reason: int(n) for reason, n in conn.execute(q)}
 
 
 def notifications(conn: Connection, scope: Scope) -> dict[str, int]:
     """Customer messages created in the period (outbox.created_at), per status now."""
     m = _outbox
-    q = select(m.c.status, func.count()).where(*_in_period(m.c.created_at, scope), *_of_channel(m.c.order_id, scope)).group_by(m.c.status)
+    q = (
+        select(m.c.status, func.count())
+        .where(*_in_period(m.c.created_at, scope), *_of_channel(m.c.order_id, scope))
+        .group_by(m.c.status)
+    )
     return {status: int(n) for status, n in conn.execute(q)}

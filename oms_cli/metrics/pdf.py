@@ -164,7 +164,10 @@ def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
         ("orders shipped", display(v["shipped"], "orders")),
         ("on-time ship rate", display(p["on_time_rate"], "ratio") + star(p["low_sample"])),
         ("overdue now", display(p["overdue_now"], "orders")),
-        ("bottleneck (in house)", str(report["bottleneck"]["in_house_step"] or "-") + star(report["bottleneck"]["low_sample"])),
+        (
+            "bottleneck (in house)",
+            str(report["bottleneck"]["in_house_step"] or "-") + star(report["bottleneck"]["low_sample"]),
+        ),
         ("packing accuracy", display(report["packing"]["accuracy"], "ratio") + star(report["packing"]["low_sample"])),
         ("returns rate", display(report["returns"]["rate"], "ratio") + star(report["returns"]["low_sample"])),
         ("average rating", display(report["feedback"]["average"], "rating") + star(report["feedback"]["low_sample"])),
@@ -192,30 +195,54 @@ def render_pdf(report: dict[str, Any]) -> PdfReport:
 
     story: list[Any] = [
         Paragraph("Fulfilment report", title),
-        Paragraph(f"{since} to {until} UTC{scope} · series by {period['by']} ({period['timezone']}) · made {period['generated_at'][:16].replace('T', ' ')} UTC", sub),
+        Paragraph(
+            f"{since} to {until} UTC{scope} · series by {period['by']} ({period['timezone']}) · made {period['generated_at'][:16].replace('T', ' ')} UTC",
+            sub,
+        ),
         Spacer(1, 4 * mm),
     ]
     head = _headline(report)
-    headline = [[Paragraph(f"<font size=7 color='{_GREY}'>{label}</font><br/><font size=14>{value}</font>", ParagraphStyle("k", fontName=regular, leading=17)) for label, value in head[i:i + 4]] for i in (0, 4)]
-    story.append(Table(headline, colWidths=[44 * mm] * 4, style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])))
+    headline = [
+        [
+            Paragraph(
+                f"<font size=7 color='{_GREY}'>{label}</font><br/><font size=14>{value}</font>",
+                ParagraphStyle("k", fontName=regular, leading=17),
+            )
+            for label, value in head[i : i + 4]
+        ]
+        for i in (0, 4)
+    ]
+    story.append(
+        Table(
+            headline,
+            colWidths=[44 * mm] * 4,
+            style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]),
+        )
+    )
 
     charts: dict[str, ChartData] = {}
-    for name, make in (("time_per_step", time_per_step_chart), ("on_time_rate", on_time_chart), ("volume_by_channel", volume_chart)):
+    for name, make in (
+        ("time_per_step", time_per_step_chart),
+        ("on_time_rate", on_time_chart),
+        ("volume_by_channel", volume_chart),
+    ):
         drawing, chart = make(report, regular)
         charts[name] = chart
         story += [Spacer(1, 3 * mm), drawing]
 
     grouped = by_section(figure_rows(report))
-    grid = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), regular),
-        ("FONTNAME", (0, 0), (-1, 0), bold),
-        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ])
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), regular),
+            ("FONTNAME", (0, 0), (-1, 0), bold),
+            ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]
+    )
     for section in SECTIONS:
         rows = grouped.get(section.key)
         if not rows:
@@ -235,14 +262,27 @@ def render_pdf(report: dict[str, Any]) -> PdfReport:
             story.append(KeepTogether([Paragraph(section.title, h2), table]))
         else:
             story += [Paragraph(section.title, h2), table]
-    story += [Spacer(1, 4 * mm), Paragraph(
-        f"* based on fewer than {report['min_orders']} orders (report.min_orders): read with care. "
-        "Every figure is defined in docs/report.md.", note)]
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"* based on fewer than {report['min_orders']} orders (report.min_orders): read with care. "
+            "Every figure is defined in docs/report.md.",
+            note,
+        ),
+    ]
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, invariant=1, title="Fulfilment report", author="oms", creator="oms report",
-        leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
+        buf,
+        pagesize=A4,
+        invariant=1,
+        title="Fulfilment report",
+        author="oms",
+        creator="oms report",
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
     )
     doc.build(story)
     return PdfReport(buf.getvalue(), charts)

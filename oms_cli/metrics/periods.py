@@ -11,7 +11,7 @@ Pure module: plain data in, plain data out; no database, no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 BY_CHOICES = ("day", "week", "month")
 
@@ -39,7 +39,7 @@ def auto_by(since: datetime, until: datetime) -> str:
 def _local(at: datetime, tz: tzinfo) -> datetime:
     # The store hands out naive UTC for speed on large reports; make it aware first.
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(tz)
 
 
@@ -76,7 +76,7 @@ def label_of(at: datetime, by: str, tz: tzinfo) -> str:
 
 
 def _utc_midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
 
 
 def buckets(since: datetime, until: datetime, by: str, tz: tzinfo) -> list[Bucket]:

@@ -7,7 +7,7 @@ strings) so every output -- table, CSV, JSON, PDF -- renders the very same value
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +34,14 @@ class ReportRequest:
     channel: str | None = None
 
 
-def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, timezone_name: str = "UTC", now: datetime | None = None) -> dict[str, Any]:
+def build_report(
+    store: Store,
+    request: ReportRequest,
+    *,
+    min_orders: int = 5,
+    timezone_name: str = "UTC",
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """The fulfilment report for the request, as plain JSON-ready data."""
     tz = shop_timezone(timezone_name)
     now = now or utcnow()
@@ -45,7 +52,7 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
         raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{request.by}'")
     scope = facts.Scope(request.since, until, request.channel)
 
-    window = d.Window(_naive(request.since), until.astimezone(timezone.utc).replace(tzinfo=None))
+    window = d.Window(_naive(request.since), until.astimezone(UTC).replace(tzinfo=None))
     with collector_paused(), store.connect(write=False) as conn:
         orders = facts.order_timelines(conn, scope)
         since = request.since or facts.first_placed(conn, request.channel)
@@ -83,13 +90,15 @@ def build_report(store: Store, request: ReportRequest, *, min_orders: int = 5, t
         "shipping_cost": _shipping_cost(shipping, min_orders),
         **_after_delivery(stars, problems, len(shipped_ids), returned, reasons, min_orders),
         "notifications": _notifications(messages),
-        "series": d.series(orders, window, buckets(since, until, by, tz), min_orders) if since is not None and since < until else [],
+        "series": d.series(orders, window, buckets(since, until, by, tz), min_orders)
+        if since is not None and since < until
+        else [],
     }
     return _plain(report)
 
 
 def _naive(at: datetime | None) -> datetime | None:
-    return None if at is None else at.astimezone(timezone.utc).replace(tzinfo=None)
+    return None if at is None else at.astimezone(UTC).replace(tzinfo=None)
 
 
 def _picking(lists: list[d.PickListFacts], picked: dict[str | None, int], min_orders: int) -> dict[str, Any]:
@@ -110,29 +119,50 @@ def _shipping_cost(rows: list[d.ShippingCostFacts], min_orders: int) -> list[dic
     out = []
     for s in rows:
         e = exponent(s.currency)
-        out.append({
-            "currency": s.currency or "",
-            "orders": s.orders,
-            "cost_per_order": d.cost_per_order(s, e),
-            "charged_per_order": d.charged_per_order(s, e),
-            "margin_per_order": d.margin_per_order(s, e),
-            "low_sample": d.stats.is_low_sample(s.orders, min_orders),
-        })
+        out.append(
+            {
+                "currency": s.currency or "",
+                "orders": s.orders,
+                "cost_per_order": d.cost_per_order(s, e),
+                "charged_per_order": d.charged_per_order(s, e),
+                "margin_per_order": d.margin_per_order(s, e),
+                "low_sample": d.stats.is_low_sample(s.orders, min_orders),
+            }
+        )
     return out
 
 
-def _after_delivery(stars: dict[int, int], problems: dict[str, int], shipped: int, returned: int, reasons: dict[str, int], min_orders: int) -> dict[str, Any]:
+def _after_delivery(
+    stars: dict[int, int],
+    problems: dict[str, int],
+    shipped: int,
+    returned: int,
+    reasons: dict[str, int],
+    min_orders: int,
+) -> dict[str, Any]:
     responses = sum(stars.values())
     low = d.stats.is_low_sample(responses, min_orders)
     return {
         "feedback": {"responses": responses, "average": d.average_rating(stars), "low_sample": low},
         "ratings": [
-            {"stars": n, "responses": stars.get(n, 0), "share": d.rating_share(stars.get(n, 0), responses), "low_sample": low}
+            {
+                "stars": n,
+                "responses": stars.get(n, 0),
+                "share": d.rating_share(stars.get(n, 0), responses),
+                "low_sample": low,
+            }
             for n in (5, 4, 3, 2, 1)
         ],
         "problems": problems,
-        "returns": {"shipped": shipped, "returned": returned, "rate": d.returns_rate(returned, shipped), "low_sample": d.stats.is_low_sample(shipped, min_orders)},
-        "return_reasons": [{"reason": reason, "returns": n} for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "returns": {
+            "shipped": shipped,
+            "returned": returned,
+            "rate": d.returns_rate(returned, shipped),
+            "low_sample": d.stats.is_low_sample(shipped, min_orders),
+        },
+        "return_reasons": [
+            {"reason": reason, "returns": n} for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
     }
 
 
@@ -147,8 +177,8 @@ def _notifications(by_status: dict[str, int]) -> dict[str, int]:
 
 def _iso(at: datetime) -> str:
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _plain(value: Any) -> Any:

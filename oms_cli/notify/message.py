@@ -86,4 +86,3 @@ def eml_filename(outbox_id: int, kind: str, key: str) -> str:
     """A file name for a message written by ``--dry-run`` (``12-shipped-shopify_1001.eml``)."""
     tail = key.split(":", 1)[1] if ":" in key else key
     return f"{outbox_id}-{kind}-{_UNSAFE_FILE_CHARS.sub('_', tail).strip('_')[:60]}.eml"
-

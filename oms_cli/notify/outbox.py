@@ -68,7 +68,7 @@ def _first_name(name: str | None) -> str | None:
     return name.split()[0] if name and name.split() else None
 
 
-def order_context(conn: Connection, order_id: int, config: "Config") -> dict[str, Any]:
+def order_context(conn: Connection, order_id: int, config: Config) -> dict[str, Any]:
     """What every template can use about an order: shop, customer, order, items,
     packages with their tracking links, and the first parcel's tracking link."""
     from oms_cli.shipping.tracking import carrier_name, tracking_url
@@ -104,7 +104,11 @@ def order_context(conn: Connection, order_id: int, config: "Config") -> dict[str
             "address": shop.get("address") or {},
             "return_instructions": shop.get("return_instructions"),
         },
-        "customer": {"name": row.customer_name, "first_name": _first_name(row.customer_name), "email": row.customer_email},
+        "customer": {
+            "name": row.customer_name,
+            "first_name": _first_name(row.customer_name),
+            "email": row.customer_email,
+        },
         "order": {
             "ref": row.ref,
             "number": row.external_id,
@@ -137,7 +141,7 @@ def queue_message(
     kind: str,
     context: dict[str, Any],
     due_at: datetime | None = None,
-    config: "Config",
+    config: Config,
     to: str | None = None,
 ) -> Queued:
     """Render a message and put it in the outbox, inside the caller's transaction.
@@ -150,12 +154,17 @@ def queue_message(
     found = _existing(conn, key)
     if found is not None:
         return Queued(found.id, False, key)
-    full: dict[str, Any] = order_context(conn, order_id, config) if order_id is not None else {"shop": config.section("shop")}
+    full: dict[str, Any] = (
+        order_context(conn, order_id, config) if order_id is not None else {"shop": config.section("shop")}
+    )
     full.update(context)
     address = to or context.get("to") or (full.get("customer") or {}).get("email")
     if not valid_address(address):
         return Queued(None, False, key, skipped="no usable customer e-mail address")
-    files = [Path(str(p)).expanduser() for p in ([context["label_path"]] if context.get("label_path") else []) + list(context.get("attachments") or [])]
+    files = [
+        Path(str(p)).expanduser()
+        for p in ([context["label_path"]] if context.get("label_path") else []) + list(context.get("attachments") or [])
+    ]
     for f in files:
         if not f.is_file():
             raise BadInput(f"{f}: attachment for message {key} not found")
@@ -186,7 +195,9 @@ def queue_message(
     return Queued(int(result.inserted_primary_key[0]), True, key)
 
 
-def rerender_queued(conn: Connection, outbox_id: int, kind: str, context: dict[str, Any], order_id: int, config: "Config") -> bool:
+def rerender_queued(
+    conn: Connection, outbox_id: int, kind: str, context: dict[str, Any], order_id: int, config: Config
+) -> bool:
     """Render a still-queued message again (after a correction); False when it has
     already gone out (or is going out) and must not be changed."""
     from sqlalchemy import update
@@ -207,26 +218,30 @@ def _missing_key(prefix: str) -> Any:
     return ~exists().where(outbox_t.c.key == literal(prefix + ":") + orders_t.c.ref)
 
 
-def queue_late_notices(conn: Connection, config: "Config", now: datetime | None = None) -> int:
+def queue_late_notices(conn: Connection, config: Config, now: datetime | None = None) -> int:
     """In the caller's transaction: queue a delay notice, once, for every expedited or
     next-day order past its ship-by time and not shipped; returns how many."""
     now = now or utcnow()
     late = conn.execute(
-        select(orders_t.c.id, orders_t.c.ref).where(
+        select(orders_t.c.id, orders_t.c.ref)
+        .where(
             orders_t.c.service_level.in_(EXPEDITED_LEVELS),
             orders_t.c.ship_by.is_not(None),
             orders_t.c.ship_by < now,
             orders_t.c.status.in_(sorted(OPEN_STATUSES)),
             _missing_key("delay_notice"),
-        ).order_by(orders_t.c.id)
+        )
+        .order_by(orders_t.c.id)
     ).all()
     return sum(
-        queue_message(conn, key=f"delay_notice:{row.ref}", order_id=row.id, kind="delay_notice", context={}, config=config).created
+        queue_message(
+            conn, key=f"delay_notice:{row.ref}", order_id=row.id, kind="delay_notice", context={}, config=config
+        ).created
         for row in late
     )
 
 
-def queue_answers(conn: Connection, config: "Config") -> int:
+def queue_answers(conn: Connection, config: Config) -> int:
     """In the caller's transaction: queue the answer to every special instruction
     marked replied that has no message yet (whatever command recorded the answer);
     an answer changed while its message still waits is brought up to date."""
@@ -241,12 +256,21 @@ def queue_answers(conn: Connection, config: "Config") -> int:
     ).all()
     for w in waiting:
         if (w.instruction_reply or "").strip():
-            rerender_queued(conn, w.id, "instruction_reply", {"instruction": w.notes, "reply": w.instruction_reply}, w.order_id, config)
+            rerender_queued(
+                conn,
+                w.id,
+                "instruction_reply",
+                {"instruction": w.notes, "reply": w.instruction_reply},
+                w.order_id,
+                config,
+            )
     answered = conn.execute(
-        select(orders_t.c.id, orders_t.c.ref, orders_t.c.notes, orders_t.c.instruction_reply).where(
+        select(orders_t.c.id, orders_t.c.ref, orders_t.c.notes, orders_t.c.instruction_reply)
+        .where(
             and_(orders_t.c.instruction_state == "replied", orders_t.c.instruction_reply.is_not(None)),
             _missing_key("instruction_reply"),
-        ).order_by(orders_t.c.id)
+        )
+        .order_by(orders_t.c.id)
     ).all()
     return sum(
         queue_message(
@@ -262,14 +286,14 @@ def queue_answers(conn: Connection, config: "Config") -> int:
     )
 
 
-def queue_delay_notices(store: "Store", config: "Config", now: datetime | None = None) -> int:
+def queue_delay_notices(store: Store, config: Config, now: datetime | None = None) -> int:
     """Queue a delay notice, once, for every expedited or next-day order past its
     ship-by time and not shipped; returns how many were queued."""
     with store.connect(write=True) as conn:
         return queue_late_notices(conn, config, now)
 
 
-def queue_instruction_replies(store: "Store", config: "Config") -> int:
+def queue_instruction_replies(store: Store, config: Config) -> int:
     """Queue the answers to special instructions that have none queued yet; returns how many."""
     with store.connect(write=True) as conn:
         return queue_answers(conn, config)

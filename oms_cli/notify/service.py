@@ -68,11 +68,11 @@ def _due(now: datetime, timeout_s: float, keys: Sequence[str] | None, ids: Seque
     return cond
 
 
-def _queue_pending(conn: Connection, config: "Config", now: datetime) -> dict[str, int]:
+def _queue_pending(conn: Connection, config: Config, now: datetime) -> dict[str, int]:
     return {"delay_notices": queue_late_notices(conn, config, now), "instruction_replies": queue_answers(conn, config)}
 
 
-def _claim(store: "Store", config: "Config", worker: str, now: datetime, cond: Any, limit: int) -> list[dict[str, Any]]:
+def _claim(store: Store, config: Config, worker: str, now: datetime, cond: Any, limit: int) -> list[dict[str, Any]]:
     from_header = str(config.get("notify.from"))
     claimed = []
     with store.connect(write=True) as conn:
@@ -85,11 +85,18 @@ def _claim(store: "Store", config: "Config", worker: str, now: datetime, cond: A
                 .values(status="sending", claimed_by=worker, claimed_at=now, attempts=row.attempts + 1, message_id=mid)
             )
             if res.rowcount == 1:
-                claimed.append(dict(row._mapping) | {"message_id": mid, "attempts": row.attempts + 1, "attachments": message_attachments(conn, row.key)})
+                claimed.append(
+                    dict(row._mapping)
+                    | {
+                        "message_id": mid,
+                        "attempts": row.attempts + 1,
+                        "attachments": message_attachments(conn, row.key),
+                    }
+                )
     return claimed
 
 
-def _email(row: dict[str, Any], config: "Config", now: datetime) -> "EmailMessage":
+def _email(row: dict[str, Any], config: Config, now: datetime) -> EmailMessage:
     return build_message(
         from_header=str(config.get("notify.from")),
         to_addr=row["to_addr"],
@@ -103,18 +110,25 @@ def _email(row: dict[str, Any], config: "Config", now: datetime) -> "EmailMessag
     )
 
 
-def _mark_sent(store: "Store", outbox_id: int, message_id: str) -> None:
+def _mark_sent(store: Store, outbox_id: int, message_id: str) -> None:
     with store.connect(write=True) as conn:
         # Recorded even if another sender took the message over meanwhile: it did go out,
         # and marking it sent stops any further copy.
         conn.execute(
             update(outbox_t)
             .where(outbox_t.c.id == outbox_id, outbox_t.c.status != "sent")
-            .values(status="sent", sent_at=utcnow(), message_id=message_id, last_error=None, claimed_by=None, next_attempt_at=None)
+            .values(
+                status="sent",
+                sent_at=utcnow(),
+                message_id=message_id,
+                last_error=None,
+                claimed_by=None,
+                next_attempt_at=None,
+            )
         )
 
 
-def _mark_failure(store: "Store", config: "Config", row: dict[str, Any], error: str, permanent: bool, now: datetime) -> str:
+def _mark_failure(store: Store, config: Config, row: dict[str, Any], error: str, permanent: bool, now: datetime) -> str:
     max_attempts = int(config.get("notify.max_attempts", 8))
     give_up = permanent or row["attempts"] >= max_attempts
     values: dict[str, Any] = {"last_error": error[:500], "claimed_by": None}
@@ -124,11 +138,13 @@ def _mark_failure(store: "Store", config: "Config", row: dict[str, Any], error: 
         values["status"] = "queued"
         values["next_attempt_at"] = next_attempt_at(now, row["attempts"], float(config.get("notify.backoff_s", 60)))
     with store.connect(write=True) as conn:
-        conn.execute(update(outbox_t).where(outbox_t.c.id == row["id"], outbox_t.c.status == "sending").values(**values))
+        conn.execute(
+            update(outbox_t).where(outbox_t.c.id == row["id"], outbox_t.c.status == "sending").values(**values)
+        )
     return values["status"]
 
 
-def _release(store: "Store", worker: str, ids: list[int]) -> None:
+def _release(store: Store, worker: str, ids: list[int]) -> None:
     """Give claimed messages back untried: the attempt did not happen, so it does not count."""
     if not ids:
         return
@@ -140,7 +156,7 @@ def _release(store: "Store", worker: str, ids: list[int]) -> None:
         )
 
 
-def _count(store: "Store", cond: Any) -> int:
+def _count(store: Store, cond: Any) -> int:
     with store.connect(write=False) as conn:
         return int(conn.execute(select(func.count()).select_from(outbox_t).where(cond)).scalar_one())
 
@@ -158,9 +174,18 @@ def _smtp_error(exc: Exception) -> tuple[str, bool]:
 
 
 def _after_lost_connection(
-    store: "Store", config: "Config", settings: smtp.SmtpSettings, client: smtplib.SMTP, worker: str,
-    untried: list[dict[str, Any]], row: dict[str, Any], exc: Exception, report: dict[str, Any], now: datetime,
-    keys: Sequence[str] | None, ids: Sequence[int] | None,
+    store: Store,
+    config: Config,
+    settings: smtp.SmtpSettings,
+    client: smtplib.SMTP,
+    worker: str,
+    untried: list[dict[str, Any]],
+    row: dict[str, Any],
+    exc: Exception,
+    report: dict[str, Any],
+    now: datetime,
+    keys: Sequence[str] | None,
+    ids: Sequence[int] | None,
 ) -> smtplib.SMTP:
     """The connection dropped while handing over ``row``: retry it later, give the untried
     rest back, and connect again (:class:`Unavailable` if the server is gone)."""
@@ -182,8 +207,8 @@ def _after_lost_connection(
 
 
 def send_due(
-    store: "Store",
-    config: "Config",
+    store: Store,
+    config: Config,
     *,
     now: datetime | None = None,
     keys: Sequence[str] | None = None,
@@ -199,7 +224,13 @@ def send_due(
     fixed_now = now
     clock = (lambda: fixed_now) if fixed_now is not None else utcnow
     settings = smtp.settings_from(config)
-    report: dict[str, Any] = {"queued": {"delay_notices": 0, "instruction_replies": 0}, "sent": [], "retry_later": [], "failed": [], "left_queued": 0}
+    report: dict[str, Any] = {
+        "queued": {"delay_notices": 0, "instruction_replies": 0},
+        "sent": [],
+        "retry_later": [],
+        "failed": [],
+        "left_queued": 0,
+    }
     if queue_pending and keys is None and ids is None:
         with store.connect(write=True) as conn:
             report["queued"] = _queue_pending(conn, config, clock())
@@ -235,28 +266,58 @@ def send_due(
                     smtp.send(client, _email(row, config, utcnow()), envelope_from, row["to_addr"])
                 except smtplib.SMTPException as exc:
                     if isinstance(exc, smtplib.SMTPServerDisconnected):
-                        client = _after_lost_connection(store, config, settings, client, worker, batch[index + 1 :], row, exc, report, clock(), keys, ids)
+                        client = _after_lost_connection(
+                            store,
+                            config,
+                            settings,
+                            client,
+                            worker,
+                            batch[index + 1 :],
+                            row,
+                            exc,
+                            report,
+                            clock(),
+                            keys,
+                            ids,
+                        )
                         break
                     text, permanent = _smtp_error(exc)
                     status = _mark_failure(store, config, row, text, permanent, clock())
-                    report["failed" if status == "failed" else "retry_later"].append({"id": row["id"], "key": row["key"], "error": text})
+                    report["failed" if status == "failed" else "retry_later"].append(
+                        {"id": row["id"], "key": row["key"], "error": text}
+                    )
                     try:
                         client.rset()
                     except (smtplib.SMTPException, OSError):
                         pass
                 except OSError as exc:
-                    client = _after_lost_connection(store, config, settings, client, worker, batch[index + 1 :], row, exc, report, clock(), keys, ids)
+                    client = _after_lost_connection(
+                        store,
+                        config,
+                        settings,
+                        client,
+                        worker,
+                        batch[index + 1 :],
+                        row,
+                        exc,
+                        report,
+                        clock(),
+                        keys,
+                        ids,
+                    )
                     break
                 else:
                     _mark_sent(store, row["id"], row["message_id"])
-                    report["sent"].append({"id": row["id"], "key": row["key"], "to": row["to_addr"], "message_id": row["message_id"]})
+                    report["sent"].append(
+                        {"id": row["id"], "key": row["key"], "to": row["to_addr"], "message_id": row["message_id"]}
+                    )
     finally:
         smtp.close(client)
     report["left_queued"] = _count(store, _due(clock(), settings.timeout_s, keys, ids))
     return report
 
 
-def preview(store: "Store", config: "Config", out_dir: Path, *, now: datetime | None = None) -> dict[str, Any]:
+def preview(store: Store, config: Config, out_dir: Path, *, now: datetime | None = None) -> dict[str, Any]:
     """``--dry-run``: write every due message as an ``.eml`` file instead of sending it.
 
     Nothing in the store changes: delay notices and answers that a real run would
@@ -274,7 +335,11 @@ def preview(store: "Store", config: "Config", out_dir: Path, *, now: datetime | 
             would_queue = _queue_pending(conn, config, now)
             # what was just queued is due "now" by the clock, a moment after `now` was read
             now = fixed_now or utcnow()
-            rows = conn.execute(select(outbox_t).where(_due(now, settings.timeout_s, None, None)).order_by(outbox_t.c.due_at, outbox_t.c.id)).all()
+            rows = conn.execute(
+                select(outbox_t)
+                .where(_due(now, settings.timeout_s, None, None))
+                .order_by(outbox_t.c.due_at, outbox_t.c.id)
+            ).all()
             for row in rows:
                 data = dict(row._mapping)
                 data["message_id"] = row.message_id or message_id_for(row.key, row.id, from_header)
@@ -293,7 +358,12 @@ def _ref_column() -> Any:
 
 
 def list_messages(
-    store: "Store", *, status: Sequence[str] | None = None, kind: str | None = None, ref: str | None = None, limit: int | None = 100
+    store: Store,
+    *,
+    status: Sequence[str] | None = None,
+    kind: str | None = None,
+    ref: str | None = None,
+    limit: int | None = 100,
 ) -> list[dict[str, Any]]:
     """Outbox messages, newest first, with their order's reference."""
     for s in status or ():
@@ -333,16 +403,20 @@ def _summary(r: Any) -> dict[str, Any]:
     }
 
 
-def show_message(store: "Store", outbox_id: int) -> dict[str, Any]:
+def show_message(store: Store, outbox_id: int) -> dict[str, Any]:
     """One outbox message with its text and HTML bodies."""
     with store.connect(write=False) as conn:
         row = conn.execute(select(outbox_t, _ref_column()).where(outbox_t.c.id == outbox_id)).first()
         if row is None:
             raise NotFound(f"outbox message {outbox_id} does not exist", hint="see `oms notify list`")
-        return _summary(row) | {"body_text": row.body_text, "body_html": row.body_html, "attachments": [p.name for p in message_attachments(conn, row.key)]}
+        return _summary(row) | {
+            "body_text": row.body_text,
+            "body_html": row.body_html,
+            "attachments": [p.name for p in message_attachments(conn, row.key)],
+        }
 
 
-def retry_message(store: "Store", config: "Config", outbox_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+def retry_message(store: Store, config: Config, outbox_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """Put a failed (or waiting) message back in the queue, to go with the next send,
     with a fresh count of attempts. A sent message is refused: sending it again would duplicate it."""
     now = now or utcnow()
@@ -352,7 +426,9 @@ def retry_message(store: "Store", config: "Config", outbox_id: int, *, now: date
         if row is None:
             raise NotFound(f"outbox message {outbox_id} does not exist", hint="see `oms notify list --failed`")
         if row.status == "sent":
-            raise Refused(f"message {outbox_id} was sent at {row.sent_at:%Y-%m-%d %H:%M} UTC ({row.message_id}); sending it again would duplicate it")
+            raise Refused(
+                f"message {outbox_id} was sent at {row.sent_at:%Y-%m-%d %H:%M} UTC ({row.message_id}); sending it again would duplicate it"
+            )
         if row.status == "sending" and row.claimed_at is not None and row.claimed_at >= now - stale_after(timeout_s):
             raise Refused(f"message {outbox_id} is being sent right now by {row.claimed_by}")
         if row.status == "queued" and row.next_attempt_at is None and row.attempts == 0:
@@ -362,4 +438,10 @@ def retry_message(store: "Store", config: "Config", outbox_id: int, *, now: date
             .where(outbox_t.c.id == outbox_id, outbox_t.c.status == row.status)
             .values(status="queued", attempts=0, next_attempt_at=None, claimed_by=None, claimed_at=None)
         )
-    return {"id": outbox_id, "status": "queued", "changed": True, "previous_status": row.status, "last_error": row.last_error}
+    return {
+        "id": outbox_id,
+        "status": "queued",
+        "changed": True,
+        "previous_status": row.status,
+        "last_error": row.last_error,
+    }

@@ -40,7 +40,7 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-def settings_from(config: "Config") -> SmtpSettings:
+def settings_from(config: Config) -> SmtpSettings:
     """The SMTP settings of the configuration, checked."""
     smtp = config.get("notify.smtp") or {}
     security = str(smtp.get("security") or "none").lower()
@@ -80,14 +80,18 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
     password = _password(settings) if settings.user else None
     try:
         if settings.security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_s, context=context)
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout_s, context=context
+            )
         else:
             client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_s)
         try:
             client.ehlo()
             if settings.security == "starttls":
                 if not client.has_extn("starttls"):
-                    raise Unavailable(f"SMTP server {settings.where} does not offer STARTTLS; not sending in clear text")
+                    raise Unavailable(
+                        f"SMTP server {settings.where} does not offer STARTTLS; not sending in clear text"
+                    )
                 client.starttls(context=context)
                 client.ehlo()
             if settings.user and password is not None:
@@ -101,7 +105,10 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
             hint=f"check notify.smtp.user and ${settings.password_env}",
         ) from None
     except smtplib.SMTPNotSupportedError:
-        raise Unavailable(f"SMTP server {settings.where} does not support login", hint="unset notify.smtp.user, or use security: starttls") from None
+        raise Unavailable(
+            f"SMTP server {settings.where} does not support login",
+            hint="unset notify.smtp.user, or use security: starttls",
+        ) from None
     except ssl.SSLError as exc:
         raise Unavailable(f"TLS with SMTP server {settings.where} failed: {exc.reason or exc}") from None
     except (OSError, smtplib.SMTPException) as exc:

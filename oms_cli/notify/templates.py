@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ class RenderedMessage:
     html: str
 
 
-def templates_dir(config: "Config") -> Path:
+def templates_dir(config: Config) -> Path:
     """The shop's templates directory: ``notify.templates_dir`` (relative to the config
     file's directory), else ``templates/`` beside the config file."""
     configured = config.get("notify.templates_dir")
@@ -50,7 +50,7 @@ def templates_dir(config: "Config") -> Path:
 def _day(value: Any) -> str:
     """``14 Nov 2026`` for a date or time (times are shown in UTC)."""
     if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc).date()
+        value = value.astimezone(UTC).date()
     if isinstance(value, date):
         return f"{value.day} {value:%b %Y}"
     return "" if value is None else str(value)
@@ -64,7 +64,7 @@ def _nl2br(value: Any) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _environment(shop_dir: str) -> "jinja2.Environment":
+def _environment(shop_dir: str) -> jinja2.Environment:
     import jinja2
 
     loaders: list[jinja2.BaseLoader] = []
@@ -85,13 +85,13 @@ def _environment(shop_dir: str) -> "jinja2.Environment":
     return env
 
 
-def environment(config: "Config") -> "jinja2.Environment":
+def environment(config: Config) -> jinja2.Environment:
     """The Jinja2 environment for this configuration (shop templates first)."""
     folder = templates_dir(config)
     return _environment(str(folder) if folder.is_dir() else "")
 
 
-def _render_one(env: "jinja2.Environment", name: str, context: dict[str, Any]) -> str:
+def _render_one(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     import jinja2
 
     try:
@@ -105,7 +105,7 @@ def _render_one(env: "jinja2.Environment", name: str, context: dict[str, Any]) -
         raise BadInput(f"{name}: template error: {exc}") from None
 
 
-def render(kind: str, context: dict[str, Any], config: "Config") -> RenderedMessage:
+def render(kind: str, context: dict[str, Any], config: Config) -> RenderedMessage:
     """Render the subject, text and HTML of one message kind with ``context``."""
     if kind not in KINDS:
         raise BadInput(f"unknown message kind '{kind}'", hint="one of: " + ", ".join(KINDS))

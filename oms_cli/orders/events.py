@@ -60,7 +60,9 @@ class StatusChange:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
-def transition_many(conn: Connection, changes: Sequence[StatusChange], *, command: str, at: datetime | None = None) -> None:
+def transition_many(
+    conn: Connection, changes: Sequence[StatusChange], *, command: str, at: datetime | None = None
+) -> None:
     """Move many orders at once: each checked against the lifecycle, applied only if the
     order is still in the status it was read in, and recorded as an event row.
 
@@ -84,9 +86,14 @@ def transition_many(conn: Connection, changes: Sequence[StatusChange], *, comman
     for keys, rows in groups.items():
         values = {
             k: func.coalesce(_orders.c[k], bindparam(k, type_=_orders.c[k].type)) if k in first_time else bindparam(k)
-            for k in keys if not k.startswith("b_")
+            for k in keys
+            if not k.startswith("b_")
         }
-        stmt = update(_orders).where(_orders.c.id == bindparam("b_id"), _orders.c.status == bindparam("b_current")).values(**values)
+        stmt = (
+            update(_orders)
+            .where(_orders.c.id == bindparam("b_id"), _orders.c.status == bindparam("b_current"))
+            .values(**values)
+        )
         res = conn.execute(stmt, rows) if len(rows) > 1 else conn.execute(stmt, rows[0])
         if res.rowcount != len(rows):
             refs = ", ".join(c.ref for c in changes[:3]) + (" …" if len(changes) > 3 else "")

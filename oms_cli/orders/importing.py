@@ -67,7 +67,9 @@ def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inse
     for start in range(0, len(chunk), 900):
         part = [ref for ref, _, _ in chunk[start : start + 900]]
         for row in conn.execute(
-            select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash, orders_t.c.own_tags).where(orders_t.c.ref.in_(part))
+            select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash, orders_t.c.own_tags).where(
+                orders_t.c.ref.in_(part)
+            )
         ):
             existing[row.ref] = row
 
@@ -123,14 +125,19 @@ def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inse
 
 def _stamps(conn: Connection, now: datetime) -> tuple[Any, Any]:
     """imported_at and updated_at, processed for the DBAPI like the staged values."""
-    return (process_value(orders_t, "imported_at", now, conn.dialect), process_value(orders_t, "updated_at", now, conn.dialect))
+    return (
+        process_value(orders_t, "imported_at", now, conn.dialect),
+        process_value(orders_t, "updated_at", now, conn.dialect),
+    )
 
 
 def writers_for(store: Store) -> Writers:
     """The bind processing of the store's dialect, for staging orders away from the
     connection (and for :func:`oms_cli.orders.staging.fingerprint`)."""
     dialect = store.engine.dialect
-    return Writers(row_processor(orders_t, ORDER_COLUMNS[:_HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect))
+    return Writers(
+        row_processor(orders_t, ORDER_COLUMNS[:_HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect)
+    )
 
 
 def _plain_json(value: Any) -> Any:
@@ -141,7 +148,9 @@ def _plain_json(value: Any) -> Any:
     return getattr(value, "obj", value)
 
 
-def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, report: FileReport, inserters: dict[str, BulkInserter]) -> None:
+def _update_order(
+    conn: Connection, old: Any, item: Staged, now: datetime, report: FileReport, inserters: dict[str, BulkInserter]
+) -> None:
     """Bring a new or held order up to date with a newer export: ``item`` is its ref, its
     orders-row values up to and including source_hash, and its line values, all staged
     (processed for the DBAPI).
@@ -165,12 +174,24 @@ def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, repor
     own = list(old.own_tags or [])
     export_tags = _plain_json(values["tags"])
     if any(t not in export_tags for t in own):
-        values["tags"] = process_value(orders_t, "tags", export_tags + [t for t in own if t not in export_tags], conn.dialect)
+        values["tags"] = process_value(
+            orders_t, "tags", export_tags + [t for t in own if t not in export_tags], conn.dialect
+        )
     set_values = update(orders_t).where(orders_t.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values})
     if cancelled:
         execute_processed(conn, set_values, {**values, "b_id": old.id})
-        transition(conn, old.id, old.ref, old.status, "cancelled", command="import", note="cancelled at the channel", at=now,
-                   hold_reason=None, hold_note=None)
+        transition(
+            conn,
+            old.id,
+            old.ref,
+            old.status,
+            "cancelled",
+            command="import",
+            note="cancelled at the channel",
+            at=now,
+            hold_reason=None,
+            hold_note=None,
+        )
         free_reservations(conn, old.id, "import")
         _unassign_picks(conn, old.id)
         report.cancelled += 1
@@ -178,13 +199,19 @@ def _update_order(conn: Connection, old: Any, item: Staged, now: datetime, repor
         return
     new_lines = [(old.id,) + ln[1:] for ln in lines]
     stored = conn.execute(
-        select(*[lines_t.c[c] for c in LINE_COLUMNS], lines_t.c.added_by_rule).where(lines_t.c.order_id == old.id).order_by(lines_t.c.line_no)
+        select(*[lines_t.c[c] for c in LINE_COLUMNS], lines_t.c.added_by_rule)
+        .where(lines_t.c.order_id == old.id)
+        .order_by(lines_t.c.line_no)
     ).all()
     lines_changed = [tuple(r)[: len(LINE_COLUMNS)] for r in stored] != new_lines
     if lines_changed:
         on_floor = (
             any(r.added_by_rule for r in stored)
-            or conn.execute(select(reservations_t.c.id).where(reservations_t.c.order_id == old.id, reservations_t.c.state != "released").limit(1)).first()
+            or conn.execute(
+                select(reservations_t.c.id)
+                .where(reservations_t.c.order_id == old.id, reservations_t.c.state != "released")
+                .limit(1)
+            ).first()
             or conn.execute(select(allocs_t.c.id).where(allocs_t.c.order_id == old.id).limit(1)).first()
         )
         if on_floor:
@@ -221,13 +248,28 @@ def import_files(
     reports: list[FileReport] = []
     with collector_paused():  # about a tenth of the run time on a large export
         for unit in units:
-            reports.append(_import_unit(store, unit, settings, dry_run=dry_run, progress=progress,
-                                        stop_on_error=stop_on_error or len(units) == 1))
+            reports.append(
+                _import_unit(
+                    store,
+                    unit,
+                    settings,
+                    dry_run=dry_run,
+                    progress=progress,
+                    stop_on_error=stop_on_error or len(units) == 1,
+                )
+            )
     return reports
 
 
-def _import_unit(store: Store, unit: Any, settings: Any, *, dry_run: bool, progress: Callable[[str, int, int], None] | None,
-                 stop_on_error: bool) -> FileReport:
+def _import_unit(
+    store: Store,
+    unit: Any,
+    settings: Any,
+    *,
+    dry_run: bool,
+    progress: Callable[[str, int, int], None] | None,
+    stop_on_error: bool,
+) -> FileReport:
     """Import one file (or Etsy pair) in one transaction; a bad record rolls it back whole."""
     from oms_cli.core.errors import BadInput
 

@@ -70,7 +70,7 @@ def check_transition(ref: str, current: str, target: str) -> None:
         )
 
 
-def check_statuses(statuses: "list[str] | tuple[str, ...] | None") -> None:
+def check_statuses(statuses: list[str] | tuple[str, ...] | None) -> None:
     """Refuse a status filter naming a status that does not exist (a typo would match nothing)."""
     from oms_cli.core.errors import UsageError
 

@@ -6,7 +6,7 @@ Pure module: pydantic models only, no database, no I/O.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -113,7 +113,9 @@ class Order(_Strict):
     payment: Payment = Field(default_factory=Payment)
     customer: Customer = Field(default_factory=Customer)
     ship_to: Address = Field(default_factory=Address)
-    bill_to: Address | None = Field(default=None, description="the billing address, when the channel gives one (invoices are addressed to it)")
+    bill_to: Address | None = Field(
+        default=None, description="the billing address, when the channel gives one (invoices are addressed to it)"
+    )
     service_level: ServiceLevel = "standard"
     shipping_method: str | None = None
     notes: str | None = None
@@ -130,12 +132,12 @@ class Order(_Strict):
         if v is None:
             return v
         if v.tzinfo is None:
-            v = v.replace(tzinfo=timezone.utc)
-        return v.astimezone(timezone.utc)
+            v = v.replace(tzinfo=UTC)
+        return v.astimezone(UTC)
 
     @field_serializer("placed_at", "ship_by")
     def _iso(self, v: datetime | None) -> str | None:
-        return None if v is None else v.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return None if v is None else v.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def make_ref(channel: str, external_id: str) -> str:

@@ -31,14 +31,29 @@ TOTAL_COLUMNS = {
 
 #: the orders columns written by an import, in a fixed order
 ORDER_COLUMNS = (
-    "ref", "channel", "external_id", "placed_at", "status",
-    "payment_status", "payment_method", "payment_reference",
-    "customer_name", "customer_email", "customer_phone",
+    "ref",
+    "channel",
+    "external_id",
+    "placed_at",
+    "status",
+    "payment_status",
+    "payment_method",
+    "payment_reference",
+    "customer_name",
+    "customer_email",
+    "customer_phone",
     *SHIP_TO_COLUMNS.values(),
     *BILL_TO_COLUMNS.values(),
-    "service_level", "shipping_method", "notes", "instruction_state", "tags", "currency",
+    "service_level",
+    "shipping_method",
+    "notes",
+    "instruction_state",
+    "tags",
+    "currency",
     *TOTAL_COLUMNS.values(),
-    "source_hash", "imported_at", "updated_at",
+    "source_hash",
+    "imported_at",
+    "updated_at",
 )
 LINE_COLUMNS = ("order_id", "line_no", "line_id", "sku", "name", "quantity", "unit_price_minor", "free")
 
@@ -60,20 +75,57 @@ def order_values(order: dict[str, Any], source_hash: str | None, now: Any) -> tu
     get = ship.get
     bill = order.get("bill_to")
     return (
-        order["ref"], order["channel"], order["external_id"], order["placed_at"], order.get("status") or "new",
-        pay.get("status") or "pending", pay.get("method"), pay.get("reference"),
-        cust.get("name"), cust.get("email"), cust.get("phone"),
-        get("name"), get("company"), get("address1"), get("address2"), get("address3"),
-        get("city"), get("province"), get("postal_code"), get("country"), get("phone"),
-        *(_NO_ADDRESS if not bill else (
-            bill.get("name"), bill.get("company"), bill.get("address1"), bill.get("address2"), bill.get("address3"),
-            bill.get("city"), bill.get("province"), bill.get("postal_code"), bill.get("country"), bill.get("phone"),
-        )),
-        order.get("service_level") or "standard", order.get("shipping_method"), notes,
-        "pending" if notes else "none", list(order.get("tags") or ()), cur,
-        minor_units(tot.get("subtotal"), e), minor_units(tot.get("shipping"), e), minor_units(tot.get("tax"), e),
-        minor_units(tot.get("discount"), e), minor_units(tot.get("total"), e),
-        source_hash, now, now,
+        order["ref"],
+        order["channel"],
+        order["external_id"],
+        order["placed_at"],
+        order.get("status") or "new",
+        pay.get("status") or "pending",
+        pay.get("method"),
+        pay.get("reference"),
+        cust.get("name"),
+        cust.get("email"),
+        cust.get("phone"),
+        get("name"),
+        get("company"),
+        get("address1"),
+        get("address2"),
+        get("address3"),
+        get("city"),
+        get("province"),
+        get("postal_code"),
+        get("country"),
+        get("phone"),
+        *(
+            _NO_ADDRESS
+            if not bill
+            else (
+                bill.get("name"),
+                bill.get("company"),
+                bill.get("address1"),
+                bill.get("address2"),
+                bill.get("address3"),
+                bill.get("city"),
+                bill.get("province"),
+                bill.get("postal_code"),
+                bill.get("country"),
+                bill.get("phone"),
+            )
+        ),
+        order.get("service_level") or "standard",
+        order.get("shipping_method"),
+        notes,
+        "pending" if notes else "none",
+        list(order.get("tags") or ()),
+        cur,
+        minor_units(tot.get("subtotal"), e),
+        minor_units(tot.get("shipping"), e),
+        minor_units(tot.get("tax"), e),
+        minor_units(tot.get("discount"), e),
+        minor_units(tot.get("total"), e),
+        source_hash,
+        now,
+        now,
     )
 
 
@@ -81,7 +133,16 @@ def line_values(order_id: int, order: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The order_lines-row values (in LINE_COLUMNS order) for a canonical order dict."""
     e = exponent(order.get("currency"))
     return [
-        (order_id, i, ln.get("line_id"), ln["sku"], ln.get("name"), ln["quantity"], minor_units(ln.get("unit_price"), e), bool(ln.get("free")))
+        (
+            order_id,
+            i,
+            ln.get("line_id"),
+            ln["sku"],
+            ln.get("name"),
+            ln["quantity"],
+            minor_units(ln.get("unit_price"), e),
+            bool(ln.get("free")),
+        )
         for i, ln in enumerate(order["lines"], start=1)
     ]
 

@@ -46,7 +46,9 @@ def lines_of(conn: Connection, order_ids: list[int]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {i: [] for i in order_ids}
     for start in range(0, len(order_ids), 500):
         chunk = order_ids[start : start + 500]
-        for ln in conn.execute(select(lines_t).where(lines_t.c.order_id.in_(chunk)).order_by(lines_t.c.order_id, lines_t.c.line_no)):
+        for ln in conn.execute(
+            select(lines_t).where(lines_t.c.order_id.in_(chunk)).order_by(lines_t.c.order_id, lines_t.c.line_no)
+        ):
             out[ln.order_id].append(ln)
     return out
 
@@ -103,7 +105,10 @@ def list_orders(store: Store, f: OrderFilter) -> list[dict[str, Any]]:
     q = (
         select(
             orders_t,
-            select(func.coalesce(func.sum(lines_t.c.quantity), 0)).where(lines_t.c.order_id == orders_t.c.id).scalar_subquery().label("units"),
+            select(func.coalesce(func.sum(lines_t.c.quantity), 0))
+            .where(lines_t.c.order_id == orders_t.c.id)
+            .scalar_subquery()
+            .label("units"),
         )
         .where(*_where(f))
         .order_by(orders_t.c.placed_at.desc(), orders_t.c.id.desc())
@@ -145,7 +150,13 @@ def show_order(store: Store, ref: str) -> dict[str, Any]:
             {"at": e.at, "kind": e.kind, "from": e.from_status, "to": e.to_status, "command": e.command, "note": e.note}
             for e in conn.execute(select(ev).where(ev.c.order_id == row.id).order_by(ev.c.at, ev.c.id))
         ]
-    return {"order": order, "events": events, "instruction_state": row.instruction_state, "instruction_reply": row.instruction_reply, "hold_note": row.hold_note}
+    return {
+        "order": order,
+        "events": events,
+        "instruction_state": row.instruction_state,
+        "instruction_reply": row.instruction_reply,
+        "hold_note": row.hold_note,
+    }
 
 
 def iter_export(store: Store, f: OrderFilter, chunk: int = 1000) -> Iterator[dict[str, Any]]:
@@ -186,7 +197,9 @@ def free_reservations(conn: Connection, order_id: int, command: str) -> int:
     return freed
 
 
-def hold_order(store: Store, ref: str, reason: str, note: str | None = None, command: str = "orders hold") -> dict[str, Any]:
+def hold_order(
+    store: Store, ref: str, reason: str, note: str | None = None, command: str = "orders hold"
+) -> dict[str, Any]:
     """Put an order on hold with a reason code; frees its reserved stock."""
     if reason not in HOLD_REASONS:
         raise UsageError(f"unknown hold reason '{reason}'", hint="one of: " + ", ".join(HOLD_REASONS))
@@ -195,10 +208,24 @@ def hold_order(store: Store, ref: str, reason: str, note: str | None = None, com
         if row.status == "on_hold" and row.hold_reason == reason:
             return {"ref": row.ref, "status": "on_hold", "changed": False}
         if row.status == "on_hold":
-            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(hold_reason=reason, hold_note=note, updated_at=utcnow()))
+            conn.execute(
+                update(orders_t)
+                .where(orders_t.c.id == row.id)
+                .values(hold_reason=reason, hold_note=note, updated_at=utcnow())
+            )
             record_event(conn, row.id, command=command, kind="note", note=f"hold reason {row.hold_reason} -> {reason}")
             return {"ref": row.ref, "status": "on_hold", "changed": True}
-        transition(conn, row.id, row.ref, row.status, "on_hold", command=command, note=f"{reason}{': ' + note if note else ''}", hold_reason=reason, hold_note=note)
+        transition(
+            conn,
+            row.id,
+            row.ref,
+            row.status,
+            "on_hold",
+            command=command,
+            note=f"{reason}{': ' + note if note else ''}",
+            hold_reason=reason,
+            hold_note=note,
+        )
         free_reservations(conn, row.id, command)
         _unassign_picks(conn, row.id)
         return {"ref": row.ref, "status": "on_hold", "changed": True}
@@ -223,7 +250,10 @@ def cancel_order(store: Store, ref: str, note: str | None = None) -> dict[str, A
         if row.status == "cancelled":
             return {"ref": row.ref, "status": "cancelled", "changed": False}
         if row.status in ("shipped", "delivered", "returned"):
-            raise Refused(f"{row.ref}: already {row.status}; it can no longer be cancelled", hint="open a return with `oms returns open`")
+            raise Refused(
+                f"{row.ref}: already {row.status}; it can no longer be cancelled",
+                hint="open a return with `oms returns open`",
+            )
         transition(conn, row.id, row.ref, row.status, "cancelled", command="orders cancel", note=note)
         freed = free_reservations(conn, row.id, "orders cancel")
         _unassign_picks(conn, row.id)
@@ -242,6 +272,14 @@ def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> 
         own = list(row.own_tags or [])
         own = [t for t in own if t not in clean] if remove else own + [t for t in clean if t not in own]
         if new != current or own != list(row.own_tags or []):
-            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(tags=new, own_tags=own, updated_at=utcnow()))
-            record_event(conn, row.id, command="orders tag", kind="note", note=("untagged " if remove else "tagged ") + ", ".join(clean))
+            conn.execute(
+                update(orders_t).where(orders_t.c.id == row.id).values(tags=new, own_tags=own, updated_at=utcnow())
+            )
+            record_event(
+                conn,
+                row.id,
+                command="orders tag",
+                kind="note",
+                note=("untagged " if remove else "tagged ") + ", ".join(clean),
+            )
         return {"ref": row.ref, "tags": new, "changed": new != current}

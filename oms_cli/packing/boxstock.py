@@ -48,15 +48,21 @@ def with_stock(conn: Connection, cat: Catalogue, *, order_id: int | None = None,
     stock = on_hand(conn, cat.boxes)
     if order_id is not None:
         for box, qty in conn.execute(
-            select(moves_t.c.box, func.sum(moves_t.c.quantity)).where(moves_t.c.order_id == order_id).group_by(moves_t.c.box)
+            select(moves_t.c.box, func.sum(moves_t.c.quantity))
+            .where(moves_t.c.order_id == order_id)
+            .group_by(moves_t.c.box)
         ):
             have = stock.get(box)
             if have is not None and qty:
                 stock[box] = have - int(qty)  # qty is negative for boxes still taken
     kept = set(keep)
-    return dataclasses.replace(cat, boxes=[
-        dataclasses.replace(b, stock=None if b.ref in kept or (n := stock[b.ref]) is None else max(0, n)) for b in cat.boxes
-    ])
+    return dataclasses.replace(
+        cat,
+        boxes=[
+            dataclasses.replace(b, stock=None if b.ref in kept or (n := stock[b.ref]) is None else max(0, n))
+            for b in cat.boxes
+        ],
+    )
 
 
 def _box(cat: Catalogue, ref: str) -> Box:
@@ -76,9 +82,22 @@ def _check_quantity(n: int, what: str) -> None:
         raise UsageError(f"{what} must be a whole number from 0 to {MAX_BOXES:,} (got {n})")
 
 
-def _write(conn: Connection, box: str, quantity: int, reason: str, at: datetime, *, command: str,
-           order_id: int | None = None, note: str | None = None) -> None:
-    conn.execute(insert(moves_t).values(box=box, quantity=quantity, reason=reason, at=at, order_id=order_id, command=command, note=note))
+def _write(
+    conn: Connection,
+    box: str,
+    quantity: int,
+    reason: str,
+    at: datetime,
+    *,
+    command: str,
+    order_id: int | None = None,
+    note: str | None = None,
+) -> None:
+    conn.execute(
+        insert(moves_t).values(
+            box=box, quantity=quantity, reason=reason, at=at, order_id=order_id, command=command, note=note
+        )
+    )
 
 
 def _start_from_config(conn: Connection, box: Box, at: datetime, command: str) -> int | None:
@@ -106,7 +125,9 @@ def count(store: Store, cat: Catalogue, ref: str, n: int, *, command: str = "box
     return {"box": box.ref, "was": was, "on_hand": n, "change": change, "changed": was is None or change != 0}
 
 
-def receive(store: Store, cat: Catalogue, ref: str, n: int, *, note: str | None = None, command: str = "boxes receive") -> dict[str, Any]:
+def receive(
+    store: Store, cat: Catalogue, ref: str, n: int, *, note: str | None = None, command: str = "boxes receive"
+) -> dict[str, Any]:
     """Add a delivery of boxes."""
     _check_quantity(n, "the number received")
     if n == 0:
@@ -119,7 +140,9 @@ def receive(store: Store, cat: Catalogue, ref: str, n: int, *, note: str | None 
     return {"box": box.ref, "was": was, "on_hand": (was or 0) + n, "received": n}
 
 
-def use(conn: Connection, cat: Catalogue, refs: Iterable[str], order_id: int, at: datetime, *, command: str) -> dict[str, int]:
+def use(
+    conn: Connection, cat: Catalogue, refs: Iterable[str], order_id: int, at: datetime, *, command: str
+) -> dict[str, int]:
     """Count down one box per package of a packed order (boxes that are counted only);
     returns what is left of each box used."""
     left: dict[str, int] = {}
@@ -141,12 +164,16 @@ def give_back(conn: Connection, refs: Iterable[str], order_id: int, at: datetime
     (only those that were counted down)."""
     taken: dict[str, int] = {}
     for box, qty in conn.execute(
-        select(moves_t.c.box, func.sum(moves_t.c.quantity)).where(moves_t.c.order_id == order_id).group_by(moves_t.c.box)
+        select(moves_t.c.box, func.sum(moves_t.c.quantity))
+        .where(moves_t.c.order_id == order_id)
+        .group_by(moves_t.c.box)
     ):
         taken[box] = -int(qty or 0)
     for ref in refs:
         if taken.get(ref, 0) > 0:
-            _write(conn, ref, 1, "repack", at, command=command, order_id=order_id, note="its earlier packing was replaced")
+            _write(
+                conn, ref, 1, "repack", at, command=command, order_id=order_id, note="its earlier packing was replaced"
+            )
             taken[ref] -= 1
 
 
@@ -168,7 +195,15 @@ def moves(store: Store, ref: str | None = None, *, limit: int | None = 50) -> li
         if limit:
             q = q.limit(limit)
         return [
-            {"at": r.at, "box": r.box, "quantity": r.quantity, "reason": r.reason, "order": r.order_ref, "command": r.command, "note": r.note}
+            {
+                "at": r.at,
+                "box": r.box,
+                "quantity": r.quantity,
+                "reason": r.reason,
+                "order": r.order_ref,
+                "command": r.command,
+                "note": r.note,
+            }
             for r in conn.execute(q)
         ]
 
@@ -183,7 +218,10 @@ def _ledger_ref(conn: Connection, ref: str) -> str:
     for name in names:
         if name.casefold() == wanted.casefold():
             return name
-    raise NotFound(f"box '{ref}' has no moves", hint="oms boxes list shows the standard boxes; counts, deliveries and packing make moves")
+    raise NotFound(
+        f"box '{ref}' has no moves",
+        hint="oms boxes list shows the standard boxes; counts, deliveries and packing make moves",
+    )
 
 
 def low_threshold(config: Config) -> int:

@@ -111,21 +111,33 @@ def boxes_from_config(entries: Any, key: str = "packing.boxes") -> list[Box]:
         ref = str(ref).strip()
         where = f"{key}[{i}] ({ref})"
         if ref.casefold() in seen:
-            raise ConfigError(f"{where}.ref: the name '{ref}' is used twice (box names are told apart without regard to case)")
+            raise ConfigError(
+                f"{where}.ref: the name '{ref}' is used twice (box names are told apart without regard to case)"
+            )
         seen.add(ref.casefold())
         inner, outer = _dims(entry.get("inner")), _dims(entry.get("outer"))
         if inner is None:
-            raise ConfigError(f"{where}.inner: must be [length, width, height] in positive whole millimetres, not {entry.get('inner')!r}")
+            raise ConfigError(
+                f"{where}.inner: must be [length, width, height] in positive whole millimetres, not {entry.get('inner')!r}"
+            )
         if outer is None:
-            raise ConfigError(f"{where}.outer: must be [length, width, height] in positive whole millimetres, not {entry.get('outer')!r}")
+            raise ConfigError(
+                f"{where}.outer: must be [length, width, height] in positive whole millimetres, not {entry.get('outer')!r}"
+            )
         if any(o < n for o, n in zip(outer, inner)):
-            raise ConfigError(f"{where}.outer: {list(outer)} is smaller than inner {list(inner)} somewhere (outer is measured along the same sides)")
+            raise ConfigError(
+                f"{where}.outer: {list(outer)} is smaller than inner {list(inner)} somewhere (outer is measured along the same sides)"
+            )
         empty = _whole(entry.get("empty_weight_g"), positive=False)
         if empty is None:
-            raise ConfigError(f"{where}.empty_weight_g: must be a whole number of grams, not {entry.get('empty_weight_g')!r}")
+            raise ConfigError(
+                f"{where}.empty_weight_g: must be a whole number of grams, not {entry.get('empty_weight_g')!r}"
+            )
         most = _whole(entry.get("max_weight_g"), positive=True)
         if most is None or most <= empty:
-            raise ConfigError(f"{where}.max_weight_g: must be whole grams above the empty weight ({empty} g), not {entry.get('max_weight_g')!r}")
+            raise ConfigError(
+                f"{where}.max_weight_g: must be whole grams above the empty weight ({empty} g), not {entry.get('max_weight_g')!r}"
+            )
         cost = _money(entry.get("cost", 0))
         if cost is None:
             raise ConfigError(f"{where}.cost: must be an amount such as 0.45, not {entry.get('cost')!r}")
@@ -133,7 +145,9 @@ def boxes_from_config(entries: Any, key: str = "packing.boxes") -> list[Box]:
         if stock is not None:
             stock = _whole(stock, positive=False)
             if stock is None:
-                raise ConfigError(f"{where}.stock: must be a whole number of boxes on hand (or left out), not {entry.get('stock')!r}")
+                raise ConfigError(
+                    f"{where}.stock: must be a whole number of boxes on hand (or left out), not {entry.get('stock')!r}"
+                )
         boxes.append(Box(ref, *inner, *outer, empty, most, cost, stock))
     return boxes
 
@@ -159,7 +173,9 @@ def catalogue_from_config(packing: Mapping[str, Any]) -> Catalogue:
         raise ConfigError(f"packing.objective: must be 'billable_weight' or 'cost', not {objective!r}")
     tolerance = _money(packing.get("weight_tolerance_pct", 10))
     if tolerance is None:
-        raise ConfigError(f"packing.weight_tolerance_pct: must be a percentage such as 10, not {packing.get('weight_tolerance_pct')!r}")
+        raise ConfigError(
+            f"packing.weight_tolerance_pct: must be a percentage such as 10, not {packing.get('weight_tolerance_pct')!r}"
+        )
     carrier = packing.get("carrier")
     return Catalogue(
         boxes=boxes_from_config(packing.get("boxes")),
@@ -222,8 +238,17 @@ def _measure(file: str, line: int, column: str, text: str, kind: str, *, positiv
 
 ITEM_COLUMNS = ("ref", "length", "width", "height", "weight")
 ITEM_OPTIONAL = ("quantity", "keep_flat", "order")
-_ITEM_ALIASES = {"sku": "ref", "item": "ref", "qty": "quantity", "depth": "length", "order_ref": "order", "weight_g": "weight",
-                 "length_mm": "length", "width_mm": "width", "height_mm": "height"}
+_ITEM_ALIASES = {
+    "sku": "ref",
+    "item": "ref",
+    "qty": "quantity",
+    "depth": "length",
+    "order_ref": "order",
+    "weight_g": "weight",
+    "length_mm": "length",
+    "width_mm": "width",
+    "height_mm": "height",
+}
 
 
 def read_items(lines: Iterable[str], file: str) -> list[PlanningOrder]:
@@ -242,14 +267,17 @@ def read_items(lines: Iterable[str], file: str) -> list[PlanningOrder]:
         if not ref:
             raise record_error(file, line, names["ref"], "is empty")
         length, width, height = (
-            _measure(file, line, names[c], _cell(row, cols[c]), "length", positive=True) for c in ("length", "width", "height")
+            _measure(file, line, names[c], _cell(row, cols[c]), "length", positive=True)
+            for c in ("length", "width", "height")
         )
         weight = _measure(file, line, names["weight"], _cell(row, cols["weight"]), "weight", positive=False)
         quantity = 1
         if "quantity" in cols:
             text = _cell(row, cols["quantity"])
             if not text.isdigit() or int(text) < 1:
-                raise record_error(file, line, names["quantity"], f"'{text}' is not a whole number of units (1 or more)")
+                raise record_error(
+                    file, line, names["quantity"], f"'{text}' is not a whole number of units (1 or more)"
+                )
             quantity = int(text)
         keep_flat = False
         if "keep_flat" in cols:
@@ -259,7 +287,9 @@ def read_items(lines: Iterable[str], file: str) -> list[PlanningOrder]:
             keep_flat = text in _TRUE
         order = _cell(row, cols["order"]) if "order" in cols else None
         if "order" in cols and not order:
-            raise record_error(file, line, names["order"], "is empty (every row needs its order when the file has an order column)")
+            raise record_error(
+                file, line, names["order"], "is empty (every row needs its order when the file has an order column)"
+            )
         orders.setdefault(order, PlanningOrder(order)).items.append(
             Item(ref, length, width, height, weight, keep_flat=keep_flat, quantity=quantity)
         )
@@ -269,8 +299,16 @@ def read_items(lines: Iterable[str], file: str) -> list[PlanningOrder]:
 
 
 BOX_COLUMNS = (
-    "box_ref", "inner_length", "inner_width", "inner_height", "outer_length", "outer_width", "outer_height",
-    "empty_weight", "max_weight", "cost",
+    "box_ref",
+    "inner_length",
+    "inner_width",
+    "inner_height",
+    "outer_length",
+    "outer_width",
+    "outer_height",
+    "empty_weight",
+    "max_weight",
+    "cost",
 )
 BOX_OPTIONAL = ("stock",)
 _BOX_ALIASES = {"box": "box_ref", "ref": "box_ref", "empty_weight_g": "empty_weight", "max_weight_g": "max_weight"}
@@ -291,19 +329,22 @@ def read_boxes(lines: Iterable[str], file: str) -> list[Box]:
             raise record_error(file, line, names["box_ref"], f"'{ref}' is already on line {first_line[ref]}")
         first_line[ref] = line
         size = {
-            c: _measure(file, line, names[c], _cell(row, cols[c]), "length", positive=True)
-            for c in BOX_COLUMNS[1:7]
+            c: _measure(file, line, names[c], _cell(row, cols[c]), "length", positive=True) for c in BOX_COLUMNS[1:7]
         }
         for side in ("length", "width", "height"):
             if size[f"outer_{side}"] < size[f"inner_{side}"]:
                 raise record_error(
-                    file, line, names[f"outer_{side}"],
+                    file,
+                    line,
+                    names[f"outer_{side}"],
                     f"{size[f'outer_{side}']} mm is smaller than {names[f'inner_{side}']} ({size[f'inner_{side}']} mm)",
                 )
         empty = _measure(file, line, names["empty_weight"], _cell(row, cols["empty_weight"]), "weight", positive=False)
         most = _measure(file, line, names["max_weight"], _cell(row, cols["max_weight"]), "weight", positive=True)
         if most <= empty:
-            raise record_error(file, line, names["max_weight"], f"{most} g is not above {names['empty_weight']} ({empty} g)")
+            raise record_error(
+                file, line, names["max_weight"], f"{most} g is not above {names['empty_weight']} ({empty} g)"
+            )
         cost_text = _cell(row, cols["cost"])
         cost = _money(cost_text) if cost_text else None
         if cost is None:

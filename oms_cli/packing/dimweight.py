@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
 from oms_cli.core.errors import ConfigError
@@ -168,7 +168,9 @@ def rule_from_config(mapping: Mapping[str, Any], *, name: str = "custom") -> Dim
             f"dimensional weight rule '{name}': round_dimensions must be 'nearest', 'up' or 'none', not {rounding!r}"
         )
     divisor = (
-        _positive_decimal(name, "divisor", mapping["divisor"]) if "divisor" in mapping else (base.divisor if base else None)
+        _positive_decimal(name, "divisor", mapping["divisor"])
+        if "divisor" in mapping
+        else (base.divisor if base else None)
     )
     threshold = (
         _positive_decimal(name, "threshold", mapping["threshold"], allow_none=True)
@@ -194,7 +196,9 @@ def rule_from_config(mapping: Mapping[str, Any], *, name: str = "custom") -> Dim
 def rules_from_config(mapping: Mapping[str, Any]) -> dict[str, DimWeightRule]:
     """Build every carrier's rule from a ``carrier: rule`` mapping; a bare name (``dhl: metric``) copies a built-in rule."""
     if not isinstance(mapping, Mapping):
-        raise ConfigError(f"dimensional weight rules must be a mapping of carrier to rule, not {type(mapping).__name__}")
+        raise ConfigError(
+            f"dimensional weight rules must be a mapping of carrier to rule, not {type(mapping).__name__}"
+        )
     rules: dict[str, DimWeightRule] = dict(DEFAULT_RULES)
     for carrier, entry in mapping.items():
         carrier_name = str(carrier)

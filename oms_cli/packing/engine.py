@@ -177,7 +177,9 @@ class _Group:
     refs: list[str]
 
 
-def orientations(length: int, width: int, height: int, may_stand_on: tuple[bool, bool, bool]) -> tuple[Orientation, ...]:
+def orientations(
+    length: int, width: int, height: int, may_stand_on: tuple[bool, bool, bool]
+) -> tuple[Orientation, ...]:
     """Distinct placed (x, y, z) sizes of an item whose i-th dimension may point up when ``may_stand_on[i]``."""
     dims = (length, width, height)
     found: list[Orientation] = []
@@ -201,7 +203,9 @@ def _stand_flags(item: Item) -> tuple[bool, bool, bool]:
 def _check_items(items: Sequence[Item]) -> None:
     for item in items:
         if min(item.length, item.width, item.height) <= 0:
-            raise BadInput(f"item {item.ref}: dimensions must be positive, not {item.length}x{item.width}x{item.height} mm")
+            raise BadInput(
+                f"item {item.ref}: dimensions must be positive, not {item.length}x{item.width}x{item.height} mm"
+            )
         if item.weight_g < 0:
             raise BadInput(f"item {item.ref}: weight must not be negative ({item.weight_g} g)")
         if item.quantity < 0:
@@ -303,8 +307,7 @@ class _Packer:
         if kind.weight > box.payload_g:
             return False
         return any(
-            o[0] <= box.inner_length and o[1] <= box.inner_width and o[2] <= box.inner_height
-            for o in kind.orientations
+            o[0] <= box.inner_length and o[1] <= box.inner_width and o[2] <= box.inner_height for o in kind.orientations
         )
 
     def weight(self, counts: Sequence[int]) -> int:
@@ -380,7 +383,9 @@ class _Packer:
 def _objective_key(
     box: Box, item_weight: int, objective: Objective, rule: DimWeightRule | None
 ) -> tuple[Decimal | int, ...]:
-    billable = billable_weight_g((box.outer_length, box.outer_width, box.outer_height), box.empty_weight_g + item_weight, rule)
+    billable = billable_weight_g(
+        (box.outer_length, box.outer_width, box.outer_height), box.empty_weight_g + item_weight, rule
+    )
     if objective == "cost":
         return (box.cost, billable, box.inner_volume)
     return (billable, box.inner_volume, box.cost)
@@ -404,9 +409,7 @@ def _counts_of(units: Sequence[Unit], kinds: int) -> list[int]:
 class _Chooser:
     """Chooses boxes for one order's kinds: the single best box, or a multi-box plan."""
 
-    def __init__(
-        self, packer: _Packer, boxes: Sequence[Box], objective: Objective, rule: DimWeightRule | None
-    ) -> None:
+    def __init__(self, packer: _Packer, boxes: Sequence[Box], objective: Objective, rule: DimWeightRule | None) -> None:
         self.packer = packer
         self.boxes = list(boxes)
         self.objective = objective
@@ -600,7 +603,7 @@ def _layout_fault(box: Box, units: Sequence[Unit], groups: Sequence[_Group]) -> 
     # sweep along x: only units whose x ranges meet can overlap
     ordered = sorted(units, key=lambda u: u[1])
     for i, (_, x, y, z, dx, dy, dz) in enumerate(ordered):
-        for _, ox, oy, oz, odx, ody, odz in ordered[i + 1 :]:
+        for _, ox, oy, oz, _odx, ody, odz in ordered[i + 1 :]:
             if ox >= x + dx:
                 break
             if oy < y + dy and y < oy + ody and oz < z + dz and z < oz + odz:
@@ -608,7 +611,9 @@ def _layout_fault(box: Box, units: Sequence[Unit], groups: Sequence[_Group]) -> 
     return None
 
 
-def _packed_box(box: Box, units: Sequence[Unit], groups: Sequence[_Group], refs: list[list[str]], rule: DimWeightRule | None) -> PackedBox:
+def _packed_box(
+    box: Box, units: Sequence[Unit], groups: Sequence[_Group], refs: list[list[str]], rule: DimWeightRule | None
+) -> PackedBox:
     # Layouts are valid by construction; this cheap re-check turns a bug into an
     # internal error instead of packing instructions nobody can follow.
     fault = _layout_fault(box, units, groups)
@@ -712,9 +717,7 @@ def fill_box(items: Sequence[Item], box: Box, *, dim_rule: DimWeightRule | None 
         refs[u[0]].pop()
     for k, count in enumerate(left):
         why = (
-            f"over the weight limit of box {box.ref}"
-            if groups[k].weight > spare
-            else f"no room left in box {box.ref}"
+            f"over the weight limit of box {box.ref}" if groups[k].weight > spare else f"no room left in box {box.ref}"
         )
         for _ in range(count):
             result.unpacked.append(UnpackedItem(refs[k].pop(), why))

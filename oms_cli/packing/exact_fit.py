@@ -108,9 +108,7 @@ class _Search:
         found = self.shortest.get(key)
         if found is None:
             extents = [
-                o[axis]
-                for o in self.kinds[k].orientations
-                if all(o[a] <= size[a] for a in range(3) if a != axis)
+                o[axis] for o in self.kinds[k].orientations if all(o[a] <= size[a] for a in range(3) if a != axis)
             ]
             found = self.shortest[key] = min(extents) if extents else 1 << 30
         return found
@@ -170,7 +168,6 @@ def fit_exactly(
     return list(found) if found is not None else None
 
 
-
 class _PerfectSearch(_Search):
     """The guillotine search specialised to units that fill their space exactly."""
 
@@ -211,9 +208,7 @@ class _PerfectSearch(_Search):
                 if self.budget < 0:
                     raise _OutOfBudget
                 low_size = (cut, y, z) if axis == 0 else (x, cut, z) if axis == 1 else (x, y, cut)
-                high_size = (
-                    (x - cut, y, z) if axis == 0 else (x, y - cut, z) if axis == 1 else (x, y, z - cut)
-                )
+                high_size = (x - cut, y, z) if axis == 0 else (x, y - cut, z) if axis == 1 else (x, y, z - cut)
                 rest = tuple(c - n for c, n in zip(counts, part))
                 if not all(self._fits(k, low_size) for k, n in enumerate(part) if n):
                     continue

@@ -162,7 +162,11 @@ def layer_drawings(box: Box, placements: Sequence[Placement], *, columns: int = 
     stacks: list[list[Layer]] = []
     for layer in _layers(box, placements, columns):
         last = stacks[-1][-1] if stacks else None
-        if last is not None and last.top == layer.bottom and (last.drawing, legend(last)) == (layer.drawing, legend(layer)):
+        if (
+            last is not None
+            and last.top == layer.bottom
+            and (last.drawing, legend(last)) == (layer.drawing, legend(layer))
+        ):
             stacks[-1].append(layer)
         else:
             stacks.append([layer])

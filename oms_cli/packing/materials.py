@@ -154,7 +154,9 @@ def _rule(where: str, entry: Mapping[str, Any]) -> MaterialRule:
         raise ConfigError(f"{where}.when: must be a mapping such as {{fragile: true}}, not {when!r}")
     for cond in when:
         if cond not in CONDITIONS:
-            raise ConfigError(f"{where}.when: unknown condition '{cond}'", hint=f"known conditions: {', '.join(CONDITIONS)}")
+            raise ConfigError(
+                f"{where}.when: unknown condition '{cond}'", hint=f"known conditions: {', '.join(CONDITIONS)}"
+            )
     flags: dict[str, bool | None] = {}
     for cond in ("fragile", "keep_upright"):
         value = when.get(cond)
@@ -184,7 +186,7 @@ def _material(where: str, name: str, entry: Mapping[str, Any]) -> Material:
     """The material ``name`` from its config entry (without the name key), checked; ``where`` names it in errors."""
     _unknown_keys(where, entry, _MATERIAL_KEYS)
     if "cost" not in entry:
-        raise ConfigError(f"{where}.cost: is missing", hint="give what one unit of it costs, such as cost: \"0.20\"")
+        raise ConfigError(f"{where}.cost: is missing", hint='give what one unit of it costs, such as cost: "0.20"')
     cost = _cost(where, entry["cost"])
     unit = entry.get("unit", "each")
     if not isinstance(unit, str) or not unit.strip():
@@ -228,7 +230,9 @@ def materials_from_config(config: Any, key: str = "packing.materials") -> list[M
             materials.append(_material(where, name, entry))
         return materials
     if not isinstance(config, Sequence) or isinstance(config, str):
-        raise ConfigError(f"{key}: must be a list of materials, not {config!r}", hint="see docs/packing.md for a material entry")
+        raise ConfigError(
+            f"{key}: must be a list of materials, not {config!r}", hint="see docs/packing.md for a material entry"
+        )
     for i, entry in enumerate(config):
         where = f"{key}[{i}]"
         if not isinstance(entry, Mapping):

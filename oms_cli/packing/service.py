@@ -78,7 +78,9 @@ class PackagePlan:
     @property
     def units(self) -> list[Placement]:
         """The placements as the engine's placements (for the layer drawing)."""
-        return [Placement(u["ref"], u["x"], u["y"], u["z"], u["length"], u["width"], u["height"]) for u in self.placements]
+        return [
+            Placement(u["ref"], u["x"], u["y"], u["z"], u["length"], u["width"], u["height"]) for u in self.placements
+        ]
 
     def to_json(self) -> dict[str, Any]:
         """The engine's package JSON plus the materials (weights include the materials)."""
@@ -156,14 +158,29 @@ def _items(ref: str, lines: Sequence[ExpectedLine], products: Mapping[str, Any])
         p = products.get(sku)
         hint = f"set it with `oms products set {sku} --length … --width … --height … --weight …` (or import the products CSV)"
         if p is None:
-            raise BadInput(f"{ref}: product {sku} is not in the catalogue, so its size and weight are unknown", hint=hint)
-        absent = [name for name, value in (("length", p.length_mm), ("width", p.width_mm), ("height", p.height_mm), ("weight", p.weight_g)) if value is None]
+            raise BadInput(
+                f"{ref}: product {sku} is not in the catalogue, so its size and weight are unknown", hint=hint
+            )
+        absent = [
+            name
+            for name, value in (
+                ("length", p.length_mm),
+                ("width", p.width_mm),
+                ("height", p.height_mm),
+                ("weight", p.weight_g),
+            )
+            if value is None
+        ]
         if absent:
             raise BadInput(f"{ref}: product {sku} has no {' or '.join(absent)} in the catalogue", hint=hint)
         if min(p.length_mm, p.width_mm, p.height_mm) <= 0:
             raise BadInput(f"{ref}: product {sku} has a size of 0 mm in the catalogue", hint=hint)
         # an item kept upright may only turn about the vertical axis: the engine's keep-flat
-        items.append(Item(sku, p.length_mm, p.width_mm, p.height_mm, p.weight_g, keep_flat=bool(p.keep_upright), quantity=quantity))
+        items.append(
+            Item(
+                sku, p.length_mm, p.width_mm, p.height_mm, p.weight_g, keep_flat=bool(p.keep_upright), quantity=quantity
+            )
+        )
     return items
 
 
@@ -193,7 +210,9 @@ def _package_plans(result: PackResult, cat: Catalogue, products: Mapping[str, An
         uses = material_uses(_contents(packed, products), cat.materials)
         gross = packed.weight_g + sum(m.weight_g for m in uses)
         billable = billable_weight_g((box.outer_length, box.outer_width, box.outer_height), gross, cat.dim_rule)
-        plans.append(PackagePlan(box, [_placement_json(u) for u in packed.placements], uses, gross, billable, packed.fill_pct))
+        plans.append(
+            PackagePlan(box, [_placement_json(u) for u in packed.placements], uses, gross, billable, packed.fill_pct)
+        )
     return plans
 
 
@@ -225,9 +244,15 @@ def _recorded_plan(conn: Connection, row: Any, cat: Catalogue) -> OrderPlan:
         box = boxes.get(p.box)
         if box is None:
             # a box since removed from the config: its inner size is at least what the placements reach
-            reach = [max((u[k] + u[size] for u in placements), default=1) for k, size in (("x", "length"), ("y", "width"), ("z", "height"))]
+            reach = [
+                max((u[k] + u[size] for u in placements), default=1)
+                for k, size in (("x", "length"), ("y", "width"), ("z", "height"))
+            ]
             box = Box(p.box, *reach, p.length_mm, p.width_mm, p.height_mm, 0, max(p.weight_g, 1))
-        uses = [MaterialUse(m["name"], int(m["quantity"]), Decimal(str(m.get("cost", "0"))), int(m.get("weight_g", 0))) for m in (p.materials or [])]
+        uses = [
+            MaterialUse(m["name"], int(m["quantity"]), Decimal(str(m.get("cost", "0"))), int(m.get("weight_g", 0)))
+            for m in (p.materials or [])
+        ]
         packages.append(PackagePlan(box, placements, uses, p.weight_g, p.billable_weight_g or p.weight_g, p.fill_pct))
     return OrderPlan(
         ref=row.ref,
@@ -246,7 +271,10 @@ def plan_order(store: Store, config: Config, ref: str) -> OrderPlan:
     with store.connect(write=False) as conn:
         row = resolve_ref(conn, ref)
         cat = with_stock(conn, catalogue(config), order_id=row.id)
-        if row.status in PACKED_STATUSES and conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first():
+        if (
+            row.status in PACKED_STATUSES
+            and conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first()
+        ):
             return _recorded_plan(conn, row, cat)
         return _plan(conn, row, cat)
 
@@ -282,7 +310,11 @@ def _refuse_unless_picked(row: Any) -> None:
 def _refuse_unpackable(plan: OrderPlan) -> None:
     if plan.unpacked:
         first = plan.unpacked[0]
-        more = f" (and {len(plan.unpacked) - 1} more unit{'s' if len(plan.unpacked) > 2 else ''})" if len(plan.unpacked) > 1 else ""
+        more = (
+            f" (and {len(plan.unpacked) - 1} more unit{'s' if len(plan.unpacked) > 2 else ''})"
+            if len(plan.unpacked) > 1
+            else ""
+        )
         raise Refused(
             f"{plan.ref}: {first['ref']} cannot be packed: {first['reason']}{more}",
             hint="add a bigger box to packing.boxes (or check the product's size and weight)",
@@ -414,7 +446,10 @@ def record_scans(store: Store, ref: str, scans: Sequence[Scan]) -> int:
 
 
 def _insert_scans(conn: Connection, order_id: int, scans: Sequence[Scan], at: Any) -> None:
-    conn.execute(insert(scans_t), [{"order_id": order_id, "code": s.code, "sku": s.sku, "result": s.result, "at": at} for s in scans])
+    conn.execute(
+        insert(scans_t),
+        [{"order_id": order_id, "code": s.code, "sku": s.sku, "result": s.result, "at": at} for s in scans],
+    )
 
 
 def finish_verify(
@@ -465,22 +500,37 @@ def finish_verify(
         elif missing:
             units = sum(m.quantity for m in missing)
             listing = ", ".join(f"{m.quantity} x {m.sku}" for m in missing)
-            refusal = Refused(f"{row.ref}: not packed: {units} item{'s' if units != 1 else ''} missing ({listing})",
-                              hint="find them and run `oms pack verify` again; the order stays picked")
+            refusal = Refused(
+                f"{row.ref}: not packed: {units} item{'s' if units != 1 else ''} missing ({listing})",
+                hint="find them and run `oms pack verify` again; the order stays picked",
+            )
         elif flagged and strict_weight:
-            refusal = Refused(f"{row.ref}: not packed: {flagged[0].describe()}",
-                              hint="check the contents and weigh again, or leave out --strict-weight")
+            refusal = Refused(
+                f"{row.ref}: not packed: {flagged[0].describe()}",
+                hint="check the contents and weigh again, or leave out --strict-weight",
+            )
         else:
-            earlier = conn.execute(select(packages_t.c.package_no, packages_t.c.tracking, packages_t.c.box).where(packages_t.c.order_id == row.id)).all()
+            earlier = conn.execute(
+                select(packages_t.c.package_no, packages_t.c.tracking, packages_t.c.box).where(
+                    packages_t.c.order_id == row.id
+                )
+            ).all()
             if any(p.tracking for p in earlier):
-                raise Refused(f"{row.ref}: an earlier packing of this order already has a tracking number",
-                              hint="see `oms orders show`; nothing was changed")
+                raise Refused(
+                    f"{row.ref}: an earlier packing of this order already has a tracking number",
+                    hint="see `oms orders show`; nothing was changed",
+                )
             if earlier:
                 # The order was packed before, then held and picked again: this packing replaces that one.
                 conn.execute(delete(packages_t).where(packages_t.c.order_id == row.id))
                 give_back(conn, [p.box for p in earlier], row.id, now, command=COMMAND)
-                record_event(conn, row.id, command=COMMAND, kind="note",
-                             note=f"packed again: {len(earlier)} package(s) of an earlier packing replaced")
+                record_event(
+                    conn,
+                    row.id,
+                    command=COMMAND,
+                    kind="note",
+                    note=f"packed again: {len(earlier)} package(s) of an earlier packing replaced",
+                )
             serials = take_numbers(conn, counters.SSCC, len(plan.packages))
             per_package = len(checks) == len(plan.packages)
             written: list[dict[str, Any]] = []
@@ -510,12 +560,34 @@ def finish_verify(
                 written.append({k: v for k, v in values.items() if k not in ("order_id", "packed_at")})
             left = use(conn, base, [pkg.box.ref for pkg in plan.packages], row.id, now, command=COMMAND)
             for check in flagged:
-                record_event(conn, row.id, command=COMMAND, kind="note", note="weight flagged: " + check.describe(), at=now)
-            how = "verified without scanning (--all: the pick was trusted)" if trust_pick else f"{counts['ok']} units verified by scan"
-            transition(conn, row.id, row.ref, "picked", "packed", command=COMMAND, at=now,
-                       note=f"{how}; {len(written)} package{'s' if len(written) != 1 else ''}")
-            return VerifyOutcome(row.ref, "packed", changed=True, packages=written, weights=checks, scans=counts, trusted=trust_pick,
-                                 boxes_left=left)
+                record_event(
+                    conn, row.id, command=COMMAND, kind="note", note="weight flagged: " + check.describe(), at=now
+                )
+            how = (
+                "verified without scanning (--all: the pick was trusted)"
+                if trust_pick
+                else f"{counts['ok']} units verified by scan"
+            )
+            transition(
+                conn,
+                row.id,
+                row.ref,
+                "picked",
+                "packed",
+                command=COMMAND,
+                at=now,
+                note=f"{how}; {len(written)} package{'s' if len(written) != 1 else ''}",
+            )
+            return VerifyOutcome(
+                row.ref,
+                "packed",
+                changed=True,
+                packages=written,
+                weights=checks,
+                scans=counts,
+                trusted=trust_pick,
+                boxes_left=left,
+            )
     # the scans are committed; now say why the order was not packed
     assert refusal is not None
     raise refusal
@@ -553,7 +625,11 @@ def plan_file(
     packing = config.section("packing")
     orders: list[PlanningOrder] = read_items(read_input_text(items_path).splitlines(keepends=True), items_path)
     # another catalogue replaces the config's boxes, which then need not even be valid
-    boxes = read_boxes(read_input_text(boxes_path).splitlines(keepends=True), boxes_path) if boxes_path is not None else catalogue(config).boxes
+    boxes = (
+        read_boxes(read_input_text(boxes_path).splitlines(keepends=True), boxes_path)
+        if boxes_path is not None
+        else catalogue(config).boxes
+    )
     rule = dim_rule_from_config(carrier if carrier is not None else packing.get("carrier"), packing.get("dim_weight"))
     goal = objective or packing.get("objective", "billable_weight")
     if goal not in ("billable_weight", "cost"):

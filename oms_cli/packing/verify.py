@@ -187,14 +187,35 @@ class VerifySession:
         sku = self.resolve(code)
         if sku is None:
             self.scans.append(Scan(code, None, "unknown"))
-            return [Event("unknown", "error", f"UNKNOWN CODE {code!r}: not a product oms knows. Put it aside; {self.prompt()}", bell=True)]
+            return [
+                Event(
+                    "unknown",
+                    "error",
+                    f"UNKNOWN CODE {code!r}: not a product oms knows. Put it aside; {self.prompt()}",
+                    bell=True,
+                )
+            ]
         if sku not in self.expected:
             self.scans.append(Scan(code, sku, "wrong"))
-            return [Event("wrong", "error", f"WRONG ITEM {sku}{self._name(sku)}: not in this order. Put it back; {self.prompt()}", bell=True)]
+            return [
+                Event(
+                    "wrong",
+                    "error",
+                    f"WRONG ITEM {sku}{self._name(sku)}: not in this order. Put it back; {self.prompt()}",
+                    bell=True,
+                )
+            ]
         if self.verified[sku] >= self.expected[sku]:
             self.scans.append(Scan(code, sku, "extra"))
             need = self.expected[sku]
-            return [Event("extra", "error", f"ONE TOO MANY {sku}: the order needs {need}, all {need} already scanned. Put it back; {self.prompt()}", bell=True)]
+            return [
+                Event(
+                    "extra",
+                    "error",
+                    f"ONE TOO MANY {sku}: the order needs {need}, all {need} already scanned. Put it back; {self.prompt()}",
+                    bell=True,
+                )
+            ]
         self.verified[sku] += 1
         self.scans.append(Scan(code, sku, "ok"))
         self._accepted.append(len(self.scans) - 1)
@@ -211,7 +232,14 @@ class VerifySession:
         left = self.expected[sku] - self.verified[sku]
         if count > left:
             self.scans.append(Scan(code, sku, "extra"))
-            return [Event("extra", "error", f"TOO MANY {sku}: {count} scanned, but only {left} more {'is' if left == 1 else 'are'} needed. Count again; {self.prompt()}", bell=True)]
+            return [
+                Event(
+                    "extra",
+                    "error",
+                    f"TOO MANY {sku}: {count} scanned, but only {left} more {'is' if left == 1 else 'are'} needed. Count again; {self.prompt()}",
+                    bell=True,
+                )
+            ]
         for _ in range(count):
             self.verified[sku] += 1
             self.scans.append(Scan(code, sku, "ok"))
@@ -225,7 +253,13 @@ class VerifySession:
         scan = self.scans.pop(self._accepted.pop())
         assert scan.sku is not None
         self.verified[scan.sku] -= 1
-        return [Event("undo", "warn", f"took back one {scan.sku} ({self.verified[scan.sku]} of {self.expected[scan.sku]}); {self.prompt()}")]
+        return [
+            Event(
+                "undo",
+                "warn",
+                f"took back one {scan.sku} ({self.verified[scan.sku]} of {self.expected[scan.sku]}); {self.prompt()}",
+            )
+        ]
 
     def _after_accept(self) -> list[Event]:
         if self.complete:
@@ -238,7 +272,11 @@ class VerifySession:
         if self.complete:
             return [Event("complete", "ok", f"all {self.units} unit{'s' if self.units != 1 else ''} verified")]
         gone = ", ".join(f"{m.quantity} x {m.sku}" for m in self.missing)
-        return [Event("end", "warn", f"stopped with {self.remaining} unit{'s' if self.remaining != 1 else ''} missing: {gone}")]
+        return [
+            Event(
+                "end", "warn", f"stopped with {self.remaining} unit{'s' if self.remaining != 1 else ''} missing: {gone}"
+            )
+        ]
 
     def _name(self, sku: str) -> str:
         name = self._names.get(sku)

@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any, Literal
@@ -73,12 +73,25 @@ PAYPAL = "paypal"
 
 # German PayPal downloads name the same columns in German; map them onto the English names.
 _PAYPAL_GERMAN = {
-    "datum": "date", "uhrzeit": "time", "zeitzone": "timezone", "name": "name", "typ": "type",
-    "status": "status", "währung": "currency", "brutto": "gross", "gebühr": "fee", "netto": "net",
-    "absender e-mail-adresse": "from email address", "empfänger e-mail-adresse": "to email address",
-    "transaktionscode": "transaction id", "rechnungsnummer": "invoice number",
-    "zugehöriger transaktionscode": "reference txn id", "zollnummer": "custom number",
-    "artikelbezeichnung": "item title", "betreff": "subject", "hinweis": "note",
+    "datum": "date",
+    "uhrzeit": "time",
+    "zeitzone": "timezone",
+    "name": "name",
+    "typ": "type",
+    "status": "status",
+    "währung": "currency",
+    "brutto": "gross",
+    "gebühr": "fee",
+    "netto": "net",
+    "absender e-mail-adresse": "from email address",
+    "empfänger e-mail-adresse": "to email address",
+    "transaktionscode": "transaction id",
+    "rechnungsnummer": "invoice number",
+    "zugehöriger transaktionscode": "reference txn id",
+    "zollnummer": "custom number",
+    "artikelbezeichnung": "item title",
+    "betreff": "subject",
+    "hinweis": "note",
     "auswirkung auf guthaben": "balance impact",
 }
 
@@ -170,12 +183,45 @@ def _parse_amount(text: str, decimal_mark: str) -> Decimal:
 # --- dates --------------------------------------------------------------------------
 
 _TZ_ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "IST": 5.5, "CET": 1, "CEST": 2,
-    "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3,
-    "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CST": -6, "CDT": -5, "EST": -5, "EDT": -4,
-    "AST": -4, "ADT": -3, "NST": -3.5, "NDT": -2.5, "AKST": -9, "AKDT": -8, "HST": -10,
-    "AEST": 10, "AEDT": 11, "ACST": 9.5, "ACDT": 10.5, "AWST": 8, "NZST": 12, "NZDT": 13, "JST": 9,
-    "HKT": 8, "SGT": 8,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "BST": 1,
+    "WEST": 1,
+    "IST": 5.5,
+    "CET": 1,
+    "CEST": 2,
+    "MEZ": 1,
+    "MESZ": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "PST": -8,
+    "PDT": -7,
+    "MST": -7,
+    "MDT": -6,
+    "CST": -6,
+    "CDT": -5,
+    "EST": -5,
+    "EDT": -4,
+    "AST": -4,
+    "ADT": -3,
+    "NST": -3.5,
+    "NDT": -2.5,
+    "AKST": -9,
+    "AKDT": -8,
+    "HST": -10,
+    "AEST": 10,
+    "AEDT": 11,
+    "ACST": 9.5,
+    "ACDT": 10.5,
+    "AWST": 8,
+    "NZST": 12,
+    "NZDT": 13,
+    "JST": 9,
+    "HKT": 8,
+    "SGT": 8,
 }
 # Zones whose PayPal accounts write month-first dates; day-first elsewhere.
 _MONTH_FIRST_ZONES = {"PST", "PDT", "MST", "MDT", "CST", "CDT", "EST", "EDT", "AKST", "AKDT", "HST"}
@@ -273,8 +319,8 @@ def _parse_utc(text: str) -> datetime:
         value = value[:-1] + "+00:00"
     when = datetime.fromisoformat(value)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
 
 
 # --- order references in free text -------------------------------------------------
@@ -341,9 +387,7 @@ def _table(name: str, text: str) -> tuple[str, int, list[str], Iterator[_Row]]:
             keys = [_PAYPAL_GERMAN.get(k, k) if fmt == PAYPAL else k for k in map(_header_key, header)]
             return fmt, header_line, keys, _data_rows(name, reader, keys)
     raise BadInput(
-        f"{name}: not a payment file oms can read (expected a "
-        + ", ".join(FORMATS.values())
-        + ")",
+        f"{name}: not a payment file oms can read (expected a " + ", ".join(FORMATS.values()) + ")",
         hint="Download the file again from the processor's dashboard as CSV.",
     )
 
@@ -385,7 +429,9 @@ def _decide_date_order(name: str, rows: list[_Row], decimal_mark: str, date_orde
     if len(found) > 1:
         first, second = sorted(found.items(), key=lambda kv: kv[1])[:2]
         raise record_error(
-            name, second[1], "Date",
+            name,
+            second[1],
+            "Date",
             f"is written {second[0]} but line {first[1]} is {first[0]}; pass the date order explicitly",
         )
     if found:
@@ -398,7 +444,9 @@ def _decide_date_order(name: str, rows: list[_Row], decimal_mark: str, date_orde
     if not rows:
         return "MDY"
     raise record_error(
-        name, rows[0].line, "Date",
+        name,
+        rows[0].line,
+        "Date",
         f"{rows[0].get('date')!r} could be day-first or month-first; pass date_order='DMY' or 'MDY'",
     )
 
@@ -455,7 +503,7 @@ class _Reader:
         when = _zone_at(zone_text, datetime(year, month, day, hour, minute, second))
         if when is None:
             raise self.error(row, "TimeZone", f"{zone_text!r} is not a time zone oms knows")
-        return when.astimezone(timezone.utc)
+        return when.astimezone(UTC)
 
     def currency(self, row: _Row, column: str, label: str) -> str:
         value = self.text(row, column, label, required=True).upper()
@@ -477,11 +525,24 @@ class _Reader:
 # --- per-format record builders --------------------------------------------------------
 
 _STRIPE_KINDS: dict[str, Kind] = {
-    "charge": "charge", "payment": "charge", "refund": "refund", "payment_refund": "refund",
-    "payout": "payout", "payout_reversal": "payout", "fee": "fee", "stripe_fee": "fee",
-    "network_cost": "fee", "tax": "fee", "dispute": "adjustment", "dispute_reversal": "adjustment",
-    "refund_failure": "adjustment", "partial_capture_reversal": "adjustment", "other_adjustment": "adjustment",
-    "risk_reserved_funds": "adjustment", "payment_failure_refund": "adjustment", "payment_reversal": "adjustment",
+    "charge": "charge",
+    "payment": "charge",
+    "refund": "refund",
+    "payment_refund": "refund",
+    "payout": "payout",
+    "payout_reversal": "payout",
+    "fee": "fee",
+    "stripe_fee": "fee",
+    "network_cost": "fee",
+    "tax": "fee",
+    "dispute": "adjustment",
+    "dispute_reversal": "adjustment",
+    "refund_failure": "adjustment",
+    "partial_capture_reversal": "adjustment",
+    "other_adjustment": "adjustment",
+    "risk_reserved_funds": "adjustment",
+    "payment_failure_refund": "adjustment",
+    "payment_reversal": "adjustment",
 }
 _METADATA_ORDER_KEY = re.compile(r"order|invoice|reference|ref\b", re.IGNORECASE)
 
@@ -522,7 +583,8 @@ def _stripe_balance(reader: _Reader, rows: list[_Row]) -> list[PaymentRecord]:
         records.append(
             PaymentRecord(
                 source=STRIPE_BALANCE,
-                transaction_id=source_id or reader.text(row, "balance_transaction_id", "balance_transaction_id", required=True),
+                transaction_id=source_id
+                or reader.text(row, "balance_transaction_id", "balance_transaction_id", required=True),
                 kind=_STRIPE_KINDS.get(category, "other"),
                 at=reader.utc(row, "created_utc", "created_utc"),
                 currency=reader.currency(row, "currency", "currency"),
@@ -531,7 +593,9 @@ def _stripe_balance(reader: _Reader, rows: list[_Row]) -> list[PaymentRecord]:
                 net=net,
                 email=row.get("customer_email") or None,
                 order_ref_hint=(
-                    _metadata_hint(row.cells, _balance_metadata_key) or row.get("order_id") or _ref_from_text(description)
+                    _metadata_hint(row.cells, _balance_metadata_key)
+                    or row.get("order_id")
+                    or _ref_from_text(description)
                 ),
                 description=description,
                 payout_id=payout,
@@ -591,8 +655,14 @@ def _stripe_payments(reader: _Reader, rows: list[_Row]) -> list[PaymentRecord]:
             # The export carries only the refunded total, not the refunds themselves.
             records.append(
                 replace(
-                    charge, transaction_id=f"{charge_id}:refunded", kind="refund", gross=-refunded,
-                    fee=Decimal(0), net=-refunded, related_txn=charge_id, processor_type="amount_refunded",
+                    charge,
+                    transaction_id=f"{charge_id}:refunded",
+                    kind="refund",
+                    gross=-refunded,
+                    fee=Decimal(0),
+                    net=-refunded,
+                    related_txn=charge_id,
+                    processor_type="amount_refunded",
                 )
             )
     return records

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -158,7 +158,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
@@ -188,8 +188,13 @@ class Reconciliation:
     def to_json(self) -> dict[str, Any]:
         """The result as JSON-ready data: amounts as strings, times as ISO 8601 UTC."""
         categories = (
-            "unpaid_shipped", "cod_awaiting_cash", "unmatched_payments",
-            "amount_mismatches", "unrecorded_refunds", "payouts", "matches",
+            "unpaid_shipped",
+            "cod_awaiting_cash",
+            "unmatched_payments",
+            "amount_mismatches",
+            "unrecorded_refunds",
+            "payouts",
+            "matches",
         )
         return {
             "needs_attention": self.needs_attention,
@@ -212,7 +217,7 @@ def order_record(data: Mapping[str, Any]) -> OrderRecord:
     if isinstance(placed, str):
         placed = datetime.fromisoformat(placed.replace("Z", "+00:00"))
     if isinstance(placed, datetime) and placed.tzinfo is None:
-        placed = placed.replace(tzinfo=timezone.utc)
+        placed = placed.replace(tzinfo=UTC)
     raw["placed_at"] = placed
     known = {f.name for f in fields(OrderRecord)}
     return OrderRecord(**{k: v for k, v in raw.items() if k in known})
@@ -281,10 +286,9 @@ def _fallback(
     low = bisect_left(totals, payment.gross - tolerance)
     high = bisect_right(totals, payment.gross + tolerance)
     candidates = [
-        o for o in by_total[low:high]
-        if o.ref not in taken
-        and _same_currency(o, payment)
-        and abs(o.placed_at - payment.at) <= window
+        o
+        for o in by_total[low:high]
+        if o.ref not in taken and _same_currency(o, payment) and abs(o.placed_at - payment.at) <= window
     ]
     email = _email(payment.email)
     with_email = [o for o in candidates if email and _email(o.email) == email]
@@ -345,7 +349,9 @@ def reconcile(
         order_of[payment.transaction_id] = order
         money[order.ref].append(payment)
         result.matches.append(
-            PaymentMatch(order.ref, payment.transaction_id, payment.source, payment.kind, payment.gross, payment.currency, how)
+            PaymentMatch(
+                order.ref, payment.transaction_id, payment.source, payment.kind, payment.gross, payment.currency, how
+            )
         )
 
     def by_hint(payment: PaymentRecord) -> tuple[OrderRecord | None, str]:
@@ -394,8 +400,16 @@ def reconcile(
     for payment, reason in unresolved:
         result.unmatched_payments.append(
             UnmatchedPayment(
-                payment.transaction_id, payment.source, payment.kind, payment.at, payment.gross, payment.currency,
-                payment.email, payment.order_ref_hint, payment.description, reason,
+                payment.transaction_id,
+                payment.source,
+                payment.kind,
+                payment.at,
+                payment.gross,
+                payment.currency,
+                payment.email,
+                payment.order_ref_hint,
+                payment.description,
+                reason,
             )
         )
 
@@ -430,14 +444,21 @@ def _check_orders(
                 if order.cash_received < order.total - tolerance:
                     result.cod_awaiting_cash.append(
                         UnpaidOrder(
-                            order.ref, order.status, order.payment_status, order.payment_method, order.total,
-                            order.cash_received, order.currency, "cash on delivery not yet recorded",
+                            order.ref,
+                            order.status,
+                            order.payment_status,
+                            order.payment_method,
+                            order.total,
+                            order.cash_received,
+                            order.currency,
+                            "cash on delivery not yet recorded",
                         )
                     )
             else:
                 method = order.payment_method or ""
                 covered = [
-                    _PROCESSOR_NAMES[name] for name in sorted(processors)
+                    _PROCESSOR_NAMES[name]
+                    for name in sorted(processors)
                     if name in _PROCESSOR_METHODS and _PROCESSOR_METHODS[name].search(method)
                 ]
                 in_period = period is not None and period[0] <= order.placed_at <= period[1]
@@ -450,8 +471,14 @@ def _check_orders(
                 if reason:
                     result.unpaid_shipped.append(
                         UnpaidOrder(
-                            order.ref, order.status, order.payment_status, order.payment_method, order.total,
-                            ZERO, order.currency, reason,
+                            order.ref,
+                            order.status,
+                            order.payment_status,
+                            order.payment_method,
+                            order.total,
+                            ZERO,
+                            order.currency,
+                            reason,
                         )
                     )
 
@@ -460,13 +487,27 @@ def _check_orders(
             if other_currency:
                 currencies = ", ".join(sorted({p.currency for p in other_currency}))
                 result.amount_mismatches.append(
-                    AmountMismatch(order.ref, order.total, paid, paid - order.total, order.currency, ids,
-                                   f"paid in {currencies}, order is in {order.currency}")
+                    AmountMismatch(
+                        order.ref,
+                        order.total,
+                        paid,
+                        paid - order.total,
+                        order.currency,
+                        ids,
+                        f"paid in {currencies}, order is in {order.currency}",
+                    )
                 )
             elif order.status == "cancelled" and paid - given_back > tolerance:
                 result.amount_mismatches.append(
-                    AmountMismatch(order.ref, order.total, paid, paid - order.total, order.currency, ids,
-                                   f"order is cancelled but {paid - given_back} was kept")
+                    AmountMismatch(
+                        order.ref,
+                        order.total,
+                        paid,
+                        paid - order.total,
+                        order.currency,
+                        ids,
+                        f"order is cancelled but {paid - given_back} was kept",
+                    )
                 )
             elif order.status != "cancelled" and abs(paid - order.total) > tolerance:
                 note = "paid less than the order total" if paid < order.total else "paid more than the order total"
@@ -477,7 +518,11 @@ def _check_orders(
         if given_back - order.refunded_total > tolerance:
             result.unrecorded_refunds.append(
                 UnrecordedRefund(
-                    order.ref, given_back, order.refunded_total, given_back - order.refunded_total, order.currency,
+                    order.ref,
+                    given_back,
+                    order.refunded_total,
+                    given_back - order.refunded_total,
+                    order.currency,
                     tuple(p.transaction_id for p in mine if p.kind != "charge"),
                 )
             )
@@ -516,4 +561,3 @@ def _payouts(records: list[PaymentRecord]) -> list[PayoutSummary]:
             )
         )
     return summaries
-

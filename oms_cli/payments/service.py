@@ -38,8 +38,17 @@ refunds_t = RefundRow.__table__
 ZERO = Decimal(0)
 #: columns an import compares to tell an unchanged row from an updated one
 COMPARED = (
-    "kind", "at", "currency", "gross_minor", "fee_minor", "net_minor", "email",
-    "order_ref_hint", "description", "payout_id", "related_txn",
+    "kind",
+    "at",
+    "currency",
+    "gross_minor",
+    "fee_minor",
+    "net_minor",
+    "email",
+    "order_ref_hint",
+    "description",
+    "payout_id",
+    "related_txn",
 )
 CHUNK = 500
 # The Stripe payments export gives refunds only as a total per charge; the parser
@@ -89,7 +98,9 @@ def row_values(record: PaymentRecord) -> dict[str, Any]:
     }
 
 
-def import_payment_file(store: "Store", path: str, *, date_order: str | None = None, now: datetime | None = None) -> PaymentFileReport:
+def import_payment_file(
+    store: Store, path: str, *, date_order: str | None = None, now: datetime | None = None
+) -> PaymentFileReport:
     """Import one processor export in one transaction: new rows added, changed rows
     updated, the rest left alone. Bad input raises ``BadInput`` and changes nothing."""
     data = read_input_bytes(path, "payment file")
@@ -107,7 +118,9 @@ def import_payment_file(store: "Store", path: str, *, date_order: str | None = N
         stored: dict[str, Any] = {}
         for start in range(0, len(ids), CHUNK):
             for row in conn.execute(
-                select(payments_t).where(payments_t.c.source == fmt, payments_t.c.transaction_id.in_(ids[start : start + CHUNK]))
+                select(payments_t).where(
+                    payments_t.c.source == fmt, payments_t.c.transaction_id.in_(ids[start : start + CHUNK])
+                )
             ):
                 stored[row.transaction_id] = row
         new_rows = []
@@ -117,7 +130,9 @@ def import_payment_file(store: "Store", path: str, *, date_order: str | None = N
                 new_rows.append(values | {"imported_at": at})
             elif any(getattr(old, column) != values[column] for column in COMPARED):
                 # A later export can say more (a refund grew, a payout was assigned).
-                conn.execute(update(payments_t).where(payments_t.c.id == old.id).values({c: values[c] for c in COMPARED}))
+                conn.execute(
+                    update(payments_t).where(payments_t.c.id == old.id).values({c: values[c] for c in COMPARED})
+                )
                 report.updated += 1
             else:
                 report.unchanged += 1
@@ -127,7 +142,7 @@ def import_payment_file(store: "Store", path: str, *, date_order: str | None = N
     return report
 
 
-def import_payment_files(store: "Store", paths: list[str], *, date_order: str | None = None) -> list[PaymentFileReport]:
+def import_payment_files(store: Store, paths: list[str], *, date_order: str | None = None) -> list[PaymentFileReport]:
     """Import payment files, each in its own transaction; a bad file is reported and the
     others still imported (with a single file, its error is raised)."""
     reports = []
@@ -154,7 +169,7 @@ def _currency(order: Any, given: str | None) -> str:
 
 
 def record_payment(
-    store: "Store",
+    store: Store,
     ref: str,
     amount: Decimal,
     *,
@@ -178,7 +193,9 @@ def record_payment(
         cur = _currency(order, currency)
         minor = minor_units(amount, cur, "AMOUNT")
         earlier = conn.execute(
-            select(payments_t).where(payments_t.c.source == MANUAL, payments_t.c.order_id == order.id).order_by(payments_t.c.id)
+            select(payments_t)
+            .where(payments_t.c.source == MANUAL, payments_t.c.order_id == order.id)
+            .order_by(payments_t.c.id)
         ).all()
         same = [p for p in earlier if p.gross_minor == minor]
         if same and not again:
@@ -194,22 +211,46 @@ def record_payment(
         txn = f"{how}:{order.ref}:{serial}"
         conn.execute(
             insert(payments_t).values(
-                source=MANUAL, transaction_id=txn, kind="charge", method=how, at=when, currency=cur,
-                gross_minor=minor, fee_minor=0, net_minor=minor, email=order.customer_email,
-                order_ref_hint=order.ref, order_id=order.id, description=note or f"{how} recorded by hand",
-                payout_id=None, related_txn=None, imported_at=utcnow(),
+                source=MANUAL,
+                transaction_id=txn,
+                kind="charge",
+                method=how,
+                at=when,
+                currency=cur,
+                gross_minor=minor,
+                fee_minor=0,
+                net_minor=minor,
+                email=order.customer_email,
+                order_ref_hint=order.ref,
+                order_id=order.id,
+                description=note or f"{how} recorded by hand",
+                payout_id=None,
+                related_txn=None,
+                imported_at=utcnow(),
             )
         )
-        record_event(conn, order.id, command="payments record", kind="note", note=f"payment recorded: {format_money(minor, cur)} {how}" + (f"; {note}" if note else ""))
+        record_event(
+            conn,
+            order.id,
+            command="payments record",
+            kind="note",
+            note=f"payment recorded: {format_money(minor, cur)} {how}" + (f"; {note}" if note else ""),
+        )
         received = sum(p.gross_minor for p in earlier) + minor
         return {
-            "order_ref": order.ref, "transaction_id": txn, "method": how, "amount": from_minor(minor, cur), "currency": cur,
-            "at": when, "received": from_minor(received, cur), "total": from_minor(order.total_minor, cur),
+            "order_ref": order.ref,
+            "transaction_id": txn,
+            "method": how,
+            "amount": from_minor(minor, cur),
+            "currency": cur,
+            "at": when,
+            "received": from_minor(received, cur),
+            "total": from_minor(order.total_minor, cur),
         }
 
 
 def record_refund(
-    store: "Store",
+    store: Store,
     ref: str,
     amount: Decimal,
     *,
@@ -239,10 +280,21 @@ def record_refund(
             raise Refused(
                 f"{order.ref}: refunds would come to {format_money(refunded + minor, cur)}, more than the total of {format_money(order.total_minor, cur)}"
             )
-        conn.execute(insert(refunds_t).values(order_id=order.id, return_id=None, amount_minor=minor, at=when, note=note))
-        record_event(conn, order.id, command="payments refund", kind="note", note=f"refund recorded: {format_money(minor, cur)}" + (f"; {note}" if note else ""))
+        conn.execute(
+            insert(refunds_t).values(order_id=order.id, return_id=None, amount_minor=minor, at=when, note=note)
+        )
+        record_event(
+            conn,
+            order.id,
+            command="payments refund",
+            kind="note",
+            note=f"refund recorded: {format_money(minor, cur)}" + (f"; {note}" if note else ""),
+        )
         return {
-            "order_ref": order.ref, "amount": from_minor(minor, cur), "currency": cur, "at": when,
+            "order_ref": order.ref,
+            "amount": from_minor(minor, cur),
+            "currency": cur,
+            "at": when,
             "refunded": from_minor(refunded + minor, cur),
         }
 
@@ -285,7 +337,14 @@ def _sums(conn: Connection, column: Any, key: Any, *where: Any) -> dict[int, int
 def load_for_reconciliation(conn: Connection) -> tuple[list[OrderRecord], list[PaymentRecord]]:
     """Every order (with its recorded refunds and cash) and every payment, as plain records."""
     refunded = _sums(conn, refunds_t.c.amount_minor, refunds_t.c.order_id)
-    cash = _sums(conn, payments_t.c.gross_minor, payments_t.c.order_id, payments_t.c.source == MANUAL, payments_t.c.method == "cash", payments_t.c.order_id.is_not(None))
+    cash = _sums(
+        conn,
+        payments_t.c.gross_minor,
+        payments_t.c.order_id,
+        payments_t.c.source == MANUAL,
+        payments_t.c.method == "cash",
+        payments_t.c.order_id.is_not(None),
+    )
     orders = [
         OrderRecord(
             ref=o.ref,
@@ -309,7 +368,7 @@ def load_for_reconciliation(conn: Connection) -> tuple[list[OrderRecord], list[P
 
 
 def reconcile_store(
-    store: "Store",
+    store: Store,
     *,
     since: datetime | None = None,
     window: timedelta = timedelta(days=3),
@@ -322,12 +381,18 @@ def reconcile_store(
     result = reconcile(orders, payments, window=window, tolerance=tolerance)
     if since is None:
         return result
-    return findings.since(result, since, {o.ref: o.placed_at for o in orders}, {p.transaction_id: p.at for p in payments})
+    return findings.since(
+        result, since, {o.ref: o.placed_at for o in orders}, {p.transaction_id: p.at for p in payments}
+    )
 
 
-def list_payments(store: "Store", *, since: datetime | None = None, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+def list_payments(
+    store: Store, *, since: datetime | None = None, source: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """Stored payments, newest first."""
-    q = select(payments_t, orders_t.c.ref.label("order_ref")).outerjoin(orders_t, orders_t.c.id == payments_t.c.order_id)
+    q = select(payments_t, orders_t.c.ref.label("order_ref")).outerjoin(
+        orders_t, orders_t.c.id == payments_t.c.order_id
+    )
     if since is not None:
         q = q.where(payments_t.c.at >= since)
     if source:
@@ -340,10 +405,20 @@ def list_payments(store: "Store", *, since: datetime | None = None, source: str 
         for r in conn.execute(q):
             out.append(
                 {
-                    "source": r.source, "transaction_id": r.transaction_id, "kind": r.kind, "method": r.method, "at": r.at,
-                    "currency": r.currency, "gross": from_minor(r.gross_minor, r.currency), "fee": from_minor(r.fee_minor, r.currency),
-                    "net": from_minor(r.net_minor, r.currency), "email": r.email, "order_ref_hint": r.order_ref_hint,
-                    "order_ref": r.order_ref, "description": r.description, "payout_id": r.payout_id,
+                    "source": r.source,
+                    "transaction_id": r.transaction_id,
+                    "kind": r.kind,
+                    "method": r.method,
+                    "at": r.at,
+                    "currency": r.currency,
+                    "gross": from_minor(r.gross_minor, r.currency),
+                    "fee": from_minor(r.fee_minor, r.currency),
+                    "net": from_minor(r.net_minor, r.currency),
+                    "email": r.email,
+                    "order_ref_hint": r.order_ref_hint,
+                    "order_ref": r.order_ref,
+                    "description": r.description,
+                    "payout_id": r.payout_id,
                 }
             )
     return out

@@ -68,11 +68,7 @@ class CartCapacity:
 
     def holds(self, orders: int, items: int, weight_g: int) -> bool:
         """Whether a cart with this many orders, items and grams is within capacity."""
-        return (
-            orders <= self.orders
-            and items <= self.items
-            and (self.weight_g is None or weight_g <= self.weight_g)
-        )
+        return orders <= self.orders and items <= self.items and (self.weight_g is None or weight_g <= self.weight_g)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
 from oms_cli.core.errors import BadInput, ConfigError, UsageError
@@ -28,6 +28,7 @@ from oms_cli.picking.warehouse import Layout, Location, parse_location, zone_of
 
 PickMethod = Literal["single", "batch", "zone", "wave"]
 METHODS: tuple[PickMethod, ...] = ("single", "batch", "zone", "wave")
+DEFAULT_CAPACITY = CartCapacity()
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _checked(layout: Layout, orders: Sequence[PickOrder]) -> list[_Order]:
         if cutoff is not None:
             if not isinstance(cutoff, datetime) or cutoff.tzinfo is None or cutoff.utcoffset() is None:
                 raise BadInput(f"{where}: cutoff must be a timezone-aware date and time (got {cutoff!r})")
-            cutoff = cutoff.astimezone(timezone.utc)
+            cutoff = cutoff.astimezone(UTC)
         keys: set[str] = set()
         lines: list[_Line] = []
         for line in order.lines:
@@ -200,15 +201,13 @@ def _picker_for(zone: str | None, pickers: list[Picker]) -> str | None:
     return eligible[0].name if len(eligible) == 1 else None
 
 
-def _select(
-    orders: list[_Order], max_orders: int | None, *, by_cutoff: bool
-) -> tuple[list[_Order], list[str]]:
+def _select(orders: list[_Order], max_orders: int | None, *, by_cutoff: bool) -> tuple[list[_Order], list[str]]:
     """The orders to plan now: the most urgent ``max_orders`` (queue order kept); the rest are left out."""
     if max_orders is not None and (isinstance(max_orders, bool) or not isinstance(max_orders, int) or max_orders < 1):
         raise UsageError(f"max_orders must be a whole number of at least 1 (got {max_orders!r})")
     if max_orders is None or max_orders >= len(orders):
         return orders, []
-    far_future = datetime.max.replace(tzinfo=timezone.utc)
+    far_future = datetime.max.replace(tzinfo=UTC)
 
     def urgency(o: _Order) -> tuple[Any, ...]:
         rank = (o.order.priority_rank, o.index)
@@ -277,7 +276,9 @@ def _carts(
     plan = batch_orders(
         layout,
         [
-            BatchOrder(o.order.ref, o.order.priority_rank, tuple(x.location for x in o.lines), o.items, o.order.weight_g)
+            BatchOrder(
+                o.order.ref, o.order.priority_rank, tuple(x.location for x in o.lines), o.items, o.order.weight_g
+            )
             for o in orders
         ],
         capacity,
@@ -350,14 +351,19 @@ def plan_single(
     chosen, left_out = _select(_checked(layout, orders), max_orders, by_cutoff=False)
     chosen.sort(key=lambda o: (o.order.priority_rank, o.index))
     return _assemble(
-        "single", layout, [([o], False, None) for o in chosen], zoned=False, pickers=_pickers(layout, pickers), left_out=left_out
+        "single",
+        layout,
+        [([o], False, None) for o in chosen],
+        zoned=False,
+        pickers=_pickers(layout, pickers),
+        left_out=left_out,
     )
 
 
 def plan_batch(
     layout: Layout,
     orders: Sequence[PickOrder],
-    capacity: CartCapacity = CartCapacity(),
+    capacity: CartCapacity = DEFAULT_CAPACITY,
     *,
     batching: BatchingMethod = "savings",
     time_limit_s: float = 2.0,
@@ -374,7 +380,7 @@ def plan_batch(
 def plan_zone(
     layout: Layout,
     orders: Sequence[PickOrder],
-    capacity: CartCapacity = CartCapacity(),
+    capacity: CartCapacity = DEFAULT_CAPACITY,
     *,
     batching: BatchingMethod = "savings",
     time_limit_s: float = 2.0,
@@ -383,7 +389,9 @@ def plan_zone(
 ) -> PickPlan:
     """Orders batched into carts, and each cart split into one list per zone; totes are consolidated at packing."""
     if not layout.zones:
-        raise ConfigError("zone picking needs zones", hint="set warehouse.zones, e.g. {front: [1, 2, 3], back: [4, 5, 6]}")
+        raise ConfigError(
+            "zone picking needs zones", hint="set warehouse.zones, e.g. {front: [1, 2, 3], back: [4, 5, 6]}"
+        )
     _check_options(batching, time_limit_s)
     chosen, left_out = _select(_checked(layout, orders), max_orders, by_cutoff=False)
     carts = [(cart, oversize, None) for cart, oversize in _carts(layout, chosen, capacity, batching, time_limit_s)]
@@ -393,7 +401,7 @@ def plan_zone(
 def plan_wave(
     layout: Layout,
     orders: Sequence[PickOrder],
-    capacity: CartCapacity = CartCapacity(),
+    capacity: CartCapacity = DEFAULT_CAPACITY,
     *,
     batching: BatchingMethod = "savings",
     time_limit_s: float = 2.0,
@@ -406,7 +414,7 @@ def plan_wave(
     waves: dict[datetime | None, list[_Order]] = {}
     for order in chosen:
         waves.setdefault(order.cutoff, []).append(order)
-    timed = sorted((c for c in waves if c is not None))
+    timed = sorted(c for c in waves if c is not None)
     sequence = timed + ([None] if None in waves else [])
     carts: list[tuple[list[_Order], bool, int | None]] = []
     for number, cutoff in enumerate(sequence, start=1):
@@ -423,7 +431,7 @@ def plan_picking(
     method: PickMethod,
     layout: Layout,
     orders: Sequence[PickOrder],
-    capacity: CartCapacity = CartCapacity(),
+    capacity: CartCapacity = DEFAULT_CAPACITY,
     *,
     batching: BatchingMethod = "savings",
     time_limit_s: float = 2.0,

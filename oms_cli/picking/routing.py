@@ -40,10 +40,38 @@ _NONE, _THROUGH, _THROUGH_TWICE, _FRONT, _BACK, _GAP = range(6)
 
 # (state before, how the aisle is walked) -> state after.
 _AISLE_MOVES: dict[int, tuple[tuple[int, int], ...]] = {
-    _EA: ((_NONE, _EA), (_THROUGH, _OO), (_THROUGH_TWICE, _EE_JOINED), (_FRONT, _EA), (_BACK, _EE_APART), (_GAP, _EE_APART)),
-    _AE: ((_NONE, _AE), (_THROUGH, _OO), (_THROUGH_TWICE, _EE_JOINED), (_FRONT, _EE_APART), (_BACK, _AE), (_GAP, _EE_APART)),
-    _EE_JOINED: ((_NONE, _EE_JOINED), (_THROUGH, _OO), (_THROUGH_TWICE, _EE_JOINED), (_FRONT, _EE_JOINED), (_BACK, _EE_JOINED), (_GAP, _EE_JOINED)),
-    _EE_APART: ((_NONE, _EE_APART), (_THROUGH, _OO), (_THROUGH_TWICE, _EE_JOINED), (_FRONT, _EE_APART), (_BACK, _EE_APART), (_GAP, _EE_APART)),
+    _EA: (
+        (_NONE, _EA),
+        (_THROUGH, _OO),
+        (_THROUGH_TWICE, _EE_JOINED),
+        (_FRONT, _EA),
+        (_BACK, _EE_APART),
+        (_GAP, _EE_APART),
+    ),
+    _AE: (
+        (_NONE, _AE),
+        (_THROUGH, _OO),
+        (_THROUGH_TWICE, _EE_JOINED),
+        (_FRONT, _EE_APART),
+        (_BACK, _AE),
+        (_GAP, _EE_APART),
+    ),
+    _EE_JOINED: (
+        (_NONE, _EE_JOINED),
+        (_THROUGH, _OO),
+        (_THROUGH_TWICE, _EE_JOINED),
+        (_FRONT, _EE_JOINED),
+        (_BACK, _EE_JOINED),
+        (_GAP, _EE_JOINED),
+    ),
+    _EE_APART: (
+        (_NONE, _EE_APART),
+        (_THROUGH, _OO),
+        (_THROUGH_TWICE, _EE_JOINED),
+        (_FRONT, _EE_APART),
+        (_BACK, _EE_APART),
+        (_GAP, _EE_APART),
+    ),
     _OO: ((_NONE, _OO), (_THROUGH, _EE_JOINED), (_THROUGH_TWICE, _OO), (_FRONT, _OO), (_BACK, _OO), (_GAP, _OO)),
 }
 

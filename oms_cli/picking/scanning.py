@@ -24,8 +24,22 @@ from typing import Final, Literal
 from oms_cli.picking.warehouse import location_code
 
 EventKind = Literal[
-    "prompt", "location", "picked", "stop_done", "list_done", "wrong_item", "unknown_code",
-    "not_on_list", "short", "order_held", "skip", "help", "end", "refused", "order_picked", "put_back",
+    "prompt",
+    "location",
+    "picked",
+    "stop_done",
+    "list_done",
+    "wrong_item",
+    "unknown_code",
+    "not_on_list",
+    "short",
+    "order_held",
+    "skip",
+    "help",
+    "end",
+    "refused",
+    "order_picked",
+    "put_back",
 ]
 Level = Literal["ok", "info", "warn", "error"]
 
@@ -157,7 +171,13 @@ class ScanSession:
         if word in _END_WORDS:
             self.finished = True
             left = self.remaining
-            return [Event("end", "info", f"stopped: {left} unit{'s' if left != 1 else ''} left on this list" if left else "list complete")]
+            return [
+                Event(
+                    "end",
+                    "info",
+                    f"stopped: {left} unit{'s' if left != 1 else ''} left on this list" if left else "list complete",
+                )
+            ]
         if word in ("help", "?"):
             return [Event("help", "info", HELP_TEXT), Event("prompt", "info", self.prompt())]
         if word == "skip":
@@ -172,7 +192,9 @@ class ScanSession:
 
     def _location(self, code: str) -> list[Event]:
         with_level = "-L" in code
-        here = [s for s in self.stops if s.location == code or (not with_level and s.location.rsplit("-L", 1)[0] == code)]
+        here = [
+            s for s in self.stops if s.location == code or (not with_level and s.location.rsplit("-L", 1)[0] == code)
+        ]
         if not here:
             return [Event("not_on_list", "error", f"{code} is not on this list; {self.prompt()}")]
         open_here = [s for s in here if s.remaining]
@@ -181,13 +203,25 @@ class ScanSession:
         current = self.current
         stop = current if current in open_here else open_here[0]
         self.cursor = stop.id
-        return [Event("location", "ok", f"at {stop.location}: take {stop.remaining} x {stop.sku}{_name(stop)}{self._tote_hint(stop)}")]
+        return [
+            Event(
+                "location",
+                "ok",
+                f"at {stop.location}: take {stop.remaining} x {stop.sku}{_name(stop)}{self._tote_hint(stop)}",
+            )
+        ]
 
     def _product(self, code: str) -> list[Event]:
         sku = self.codes.get(code) or self.codes.get(code.upper())
         stop = self.current
         if sku is None:
-            return [Event("unknown_code", "error", f"UNKNOWN CODE {code!r}: not a product or location oms knows; {self.prompt()}")]
+            return [
+                Event(
+                    "unknown_code",
+                    "error",
+                    f"UNKNOWN CODE {code!r}: not a product or location oms knows; {self.prompt()}",
+                )
+            ]
         if stop is None:
             return [Event("wrong_item", "error", f"WRONG ITEM {sku}: nothing is left to pick on this list")]
         if sku != stop.sku:
@@ -203,13 +237,23 @@ class ScanSession:
                 where = f"all the {sku} on this list is picked already"
             else:
                 where = f"{sku} is not on this list"
-            return [Event("wrong_item", "error", f"WRONG ITEM {sku}: put it back. {where}; here take {stop.sku} at {stop.location}")]
+            return [
+                Event(
+                    "wrong_item",
+                    "error",
+                    f"WRONG ITEM {sku}: put it back. {where}; here take {stop.sku} at {stop.location}",
+                )
+            ]
         alloc = next(a for a in stop.allocations if a.remaining)
         alloc.picked += 1
         self.picks[alloc.id] = self.picks.get(alloc.id, 0) + 1
         tote = f" -> tote {alloc.tote}" if alloc.tote is not None else ""
         taken = sum(a.picked for a in stop.allocations)
-        events = [Event("picked", "ok", f"{sku}{tote} ({taken} of {taken + stop.remaining} at {stop.location})", tote=alloc.tote)]
+        events = [
+            Event(
+                "picked", "ok", f"{sku}{tote} ({taken} of {taken + stop.remaining} at {stop.location})", tote=alloc.tote
+            )
+        ]
         if stop.remaining == 0:
             events += self._advance(stop)
         return events
@@ -226,7 +270,13 @@ class ScanSession:
             except ValueError:
                 return [Event("refused", "error", f"'short {amount}': say how many units are missing, e.g. 'short 2'")]
             if units < 1 or units > stop.remaining:
-                return [Event("refused", "error", f"'short {amount}': between 1 and {stop.remaining} units can be short at {stop.location}")]
+                return [
+                    Event(
+                        "refused",
+                        "error",
+                        f"'short {amount}': between 1 and {stop.remaining} units can be short at {stop.location}",
+                    )
+                ]
         self.missing.append((stop.location, stop.sku, units))
         # What is on the shelf goes to the most urgent orders (first totes); the least urgent go short.
         left = units
@@ -253,7 +303,11 @@ class ScanSession:
                         a.active = False
             where = f" tote {', '.join(map(str, totes))}" if totes else ""
             back = f"; put the {in_tote} unit{'s' if in_tote != 1 else ''} already in{where} back" if in_tote else ""
-            events.append(Event("order_held", "warn", f"order {ref} goes on hold (out_of_stock): nothing more to pick for it{back}"))
+            events.append(
+                Event(
+                    "order_held", "warn", f"order {ref} goes on hold (out_of_stock): nothing more to pick for it{back}"
+                )
+            )
         if stop.remaining == 0:
             events += self._advance(stop)
         else:
@@ -301,4 +355,3 @@ class ScanSession:
 
 def _name(stop: ScanStop) -> str:
     return f" ({stop.name})" if stop.name else ""
-

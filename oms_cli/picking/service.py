@@ -103,7 +103,9 @@ def pickers_from_config(config: Config) -> tuple[Picker, ...]:
     """The ``picking.pickers`` list as Pickers; ConfigError names a bad entry."""
     raw = config.get("picking.pickers") or []
     if not isinstance(raw, list):
-        raise ConfigError("picking.pickers must be a list of {name, zones}", hint="e.g. pickers: [{name: ann, zones: [front]}]")
+        raise ConfigError(
+            "picking.pickers must be a list of {name, zones}", hint="e.g. pickers: [{name: ann, zones: [front]}]"
+        )
     out: list[Picker] = []
     for i, entry in enumerate(raw):
         where = f"picking.pickers[{i}]"
@@ -126,7 +128,10 @@ def settings(config: Config, request: PlanRequest | None = None) -> PickingSetti
     request = request or PlanRequest()
     layout = Layout.from_config(config.section("warehouse"))
     capacity = CartCapacity.from_config(config.get("picking.cart"))
-    for option, value, key in (("--cart-orders", request.cart_orders, "orders"), ("--cart-items", request.cart_items, "items")):
+    for option, value, key in (
+        ("--cart-orders", request.cart_orders, "orders"),
+        ("--cart-items", request.cart_items, "items"),
+    ):
         if value is not None:
             if value < 1:
                 raise UsageError(f"{option} must be at least 1 (got {value})")
@@ -146,7 +151,9 @@ def settings(config: Config, request: PlanRequest | None = None) -> PickingSetti
     limit = config.get("picking.time_limit_s", 2.0)
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit < 0:
         raise ConfigError(f"picking.time_limit_s: '{limit}' is not a number of seconds (0 or more)")
-    return PickingSettings(layout, capacity, pickers, batching, float(limit), Schedule.from_config(config.section("schedule")))
+    return PickingSettings(
+        layout, capacity, pickers, batching, float(limit), Schedule.from_config(config.section("schedule"))
+    )
 
 
 def priority_rank(ship_by: datetime | None, service_level: str, now: datetime) -> int:
@@ -167,10 +174,15 @@ def parse_wave_cutoff(text: str, schedule: Schedule, now: datetime) -> datetime:
         if len(value) <= 5 and ":" in value:
             hours, minutes = value.split(":")
             local_now = now.astimezone(schedule.tz)
-            return datetime.combine(local_now.date(), time(int(hours), int(minutes)), tzinfo=schedule.tz).astimezone(now.tzinfo)
+            return datetime.combine(local_now.date(), time(int(hours), int(minutes)), tzinfo=schedule.tz).astimezone(
+                now.tzinfo
+            )
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--wave-cutoff: '{text}' is not a time", hint="HH:MM (today, shop time zone) or an ISO time such as 2026-11-24T15:00") from None
+        raise UsageError(
+            f"--wave-cutoff: '{text}' is not a time",
+            hint="HH:MM (today, shop time zone) or an ISO time such as 2026-11-24T15:00",
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=schedule.tz)
     return when.astimezone(now.tzinfo)
@@ -203,8 +215,14 @@ class _Gathered:
         return [c for c in self.candidates if c.problem]
 
 
-def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetime | None = None,
-             on_planning: Callable[[int], None] | None = None) -> dict[str, Any]:
+def plan_run(
+    store: Store,
+    config: Config,
+    request: PlanRequest,
+    *,
+    now: datetime | None = None,
+    on_planning: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Plan a pick run over ready orders (or the named ones) and, unless a dry run, store it.
 
     ``on_planning`` is told how many orders are about to be planned, once they are read
@@ -224,6 +242,7 @@ def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetim
     now = now or utcnow()
     cutoff_limit = parse_wave_cutoff(request.wave_cutoff, setup.schedule, now) if request.wave_cutoff else None
     departure = next_departure(setup.schedule, now) if request.method == "wave" else None
+
     def read(conn: Connection) -> tuple[_Inputs, list[dict[str, Any]]]:
         rows, skipped = _ready_orders(conn, request.refs)
         rows.sort(key=lambda r: queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
@@ -234,7 +253,11 @@ def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetim
         plannable = [c for c in candidates if c.order is not None and not c.problem]
         after_cutoff: list[str] = []
         if cutoff_limit is not None:
-            after_cutoff = [c.row.ref for c in plannable if c.order is not None and (c.order.cutoff is None or c.order.cutoff > cutoff_limit)]
+            after_cutoff = [
+                c.row.ref
+                for c in plannable
+                if c.order is not None and (c.order.cutoff is None or c.order.cutoff > cutoff_limit)
+            ]
             later = set(after_cutoff)
             plannable = [c for c in plannable if c.row.ref not in later]
         return _Gathered(inputs, skipped, candidates, plannable, after_cutoff)
@@ -273,8 +296,18 @@ def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetim
                 plan = plan_of(gathered)
                 list_ids = list(range(1, len(plan.lists) + 1))
             for c in gathered.held:
-                transition(conn, c.row.id, c.row.ref, "ready", "on_hold", command=PLAN_COMMAND, note=f"no_location: {c.problem}",
-                           at=now, hold_reason="no_location", hold_note=c.problem)
+                transition(
+                    conn,
+                    c.row.id,
+                    c.row.ref,
+                    "ready",
+                    "on_hold",
+                    command=PLAN_COMMAND,
+                    note=f"no_location: {c.problem}",
+                    at=now,
+                    hold_reason="no_location",
+                    hold_note=c.problem,
+                )
                 free_reservations(conn, c.row.id, PLAN_COMMAND)
             if plan.lists:
                 run_id, list_ids = _write_plan(conn, plan, gathered.plannable, request.method, setup.batching, now)
@@ -291,7 +324,11 @@ def plan_run(store: Store, config: Config, request: PlanRequest, *, now: datetim
         held=[{"ref": c.row.ref, "reason": "no_location", "detail": c.problem} for c in held],
         skipped=skipped,
         after_cutoff=after_cutoff,
-        instructions={ref: by_ref[ref].notes for ref in {r for x in plan.lists for r in x.orders} if by_ref[ref].instruction_state == "pending"},
+        instructions={
+            ref: by_ref[ref].notes
+            for ref in {r for x in plan.lists for r in x.orders}
+            if by_ref[ref].instruction_state == "pending"
+        },
     )
     return doc
 
@@ -311,16 +348,23 @@ def _ready_orders(conn: Connection, refs: Sequence[str] | None) -> tuple[list[An
             rows.append(row)
         elif row.status == "picking":
             lists = _lists_of_order(conn, row.id)
-            skipped.append({"ref": row.ref, "status": row.status, "why": "already on pick list " + ", ".join(map(str, lists))})
+            skipped.append(
+                {"ref": row.ref, "status": row.status, "why": "already on pick list " + ", ".join(map(str, lists))}
+            )
         else:
-            skipped.append({"ref": row.ref, "status": row.status, "why": f"{row.status}: only ready orders can be picked"})
+            skipped.append(
+                {"ref": row.ref, "status": row.status, "why": f"{row.status}: only ready orders can be picked"}
+            )
     return rows, skipped
 
 
 def _lists_of_order(conn: Connection, order_id: int) -> list[int]:
     q = (
-        select(stops_t.c.list_id).join(allocs_t, allocs_t.c.stop_id == stops_t.c.id)
-        .where(allocs_t.c.order_id == order_id).distinct().order_by(stops_t.c.list_id)
+        select(stops_t.c.list_id)
+        .join(allocs_t, allocs_t.c.stop_id == stops_t.c.id)
+        .where(allocs_t.c.order_id == order_id)
+        .distinct()
+        .order_by(stops_t.c.list_id)
     )
     return list(conn.execute(q).scalars())
 
@@ -341,7 +385,9 @@ class _Inputs:
         return (
             [tuple(r) for r in self.rows],
             {k: [tuple(ln) for ln in v] for k, v in self.lines.items()},
-            self.reserved, self.primary, self.weights,
+            self.reserved,
+            self.primary,
+            self.weights,
         )
 
 
@@ -350,9 +396,11 @@ def _read_inputs(conn: Connection, rows: list[Any]) -> _Inputs:
     lines = lines_of(conn, ids)
     reserved: dict[int, dict[str, int]] = defaultdict(dict)
     for start in range(0, len(ids), CHUNK):
-        q = select(reservations_t.c.order_line_id, reservations_t.c.location, reservations_t.c.quantity).where(
-            reservations_t.c.order_id.in_(ids[start : start + CHUNK]), reservations_t.c.state == "active"
-        ).order_by(reservations_t.c.id)
+        q = (
+            select(reservations_t.c.order_line_id, reservations_t.c.location, reservations_t.c.quantity)
+            .where(reservations_t.c.order_id.in_(ids[start : start + CHUNK]), reservations_t.c.state == "active")
+            .order_by(reservations_t.c.id)
+        )
         for r in conn.execute(q):
             at = reserved[r.order_line_id]
             at[r.location] = at.get(r.location, 0) + int(r.quantity)
@@ -402,7 +450,13 @@ def _candidates(inputs: _Inputs, layout: Layout, now: datetime, departure: datet
             cutoff = max(row.ship_by, departure)
         weight = sum(weights.get(ln.sku, 0) * int(ln.quantity) for ln in lines[row.id])
         problem = "; ".join(dict.fromkeys(problems)) or None
-        order = None if problem else PickOrder(row.ref, priority_rank(row.ship_by, row.service_level, now), tuple(pick_lines), weight, cutoff)
+        order = (
+            None
+            if problem
+            else PickOrder(
+                row.ref, priority_rank(row.ship_by, row.service_level, now), tuple(pick_lines), weight, cutoff
+            )
+        )
         out.append(_Candidate(row, order, keys, problem))
     return out
 
@@ -416,27 +470,52 @@ def _weights(conn: Connection, skus: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def _write_plan(conn: Connection, plan: PickPlan, planned: list[_Candidate], method: str, batching: str, now: datetime) -> tuple[int, list[int]]:
+def _write_plan(
+    conn: Connection, plan: PickPlan, planned: list[_Candidate], method: str, batching: str, now: datetime
+) -> tuple[int, list[int]]:
     """Store the run, its lists, stops and allocations; move each planned order to picking."""
     by_ref = {c.row.ref: c for c in planned}
-    run_id = int(conn.execute(insert(runs_t).values(
-        created_at=now, method=method, batching=None if method == "single" else batching,
-        distance_m=round(plan.distance_m, 3), code_order_distance_m=round(plan.code_order_distance_m, 3),
-    )).inserted_primary_key[0])
+    run_id = int(
+        conn.execute(
+            insert(runs_t).values(
+                created_at=now,
+                method=method,
+                batching=None if method == "single" else batching,
+                distance_m=round(plan.distance_m, 3),
+                code_order_distance_m=round(plan.code_order_distance_m, 3),
+            )
+        ).inserted_primary_key[0]
+    )
     list_ids: list[int] = []
     for seq, planned_list in enumerate(plan.lists, start=1):
-        list_ids.append(int(conn.execute(insert(lists_t).values(
-            run_id=run_id, seq=seq, wave=planned_list.wave, zone=planned_list.zone, picker=planned_list.picker, status="open",
-            distance_m=round(planned_list.distance_m, 3), code_order_distance_m=round(planned_list.code_order_distance_m, 3),
-        )).inserted_primary_key[0]))
-    BulkInserter(conn, stops_t, ("list_id", "seq", "location", "sku", "quantity")).insert([
-        (list_id, seq, stop.location, stop.sku, stop.quantity)
-        for list_id, planned_list in zip(list_ids, plan.lists)
-        for seq, stop in enumerate(planned_list.stops, start=1)
-    ])
+        list_ids.append(
+            int(
+                conn.execute(
+                    insert(lists_t).values(
+                        run_id=run_id,
+                        seq=seq,
+                        wave=planned_list.wave,
+                        zone=planned_list.zone,
+                        picker=planned_list.picker,
+                        status="open",
+                        distance_m=round(planned_list.distance_m, 3),
+                        code_order_distance_m=round(planned_list.code_order_distance_m, 3),
+                    )
+                ).inserted_primary_key[0]
+            )
+        )
+    BulkInserter(conn, stops_t, ("list_id", "seq", "location", "sku", "quantity")).insert(
+        [
+            (list_id, seq, stop.location, stop.sku, stop.quantity)
+            for list_id, planned_list in zip(list_ids, plan.lists)
+            for seq, stop in enumerate(planned_list.stops, start=1)
+        ]
+    )
     stop_ids: dict[tuple[int, int], int] = {}
     for start in range(0, len(list_ids), CHUNK):
-        q = select(stops_t.c.id, stops_t.c.list_id, stops_t.c.seq).where(stops_t.c.list_id.in_(list_ids[start : start + CHUNK]))
+        q = select(stops_t.c.id, stops_t.c.list_id, stops_t.c.seq).where(
+            stops_t.c.list_id.in_(list_ids[start : start + CHUNK])
+        )
         stop_ids.update({(r.list_id, r.seq): r.id for r in conn.execute(q)})
     alloc_rows = []
     lists_of: dict[str, list[int]] = defaultdict(list)
@@ -446,8 +525,12 @@ def _write_plan(conn: Connection, plan: PickPlan, planned: list[_Candidate], met
         for seq, stop in enumerate(planned_list.stops, start=1):
             for alloc in stop.allocations:
                 c = by_ref[alloc.ref]
-                alloc_rows.append((stop_ids[(list_id, seq)], c.row.id, c.lines[alloc.line_key], alloc.quantity, alloc.tote, 0, 0))
-    BulkInserter(conn, allocs_t, ("stop_id", "order_id", "order_line_id", "quantity", "tote", "picked_qty", "short_qty")).insert(alloc_rows)
+                alloc_rows.append(
+                    (stop_ids[(list_id, seq)], c.row.id, c.lines[alloc.line_key], alloc.quantity, alloc.tote, 0, 0)
+                )
+    BulkInserter(
+        conn, allocs_t, ("stop_id", "order_id", "order_line_id", "quantity", "tote", "picked_qty", "short_qty")
+    ).insert(alloc_rows)
     changes = []
     for c in planned:
         lists = lists_of.get(c.row.ref)
@@ -471,11 +554,15 @@ def list_lists(store: Store, *, open_only: bool = False, run: int | None = None)
     """Pick lists, oldest first, with their orders, stops, units picked and left, and route lengths."""
     remaining = func.sum(
         # Units of orders that left the floor (held, cancelled) are not left to pick.
-        case((orders_t.c.status == "picking", allocs_t.c.quantity - allocs_t.c.picked_qty - allocs_t.c.short_qty), else_=0)
+        case(
+            (orders_t.c.status == "picking", allocs_t.c.quantity - allocs_t.c.picked_qty - allocs_t.c.short_qty),
+            else_=0,
+        )
     )
     q = (
         select(
-            lists_t, runs_t.c.method,
+            lists_t,
+            runs_t.c.method,
             func.count(func.distinct(stops_t.c.id)).label("stops"),
             func.count(func.distinct(allocs_t.c.order_id)).label("orders"),
             func.coalesce(func.sum(allocs_t.c.quantity), 0).label("units"),
@@ -496,10 +583,22 @@ def list_lists(store: Store, *, open_only: bool = False, run: int | None = None)
     with store.connect(write=False) as conn:
         return [
             {
-                "list": r.id, "run": r.run_id, "method": r.method, "wave": r.wave, "zone": r.zone, "picker": r.picker,
-                "status": r.status, "orders": int(r.orders), "stops": int(r.stops), "units": int(r.units),
-                "picked": int(r.picked), "remaining": int(r.remaining), "distance_m": r.distance_m,
-                "code_order_distance_m": r.code_order_distance_m, "claimed_at": r.claimed_at, "completed_at": r.completed_at,
+                "list": r.id,
+                "run": r.run_id,
+                "method": r.method,
+                "wave": r.wave,
+                "zone": r.zone,
+                "picker": r.picker,
+                "status": r.status,
+                "orders": int(r.orders),
+                "stops": int(r.stops),
+                "units": int(r.units),
+                "picked": int(r.picked),
+                "remaining": int(r.remaining),
+                "distance_m": r.distance_m,
+                "code_order_distance_m": r.code_order_distance_m,
+                "claimed_at": r.claimed_at,
+                "completed_at": r.completed_at,
             }
             for r in conn.execute(q)
         ]
@@ -512,7 +611,9 @@ def show_list(store: Store, list_id: int) -> dict[str, Any]:
 
 
 def _list_row(conn: Connection, list_id: int) -> Any:
-    row = conn.execute(select(lists_t, runs_t.c.method).join(runs_t, runs_t.c.id == lists_t.c.run_id).where(lists_t.c.id == list_id)).first()
+    row = conn.execute(
+        select(lists_t, runs_t.c.method).join(runs_t, runs_t.c.id == lists_t.c.run_id).where(lists_t.c.id == list_id)
+    ).first()
     if row is None:
         raise NotFound(f"pick list {list_id}: no such list", hint="see `oms pick lists`")
     return row
@@ -521,10 +622,23 @@ def _list_row(conn: Connection, list_id: int) -> Any:
 def _stop_rows(conn: Connection, list_id: int) -> list[Any]:
     q = (
         select(
-            stops_t.c.id.label("stop_id"), stops_t.c.seq, stops_t.c.location, stops_t.c.sku, stops_t.c.quantity.label("stop_quantity"),
-            allocs_t.c.id.label("alloc_id"), allocs_t.c.order_id, allocs_t.c.order_line_id, allocs_t.c.quantity, allocs_t.c.tote,
-            allocs_t.c.picked_qty, allocs_t.c.short_qty,
-            orders_t.c.ref, orders_t.c.status, orders_t.c.instruction_state, orders_t.c.notes, products_t.c.name,
+            stops_t.c.id.label("stop_id"),
+            stops_t.c.seq,
+            stops_t.c.location,
+            stops_t.c.sku,
+            stops_t.c.quantity.label("stop_quantity"),
+            allocs_t.c.id.label("alloc_id"),
+            allocs_t.c.order_id,
+            allocs_t.c.order_line_id,
+            allocs_t.c.quantity,
+            allocs_t.c.tote,
+            allocs_t.c.picked_qty,
+            allocs_t.c.short_qty,
+            orders_t.c.ref,
+            orders_t.c.status,
+            orders_t.c.instruction_state,
+            orders_t.c.notes,
+            products_t.c.name,
         )
         .join(allocs_t, allocs_t.c.stop_id == stops_t.c.id)
         .join(orders_t, orders_t.c.id == allocs_t.c.order_id)
@@ -543,36 +657,74 @@ def _list_view(conn: Connection, list_id: int) -> dict[str, Any]:
     for r in rows:
         stop = stops.get(r.stop_id)
         if stop is None:
-            stop = stops[r.stop_id] = {"seq": r.seq, "location": r.location, "sku": r.sku, "name": r.name, "quantity": int(r.stop_quantity),
-                                       "picked": 0, "short": 0, "remaining": 0, "orders": []}
+            stop = stops[r.stop_id] = {
+                "seq": r.seq,
+                "location": r.location,
+                "sku": r.sku,
+                "name": r.name,
+                "quantity": int(r.stop_quantity),
+                "picked": 0,
+                "short": 0,
+                "remaining": 0,
+                "orders": [],
+            }
         left = max(0, r.quantity - r.picked_qty - r.short_qty) if r.status == "picking" else 0
         stop["picked"] += r.picked_qty
         stop["short"] += r.short_qty
         stop["remaining"] += left
-        stop["orders"].append({"ref": r.ref, "quantity": int(r.quantity), "tote": r.tote, "picked": int(r.picked_qty),
-                               "short": int(r.short_qty), "remaining": left})
+        stop["orders"].append(
+            {
+                "ref": r.ref,
+                "quantity": int(r.quantity),
+                "tote": r.tote,
+                "picked": int(r.picked_qty),
+                "short": int(r.short_qty),
+                "remaining": left,
+            }
+        )
         if r.order_id not in totes:
-            totes[r.order_id] = {"tote": r.tote, "ref": r.ref, "status": r.status, "instruction": r.instruction_state,
-                                 "notes": r.notes if r.instruction_state == "pending" else None, "other_lists": []}
+            totes[r.order_id] = {
+                "tote": r.tote,
+                "ref": r.ref,
+                "status": r.status,
+                "instruction": r.instruction_state,
+                "notes": r.notes if r.instruction_state == "pending" else None,
+                "other_lists": [],
+            }
     if totes:
         q = (
             select(stops_t.c.list_id, lists_t.c.zone, allocs_t.c.order_id, allocs_t.c.tote)
             .join(allocs_t, allocs_t.c.stop_id == stops_t.c.id)
             .join(lists_t, lists_t.c.id == stops_t.c.list_id)
-            .where(lists_t.c.run_id == head.run_id, stops_t.c.list_id != list_id, allocs_t.c.order_id.in_(sorted(totes)))
-            .distinct().order_by(stops_t.c.list_id)
+            .where(
+                lists_t.c.run_id == head.run_id, stops_t.c.list_id != list_id, allocs_t.c.order_id.in_(sorted(totes))
+            )
+            .distinct()
+            .order_by(stops_t.c.list_id)
         )
         for r in conn.execute(q):
             totes[r.order_id]["other_lists"].append({"list": r.list_id, "zone": r.zone, "tote": r.tote})
     ordered = sorted(totes.values(), key=lambda t: (t["tote"] or 0, t["ref"]))
     stop_list = list(stops.values())
     return {
-        "list": head.id, "run": head.run_id, "method": head.method, "seq": head.seq, "wave": head.wave, "zone": head.zone,
-        "picker": head.picker, "status": head.status, "claimed_at": head.claimed_at, "completed_at": head.completed_at,
-        "orders": [t["ref"] for t in ordered], "totes": ordered, "stops": stop_list,
-        "units": sum(s["quantity"] for s in stop_list), "picked": sum(s["picked"] for s in stop_list),
+        "list": head.id,
+        "run": head.run_id,
+        "method": head.method,
+        "seq": head.seq,
+        "wave": head.wave,
+        "zone": head.zone,
+        "picker": head.picker,
+        "status": head.status,
+        "claimed_at": head.claimed_at,
+        "completed_at": head.completed_at,
+        "orders": [t["ref"] for t in ordered],
+        "totes": ordered,
+        "stops": stop_list,
+        "units": sum(s["quantity"] for s in stop_list),
+        "picked": sum(s["picked"] for s in stop_list),
         "remaining": sum(s["remaining"] for s in stop_list),
-        "distance_m": head.distance_m, "code_order_distance_m": head.code_order_distance_m,
+        "distance_m": head.distance_m,
+        "code_order_distance_m": head.code_order_distance_m,
     }
 
 
@@ -596,7 +748,10 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
     now = now or utcnow()
     with store.connect() as conn:
         mine = conn.execute(
-            select(lists_t.c.id).where(lists_t.c.picker == name, lists_t.c.status == "claimed").order_by(lists_t.c.id).limit(1)
+            select(lists_t.c.id)
+            .where(lists_t.c.picker == name, lists_t.c.status == "claimed")
+            .order_by(lists_t.c.id)
+            .limit(1)
         ).scalar()
         if mine is not None:
             return {"picker": name, "claimed": False, "resumed": True, **_list_view(conn, mine)}
@@ -605,8 +760,10 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
             may_take = and_(may_take, or_(lists_t.c.zone.is_(None), lists_t.c.zone.in_(zones)))
         while True:
             candidate = conn.execute(
-                select(lists_t.c.id).where(lists_t.c.status == "open", or_(lists_t.c.picker == name, may_take))
-                .order_by(lists_t.c.id).limit(1)
+                select(lists_t.c.id)
+                .where(lists_t.c.status == "open", or_(lists_t.c.picker == name, may_take))
+                .order_by(lists_t.c.id)
+                .limit(1)
             ).scalar()
             if candidate is None:
                 return {"picker": name, "claimed": False, "resumed": False, "list": None, "zones": list(zones or [])}
@@ -614,7 +771,8 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
                 continue  # every order on it left the floor meanwhile
             # The status condition makes the claim safe even without the write lock.
             res = conn.execute(
-                update(lists_t).where(lists_t.c.id == candidate, lists_t.c.status == "open")
+                update(lists_t)
+                .where(lists_t.c.id == candidate, lists_t.c.status == "open")
                 .values(status="claimed", picker=name, claimed_at=now)
             )
             if res.rowcount == 1:
@@ -635,14 +793,20 @@ def _close_if_empty(conn: Connection, list_id: int, now: datetime) -> bool:
     """Mark a list done when nothing is left on it; True when it is (or already was) done."""
     if _left_on_list(conn, list_id):
         return False
-    conn.execute(update(lists_t).where(lists_t.c.id == list_id, lists_t.c.status != "done").values(status="done", completed_at=now))
+    conn.execute(
+        update(lists_t)
+        .where(lists_t.c.id == list_id, lists_t.c.status != "done")
+        .values(status="done", completed_at=now)
+    )
     return True
 
 
 # --- confirming picks -------------------------------------------------------------
 
 
-def start_confirm(store: Store, list_id: int, *, picker: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+def start_confirm(
+    store: Store, list_id: int, *, picker: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Begin picking a list: claim it if still open, and say where to go first."""
     now = now or utcnow()
     with store.connect() as conn:
@@ -650,8 +814,14 @@ def start_confirm(store: Store, list_id: int, *, picker: str | None = None, now:
         session = _session(conn, list_id, None)
         if head.status != "done":
             _close_if_empty(conn, list_id, now)
-        return {"list": list_id, "cursor": session.cursor, "prompt": session.prompt(), "remaining": session.remaining,
-                "status": _status(conn, list_id), "picker": picker or head.picker}
+        return {
+            "list": list_id,
+            "cursor": session.cursor,
+            "prompt": session.prompt(),
+            "remaining": session.remaining,
+            "status": _status(conn, list_id),
+            "picker": picker or head.picker,
+        }
 
 
 def _claim_for_confirm(conn: Connection, list_id: int, picker: str | None, now: datetime) -> Any:
@@ -659,8 +829,11 @@ def _claim_for_confirm(conn: Connection, list_id: int, picker: str | None, now: 
     if picker and head.picker and head.picker != picker and head.status == "claimed":
         raise Refused(f"pick list {list_id} is being picked by {head.picker}", hint=f"see `oms pick show {list_id}`")
     if head.status == "open":
-        conn.execute(update(lists_t).where(lists_t.c.id == list_id, lists_t.c.status == "open").values(
-            status="claimed", picker=picker or head.picker, claimed_at=now))
+        conn.execute(
+            update(lists_t)
+            .where(lists_t.c.id == list_id, lists_t.c.status == "open")
+            .values(status="claimed", picker=picker or head.picker, claimed_at=now)
+        )
     return head
 
 
@@ -675,11 +848,17 @@ def _session(conn: Connection, list_id: int, cursor: int | None, scanned: str | 
         stop = stops.get(r.stop_id)
         if stop is None:
             stop = stops[r.stop_id] = ScanStop(r.stop_id, r.seq, r.location, r.sku, [], r.name)
-        stop.allocations.append(ScanAllocation(r.alloc_id, r.ref, int(r.quantity), r.tote, int(r.picked_qty), int(r.short_qty), r.status == "picking"))
+        stop.allocations.append(
+            ScanAllocation(
+                r.alloc_id, r.ref, int(r.quantity), r.tote, int(r.picked_qty), int(r.short_qty), r.status == "picking"
+            )
+        )
     skus = sorted({s.sku for s in stops.values()})
     codes: dict[str, str] = {sku: sku for sku in skus}
     for start in range(0, len(skus), CHUNK):
-        for r in conn.execute(select(barcodes_t.c.code, barcodes_t.c.sku).where(barcodes_t.c.sku.in_(skus[start : start + CHUNK]))):
+        for r in conn.execute(
+            select(barcodes_t.c.code, barcodes_t.c.sku).where(barcodes_t.c.sku.in_(skus[start : start + CHUNK]))
+        ):
             codes[r.code] = r.sku
     if scanned and scanned not in codes and normalise_location(scanned) is None:
         # A product that is not on this list: name it, so the picker hears what they hold.
@@ -692,7 +871,9 @@ def _session(conn: Connection, list_id: int, cursor: int | None, scanned: str | 
     return ScanSession(list(stops.values()), codes, cursor)
 
 
-def scan(store: Store, list_id: int, text: str, *, cursor: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+def scan(
+    store: Store, list_id: int, text: str, *, cursor: int | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Apply one scan to a list in its own transaction; returns the events, the new cursor and prompt."""
     now = now or utcnow()
     with store.connect() as conn:
@@ -701,8 +882,12 @@ def scan(store: Store, list_id: int, text: str, *, cursor: int | None = None, no
         events = session.feed(text)
         extra = _apply(conn, session, head, now)
         return {
-            "list": list_id, "events": [dataclasses.asdict(e) for e in events + extra], "cursor": session.cursor,
-            "prompt": session.prompt(), "remaining": session.remaining, "finished": session.finished,
+            "list": list_id,
+            "events": [dataclasses.asdict(e) for e in events + extra],
+            "cursor": session.cursor,
+            "prompt": session.prompt(),
+            "remaining": session.remaining,
+            "finished": session.finished,
             "status": _status(conn, list_id),
         }
 
@@ -714,7 +899,9 @@ def _apply(conn: Connection, session: ScanSession, head: Any, now: datetime) -> 
     for alloc_id, units in session.picks.items():
         res = conn.execute(
             update(allocs_t)
-            .where(allocs_t.c.id == alloc_id, allocs_t.c.picked_qty + allocs_t.c.short_qty + units <= allocs_t.c.quantity)
+            .where(
+                allocs_t.c.id == alloc_id, allocs_t.c.picked_qty + allocs_t.c.short_qty + units <= allocs_t.c.quantity
+            )
             .values(picked_qty=allocs_t.c.picked_qty + units, picked_at=now)
         )
         if res.rowcount != 1:
@@ -728,8 +915,18 @@ def _apply(conn: Connection, session: ScanSession, head: Any, now: datetime) -> 
         row = conn.execute(select(orders_t).where(orders_t.c.ref == ref)).one()
         if row.status != "picking":
             continue
-        transition(conn, row.id, row.ref, "picking", "on_hold", command=CONFIRM_COMMAND, note=f"out_of_stock: {why} (pick list {head.id})",
-                   at=now, hold_reason="out_of_stock", hold_note=why)
+        transition(
+            conn,
+            row.id,
+            row.ref,
+            "picking",
+            "on_hold",
+            command=CONFIRM_COMMAND,
+            note=f"out_of_stock: {why} (pick list {head.id})",
+            at=now,
+            hold_reason="out_of_stock",
+            hold_note=why,
+        )
         free_reservations(conn, row.id, CONFIRM_COMMAND)
         _close_order_allocations(conn, row.id)
         touched.discard(row.id)
@@ -751,15 +948,22 @@ def _put_back(conn: Connection, order: Any, list_id: int) -> list[Event]:
         .order_by(stops_t.c.list_id)
     )
     return [
-        Event("put_back", "warn", f"{order.ref}: put the {r.units} unit{'s' if r.units != 1 else ''} already picked on list {r.list_id}"
-              + (f" (tote {r.tote})" if r.tote is not None else "") + " back on the shelf")
+        Event(
+            "put_back",
+            "warn",
+            f"{order.ref}: put the {r.units} unit{'s' if r.units != 1 else ''} already picked on list {r.list_id}"
+            + (f" (tote {r.tote})" if r.tote is not None else "")
+            + " back on the shelf",
+        )
         for r in conn.execute(q)
     ]
 
 
 def _book_shortage(conn: Connection, sku: str, location: str, units: int, list_id: int, now: datetime) -> None:
     """The shelf holds fewer than the store says: take the missing units off the books (never below zero)."""
-    on_hand = conn.execute(select(stock_t.c.on_hand).where(stock_t.c.sku == sku, stock_t.c.location == location)).scalar()
+    on_hand = conn.execute(
+        select(stock_t.c.on_hand).where(stock_t.c.sku == sku, stock_t.c.location == location)
+    ).scalar()
     gone = min(units, int(on_hand or 0))
     if gone > 0:
         move(conn, sku, location, -gone, SHORT_REASON, command=CONFIRM_COMMAND, note=f"pick list {list_id}", at=now)
@@ -778,28 +982,49 @@ def complete_orders(conn: Connection, order_ids: Iterable[int], now: datetime) -
     """Move to ``picked`` every given order in picking whose allocations in its latest run are all picked."""
     done: list[str] = []
     for order_id in sorted(set(order_ids)):
-        row = conn.execute(select(orders_t.c.id, orders_t.c.ref, orders_t.c.status).where(orders_t.c.id == order_id)).one()
+        row = conn.execute(
+            select(orders_t.c.id, orders_t.c.ref, orders_t.c.status).where(orders_t.c.id == order_id)
+        ).one()
         if row.status != "picking":
             continue
         latest = conn.execute(
             select(func.max(stops_t.c.list_id), func.max(lists_t.c.run_id))
-            .select_from(allocs_t).join(stops_t, stops_t.c.id == allocs_t.c.stop_id).join(lists_t, lists_t.c.id == stops_t.c.list_id)
+            .select_from(allocs_t)
+            .join(stops_t, stops_t.c.id == allocs_t.c.stop_id)
+            .join(lists_t, lists_t.c.id == stops_t.c.list_id)
             .where(allocs_t.c.order_id == order_id)
         ).one()
         if latest[1] is None:
             continue
         left = conn.execute(
             select(func.count())
-            .select_from(allocs_t).join(stops_t, stops_t.c.id == allocs_t.c.stop_id).join(lists_t, lists_t.c.id == stops_t.c.list_id)
-            .where(allocs_t.c.order_id == order_id, lists_t.c.run_id == latest[1], allocs_t.c.picked_qty < allocs_t.c.quantity)
+            .select_from(allocs_t)
+            .join(stops_t, stops_t.c.id == allocs_t.c.stop_id)
+            .join(lists_t, lists_t.c.id == stops_t.c.list_id)
+            .where(
+                allocs_t.c.order_id == order_id,
+                lists_t.c.run_id == latest[1],
+                allocs_t.c.picked_qty < allocs_t.c.quantity,
+            )
         ).scalar_one()
         if left:
             continue
         lists = _lists_of_order_in_run(conn, order_id, int(latest[1]))
         where = f"list {lists[0]}" if len(lists) == 1 else "lists " + ", ".join(map(str, lists))
-        transition(conn, row.id, row.ref, "picking", "picked", command=CONFIRM_COMMAND, note=f"picked: run {latest[1]} {where}", at=now)
+        transition(
+            conn,
+            row.id,
+            row.ref,
+            "picking",
+            "picked",
+            command=CONFIRM_COMMAND,
+            note=f"picked: run {latest[1]} {where}",
+            at=now,
+        )
         conn.execute(
-            update(reservations_t).where(reservations_t.c.order_id == order_id, reservations_t.c.state == "active").values(state="picked")
+            update(reservations_t)
+            .where(reservations_t.c.order_id == order_id, reservations_t.c.state == "active")
+            .values(state="picked")
         )
         done.append(row.ref)
     return done
@@ -807,13 +1032,19 @@ def complete_orders(conn: Connection, order_ids: Iterable[int], now: datetime) -
 
 def _lists_of_order_in_run(conn: Connection, order_id: int, run_id: int) -> list[int]:
     q = (
-        select(stops_t.c.list_id).join(allocs_t, allocs_t.c.stop_id == stops_t.c.id).join(lists_t, lists_t.c.id == stops_t.c.list_id)
-        .where(allocs_t.c.order_id == order_id, lists_t.c.run_id == run_id).distinct().order_by(stops_t.c.list_id)
+        select(stops_t.c.list_id)
+        .join(allocs_t, allocs_t.c.stop_id == stops_t.c.id)
+        .join(lists_t, lists_t.c.id == stops_t.c.list_id)
+        .where(allocs_t.c.order_id == order_id, lists_t.c.run_id == run_id)
+        .distinct()
+        .order_by(stops_t.c.list_id)
     )
     return list(conn.execute(q).scalars())
 
 
-def confirm_all(store: Store, list_id: int, *, picker: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+def confirm_all(
+    store: Store, list_id: int, *, picker: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Confirm every unit left on a list as picked (for scripts); orders whose picks are all done become picked."""
     now = now or utcnow()
     with store.connect() as conn:
@@ -827,15 +1058,36 @@ def confirm_all(store: Store, list_id: int, *, picker: str | None = None, now: d
         units = 0
         for r in rows:
             units += r.quantity - r.picked_qty - r.short_qty
-            conn.execute(update(allocs_t).where(allocs_t.c.id == r.id).values(picked_qty=r.quantity - r.short_qty, picked_at=now))
+            conn.execute(
+                update(allocs_t).where(allocs_t.c.id == r.id).values(picked_qty=r.quantity - r.short_qty, picked_at=now)
+            )
         picked = complete_orders(conn, {r.order_id for r in rows}, now)
         was_done = head.status == "done"
         _close_if_empty(conn, list_id, now)
-        return {"list": list_id, "units": units, "orders_picked": picked, "changed": bool(rows),
-                "status": _status(conn, list_id), "already_done": was_done and not rows}
+        return {
+            "list": list_id,
+            "units": units,
+            "orders_picked": picked,
+            "changed": bool(rows),
+            "status": _status(conn, list_id),
+            "already_done": was_done and not rows,
+        }
 
 
 __all__ = [
-    "PlanRequest", "PickingSettings", "plan_run", "list_lists", "show_list", "claim_next", "start_confirm", "scan",
-    "confirm_all", "complete_orders", "settings", "pickers_from_config", "priority_rank", "next_departure", "parse_wave_cutoff",
+    "PlanRequest",
+    "PickingSettings",
+    "plan_run",
+    "list_lists",
+    "show_list",
+    "claim_next",
+    "start_confirm",
+    "scan",
+    "confirm_all",
+    "complete_orders",
+    "settings",
+    "pickers_from_config",
+    "priority_rank",
+    "next_departure",
+    "parse_wave_cutoff",
 ]

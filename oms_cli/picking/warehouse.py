@@ -81,7 +81,14 @@ class Layout:
 
     def __hash__(self) -> int:
         return hash(
-            (self.aisles, self.bays, self.aisle_pitch_m, self.bay_width_m, self.cross_aisle_m, tuple(self.zones.items()))
+            (
+                self.aisles,
+                self.bays,
+                self.aisle_pitch_m,
+                self.bay_width_m,
+                self.cross_aisle_m,
+                tuple(self.zones.items()),
+            )
         )
 
     @classmethod
@@ -91,9 +98,7 @@ class Layout:
         known = ("aisles", "bays", "aisle_pitch_m", "bay_width_m", "cross_aisle_m", "zones")
         unknown = sorted(str(key) for key in data if key not in known)
         if unknown:
-            raise ConfigError(
-                f"warehouse: unknown key '{unknown[0]}'", hint=f"known keys here: {', '.join(known)}"
-            )
+            raise ConfigError(f"warehouse: unknown key '{unknown[0]}'", hint=f"known keys here: {', '.join(known)}")
         zones = data.get("zones") or {}
         if not isinstance(zones, Mapping):
             raise ConfigError(

@@ -13,10 +13,31 @@ from typing import Any
 from oms_cli.core.errors import ConfigError
 
 #: canonical address fields a config may list under ``release.address_required``
-ADDRESS_FIELDS = ("name", "company", "address1", "address2", "address3", "city", "province", "postal_code", "country", "phone")
+ADDRESS_FIELDS = (
+    "name",
+    "company",
+    "address1",
+    "address2",
+    "address3",
+    "city",
+    "province",
+    "postal_code",
+    "country",
+    "phone",
+)
 
-_FIELD_WORDS = {"name": "name", "address1": "street address", "city": "city", "postal_code": "postal code", "country": "country",
-                "province": "state/province", "phone": "phone", "company": "company", "address2": "address line 2", "address3": "address line 3"}
+_FIELD_WORDS = {
+    "name": "name",
+    "address1": "street address",
+    "city": "city",
+    "postal_code": "postal code",
+    "country": "country",
+    "province": "state/province",
+    "phone": "phone",
+    "company": "company",
+    "address2": "address line 2",
+    "address3": "address line 3",
+}
 
 #: country -> postal code shape (upper-cased input; blanks as written)
 POSTCODE_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -61,7 +82,9 @@ def check_required(required: Sequence[str]) -> tuple[str, ...]:
     out = []
     for f in required:
         if f not in ADDRESS_FIELDS:
-            raise ConfigError(f"release.address_required: unknown field '{f}'", hint="known fields: " + ", ".join(ADDRESS_FIELDS))
+            raise ConfigError(
+                f"release.address_required: unknown field '{f}'", hint="known fields: " + ", ".join(ADDRESS_FIELDS)
+            )
         out.append(f)
     return tuple(out)
 
@@ -76,6 +99,7 @@ def postcode_ok(country: str, postal_code: str) -> bool:
 
 def address_problems(ship_to: Mapping[str, Any], required: Sequence[str]) -> list[str]:
     """What is missing or wrong in a shipping address, as short phrases; empty when it will do."""
+
     def value(f: str) -> str:
         v = ship_to.get(f)
         return str(v).strip() if v is not None else ""

@@ -45,7 +45,9 @@ class OrderFacts:
     payment_method: str | None
     ship_to: Mapping[str, Any]
     lines: Sequence[LineFacts]
-    rule_facts: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = field(default_factory=dict)  # or a function, worked out only for orders that pass
+    rule_facts: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = field(
+        default_factory=dict
+    )  # or a function, worked out only for orders that pass
     applied_rules: set[str] = field(default_factory=set)
     is_backorder: bool = False
 
@@ -152,7 +154,9 @@ def allocate(
     return allocations, missing
 
 
-def decide(order: OrderFacts, gate: Gate, catalog: Catalog, stock: Mapping[str, Mapping[str, tuple[int, int]]]) -> Decision:
+def decide(
+    order: OrderFacts, gate: Gate, catalog: Catalog, stock: Mapping[str, Mapping[str, tuple[int, int]]]
+) -> Decision:
     """Release or hold one order; see the module docstring."""
     problems: list[tuple[str, str]] = []
     pay = payment_problem(order.payment_status, order.payment_method, gate)
@@ -171,7 +175,10 @@ def decide(order: OrderFacts, gate: Gate, catalog: Catalog, stock: Mapping[str, 
         problems.append(("no_location", "no location for " + ", ".join(unlocated)))
 
     free: dict[str, list[list[Any]]] = {
-        sku: [[loc, max(0, stock.get(sku, {}).get(loc, (0, 0))[0] - stock.get(sku, {}).get(loc, (0, 0))[1])] for loc in locs]
+        sku: [
+            [loc, max(0, stock.get(sku, {}).get(loc, (0, 0))[0] - stock.get(sku, {}).get(loc, (0, 0))[1])]
+            for loc in locs
+        ]
         for sku, locs in where.items()
     }
     fillable = [ln for ln in order.lines if where.get(ln.sku)]
@@ -200,7 +207,10 @@ def decide(order: OrderFacts, gate: Gate, catalog: Catalog, stock: Mapping[str, 
             continue
         if o.add_sku not in free:
             free[o.add_sku] = [
-                [loc, max(0, stock.get(o.add_sku, {}).get(loc, (0, 0))[0] - stock.get(o.add_sku, {}).get(loc, (0, 0))[1])]
+                [
+                    loc,
+                    max(0, stock.get(o.add_sku, {}).get(loc, (0, 0))[0] - stock.get(o.add_sku, {}).get(loc, (0, 0))[1]),
+                ]
                 for loc in pick_locations(o.add_sku, catalog, stock)
             ]
         if not free[o.add_sku]:

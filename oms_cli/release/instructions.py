@@ -30,20 +30,22 @@ def shipping_block(ref: str, instruction_state: str | None, notes: str | None) -
     shown = " ".join((notes or "").split())
     if len(shown) > 80:
         shown = shown[:77] + "…"
-    return f"{ref}: the buyer's special instruction is not acknowledged yet (\"{shown}\")"
+    return f'{ref}: the buyer\'s special instruction is not acknowledged yet ("{shown}")'
 
 
 def check_can_ship(ref: str, instruction_state: str | None, notes: str | None) -> None:
     """Raise Refused, saying what to do, when an unacknowledged instruction stops the order shipping."""
     why = shipping_block(ref, instruction_state, notes)
     if why:
-        raise Refused(why, hint=f"read it, then run `oms orders ack {ref} --done` (or --reply \"…\" to answer the buyer)")
+        raise Refused(why, hint=f'read it, then run `oms orders ack {ref} --done` (or --reply "…" to answer the buyer)')
 
 
-def acknowledge(store: Store, ref: str, *, done: bool = False, reply: str | None = None, command: str = "orders ack") -> dict[str, Any]:
+def acknowledge(
+    store: Store, ref: str, *, done: bool = False, reply: str | None = None, command: str = "orders ack"
+) -> dict[str, Any]:
     """Record that an order's instruction will be fulfilled (``done``) or the answer to the buyer (``reply``); safe to repeat."""
     if done == (reply is not None):
-        raise UsageError("give either --done or --reply \"…\"")
+        raise UsageError('give either --done or --reply "…"')
     if reply is not None and not reply.strip():
         raise UsageError("--reply needs the text of the answer")
     with store.connect() as conn:
@@ -53,14 +55,18 @@ def acknowledge(store: Store, ref: str, *, done: bool = False, reply: str | None
         if done:
             if row.instruction_state == "done":
                 return {"ref": row.ref, "instruction_state": "done", "changed": False}
-            conn.execute(update(orders_t).where(orders_t.c.id == row.id).values(instruction_state="done", updated_at=utcnow()))
+            conn.execute(
+                update(orders_t).where(orders_t.c.id == row.id).values(instruction_state="done", updated_at=utcnow())
+            )
             record_event(conn, row.id, command=command, kind="note", note="instruction acknowledged: will be fulfilled")
             return {"ref": row.ref, "instruction_state": "done", "changed": True}
         text = (reply or "").strip()
         if row.instruction_state == "replied" and row.instruction_reply == text:
             return {"ref": row.ref, "instruction_state": "replied", "reply": text, "changed": False}
         conn.execute(
-            update(orders_t).where(orders_t.c.id == row.id).values(instruction_state="replied", instruction_reply=text, updated_at=utcnow())
+            update(orders_t)
+            .where(orders_t.c.id == row.id)
+            .values(instruction_state="replied", instruction_reply=text, updated_at=utcnow())
         )
         record_event(conn, row.id, command=command, kind="note", note=f"reply to the buyer: {text}")
         return {"ref": row.ref, "instruction_state": "replied", "reply": text, "changed": True}

@@ -18,7 +18,9 @@ def is_overdue(ship_by: datetime | None, now: datetime) -> bool:
     return ship_by is not None and ship_by < now
 
 
-def queue_key(ship_by: datetime | None, service_level: str, placed_at: datetime, order_id: int, now: datetime) -> tuple[int, int, datetime, int]:
+def queue_key(
+    ship_by: datetime | None, service_level: str, placed_at: datetime, order_id: int, now: datetime
+) -> tuple[int, int, datetime, int]:
     """Sort key of the work queue: overdue first, then next_day, expedited, then oldest placed."""
     return (0 if is_overdue(ship_by, now) else 1, LEVEL_RANK.get(service_level, len(LEVEL_RANK)), placed_at, order_id)
 

@@ -17,27 +17,47 @@ from oms_cli.store.types import utcnow
 WORK_STATUSES = ("ready", "picking", "picked", "packed")
 
 
-def work_queue(store: Store, *, now: datetime | None = None, limit: int | None = None, status: list[str] | None = None) -> dict[str, Any]:
+def work_queue(
+    store: Store, *, now: datetime | None = None, limit: int | None = None, status: list[str] | None = None
+) -> dict[str, Any]:
     """Orders on the floor in queue order, with counts of overdue and late paid-fast orders."""
     check_statuses(status)
     now = now or utcnow()
     statuses = status or list(WORK_STATUSES)
-    units = select(func.coalesce(func.sum(lines_t.c.quantity), 0)).where(lines_t.c.order_id == orders_t.c.id).scalar_subquery()
+    units = (
+        select(func.coalesce(func.sum(lines_t.c.quantity), 0))
+        .where(lines_t.c.order_id == orders_t.c.id)
+        .scalar_subquery()
+    )
     with store.connect(write=False) as conn:
         rows = conn.execute(select(orders_t, units.label("units")).where(orders_t.c.status.in_(statuses))).all()
-        waiting = dict(conn.execute(
-            select(orders_t.c.status, func.count()).where(orders_t.c.status.in_(("new", "on_hold"))).group_by(orders_t.c.status)
-        ).all())
+        waiting = dict(
+            conn.execute(
+                select(orders_t.c.status, func.count())
+                .where(orders_t.c.status.in_(("new", "on_hold")))
+                .group_by(orders_t.c.status)
+            ).all()
+        )
     rows.sort(key=lambda r: queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
     items = []
     for rank, r in enumerate(rows, start=1):
-        items.append({
-            "rank": rank, "ref": r.ref, "status": r.status, "service_level": r.service_level,
-            "placed_at": r.placed_at, "ship_by": r.ship_by,
-            "overdue": is_overdue(r.ship_by, now), "late_promise": is_late_promise(r.service_level, r.ship_by, now),
-            "instruction": r.instruction_state, "units": int(r.units), "customer": r.customer_name,
-            "country": r.ship_country, "tags": list(r.tags or []),
-        })
+        items.append(
+            {
+                "rank": rank,
+                "ref": r.ref,
+                "status": r.status,
+                "service_level": r.service_level,
+                "placed_at": r.placed_at,
+                "ship_by": r.ship_by,
+                "overdue": is_overdue(r.ship_by, now),
+                "late_promise": is_late_promise(r.service_level, r.ship_by, now),
+                "instruction": r.instruction_state,
+                "units": int(r.units),
+                "customer": r.customer_name,
+                "country": r.ship_country,
+                "tags": list(r.tags or []),
+            }
+        )
     return {
         "as_of": now,
         "total": len(items),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,11 +27,14 @@ DEFAULT_HANDLING_DAYS = {"standard": 2, "expedited": 1, "next_day": 0}
 def shop_timezone(name: str | None) -> ZoneInfo | timezone:
     """The shop's time zone (``schedule.timezone``); an unknown name is a config error, never a silent UTC."""
     if not name or str(name).upper() == "UTC":
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"schedule.timezone: unknown time zone '{name}'", hint="an IANA name such as Europe/Berlin or America/New_York") from None
+        raise ConfigError(
+            f"schedule.timezone: unknown time zone '{name}'",
+            hint="an IANA name such as Europe/Berlin or America/New_York",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,9 @@ class Schedule:
             if key[:3] in DAY_NAMES and (len(key) == 3 or key in _LONG_NAMES):
                 days.add(DAY_NAMES.index(key[:3]))
             else:
-                raise ConfigError(f"schedule.working_days: '{d}' is not a day of the week", hint="mon, tue, wed, thu, fri, sat, sun")
+                raise ConfigError(
+                    f"schedule.working_days: '{d}' is not a day of the week", hint="mon, tue, wed, thu, fri, sat, sun"
+                )
         if not days:
             raise ConfigError("schedule.working_days: at least one working day is needed")
         holidays: set[date] = set()
@@ -74,7 +79,9 @@ class Schedule:
                 try:
                     holidays.add(date.fromisoformat(str(h).strip()))
                 except ValueError:
-                    raise ConfigError(f"schedule.holidays: '{h}' is not a date", hint="write dates as YYYY-MM-DD") from None
+                    raise ConfigError(
+                        f"schedule.holidays: '{h}' is not a date", hint="write dates as YYYY-MM-DD"
+                    ) from None
         handling = dict(DEFAULT_HANDLING_DAYS)
         for level, n in (section.get("handling_days") or {}).items():
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -104,7 +111,7 @@ class Schedule:
             day = self.next_working_day(day)
         for _ in range(self.handling_days.get(service_level, self.handling_days.get("standard", 2))):
             day = self.next_working_day(day)
-        return datetime.combine(day, self.cutoff, tzinfo=self.tz).astimezone(timezone.utc)
+        return datetime.combine(day, self.cutoff, tzinfo=self.tz).astimezone(UTC)
 
 
 def _parse_cutoff(value: Any) -> time:
@@ -117,4 +124,6 @@ def _parse_cutoff(value: Any) -> time:
         hours, minutes = text.split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise ConfigError(f"schedule.cutoff: '{value}' is not a time of day", hint="write it as HH:MM, e.g. '15:00'") from None
+        raise ConfigError(
+            f"schedule.cutoff: '{value}' is not a time of day", hint="write it as HH:MM, e.g. '15:00'"
+        ) from None

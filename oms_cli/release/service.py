@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
@@ -70,7 +70,13 @@ class ReleaseReport:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
-        return {"released": self.released, "held": self.held, "unchanged": self.unchanged, "skipped": self.skipped, "errors": self.errors}
+        return {
+            "released": self.released,
+            "held": self.held,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": self.errors,
+        }
 
 
 @dataclass
@@ -141,11 +147,20 @@ def release_orders(
         catalog = Catalog(frozenset(names), product_locations(conn))
         applied, backorders = _rule_marks(conn, ids)
         customer_orders = _customer_orders(conn, rows) if "customer_orders" in fields_used(gate.rules) else {}
-    ctx = _Context(gate, schedule, catalog, names, sorted({r.add_sku for r in gate.rules if r.add_sku}), command, now, by_ref)
+    ctx = _Context(
+        gate, schedule, catalog, names, sorted({r.add_sku for r in gate.rules if r.add_sku}), command, now, by_ref
+    )
     deadline = {r.id: schedule.ship_by(clock_start(r, now), r.service_level) for r in rows}
     rows.sort(key=lambda r: queue_key(deadline[r.id], r.service_level, r.placed_at, r.id, now))
     work = [
-        _Candidate(r, lines[r.id], applied.get(r.id, set()), r.id in backorders, customer_orders.get((r.customer_email or "").lower()), deadline[r.id])
+        _Candidate(
+            r,
+            lines[r.id],
+            applied.get(r.id, set()),
+            r.id in backorders,
+            customer_orders.get((r.customer_email or "").lower()),
+            deadline[r.id],
+        )
         for r in rows
     ]
     for start in range(0, len(work), max(1, chunk)):
@@ -198,11 +213,29 @@ class _Writes:
     reservations: list[dict[str, Any]] = field(default_factory=list)
     gifts: list[dict[str, Any]] = field(default_factory=list)
 
-    def event(self, order_id: int, at: datetime, command: str, note: str | None, *, kind: str = "note",
-              from_status: str | None = None, to_status: str | None = None) -> None:
+    def event(
+        self,
+        order_id: int,
+        at: datetime,
+        command: str,
+        note: str | None,
+        *,
+        kind: str = "note",
+        from_status: str | None = None,
+        to_status: str | None = None,
+    ) -> None:
         """Queue one order event row."""
-        self.events.append({"order_id": order_id, "kind": kind, "from_status": from_status, "to_status": to_status,
-                            "at": at, "command": command, "note": note})
+        self.events.append(
+            {
+                "order_id": order_id,
+                "kind": kind,
+                "from_status": from_status,
+                "to_status": to_status,
+                "at": at,
+                "command": command,
+                "note": note,
+            }
+        )
 
 
 def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], part: ReleaseReport) -> None:
@@ -210,15 +243,19 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
     version = {
         r.id: r
         for r in conn.execute(
-            select(orders_t.c.id, orders_t.c.status, orders_t.c.hold_reason, orders_t.c.updated_at).where(orders_t.c.id.in_(ids))
+            select(orders_t.c.id, orders_t.c.status, orders_t.c.hold_reason, orders_t.c.updated_at).where(
+                orders_t.c.id.in_(ids)
+            )
         )
     }
     todo: list[tuple[Any, _Candidate, list[Any]]] = []
     for c in chunk:
         now_row = version.get(c.seen.id)
         # Another run (or a person) may have moved the order since the candidates were read.
-        if now_row is None or now_row.status not in CANDIDATE_STATUSES or (
-            not ctx.by_ref and now_row.status == "on_hold" and now_row.hold_reason in PERSON_HOLDS
+        if (
+            now_row is None
+            or now_row.status not in CANDIDATE_STATUSES
+            or (not ctx.by_ref and now_row.status == "on_hold" and now_row.hold_reason in PERSON_HOLDS)
         ):
             part.unchanged += 1
             continue
@@ -264,18 +301,41 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
 def _plan_hold(ctx: _Context, row: Any, d: Decision, w: _Writes, part: ReleaseReport) -> None:
     changed = not (row.status == "on_hold" and row.hold_reason == d.reason)
     if changed:
-        w.changes.append(StatusChange(row.id, row.ref, row.status, "on_hold", f"{d.reason}: {d.detail}",
-                                      {"hold_reason": d.reason, "hold_note": d.detail}))
+        w.changes.append(
+            StatusChange(
+                row.id,
+                row.ref,
+                row.status,
+                "on_hold",
+                f"{d.reason}: {d.detail}",
+                {"hold_reason": d.reason, "hold_note": d.detail},
+            )
+        )
     else:
         part.unchanged += 1
         if row.hold_note != d.detail:
             # Same reason, newer figures (e.g. how many are available): keep the note current, no event.
             w.hold_notes.append({"b_id": row.id, "hold_note": d.detail})
-    part.held.append({"ref": row.ref, "reason": d.reason, "detail": d.detail, "changed": changed, "instruction": row.instruction_state})
+    part.held.append(
+        {
+            "ref": row.ref,
+            "reason": d.reason,
+            "detail": d.detail,
+            "changed": changed,
+            "instruction": row.instruction_state,
+        }
+    )
 
 
 def _plan_release(
-    conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decision, w: _Writes, part: ReleaseReport, ship_by: datetime | None
+    conn: Connection,
+    ctx: _Context,
+    row: Any,
+    lines: list[Any],
+    d: Decision,
+    w: _Writes,
+    part: ReleaseReport,
+    ship_by: datetime | None,
 ) -> None:
     check_transition(row.ref, row.status, "ready")
     now = ctx.now
@@ -290,24 +350,61 @@ def _plan_release(
         if o.add_sku and not o.skipped:
             next_no += 1
             gift_line[f"rule:{o.rule}"] = next_no
-            w.gifts.append({"order_id": row.id, "line_no": next_no, "sku": o.add_sku, "name": ctx.names.get(o.add_sku),
-                            "quantity": o.quantity, "unit_price_minor": 0, "free": True, "added_by_rule": o.rule})
-        thank_you.append({"rule": o.rule, "added": f"{o.add_sku} x{o.quantity}" if o.add_sku and not o.skipped else None,
-                          "tags": o.tags, "note": o.note, "skipped": o.skipped})
+            w.gifts.append(
+                {
+                    "order_id": row.id,
+                    "line_no": next_no,
+                    "sku": o.add_sku,
+                    "name": ctx.names.get(o.add_sku),
+                    "quantity": o.quantity,
+                    "unit_price_minor": 0,
+                    "free": True,
+                    "added_by_rule": o.rule,
+                }
+            )
+        thank_you.append(
+            {
+                "rule": o.rule,
+                "added": f"{o.add_sku} x{o.quantity}" if o.add_sku and not o.skipped else None,
+                "tags": o.tags,
+                "note": o.note,
+                "skipped": o.skipped,
+            }
+        )
     backorder_ref = _split(conn, ctx, row, lines, d) if d.backorder else None
     for a in d.allocations:
         # A gift line has no id yet: it is resolved from (order, line number) once inserted.
-        w.reservations.append({"order_id": row.id, "order_line_id": a.line if isinstance(a.line, int) else None,
-                               "gift_line_no": gift_line.get(a.line) if isinstance(a.line, str) else None,
-                               "sku": a.sku, "location": a.location, "quantity": a.quantity, "created_at": now})
+        w.reservations.append(
+            {
+                "order_id": row.id,
+                "order_line_id": a.line if isinstance(a.line, int) else None,
+                "gift_line_no": gift_line.get(a.line) if isinstance(a.line, str) else None,
+                "sku": a.sku,
+                "location": a.location,
+                "quantity": a.quantity,
+                "created_at": now,
+            }
+        )
     ship_by = ship_by or ctx.schedule.ship_by(clock_start(row, now), row.service_level)
-    note = f"released; ship by {ship_by:%Y-%m-%d %H:%M} UTC" + (f"; rest on backorder {backorder_ref}" if backorder_ref else "")
-    w.changes.append(StatusChange(row.id, row.ref, row.status, "ready", note,
-                                  {"ship_by": ship_by, "hold_reason": None, "hold_note": None, "tags": tags}))
+    note = f"released; ship by {ship_by:%Y-%m-%d %H:%M} UTC" + (
+        f"; rest on backorder {backorder_ref}" if backorder_ref else ""
+    )
+    w.changes.append(
+        StatusChange(
+            row.id,
+            row.ref,
+            row.status,
+            "ready",
+            note,
+            {"ship_by": ship_by, "hold_reason": None, "hold_note": None, "tags": tags},
+        )
+    )
     for o in d.outcomes:
         did = []
         if o.add_sku:
-            did.append(f"{o.add_sku} not added: {o.skipped}" if o.skipped else f"added {o.add_sku} x{o.quantity} (free)")
+            did.append(
+                f"{o.add_sku} not added: {o.skipped}" if o.skipped else f"added {o.add_sku} x{o.quantity} (free)"
+            )
         if o.tags:
             did.append("tagged " + ", ".join(o.tags))
         if o.note:
@@ -315,11 +412,17 @@ def _plan_release(
         w.event(row.id, now, ctx.command, f"thank-you rule '{o.rule}' applied: " + "; ".join(did))
         if o.note:
             w.event(row.id, now, ctx.command, THANK_YOU_NOTE + o.note)
-    part.released.append({
-        "ref": row.ref, "service_level": row.service_level, "ship_by": ship_by,
-        "units": sum(a.quantity for a in d.allocations), "backorder": backorder_ref, "thank_you": thank_you,
-        "instruction": row.instruction_state,
-    })
+    part.released.append(
+        {
+            "ref": row.ref,
+            "service_level": row.service_level,
+            "ship_by": ship_by,
+            "units": sum(a.quantity for a in d.allocations),
+            "backorder": backorder_ref,
+            "thank_you": thank_you,
+            "instruction": row.instruction_state,
+        }
+    )
 
 
 def _write(conn: Connection, ctx: _Context, w: _Writes) -> None:
@@ -329,9 +432,11 @@ def _write(conn: Connection, ctx: _Context, w: _Writes) -> None:
         gift_orders = sorted({g["order_id"] for g in w.gifts})
         ids: dict[tuple[int, int], int] = {}
         for start in range(0, len(gift_orders), CHUNK):
-            for r in conn.execute(select(lines_t.c.id, lines_t.c.order_id, lines_t.c.line_no).where(
-                lines_t.c.order_id.in_(gift_orders[start : start + CHUNK]), lines_t.c.free.is_(True)
-            )):
+            for r in conn.execute(
+                select(lines_t.c.id, lines_t.c.order_id, lines_t.c.line_no).where(
+                    lines_t.c.order_id.in_(gift_orders[start : start + CHUNK]), lines_t.c.free.is_(True)
+                )
+            ):
                 ids[(r.order_id, r.line_no)] = r.id
         for r in w.reservations:
             if r["order_line_id"] is None:
@@ -339,7 +444,10 @@ def _write(conn: Connection, ctx: _Context, w: _Writes) -> None:
     reserve_many(conn, w.reservations)
     transition_many(conn, w.changes, command=ctx.command, at=ctx.now)
     if w.hold_notes:
-        conn.execute(update(orders_t).where(orders_t.c.id == bindparam("b_id")).values(hold_note=bindparam("hold_note")), w.hold_notes)
+        conn.execute(
+            update(orders_t).where(orders_t.c.id == bindparam("b_id")).values(hold_note=bindparam("hold_note")),
+            w.hold_notes,
+        )
     if w.events:
         _insert(conn, events_t, w.events)
 
@@ -382,7 +490,10 @@ def _customer_orders(conn: Connection, rows: list[Any]) -> dict[str, int]:
     for start in range(0, len(emails), CHUNK):
         q = (
             select(func.lower(orders_t.c.customer_email), func.count())
-            .where(func.lower(orders_t.c.customer_email).in_(emails[start : start + CHUNK]), orders_t.c.status != "cancelled")
+            .where(
+                func.lower(orders_t.c.customer_email).in_(emails[start : start + CHUNK]),
+                orders_t.c.status != "cancelled",
+            )
             .group_by(func.lower(orders_t.c.customer_email))
         )
         out.update({e: int(n) for e, n in conn.execute(q)})
@@ -392,9 +503,13 @@ def _customer_orders(conn: Connection, rows: list[Any]) -> dict[str, int]:
 def _with_active_reservations(conn: Connection, ids: list[int]) -> set[int]:
     out: set[int] = set()
     for start in range(0, len(ids), CHUNK):
-        out.update(conn.execute(
-            select(reservations_t.c.order_id).where(reservations_t.c.order_id.in_(ids[start : start + CHUNK]), reservations_t.c.state == "active").distinct()
-        ).scalars())
+        out.update(
+            conn.execute(
+                select(reservations_t.c.order_id)
+                .where(reservations_t.c.order_id.in_(ids[start : start + CHUNK]), reservations_t.c.state == "active")
+                .distinct()
+            ).scalars()
+        )
     return out
 
 
@@ -428,9 +543,20 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
     moved = [(ln, d.backorder[ln.id]) for ln in lines if d.backorder.get(ln.id)]
     detail = "; ".join(f"{ln.sku} x{q}" for ln, q in moved)
     copy.update(
-        ref=bo_ref, external_id=bo_ext, status="on_hold", ship_by=None, hold_reason="out_of_stock",
-        hold_note=f"backorder: {detail}", source_hash=None, imported_at=ctx.now, updated_at=ctx.now,
-        subtotal_minor=None, shipping_minor=None, tax_minor=None, discount_minor=None, total_minor=None,
+        ref=bo_ref,
+        external_id=bo_ext,
+        status="on_hold",
+        ship_by=None,
+        hold_reason="out_of_stock",
+        hold_note=f"backorder: {detail}",
+        source_hash=None,
+        imported_at=ctx.now,
+        updated_at=ctx.now,
+        subtotal_minor=None,
+        shipping_minor=None,
+        tax_minor=None,
+        discount_minor=None,
+        total_minor=None,
         # a new order: it has reached none of the original's milestones
         **{column: None for column in MILESTONE_COLUMN.values()},
     )
@@ -440,11 +566,30 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
             conn.execute(update(lines_t).where(lines_t.c.id == ln.id).values(order_id=bo_id, line_no=i))
         else:
             conn.execute(update(lines_t).where(lines_t.c.id == ln.id).values(quantity=ln.quantity - qty))
-            conn.execute(insert(lines_t).values(
-                order_id=bo_id, line_no=i, line_id=ln.line_id, sku=ln.sku, name=ln.name, quantity=qty,
-                unit_price_minor=ln.unit_price_minor, free=ln.free, added_by_rule=ln.added_by_rule,
-            ))
-    record_event(conn, bo_id, command=ctx.command, from_status=None, to_status="on_hold", at=ctx.now, note=f"out_of_stock: backorder: {detail}")
+            conn.execute(
+                insert(lines_t).values(
+                    order_id=bo_id,
+                    line_no=i,
+                    line_id=ln.line_id,
+                    sku=ln.sku,
+                    name=ln.name,
+                    quantity=qty,
+                    unit_price_minor=ln.unit_price_minor,
+                    free=ln.free,
+                    added_by_rule=ln.added_by_rule,
+                )
+            )
+    record_event(
+        conn,
+        bo_id,
+        command=ctx.command,
+        from_status=None,
+        to_status="on_hold",
+        at=ctx.now,
+        note=f"out_of_stock: backorder: {detail}",
+    )
     record_event(conn, bo_id, command=ctx.command, kind="note", at=ctx.now, note=f"{BACKORDER_NOTE}{row.ref}: {detail}")
-    record_event(conn, row.id, command=ctx.command, kind="note", at=ctx.now, note=f"split: {detail} moved to backorder {bo_ref}")
+    record_event(
+        conn, row.id, command=ctx.command, kind="note", at=ctx.now, note=f"split: {detail} moved to backorder {bo_ref}"
+    )
     return bo_ref

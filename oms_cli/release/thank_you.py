@@ -48,7 +48,14 @@ OPERATORS: dict[str, frozenset[str]] = {
     "text": frozenset({"==", "!=", "in", "not in"}),
     "list": frozenset({"contains", "not contains"}),
 }
-_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
+_COMPARE = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 ALL_OPERATORS = (">=", "<=", "==", "!=", ">", "<", "not contains", "contains", "not in", "in")
 RULE_KEYS = ("name", "when", "add_sku", "quantity", "tag", "tags", "note")
 
@@ -130,7 +137,10 @@ def _value(field_name: str, op: str, raw: str, where: str, text: str) -> Any:
         try:
             number = Decimal(unquoted.replace(",", ""))
         except InvalidOperation:
-            raise ConfigError(f"{where}: '{raw}' in '{text}' is not a number", hint=f"{field_name} is compared with a number, e.g. {field_name} >= 10") from None
+            raise ConfigError(
+                f"{where}: '{raw}' in '{text}' is not a number",
+                hint=f"{field_name} is compared with a number, e.g. {field_name} >= 10",
+            ) from None
         if kind == "number" and number != number.to_integral_value():
             raise ConfigError(f"{where}: '{raw}' in '{text}' is not a whole number")
         return number
@@ -142,14 +152,19 @@ def parse_condition(text: str, where: str) -> Condition:
     shown = text.strip()
     m = _CONDITION.match(text)
     if not m:
-        raise ConfigError(f"{where}: '{shown}' is not a condition", hint="write FIELD OP VALUE, e.g. 'units >= 10' or 'country in [US, CA]'")
+        raise ConfigError(
+            f"{where}: '{shown}' is not a condition",
+            hint="write FIELD OP VALUE, e.g. 'units >= 10' or 'country in [US, CA]'",
+        )
     name = m["field"].lower()
     if name not in FIELDS:
         raise ConfigError(f"{where}: unknown field '{m['field']}' in '{shown}'", hint="fields: " + ", ".join(FIELDS))
     op = re.sub(r"\s+", " ", m["op"].lower())
     op = "==" if op == "=" else op
     if op not in ALL_OPERATORS:
-        raise ConfigError(f"{where}: unknown operator '{m['op']}' in '{shown}'", hint="operators: " + ", ".join(ALL_OPERATORS))
+        raise ConfigError(
+            f"{where}: unknown operator '{m['op']}' in '{shown}'", hint="operators: " + ", ".join(ALL_OPERATORS)
+        )
     kind = FIELDS[name]
     if op not in OPERATORS[kind]:
         raise ConfigError(
@@ -170,10 +185,14 @@ def parse_when(when: Any, where: str) -> tuple[tuple[Condition, ...], ...]:
     if isinstance(when, str):
         if not when.strip():
             raise ConfigError(f"{where}: 'when' is empty")
-        return tuple(tuple(parse_condition(c, where) for c in _split_words(group, "and")) for group in _split_words(when, "or"))
+        return tuple(
+            tuple(parse_condition(c, where) for c in _split_words(group, "and")) for group in _split_words(when, "or")
+        )
     if isinstance(when, list) and when and all(isinstance(c, str) for c in when):
         return (tuple(parse_condition(c, where) for c in when),)
-    raise ConfigError(f"{where}: 'when' must be a condition such as 'units >= 10' (or a list of them, all of which must hold)")
+    raise ConfigError(
+        f"{where}: 'when' must be a condition such as 'units >= 10' (or a list of them, all of which must hold)"
+    )
 
 
 def parse_rules(data: Any) -> list[Rule]:
@@ -181,7 +200,9 @@ def parse_rules(data: Any) -> list[Rule]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise ConfigError("release.thank_you must be a list of rules", hint="each rule: name, when, and add_sku / tag / note")
+        raise ConfigError(
+            "release.thank_you must be a list of rules", hint="each rule: name, when, and add_sku / tag / note"
+        )
     rules: list[Rule] = []
     names: set[str] = set()
     for i, item in enumerate(data, start=1):
@@ -215,7 +236,9 @@ def parse_rules(data: Any) -> list[Rule]:
             raise ConfigError(f"{where}: note must be text")
         if not add_sku and not raw_tags and not note:
             raise ConfigError(f"{where}: the rule does nothing", hint="give add_sku, tag or note")
-        rules.append(Rule(name, any_of, add_sku.strip() if add_sku else None, quantity, tuple(t.strip() for t in raw_tags), note))
+        rules.append(
+            Rule(name, any_of, add_sku.strip() if add_sku else None, quantity, tuple(t.strip() for t in raw_tags), note)
+        )
     return rules
 
 

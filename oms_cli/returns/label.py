@@ -51,7 +51,9 @@ def render_return_label(order: Any, rma: str, shop: dict[str, Any], *, sscc: str
         raise BadInput(f"{order.ref}: no ship-to address to print a return label from")
     home = dict(shop.get("address") or {})
     known = set(PostalAddress.__dataclass_fields__)
-    shop_address = PostalAddress(**{k: v for k, v in home.items() if k in known} | {"name": shop.get("name") or home.get("name")})
+    shop_address = PostalAddress(
+        **{k: v for k, v in home.items() if k in known} | {"name": shop.get("name") or home.get("name")}
+    )
     customer = Shop(
         name=str(sender["name"] or "Customer"),
         address=PostalAddress(**{k: v for k, v in sender.items() if k != "name"}),
@@ -67,7 +69,9 @@ def render_return_label(order: Any, rma: str, shop: dict[str, Any], *, sscc: str
     return render_labels([label], customer, size="4x6", fmt="pdf", dpi=dpi).content
 
 
-def write_return_label(conn: Connection, order: Any, rma: str, shop: dict[str, Any], *, sscc: str, dpi: int = 203) -> Path:
+def write_return_label(
+    conn: Connection, order: Any, rma: str, shop: dict[str, Any], *, sscc: str, dpi: int = 203
+) -> Path:
     """Render the return label and keep it as ``return-labels/<RMA>.pdf``; returns its path."""
     content = render_return_label(order, rma, shop, sscc=sscc, dpi=dpi)
     folder = labels_dir(conn)

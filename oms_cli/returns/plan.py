@@ -71,7 +71,11 @@ def allocate_return(lines: Sequence[OrderLineState], wanted: Mapping[str, int] |
     a SKU not on the order and ``Refused`` for more than may still come back.
     """
     if wanted is None:
-        return [ReturnUnits(ln.order_line_id, ln.sku, ln.returnable) for ln in lines if ln.returnable and not ln.added_by_shop]
+        return [
+            ReturnUnits(ln.order_line_id, ln.sku, ln.returnable)
+            for ln in lines
+            if ln.returnable and not ln.added_by_shop
+        ]
     taken: list[ReturnUnits] = []
     for sku, qty in wanted.items():
         mine = [ln for ln in lines if ln.sku == sku]

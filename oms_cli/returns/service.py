@@ -36,6 +36,8 @@ from oms_cli.returns.plan import (
     rma_number,
     units_back,
 )
+from oms_cli.store import counters
+from oms_cli.store.counters import next_number
 from oms_cli.store.models import (
     OrderLineRow,
     OrderRow,
@@ -44,8 +46,6 @@ from oms_cli.store.models import (
     ReturnRow,
     StockMovementRow,
 )
-from oms_cli.store import counters
-from oms_cli.store.counters import next_number
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ moves_t = StockMovementRow.__table__
 RETURNABLE_STATUSES = ("shipped", "delivered")
 
 
-def reasons(config: "Config") -> list[str]:
+def reasons(config: Config) -> list[str]:
     """The return reason codes the shop uses (``returns.reasons``)."""
     return [str(r) for r in (config.get("returns.reasons") or [])]
 
@@ -80,7 +80,9 @@ def line_states(conn: Connection, order_id: int) -> list[OrderLineState]:
     back: dict[int, int] = defaultdict(int)
     expected: dict[int, int] = defaultdict(int)
     q = (
-        select(return_lines_t.c.order_line_id, return_lines_t.c.quantity, return_lines_t.c.condition, returns_t.c.status)
+        select(
+            return_lines_t.c.order_line_id, return_lines_t.c.quantity, return_lines_t.c.condition, returns_t.c.status
+        )
         .join(returns_t, returns_t.c.id == return_lines_t.c.return_id)
         .where(returns_t.c.order_id == order_id)
     )
@@ -91,9 +93,13 @@ def line_states(conn: Connection, order_id: int) -> list[OrderLineState]:
             back[r.order_line_id] += r.quantity
         elif r.condition is None and r.status != "closed":
             expected[r.order_line_id] += r.quantity
-    rows = conn.execute(select(lines_t).where(lines_t.c.order_id == order_id).order_by(lines_t.c.line_no, lines_t.c.id)).all()
+    rows = conn.execute(
+        select(lines_t).where(lines_t.c.order_id == order_id).order_by(lines_t.c.line_no, lines_t.c.id)
+    ).all()
     return [
-        OrderLineState(ln.id, ln.sku, ln.quantity, back[ln.id], expected[ln.id], added_by_shop=ln.added_by_rule is not None)
+        OrderLineState(
+            ln.id, ln.sku, ln.quantity, back[ln.id], expected[ln.id], added_by_shop=ln.added_by_rule is not None
+        )
         for ln in rows
     ]
 
@@ -113,13 +119,17 @@ def _order(conn: Connection, order_id: int) -> Any:
 
 
 def _return_lines(conn: Connection, return_id: int) -> Sequence[Any]:
-    return conn.execute(select(return_lines_t).where(return_lines_t.c.return_id == return_id).order_by(return_lines_t.c.id)).all()
+    return conn.execute(
+        select(return_lines_t).where(return_lines_t.c.return_id == return_id).order_by(return_lines_t.c.id)
+    ).all()
 
 
 def _describe(conn: Connection, ret: Any, order: Any | None = None) -> dict[str, Any]:
     order = order if order is not None else _order(conn, ret.order_id)
     lines = _return_lines(conn, ret.id)
-    refunded = conn.execute(select(func.coalesce(func.sum(refunds_t.c.amount_minor), 0)).where(refunds_t.c.return_id == ret.id)).scalar_one()
+    refunded = conn.execute(
+        select(func.coalesce(func.sum(refunds_t.c.amount_minor), 0)).where(refunds_t.c.return_id == ret.id)
+    ).scalar_one()
     units = sum(ln.quantity for ln in lines)
     received = sum(ln.received_qty for ln in lines if ln.condition is not None)
     return {
@@ -146,7 +156,7 @@ def _describe(conn: Connection, ret: Any, order: Any | None = None) -> dict[str,
     }
 
 
-def list_returns(store: "Store", *, open_only: bool = False) -> list[dict[str, Any]]:
+def list_returns(store: Store, *, open_only: bool = False) -> list[dict[str, Any]]:
     """Returns, newest first; ``open_only`` leaves out closed ones."""
     q = select(returns_t).order_by(returns_t.c.opened_at.desc(), returns_t.c.id.desc())
     if open_only:
@@ -155,7 +165,7 @@ def list_returns(store: "Store", *, open_only: bool = False) -> list[dict[str, A
         return [_describe(conn, r) for r in conn.execute(q).all()]
 
 
-def show_return(store: "Store", rma: str) -> dict[str, Any]:
+def show_return(store: Store, rma: str) -> dict[str, Any]:
     """One return with its lines, conditions and refund."""
     with store.connect(write=False) as conn:
         return _describe(conn, _find(conn, rma))
@@ -189,8 +199,8 @@ def _repeat_of(conn: Connection, order_id: int, reason: str, wanted: dict[str, i
 
 
 def open_return(
-    store: "Store",
-    config: "Config",
+    store: Store,
+    config: Config,
     ref: str,
     *,
     reason: str,
@@ -214,13 +224,21 @@ def open_return(
         if order.status not in RETURNABLE_STATUSES:
             raise Refused(
                 f"{order.ref} is {order.status}: only shipped or delivered orders can be returned",
-                hint="cancel an order that has not shipped with `oms orders cancel`" if order.status not in ("returned", "cancelled") else None,
+                hint="cancel an order that has not shipped with `oms orders cancel`"
+                if order.status not in ("returned", "cancelled")
+                else None,
             )
         states = line_states(conn, order.id)
         nothing_left = not any(s.returnable for s in states if not s.added_by_shop)
         repeat = None if again else _repeat_of(conn, order.id, reason, wanted, nothing_left)
         if repeat is not None:
-            return _describe(conn, repeat, order) | {"changed": False, "problem_id": None, "message": None, "label_path": None, "warnings": []}
+            return _describe(conn, repeat, order) | {
+                "changed": False,
+                "problem_id": None,
+                "message": None,
+                "label_path": None,
+                "warnings": [],
+            }
         taken = allocate_return(states, wanted, order.ref)
         if not taken:
             raise Refused(f"{order.ref}: every item is already on a return or back", hint="see `oms returns list`")
@@ -232,11 +250,25 @@ def open_return(
         return_id = int(inserted[0])
         conn.execute(
             insert(return_lines_t),
-            [{"return_id": return_id, "order_line_id": u.order_line_id, "sku": u.sku, "quantity": u.quantity, "received_qty": 0, "condition": None} for u in taken],
+            [
+                {
+                    "return_id": return_id,
+                    "order_line_id": u.order_line_id,
+                    "sku": u.sku,
+                    "quantity": u.quantity,
+                    "received_qty": 0,
+                    "condition": None,
+                }
+                for u in taken
+            ],
         )
         per_sku = _per_sku(taken)
         record_event(
-            conn, order.id, command="returns open", kind="note", at=at,
+            conn,
+            order.id,
+            command="returns open",
+            kind="note",
+            at=at,
             note=f"return {rma} opened ({reason}): {_items_text(per_sku)}" + (f"; {note}" if note else ""),
         )
         problem_id = None
@@ -244,7 +276,10 @@ def open_return(
             from oms_cli.aftercare.service import open_problem
 
             problem_id = open_problem(
-                conn, order_id=order.id, source="return", now=at,
+                conn,
+                order_id=order.id,
+                source="return",
+                now=at,
                 description=f"return {rma} ({reason}): {_items_text(per_sku)}" + (f": {note}" if note else ""),
             )
         warnings: list[str] = []
@@ -256,7 +291,8 @@ def open_return(
             "problem_id": problem_id,
             "message": message,
             "label_path": str(label_path) if label_path else None,
-            "warnings": warnings + ([f"no message queued: {message['skipped']}"] if message and message.get("skipped") else []),
+            "warnings": warnings
+            + ([f"no message queued: {message['skipped']}"] if message and message.get("skipped") else []),
         }
 
 
@@ -267,7 +303,7 @@ def _per_sku(units: list[ReturnUnits]) -> list[tuple[str, int]]:
     return list(total.items())
 
 
-def _label(conn: Connection, config: "Config", order: Any, rma: str, warnings: list[str]) -> Any:
+def _label(conn: Connection, config: Config, order: Any, rma: str, warnings: list[str]) -> Any:
     """The return label's path when ``returns.label`` is on (None when off or not printable)."""
     if not config.get("returns.label"):
         return None
@@ -286,11 +322,16 @@ def _label(conn: Connection, config: "Config", order: Any, rma: str, warnings: l
     return None
 
 
-def _queue_instructions(conn: Connection, config: "Config", order: Any, rma: str, taken: list[ReturnUnits], label_path: Any) -> dict[str, Any]:
+def _queue_instructions(
+    conn: Connection, config: Config, order: Any, rma: str, taken: list[ReturnUnits], label_path: Any
+) -> dict[str, Any]:
     """Queue the return instructions (idempotent by the key ``return_instructions:<RMA>``)."""
     from oms_cli.notify.outbox import queue_message
 
-    names = {ln.id: ln.name for ln in conn.execute(select(lines_t.c.id, lines_t.c.name).where(lines_t.c.order_id == order.id))}
+    names = {
+        ln.id: ln.name
+        for ln in conn.execute(select(lines_t.c.id, lines_t.c.name).where(lines_t.c.order_id == order.id))
+    }
     context: dict[str, Any] = {
         "rma": rma,
         "return_items": [{"sku": u.sku, "name": names.get(u.order_line_id), "quantity": u.quantity} for u in taken],
@@ -328,7 +369,7 @@ def _restock_location(conn: Connection, sku: str, order_id: int, given: str | No
     )
 
 
-def _check_location(config: "Config", location: str | None) -> str | None:
+def _check_location(config: Config, location: str | None) -> str | None:
     if location is None:
         return None
     from oms_cli.catalog.service import location_checker
@@ -340,8 +381,8 @@ def _check_location(config: "Config", location: str | None) -> str | None:
 
 
 def receive_return(
-    store: "Store",
-    config: "Config",
+    store: Store,
+    config: Config,
     rma: str,
     *,
     condition: str,
@@ -360,7 +401,9 @@ def receive_return(
     with store.connect() as conn:
         ret = _find(conn, rma)
         if ret.status == "closed":
-            raise Refused(f"{ret.rma} is closed; nothing more can be received on it", hint="open a new return for more items")
+            raise Refused(
+                f"{ret.rma} is closed; nothing more can be received on it", hint="open a new return for more items"
+            )
         order = _order(conn, ret.order_id)
         states = [ReturnLineState(ln.id, ln.sku, ln.quantity, ln.condition) for ln in _return_lines(conn, ret.id)]
         receipts = plan_receipt(states, wanted, ret.rma)
@@ -368,35 +411,66 @@ def receive_return(
             return _describe(conn, ret, order) | {"changed": False, "restocked": [], "order_returned": False}
         restocked = _check_in(conn, config, ret, order, receipts, condition, place)
         awaited = conn.execute(
-            select(func.count()).select_from(return_lines_t).where(return_lines_t.c.return_id == ret.id, return_lines_t.c.condition.is_(None))
+            select(func.count())
+            .select_from(return_lines_t)
+            .where(return_lines_t.c.return_id == ret.id, return_lines_t.c.condition.is_(None))
         ).scalar_one()
         if awaited == 0:
             conn.execute(update(returns_t).where(returns_t.c.id == ret.id).values(status="received", received_at=at))
         checked = _items_text(_per_sku([ReturnUnits(0, r.sku, r.quantity) for r in receipts]))
-        where = "; restocked " + ", ".join(f"{r['sku']} x{r['quantity']} at {r['location']}" for r in restocked) if restocked else ""
-        record_event(conn, order.id, command="returns receive", kind="note", at=at, note=f"{ret.rma} received {condition}: {checked}{where}")
+        where = (
+            "; restocked " + ", ".join(f"{r['sku']} x{r['quantity']} at {r['location']}" for r in restocked)
+            if restocked
+            else ""
+        )
+        record_event(
+            conn,
+            order.id,
+            command="returns receive",
+            kind="note",
+            at=at,
+            note=f"{ret.rma} received {condition}: {checked}{where}",
+        )
         returned = _mark_order(conn, order, ret.rma, at)
         ret = conn.execute(select(returns_t).where(returns_t.c.id == ret.id)).one()
-        return _describe(conn, ret, _order(conn, order.id)) | {"changed": True, "restocked": restocked, "order_returned": returned}
+        return _describe(conn, ret, _order(conn, order.id)) | {
+            "changed": True,
+            "restocked": restocked,
+            "order_returned": returned,
+        }
 
 
-def _check_in(conn: Connection, config: "Config", ret: Any, order: Any, receipts: list[Receipt], condition: str, place: str | None) -> list[dict[str, Any]]:
+def _check_in(
+    conn: Connection, config: Config, ret: Any, order: Any, receipts: list[Receipt], condition: str, place: str | None
+) -> list[dict[str, Any]]:
     """Write the receipts on the return lines and restock resellable units; returns what was restocked."""
     from oms_cli.stock.ledger import add_location, move
 
     restocked: dict[tuple[str, str], int] = {}
     for rc in receipts:
         if rc.whole:
-            conn.execute(update(return_lines_t).where(return_lines_t.c.id == rc.return_line_id).values(received_qty=rc.quantity, condition=condition))
+            conn.execute(
+                update(return_lines_t)
+                .where(return_lines_t.c.id == rc.return_line_id)
+                .values(received_qty=rc.quantity, condition=condition)
+            )
         else:
             # One condition per line: the checked-in part becomes a line of its own,
             # the rest stays awaited on the original line.
             line = conn.execute(select(return_lines_t).where(return_lines_t.c.id == rc.return_line_id)).one()
-            conn.execute(update(return_lines_t).where(return_lines_t.c.id == line.id).values(quantity=line.quantity - rc.quantity))
+            conn.execute(
+                update(return_lines_t)
+                .where(return_lines_t.c.id == line.id)
+                .values(quantity=line.quantity - rc.quantity)
+            )
             conn.execute(
                 insert(return_lines_t).values(
-                    return_id=ret.id, order_line_id=line.order_line_id, sku=line.sku,
-                    quantity=rc.quantity, received_qty=rc.quantity, condition=condition,
+                    return_id=ret.id,
+                    order_line_id=line.order_line_id,
+                    sku=line.sku,
+                    quantity=rc.quantity,
+                    received_qty=rc.quantity,
+                    condition=condition,
                 )
             )
         if condition == "resellable":
@@ -422,12 +496,28 @@ def _mark_order(conn: Connection, order: Any, rma: str, at: datetime) -> bool:
     states = line_states(conn, order.id)
     if all_items_back(states):
         if order.status in RETURNABLE_STATUSES:
-            transition(conn, order.id, order.ref, order.status, "returned", command="returns receive", note=f"all items back ({rma})", at=at)
+            transition(
+                conn,
+                order.id,
+                order.ref,
+                order.status,
+                "returned",
+                command="returns receive",
+                note=f"all items back ({rma})",
+                at=at,
+            )
             return True
         return False
     back, shipped = units_back(states)
     if back:
-        record_event(conn, order.id, command="returns receive", kind="note", at=at, note=f"partial return: {back} of {shipped} items back")
+        record_event(
+            conn,
+            order.id,
+            command="returns receive",
+            kind="note",
+            at=at,
+            note=f"partial return: {back} of {shipped} items back",
+        )
     return False
 
 
@@ -435,7 +525,7 @@ def _mark_order(conn: Connection, order: Any, rma: str, at: datetime) -> bool:
 
 
 def close_return(
-    store: "Store",
+    store: Store,
     rma: str,
     *,
     refund: Decimal | None,
@@ -456,19 +546,40 @@ def close_return(
         if ret.status == "closed":
             if ret.refund_minor == amount:
                 return _describe(conn, ret, order) | {"changed": False}
-            was = f"with a refund of {format_money(ret.refund_minor, order.currency)}" if ret.refund_minor is not None else "without a refund"
-            raise Refused(f"{ret.rma} was already closed {was}", hint="record a further refund with `oms payments refund`")
+            was = (
+                f"with a refund of {format_money(ret.refund_minor, order.currency)}"
+                if ret.refund_minor is not None
+                else "without a refund"
+            )
+            raise Refused(
+                f"{ret.rma} was already closed {was}", hint="record a further refund with `oms payments refund`"
+            )
         if amount is not None and order.total_minor is not None:
-            refunded = conn.execute(select(func.coalesce(func.sum(refunds_t.c.amount_minor), 0)).where(refunds_t.c.order_id == order.id)).scalar_one()
+            refunded = conn.execute(
+                select(func.coalesce(func.sum(refunds_t.c.amount_minor), 0)).where(refunds_t.c.order_id == order.id)
+            ).scalar_one()
             if amount > order.total_minor - int(refunded):
                 raise Refused(
                     f"{ret.rma}: a refund of {format_money(amount, order.currency)} is more than the {format_money(order.total_minor - int(refunded), order.currency)} "
                     f"left of {order.ref}'s total",
                 )
         if amount is not None:
-            conn.execute(insert(refunds_t).values(order_id=order.id, return_id=ret.id, amount_minor=amount, at=at, note=note or f"return {ret.rma}"))
-        conn.execute(update(returns_t).where(returns_t.c.id == ret.id).values(status="closed", closed_at=at, refund_minor=amount))
+            conn.execute(
+                insert(refunds_t).values(
+                    order_id=order.id, return_id=ret.id, amount_minor=amount, at=at, note=note or f"return {ret.rma}"
+                )
+            )
+        conn.execute(
+            update(returns_t).where(returns_t.c.id == ret.id).values(status="closed", closed_at=at, refund_minor=amount)
+        )
         text = f"refunded {format_money(amount, order.currency)}" if amount is not None else "no refund"
-        record_event(conn, order.id, command="returns close", kind="note", at=at, note=f"{ret.rma} closed, {text}" + (f"; {note}" if note else ""))
+        record_event(
+            conn,
+            order.id,
+            command="returns close",
+            kind="note",
+            at=at,
+            note=f"{ret.rma} closed, {text}" + (f"; {note}" if note else ""),
+        )
         ret = conn.execute(select(returns_t).where(returns_t.c.id == ret.id)).one()
         return _describe(conn, ret, order) | {"changed": True}

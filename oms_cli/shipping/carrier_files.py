@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from oms_cli.core.errors import BadInput
@@ -43,8 +43,17 @@ SHIP_ORDER = ("order", "carrier", "tracking", "package", "service", "cost")
 DELIVERY_COLUMNS: dict[str, tuple[str, ...]] = {
     "tracking": SHIP_COLUMNS["tracking"],
     "delivered_at": (
-        "delivered at", "delivered", "delivered on", "delivery date", "delivery time", "delivery date time",
-        "date", "time", "timestamp", "event time", "date time",
+        "delivered at",
+        "delivered",
+        "delivered on",
+        "delivery date",
+        "delivery time",
+        "delivery date time",
+        "date",
+        "time",
+        "timestamp",
+        "event time",
+        "date time",
     ),
     "status": ("status", "delivery status", "event", "event status", "state"),
 }
@@ -91,7 +100,9 @@ def _dialect(text: str) -> str:
     return max(("\t", ";", ","), key=first.count) if any(c in first for c in "\t;,") else ","
 
 
-def _table(text: str, file: str, columns: dict[str, tuple[str, ...]], order: tuple[str, ...], required: tuple[str, ...]) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+def _table(
+    text: str, file: str, columns: dict[str, tuple[str, ...]], order: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     """Column positions and the data rows (with their line numbers) of a CSV text."""
     rows = list(csv.reader(io.StringIO(text), delimiter=_dialect(text)))
     numbered = [(i, r) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
@@ -125,7 +136,10 @@ def _raise_all(file: str, errors: list[str]) -> None:
     if not errors:
         return
     more = f"\n(and {len(errors) - _MAX_ERRORS} more)" if len(errors) > _MAX_ERRORS else ""
-    raise BadInput("\n".join(errors[:_MAX_ERRORS]) + more, hint=f"{len(errors)} bad row{'s' if len(errors) != 1 else ''}; nothing was changed")
+    raise BadInput(
+        "\n".join(errors[:_MAX_ERRORS]) + more,
+        hint=f"{len(errors)} bad row{'s' if len(errors) != 1 else ''}; nothing was changed",
+    )
 
 
 def _examples(code: str) -> str:
@@ -133,7 +147,11 @@ def _examples(code: str) -> str:
     if carrier is None:
         return ""
     samples = [normalize_number(f.valid_samples[0]) for f in carrier.formats if f.valid_samples][:3]
-    return "; expected " + " or ".join(f.name for f in carrier.formats[:4]) + (f" numbers such as {', '.join(samples)}" if samples else "")
+    return (
+        "; expected "
+        + " or ".join(f.name for f in carrier.formats[:4])
+        + (f" numbers such as {', '.join(samples)}" if samples else "")
+    )
 
 
 def check_tracking(carrier: str, number: str) -> TrackingCheck:
@@ -171,7 +189,7 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::
 _EU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
-def parse_time(text: str, local: tzinfo = timezone.utc, now: datetime | None = None) -> datetime:
+def parse_time(text: str, local: tzinfo = UTC, now: datetime | None = None) -> datetime:
     """A delivery time as UTC: ISO 8601 (``2026-11-20``, ``2026-11-20 14:03``,
     ``2026-11-20T14:03:00+01:00``), US ``11/20/2026 2:03 PM`` or ``20.11.2026 14:03``.
 
@@ -179,7 +197,7 @@ def parse_time(text: str, local: tzinfo = timezone.utc, now: datetime | None = N
     day there. Times more than an hour ahead, and dates after today, are refused.
     """
     value = text.strip()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     parsed: datetime | None = None
     date_only = False
     try:
@@ -210,7 +228,7 @@ def parse_time(text: str, local: tzinfo = timezone.utc, now: datetime | None = N
         parsed = parsed.replace(tzinfo=local)
     if date_only and parsed.date() > now.astimezone(local).date():
         raise ValueError(f"{text!r} is in the future")
-    parsed = parsed.astimezone(timezone.utc)
+    parsed = parsed.astimezone(UTC)
     if not date_only and parsed > now + timedelta(hours=1):
         raise ValueError(f"{text!r} is in the future")
     return parsed
@@ -225,12 +243,19 @@ def is_delivered_status(status: str | None) -> bool:
 
 def read_ship_list(text: str, file: str, default_carrier: str | None = None) -> list[ShipLine]:
     """Every row of a shipment list, checked as a whole: one bad row refuses the file."""
-    cols, data = _table(text, file, SHIP_COLUMNS, SHIP_ORDER, ("order", "tracking") if default_carrier else ("order", "carrier", "tracking"))
+    cols, data = _table(
+        text,
+        file,
+        SHIP_COLUMNS,
+        SHIP_ORDER,
+        ("order", "tracking") if default_carrier else ("order", "carrier", "tracking"),
+    )
     out: list[ShipLine] = []
     errors: list[str] = []
     for line, row in data:
+
         def err(column: str, message: str) -> None:
-            errors.append(f"{file}:{line}: {column} {message}")
+            errors.append(f"{file}:{line}: {column} {message}")  # noqa: B023 - called only within this iteration
 
         order = _cell(row, cols.get("order"))
         carrier = _cell(row, cols.get("carrier")) or (default_carrier or "")
@@ -245,7 +270,10 @@ def read_ship_list(text: str, file: str, default_carrier: str | None = None) -> 
         if carrier and normalize_number(number):
             check = validate(carrier, number)
             if not check.valid:
-                err("tracking", f"{check.normalized} is not a valid {carrier_name(carrier)} number: {check.reason}{_examples(check.carrier)}")
+                err(
+                    "tracking",
+                    f"{check.normalized} is not a valid {carrier_name(carrier)} number: {check.reason}{_examples(check.carrier)}",
+                )
             elif not known_carrier(carrier):
                 warning = check.reason
         package_text = _cell(row, cols.get("package"))
@@ -262,14 +290,25 @@ def read_ship_list(text: str, file: str, default_carrier: str | None = None) -> 
                 cost = parse_cost(cost_text)
             except ValueError as exc:
                 err("cost", str(exc))
-        out.append(ShipLine(line, order, carrier, normalize_number(number), package_no, _cell(row, cols.get("service")) or None, cost, warning))
+        out.append(
+            ShipLine(
+                line,
+                order,
+                carrier,
+                normalize_number(number),
+                package_no,
+                _cell(row, cols.get("service")) or None,
+                cost,
+                warning,
+            )
+        )
     _raise_all(file, errors)
     if not out:
         raise BadInput(f"{file}: no shipments in the file")
     return out
 
 
-def read_delivery_report(text: str, file: str, local: tzinfo = timezone.utc, now: datetime | None = None) -> list[DeliveryLine]:
+def read_delivery_report(text: str, file: str, local: tzinfo = UTC, now: datetime | None = None) -> list[DeliveryLine]:
     """Every row of a delivery report, checked as a whole: one bad row refuses the file."""
     cols, data = _table(text, file, DELIVERY_COLUMNS, DELIVERY_ORDER, ("tracking", "delivered_at"))
     out: list[DeliveryLine] = []

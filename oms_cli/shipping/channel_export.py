@@ -61,44 +61,101 @@ class ShipmentRow:
 
 
 AMAZON_COLUMNS = (
-    "order-id", "order-item-id", "quantity", "ship-date",
-    "carrier-code", "carrier-name", "tracking-number", "ship-method",
+    "order-id",
+    "order-item-id",
+    "quantity",
+    "ship-date",
+    "carrier-code",
+    "carrier-name",
+    "tracking-number",
+    "ship-method",
 )
 SHOPIFY_COLUMNS = (
-    "Order Name", "Line Item ID", "SKU", "Quantity", "Tracking Number",
-    "Tracking Company", "Tracking URL", "Notify Customer", "Fulfilled At", "Shipping Method",
+    "Order Name",
+    "Line Item ID",
+    "SKU",
+    "Quantity",
+    "Tracking Number",
+    "Tracking Company",
+    "Tracking URL",
+    "Notify Customer",
+    "Fulfilled At",
+    "Shipping Method",
 )
 WOOCOMMERCE_COLUMNS = ("order_id", "tracking_provider", "tracking_number", "date_shipped", "status_shipped")
 WOOCOMMERCE_ITEM_COLUMNS = WOOCOMMERCE_COLUMNS + ("sku", "qty")
 ETSY_COLUMNS = ("Order ID", "Tracking Number", "Carrier", "Ship Date")
 EBAY_ACTION_TEMPLATE = "Action(SiteID={site}|Country={country}|Currency={currency}|Version=1193|CC=UTF-8)"
 EBAY_COLUMNS = (
-    EBAY_ACTION_TEMPLATE, "OrderID", "ItemID", "TransactionID",
-    "ShippingStatus", "ShippingCarrierUsed", "ShipmentTrackingNumber",
+    EBAY_ACTION_TEMPLATE,
+    "OrderID",
+    "ItemID",
+    "TransactionID",
+    "ShippingStatus",
+    "ShippingCarrierUsed",
+    "ShipmentTrackingNumber",
 )
 
 # Each channel recognises its own spelling of the big carriers and links them itself;
 # anything else goes out under the carrier's own name (Amazon: "Other" + carrier-name).
 _AMAZON_CARRIERS = {
-    "ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL", "canada_post": "Canada Post",
-    "ontrac": "OnTrac", "lasership": "Lasership", "dpd": "DPD", "yodel": "Yodel",
+    "ups": "UPS",
+    "usps": "USPS",
+    "fedex": "FedEx",
+    "dhl": "DHL",
+    "canada_post": "Canada Post",
+    "ontrac": "OnTrac",
+    "lasership": "Lasership",
+    "dpd": "DPD",
+    "yodel": "Yodel",
 }
 _SHOPIFY_CARRIERS = {
-    "ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL Express", "canada_post": "Canada Post",
-    "purolator": "Purolator", "ontrac": "OnTrac", "lasership": "LaserShip", "amazon": "Amazon Logistics US",
-    "dpd": "DPD", "yodel": "Yodel", "yunexpress": "YunExpress", "canpar": "Canpar", "landmark": "Landmark Global",
+    "ups": "UPS",
+    "usps": "USPS",
+    "fedex": "FedEx",
+    "dhl": "DHL Express",
+    "canada_post": "Canada Post",
+    "purolator": "Purolator",
+    "ontrac": "OnTrac",
+    "lasership": "LaserShip",
+    "amazon": "Amazon Logistics US",
+    "dpd": "DPD",
+    "yodel": "Yodel",
+    "yunexpress": "YunExpress",
+    "canpar": "Canpar",
+    "landmark": "Landmark Global",
 }
 _WOOCOMMERCE_CARRIERS = {
-    "ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL Express", "canada_post": "Canada Post",
-    "purolator": "Purolator", "ontrac": "OnTrac", "dpd": "DPD", "yodel": "Yodel",
+    "ups": "UPS",
+    "usps": "USPS",
+    "fedex": "FedEx",
+    "dhl": "DHL Express",
+    "canada_post": "Canada Post",
+    "purolator": "Purolator",
+    "ontrac": "OnTrac",
+    "dpd": "DPD",
+    "yodel": "Yodel",
 }
 _ETSY_CARRIERS = {
-    "ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL Express", "canada_post": "Canada Post",
-    "purolator": "Purolator", "ontrac": "OnTrac", "dpd": "DPD", "yodel": "Yodel",
+    "ups": "UPS",
+    "usps": "USPS",
+    "fedex": "FedEx",
+    "dhl": "DHL Express",
+    "canada_post": "Canada Post",
+    "purolator": "Purolator",
+    "ontrac": "OnTrac",
+    "dpd": "DPD",
+    "yodel": "Yodel",
 }
 _EBAY_CARRIERS = {
-    "ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL", "canada_post": "CanadaPost",
-    "purolator": "Purolator", "ontrac": "OnTrac", "dpd": "DPD",
+    "ups": "UPS",
+    "usps": "USPS",
+    "fedex": "FedEx",
+    "dhl": "DHL",
+    "canada_post": "CanadaPost",
+    "purolator": "Purolator",
+    "ontrac": "OnTrac",
+    "dpd": "DPD",
 }
 
 
@@ -121,7 +178,9 @@ def _rows(shipments: Iterable[ShipmentRow | Mapping[str, Any]]) -> list[Shipment
             raise BadInput(f"{where}: tracking number is empty")
         for item in row.items:
             if item.quantity <= 0:
-                raise BadInput(f"{where}: quantity {item.quantity} of line {item.line_id or item.sku or '?'} is not positive")
+                raise BadInput(
+                    f"{where}: quantity {item.quantity} of line {item.line_id or item.sku or '?'} is not positive"
+                )
     return rows
 
 
@@ -178,8 +237,11 @@ def amazon_confirmation(
         carrier_code, carrier_name = (code, "") if code else ("Other", row.carrier_name)
         common = (row.order_external_id,)
         tail = (
-            _day(row.ship_date).isoformat(), carrier_code, carrier_name,
-            normalize_number(row.tracking_number), row.service or "",
+            _day(row.ship_date).isoformat(),
+            carrier_code,
+            carrier_name,
+            normalize_number(row.tracking_number),
+            row.service or "",
         )
         if not row.items:
             # No item ids: Amazon confirms the whole order.
@@ -202,8 +264,12 @@ def shopify_fulfillments(
         name = row.order_external_id if row.order_external_id.startswith("#") else f"#{row.order_external_id}"
         company = _label(row, _SHOPIFY_CARRIERS, carrier_labels) or row.carrier_name
         tail = (
-            normalize_number(row.tracking_number), company, _url(row, url_overrides),
-            "TRUE" if row.notify_customer else "FALSE", _day(row.ship_date).isoformat(), row.service or "",
+            normalize_number(row.tracking_number),
+            company,
+            _url(row, url_overrides),
+            "TRUE" if row.notify_customer else "FALSE",
+            _day(row.ship_date).isoformat(),
+            row.service or "",
         )
         items = row.items or (None,)
         for item in items:
@@ -285,4 +351,3 @@ WRITERS: dict[str, Callable[..., str]] = {
     "etsy": etsy_tracking_upload,
     "ebay": ebay_tracking_upload,
 }
-

@@ -71,7 +71,9 @@ class Shipment:
 
 
 def _packages(conn: Connection, order_id: int) -> list[Any]:
-    return conn.execute(select(packages_t).where(packages_t.c.order_id == order_id).order_by(packages_t.c.package_no)).all()
+    return conn.execute(
+        select(packages_t).where(packages_t.c.order_id == order_id).order_by(packages_t.c.package_no)
+    ).all()
 
 
 def _choose_package(ref: str, packages: list[Any], package_no: int | None, number: str) -> Any:
@@ -96,7 +98,9 @@ def _choose_package(ref: str, packages: list[Any], package_no: int | None, numbe
 def _stock_leaves(conn: Connection, order_id: int, at: datetime, command: str) -> int:
     """Move the order's reserved units off the shelf; returns the units that left."""
     held = conn.execute(
-        select(reservations_t).where(reservations_t.c.order_id == order_id, reservations_t.c.state.in_(("active", "picked")))
+        select(reservations_t).where(
+            reservations_t.c.order_id == order_id, reservations_t.c.state.in_(("active", "picked"))
+        )
     ).all()
     per_place: dict[tuple[str, str], int] = defaultdict(int)
     for r in held:
@@ -105,10 +109,14 @@ def _stock_leaves(conn: Connection, order_id: int, at: datetime, command: str) -
         move(conn, sku, location, -qty, "ship", command=command, order_id=order_id, at=at)
         # The units held since release leave with the parcel: no longer reserved either.
         conn.execute(
-            update(stock_t).where(stock_t.c.sku == sku, stock_t.c.location == location).values(reserved=stock_t.c.reserved - qty)
+            update(stock_t)
+            .where(stock_t.c.sku == sku, stock_t.c.location == location)
+            .values(reserved=stock_t.c.reserved - qty)
         )
     if held:
-        conn.execute(update(reservations_t).where(reservations_t.c.id.in_([r.id for r in held])).values(state="shipped"))
+        conn.execute(
+            update(reservations_t).where(reservations_t.c.id.in_([r.id for r in held])).values(state="shipped")
+        )
     return sum(per_place.values())
 
 
@@ -116,7 +124,7 @@ def _describe(carrier: str, number: str, service: str | None) -> str:
     return f"{carrier_name(carrier)}{' ' + service if service else ''} {number}"
 
 
-def _queue_shipped(conn: Connection, config: "Config", row: Any, replaced: bool = False) -> dict[str, Any]:
+def _queue_shipped(conn: Connection, config: Config, row: Any, replaced: bool = False) -> dict[str, Any]:
     """Queue the "on its way" message; after a corrected number, bring a message still
     waiting up to date, or queue a correction if the customer already has the old one."""
     from oms_cli.notify.outbox import queue_message, rerender_queued
@@ -128,7 +136,9 @@ def _queue_shipped(conn: Connection, config: "Config", row: Any, replaced: bool 
             return {"key": key, "queued": True, "created": False, "updated": True, "skipped": None}
         numbers = "+".join(p.tracking for p in _packages(conn, row.id) if p.tracking)
         key = f"shipped:{row.ref}:{numbers}"
-    queued = queue_message(conn, key=key, order_id=row.id, kind="shipped", context={"replaced": existing is not None}, config=config)
+    queued = queue_message(
+        conn, key=key, order_id=row.id, kind="shipped", context={"replaced": existing is not None}, config=config
+    )
     return {"key": key, "queued": queued.id is not None, "created": queued.created, "skipped": queued.skipped}
 
 
@@ -138,18 +148,24 @@ def _stored_carrier(code: str) -> str:
     return canonical_carrier(code) if known_carrier(code) else " ".join(code.split())
 
 
-def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, command: str) -> dict[str, Any]:
+def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, command: str) -> dict[str, Any]:
     """Record one package's tracking in the caller's transaction; ships the order when
     every package has tracking."""
     row = resolve_ref(conn, s.ref)
     ref = row.ref
     if row.status not in ("packed", *GONE):
-        raise Refused(f"{ref} is {row.status}, not packed: only packed orders can be shipped", hint="pack it first with `oms pack`")
+        raise Refused(
+            f"{ref} is {row.status}, not packed: only packed orders can be shipped",
+            hint="pack it first with `oms pack`",
+        )
     if row.status == "packed":
         check_can_ship(ref, row.instruction_state, row.notes)
     packages = _packages(conn, row.id)
     if not packages:
-        raise Refused(f"{ref} has no packages recorded, so there is nothing to put a tracking number on", hint="pack it with `oms pack`")
+        raise Refused(
+            f"{ref} has no packages recorded, so there is nothing to put a tracking number on",
+            hint="pack it with `oms pack`",
+        )
     number = normalize_number(s.tracking)
     carrier = _stored_carrier(s.carrier)
     package = _choose_package(ref, packages, s.package_no, number)
@@ -168,7 +184,11 @@ def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, com
         "message": None,
     }
     if package.tracking == number:
-        return result | {"changed": False, "carrier": package.carrier, "carrier_name": carrier_name(package.carrier or carrier)}
+        return result | {
+            "changed": False,
+            "carrier": package.carrier,
+            "carrier_name": carrier_name(package.carrier or carrier),
+        }
     other = conn.execute(
         select(orders_t.c.ref)
         .select_from(packages_t.join(orders_t, orders_t.c.id == packages_t.c.order_id))
@@ -203,7 +223,10 @@ def _ship_in(conn: Connection, config: "Config", s: Shipment, now: datetime, com
             values.pop("cost_minor")
         conn.execute(update(packages_t).where(packages_t.c.id == package.id).values(**values))
         record_event(
-            conn, row.id, command=command, kind="note",
+            conn,
+            row.id,
+            command=command,
+            kind="note",
             note=f"package {package.package_no} tracking replaced: {package.tracking} -> {_describe(carrier, number, s.service)}",
         )
         result["replaced"] = True
@@ -232,14 +255,16 @@ def _tracking_warning(carrier: str, number: str) -> str | None:
     return None if known_carrier(carrier) else check.reason
 
 
-def _carrier_or_default(carrier: str | None, config: "Config") -> str:
+def _carrier_or_default(carrier: str | None, config: Config) -> str:
     chosen = (carrier or config.get("shipping.default_carrier") or "").strip()
     if not chosen:
-        raise UsageError("no carrier given", hint="add --carrier CODE (ups, usps, fedex, dhl, …) or set shipping.default_carrier")
+        raise UsageError(
+            "no carrier given", hint="add --carrier CODE (ups, usps, fedex, dhl, …) or set shipping.default_carrier"
+        )
     return chosen
 
 
-def _notify_now(store: "Store", config: "Config", keys: list[str]) -> dict[str, Any] | None:
+def _notify_now(store: Store, config: Config, keys: list[str]) -> dict[str, Any] | None:
     """With ``notify.auto``, send the messages just queued (a failure leaves them queued)."""
     if not keys or not config.get("notify.auto"):
         return None
@@ -259,12 +284,22 @@ def _message_keys(results: list[dict[str, Any]]) -> list[str]:
     return [r["message"]["key"] for r in results if r.get("message") and r["message"].get("queued")]
 
 
-def ship_order(store: "Store", config: "Config", shipment: Shipment, *, now: datetime | None = None, command: str = "ship") -> dict[str, Any]:
+def ship_order(
+    store: Store, config: Config, shipment: Shipment, *, now: datetime | None = None, command: str = "ship"
+) -> dict[str, Any]:
     """Record the tracking of one package of an order; the order ships (stock leaves,
     the customer's "on its way" message is queued) once every package has tracking."""
     carrier = _carrier_or_default(shipment.carrier, config)
     warning = _tracking_warning(carrier, shipment.tracking)
-    s = Shipment(shipment.ref, carrier, shipment.tracking, (shipment.service or "").strip() or None, shipment.cost, shipment.package_no, shipment.replace)
+    s = Shipment(
+        shipment.ref,
+        carrier,
+        shipment.tracking,
+        (shipment.service or "").strip() or None,
+        shipment.cost,
+        shipment.package_no,
+        shipment.replace,
+    )
     with store.connect(write=True) as conn:
         result = _ship_in(conn, config, s, now or utcnow(), command)
     result["warnings"] = [warning] if warning else []
@@ -274,23 +309,41 @@ def ship_order(store: "Store", config: "Config", shipment: Shipment, *, now: dat
     return result
 
 
-def ship_from_file(store: "Store", config: "Config", path: Path, *, now: datetime | None = None) -> dict[str, Any]:
+def ship_from_file(store: Store, config: Config, path: Path, *, now: datetime | None = None) -> dict[str, Any]:
     """Ship every row of a shipment list (order, carrier, tracking, package, service,
     cost): the whole file is checked first, then each order is shipped in its own
     transaction; refused rows are reported, the rest done."""
     lines = carrier_files.read_ship_list(read_input_text(path), str(path), config.get("shipping.default_carrier"))
     rows: list[dict[str, Any]] = []
     for ln in lines:
-        entry: dict[str, Any] = {"line": ln.line, "order": ln.order, "carrier": _stored_carrier(ln.carrier), "tracking": ln.tracking, "package_no": ln.package_no}
+        entry: dict[str, Any] = {
+            "line": ln.line,
+            "order": ln.order,
+            "carrier": _stored_carrier(ln.carrier),
+            "tracking": ln.tracking,
+            "package_no": ln.package_no,
+        }
         try:
             with store.connect(write=True) as conn:
-                res = _ship_in(conn, config, Shipment(ln.order, ln.carrier, ln.tracking, ln.service, ln.cost, ln.package_no), now or utcnow(), "ship --from-csv")
+                res = _ship_in(
+                    conn,
+                    config,
+                    Shipment(ln.order, ln.carrier, ln.tracking, ln.service, ln.cost, ln.package_no),
+                    now or utcnow(),
+                    "ship --from-csv",
+                )
         except StoreBusy:
             raise
         except OmsError as exc:
             entry |= {"result": "refused" if not isinstance(exc, NotFound) else "not found", "error": exc.message}
         else:
-            entry |= {"ref": res["ref"], "result": res["outcome"], "status": res["status"], "package_no": res["package_no"], "message": res.get("message")}
+            entry |= {
+                "ref": res["ref"],
+                "result": res["outcome"],
+                "status": res["status"],
+                "package_no": res["package_no"],
+                "message": res.get("message"),
+            }
             if ln.warning:
                 entry["warning"] = ln.warning
         rows.append(entry)
@@ -298,17 +351,23 @@ def ship_from_file(store: "Store", config: "Config", path: Path, *, now: datetim
     counts: dict[str, int] = defaultdict(int)
     for r in rows:
         counts[r["result"]] += 1
-    return {"file": str(path), "rows": rows, "counts": dict(counts), "failed": counts["refused"] + counts["not found"], "notified": notified}
+    return {
+        "file": str(path),
+        "rows": rows,
+        "counts": dict(counts),
+        "failed": counts["refused"] + counts["not found"],
+        "notified": notified,
+    }
 
 
 # --- deliver ------------------------------------------------------------------------
 
 
-def _local_zone(config: "Config") -> tzinfo:
+def _local_zone(config: Config) -> tzinfo:
     return shop_timezone(config.get("schedule.timezone"))
 
 
-def parse_delivery_time(text: str | None, config: "Config", now: datetime | None = None) -> datetime | None:
+def parse_delivery_time(text: str | None, config: Config, now: datetime | None = None) -> datetime | None:
     """``--at`` as UTC (times without an offset are in ``schedule.timezone``)."""
     if text is None:
         return None
@@ -318,16 +377,32 @@ def parse_delivery_time(text: str | None, config: "Config", now: datetime | None
         raise BadInput(f"--at {exc}") from None
 
 
-def _queue_feedback_request(conn: Connection, config: "Config", row: Any, at: datetime) -> dict[str, Any]:
+def _queue_feedback_request(conn: Connection, config: Config, row: Any, at: datetime) -> dict[str, Any]:
     from oms_cli.notify.outbox import queue_message
 
     key = f"delivered_feedback_request:{row.ref}"
     due = at + timedelta(hours=float(config.get("notify.feedback_delay_hours") or 0))
-    queued = queue_message(conn, key=key, order_id=row.id, kind="delivered_feedback_request", context={"delivered_at": at}, due_at=due, config=config)
-    return {"key": key, "queued": queued.id is not None, "created": queued.created, "due_at": due, "skipped": queued.skipped}
+    queued = queue_message(
+        conn,
+        key=key,
+        order_id=row.id,
+        kind="delivered_feedback_request",
+        context={"delivered_at": at},
+        due_at=due,
+        config=config,
+    )
+    return {
+        "key": key,
+        "queued": queued.id is not None,
+        "created": queued.created,
+        "due_at": due,
+        "skipped": queued.skipped,
+    }
 
 
-def _deliver_in(conn: Connection, config: "Config", row: Any, at: datetime, command: str, tracking: str | None = None) -> dict[str, Any]:
+def _deliver_in(
+    conn: Connection, config: Config, row: Any, at: datetime, command: str, tracking: str | None = None
+) -> dict[str, Any]:
     """Mark packages (all, or the one with ``tracking``) delivered; the order is
     delivered, and its feedback request queued, once every package is."""
     ref = row.ref
@@ -340,7 +415,9 @@ def _deliver_in(conn: Connection, config: "Config", row: Any, at: datetime, comm
     shipped = [p.shipped_at for p in packages if p.shipped_at]
     if shipped and at < min(shipped):
         if at < min(shipped) - timedelta(days=1):
-            raise BadInput(f"{ref}: delivery time {at:%Y-%m-%d %H:%M} UTC is before the order shipped ({min(shipped):%Y-%m-%d %H:%M} UTC)")
+            raise BadInput(
+                f"{ref}: delivery time {at:%Y-%m-%d %H:%M} UTC is before the order shipped ({min(shipped):%Y-%m-%d %H:%M} UTC)"
+            )
         # A date alone (midnight) or a carrier's clock a little behind ours: the parcel
         # cannot have arrived before it left, so it arrived when it left at the earliest.
         at = min(shipped)
@@ -352,13 +429,22 @@ def _deliver_in(conn: Connection, config: "Config", row: Any, at: datetime, comm
     remaining = [p for p in _packages(conn, row.id) if p.delivered_at is None]
     if remaining:
         if changed:
-            record_event(conn, row.id, command=command, kind="note", note=f"package with {tracking} delivered; waiting for {len(remaining)} more", at=at)
+            record_event(
+                conn,
+                row.id,
+                command=command,
+                kind="note",
+                note=f"package with {tracking} delivered; waiting for {len(remaining)} more",
+                at=at,
+            )
         return result | {"changed": bool(changed), "waiting_for_packages": [p.package_no for p in remaining]}
     transition(conn, row.id, ref, "shipped", "delivered", command=command, at=at)
     return result | {"changed": True, "status": "delivered", "message": _queue_feedback_request(conn, config, row, at)}
 
 
-def deliver_order(store: "Store", config: "Config", ref: str, at: datetime | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+def deliver_order(
+    store: Store, config: Config, ref: str, at: datetime | None = None, *, now: datetime | None = None
+) -> dict[str, Any]:
     """Mark a shipped order delivered (at ``at``, else now) and queue its feedback
     request for ``notify.feedback_delay_hours`` later. Safe to repeat."""
     now = now or utcnow()
@@ -372,21 +458,28 @@ def deliver_order(store: "Store", config: "Config", ref: str, at: datetime | Non
     return result
 
 
-def deliver_from_file(store: "Store", config: "Config", path: Path, *, now: datetime | None = None) -> dict[str, Any]:
+def deliver_from_file(store: Store, config: Config, path: Path, *, now: datetime | None = None) -> dict[str, Any]:
     """Apply a carrier's delivery report (tracking, delivered at, status): parcels
     reported delivered mark their orders delivered; unknown numbers are listed."""
     now = now or utcnow()
     lines = carrier_files.read_delivery_report(read_input_text(path), str(path), _local_zone(config), now)
     rows: list[dict[str, Any]] = []
     for ln in lines:
-        entry: dict[str, Any] = {"line": ln.line, "tracking": ln.tracking, "status": ln.status, "delivered_at": ln.delivered_at}
+        entry: dict[str, Any] = {
+            "line": ln.line,
+            "tracking": ln.tracking,
+            "status": ln.status,
+            "delivered_at": ln.delivered_at,
+        }
         if not ln.delivered:
             rows.append(entry | {"result": "not delivered"})
             continue
         try:
             with store.connect(write=True) as conn:
                 owners = conn.execute(
-                    select(orders_t).where(orders_t.c.id.in_(select(packages_t.c.order_id).where(packages_t.c.tracking == ln.tracking))).order_by(orders_t.c.id)
+                    select(orders_t)
+                    .where(orders_t.c.id.in_(select(packages_t.c.order_id).where(packages_t.c.tracking == ln.tracking)))
+                    .order_by(orders_t.c.id)
                 ).all()
                 if not owners:
                     rows.append(entry | {"result": "unknown", "error": f"no package has tracking number {ln.tracking}"})
@@ -394,7 +487,11 @@ def deliver_from_file(store: "Store", config: "Config", path: Path, *, now: date
                 for owner in owners:
                     assert ln.delivered_at is not None
                     res = _deliver_in(conn, config, owner, ln.delivered_at, "deliver --from-csv", tracking=ln.tracking)
-                    outcome = "delivered" if res["status"] == "delivered" and res["changed"] else ("package delivered" if res["changed"] else "unchanged")
+                    outcome = (
+                        "delivered"
+                        if res["status"] == "delivered" and res["changed"]
+                        else ("package delivered" if res["changed"] else "unchanged")
+                    )
                     rows.append(entry | {"ref": owner.ref, "result": outcome, "message": res.get("message")})
         except StoreBusy:
             raise
@@ -464,13 +561,15 @@ def _items_by_package(order_lines: list[Any], packages: list[Any]) -> dict[int, 
 
 
 def export_confirmations(
-    store: "Store", config: "Config", channel: str, *, since: datetime | None = None, until: datetime | None = None
+    store: Store, config: Config, channel: str, *, since: datetime | None = None, until: datetime | None = None
 ) -> dict[str, Any]:
     """The channel's shipping-confirmation upload file for the packages of its orders
     shipped in ``[since, until)``: text plus counts."""
     writer = WRITERS.get(channel)
     if writer is None:
-        raise UsageError(f"no shipping-confirmation format for channel '{channel}'", hint="one of: " + ", ".join(sorted(WRITERS)))
+        raise UsageError(
+            f"no shipping-confirmation format for channel '{channel}'", hint="one of: " + ", ".join(sorted(WRITERS))
+        )
     overrides = config.get("shipping.tracking_urls") or {}
     cond = [orders_t.c.channel == channel, packages_t.c.tracking.is_not(None), packages_t.c.shipped_at.is_not(None)]
     if since is not None:
@@ -479,17 +578,35 @@ def export_confirmations(
         cond.append(packages_t.c.shipped_at < until)
     shipments: list[ShipmentRow] = []
     with store.connect(write=False) as conn:
-        order_ids = conn.execute(
-            select(packages_t.c.order_id).join(orders_t, orders_t.c.id == packages_t.c.order_id).where(*cond).distinct()
-        ).scalars().all()
-        orders = {o.id: o for o in conn.execute(select(orders_t).where(orders_t.c.id.in_(order_ids))).all()} if order_ids else {}
+        order_ids = (
+            conn.execute(
+                select(packages_t.c.order_id)
+                .join(orders_t, orders_t.c.id == packages_t.c.order_id)
+                .where(*cond)
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
+        orders = (
+            {o.id: o for o in conn.execute(select(orders_t).where(orders_t.c.id.in_(order_ids))).all()}
+            if order_ids
+            else {}
+        )
         for order_id in sorted(orders, key=lambda i: (orders[i].placed_at, i)):
             order = orders[order_id]
             all_packages = _packages(conn, order_id)
-            lines = conn.execute(select(lines_t).where(lines_t.c.order_id == order_id).order_by(lines_t.c.line_no)).all()
+            lines = conn.execute(
+                select(lines_t).where(lines_t.c.order_id == order_id).order_by(lines_t.c.line_no)
+            ).all()
             items = _items_by_package(lines, all_packages)
             for p in all_packages:
-                if not p.tracking or p.shipped_at is None or (since and p.shipped_at < since) or (until and p.shipped_at >= until):
+                if (
+                    not p.tracking
+                    or p.shipped_at is None
+                    or (since and p.shipped_at < since)
+                    or (until and p.shipped_at >= until)
+                ):
                     continue
                 shipments.append(
                     ShipmentRow(
@@ -504,4 +621,9 @@ def export_confirmations(
                     )
                 )
     text = writer(shipments)
-    return {"channel": channel, "text": text, "packages": len(shipments), "orders": len({s.order_external_id for s in shipments})}
+    return {
+        "channel": channel,
+        "text": text,
+        "packages": len(shipments),
+        "orders": len({s.order_external_id for s in shipments}),
+    }

@@ -333,7 +333,9 @@ def validate(carrier_code: str, number: str) -> TrackingCheck:
         return TrackingCheck(False, normalized, code, None, "tracking number is empty")
     carrier = carriers().get(code)
     if carrier is None:
-        return TrackingCheck(True, normalized, code, None, f"carrier {carrier_code.strip()!r} is not known; number not checked")
+        return TrackingCheck(
+            True, normalized, code, None, f"carrier {carrier_code.strip()!r} is not known; number not checked"
+        )
     first_failure: tuple[str, str | None] | None = None
     for fmt in carrier.formats:
         verdict = _check_format(fmt, normalized)

@@ -15,8 +15,14 @@ from oms_cli.core.limits import MAX_UNITS
 
 _HEADERS = {
     "sku": "sku",
-    "location": "location", "bin": "location", "locations": "location",
-    "quantity": "quantity", "qty": "quantity", "count": "quantity", "counted": "quantity", "on_hand": "quantity",
+    "location": "location",
+    "bin": "location",
+    "locations": "location",
+    "quantity": "quantity",
+    "qty": "quantity",
+    "count": "quantity",
+    "counted": "quantity",
+    "on_hand": "quantity",
 }
 
 
@@ -60,7 +66,7 @@ def read_counts(
 
         def cell(name: str) -> str:
             i = index.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return row[i].strip() if i is not None and i < len(row) else ""  # noqa: B023 - called only within this iteration
 
         sku = cell("sku")
         if not sku:
@@ -68,8 +74,15 @@ def read_counts(
             continue
         qty_text = cell("quantity")
         if not qty_text.isdigit() or int(qty_text) > MAX_UNITS:
-            what = "is empty" if not qty_text else (
-                f"'{qty_text}' is too large" if qty_text.isdigit() else f"'{qty_text}' is not a whole number of units (0 or more)")
+            what = (
+                "is empty"
+                if not qty_text
+                else (
+                    f"'{qty_text}' is too large"
+                    if qty_text.isdigit()
+                    else f"'{qty_text}' is not a whole number of units (0 or more)"
+                )
+            )
             problems.append(record_error(file, start, header_of["quantity"], what).message)
             continue
         location: str | None = cell("location") or None
@@ -81,7 +94,14 @@ def read_counts(
                 continue
         key = (sku, location)
         if key in seen:
-            problems.append(record_error(file, start, header_of["sku"], f"'{sku}'{' at ' + location if location else ''} is already counted on line {seen[key]}").message)
+            problems.append(
+                record_error(
+                    file,
+                    start,
+                    header_of["sku"],
+                    f"'{sku}'{' at ' + location if location else ''} is already counted on line {seen[key]}",
+                ).message
+            )
             continue
         seen[key] = start
         records.append(CountRecord(start, sku, location, int(qty_text)))

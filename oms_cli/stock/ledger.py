@@ -42,8 +42,14 @@ def move(
     """Append one ledger row and update the cached quantity on hand; returns the new on hand."""
     conn.execute(
         insert(moves_t).values(
-            sku=sku, location=location, quantity=quantity, reason=reason, note=note,
-            at=at or utcnow(), order_id=order_id, command=command,
+            sku=sku,
+            location=location,
+            quantity=quantity,
+            reason=reason,
+            note=note,
+            at=at or utcnow(),
+            order_id=order_id,
+            command=command,
         )
     )
     res = conn.execute(
@@ -53,7 +59,9 @@ def move(
     )
     if res.rowcount == 0:
         conn.execute(insert(stock_t).values(sku=sku, location=location, on_hand=quantity, reserved=0))
-    return int(conn.execute(select(stock_t.c.on_hand).where(stock_t.c.sku == sku, stock_t.c.location == location)).scalar_one())
+    return int(
+        conn.execute(select(stock_t.c.on_hand).where(stock_t.c.sku == sku, stock_t.c.location == location)).scalar_one()
+    )
 
 
 def stock_levels(conn: Connection, skus: Iterable[str]) -> dict[str, dict[str, tuple[int, int]]]:
@@ -62,7 +70,11 @@ def stock_levels(conn: Connection, skus: Iterable[str]) -> dict[str, dict[str, t
     wanted = sorted(set(skus))
     for start in range(0, len(wanted), CHUNK):
         part = wanted[start : start + CHUNK]
-        for r in conn.execute(select(stock_t.c.sku, stock_t.c.location, stock_t.c.on_hand, stock_t.c.reserved).where(stock_t.c.sku.in_(part))):
+        for r in conn.execute(
+            select(stock_t.c.sku, stock_t.c.location, stock_t.c.on_hand, stock_t.c.reserved).where(
+                stock_t.c.sku.in_(part)
+            )
+        ):
             out.setdefault(r.sku, {})[r.location] = (int(r.on_hand), int(r.reserved))
     return out
 
@@ -70,7 +82,9 @@ def stock_levels(conn: Connection, skus: Iterable[str]) -> dict[str, dict[str, t
 def product_locations(conn: Connection, skus: Iterable[str] | None = None) -> dict[str, list[str]]:
     """SKU -> its location codes, primary first (all products when ``skus`` is None)."""
     out: dict[str, list[str]] = {}
-    q = select(locations_t.c.sku, locations_t.c.location).order_by(locations_t.c.sku, locations_t.c.position, locations_t.c.id)
+    q = select(locations_t.c.sku, locations_t.c.location).order_by(
+        locations_t.c.sku, locations_t.c.position, locations_t.c.id
+    )
     if skus is None:
         for r in conn.execute(q):
             out.setdefault(r.sku, []).append(r.location)
@@ -113,7 +127,10 @@ def reserve_many(conn: Connection, reservations: Sequence[Mapping[str, Any]]) ->
         raise RuntimeError("stock changed under the reservations; nothing was reserved")
     columns = ("order_id", "order_line_id", "sku", "location", "quantity", "state", "created_at")
     BulkInserter(conn, reservations_t, columns).insert(
-        [(r["order_id"], r["order_line_id"], r["sku"], r["location"], r["quantity"], "active", r["created_at"]) for r in reservations]
+        [
+            (r["order_id"], r["order_line_id"], r["sku"], r["location"], r["quantity"], "active", r["created_at"])
+            for r in reservations
+        ]
     )
 
 

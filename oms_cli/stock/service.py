@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from oms_cli.catalog.csvfile import CatalogFileError
-from oms_cli.catalog.service import open_text, location_checker
+from oms_cli.catalog.service import location_checker, open_text
 from oms_cli.core.config import Config
 from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError, record_error
 from oms_cli.core.limits import MAX_UNITS
@@ -38,7 +38,14 @@ def _product(conn: Connection, sku: str) -> Any:
 
 
 def _locations(conn: Connection, sku: str) -> list[str]:
-    return [r.location for r in conn.execute(select(locations_t.c.location).where(locations_t.c.sku == sku).order_by(locations_t.c.position, locations_t.c.id))]
+    return [
+        r.location
+        for r in conn.execute(
+            select(locations_t.c.location)
+            .where(locations_t.c.sku == sku)
+            .order_by(locations_t.c.position, locations_t.c.id)
+        )
+    ]
 
 
 def _check_location(config: Config, location: str) -> str:
@@ -49,7 +56,9 @@ def _check_location(config: Config, location: str) -> str:
 
 
 def _level(conn: Connection, sku: str, location: str) -> tuple[int, int]:
-    r = conn.execute(select(stock_t.c.on_hand, stock_t.c.reserved).where(stock_t.c.sku == sku, stock_t.c.location == location)).first()
+    r = conn.execute(
+        select(stock_t.c.on_hand, stock_t.c.reserved).where(stock_t.c.sku == sku, stock_t.c.location == location)
+    ).first()
     return (int(r.on_hand), int(r.reserved)) if r else (0, 0)
 
 
@@ -61,7 +70,9 @@ def _already_done(conn: Connection, sku: str, reason: str, ref: str | None) -> A
     ).first()
 
 
-def receive(store: Store, config: Config, sku: str, quantity: int, *, location: str | None = None, ref: str | None = None) -> dict[str, Any]:
+def receive(
+    store: Store, config: Config, sku: str, quantity: int, *, location: str | None = None, ref: str | None = None
+) -> dict[str, Any]:
     """Book received goods into a location (the SKU's primary one by default).
 
     With ``ref`` (a delivery or purchase-order number) a repeated run books nothing twice.
@@ -76,19 +87,48 @@ def receive(store: Store, config: Config, sku: str, quantity: int, *, location: 
         if loc is None:
             known = _locations(conn, sku)
             if not known:
-                raise UsageError(f"{sku} has no location yet", hint=f"say where it goes: oms stock receive {sku} {quantity} --location A01-B01")
+                raise UsageError(
+                    f"{sku} has no location yet",
+                    hint=f"say where it goes: oms stock receive {sku} {quantity} --location A01-B01",
+                )
             loc = known[0]
         done = _already_done(conn, sku, "receive", ref)
         if done is not None:
             on_hand, reserved = _level(conn, sku, done.location)
-            return {"sku": sku, "location": done.location, "quantity": done.quantity, "on_hand": on_hand, "available": on_hand - reserved, "changed": False, "ref": ref}
+            return {
+                "sku": sku,
+                "location": done.location,
+                "quantity": done.quantity,
+                "on_hand": on_hand,
+                "available": on_hand - reserved,
+                "changed": False,
+                "ref": ref,
+            }
         new_location = add_location(conn, sku, loc)
         on_hand = move(conn, sku, loc, quantity, "receive", command="stock receive", note=ref)
         _, reserved = _level(conn, sku, loc)
-    return {"sku": sku, "location": loc, "quantity": quantity, "on_hand": on_hand, "available": on_hand - reserved, "changed": True, "ref": ref, "new_location": new_location}
+    return {
+        "sku": sku,
+        "location": loc,
+        "quantity": quantity,
+        "on_hand": on_hand,
+        "available": on_hand - reserved,
+        "changed": True,
+        "ref": ref,
+        "new_location": new_location,
+    }
 
 
-def adjust(store: Store, config: Config, sku: str, quantity: int, reason: str, *, location: str | None = None, ref: str | None = None) -> dict[str, Any]:
+def adjust(
+    store: Store,
+    config: Config,
+    sku: str,
+    quantity: int,
+    reason: str,
+    *,
+    location: str | None = None,
+    ref: str | None = None,
+) -> dict[str, Any]:
     """Correct the quantity on hand by a signed amount with a reason (damaged, lost, found…).
 
     Refused when it would leave less than nothing on the shelf; with ``ref`` a repeated
@@ -107,7 +147,10 @@ def adjust(store: Store, config: Config, sku: str, quantity: int, reason: str, *
     with store.connect() as conn:
         _product(conn, sku)
         if loc is None:
-            held = [r.location for r in conn.execute(select(stock_t.c.location).where(stock_t.c.sku == sku, stock_t.c.on_hand != 0))]
+            held = [
+                r.location
+                for r in conn.execute(select(stock_t.c.location).where(stock_t.c.sku == sku, stock_t.c.on_hand != 0))
+            ]
             known = _locations(conn, sku)
             if len(held) == 1:
                 loc = held[0]
@@ -118,14 +161,35 @@ def adjust(store: Store, config: Config, sku: str, quantity: int, reason: str, *
         done = _already_done(conn, sku, why, ref)
         if done is not None:
             on_hand, reserved = _level(conn, sku, done.location)
-            return {"sku": sku, "location": done.location, "quantity": done.quantity, "on_hand": on_hand, "reserved": reserved, "changed": False, "short": [], "ref": ref}
+            return {
+                "sku": sku,
+                "location": done.location,
+                "quantity": done.quantity,
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "changed": False,
+                "short": [],
+                "ref": ref,
+            }
         on_hand, reserved = _level(conn, sku, loc)
         if on_hand + quantity < 0:
-            raise Refused(f"{sku} at {loc}: only {on_hand} on hand, cannot take {-quantity}", hint="count the shelf with `oms stock count FILE` if the figure is wrong")
+            raise Refused(
+                f"{sku} at {loc}: only {on_hand} on hand, cannot take {-quantity}",
+                hint="count the shelf with `oms stock count FILE` if the figure is wrong",
+            )
         add_location(conn, sku, loc)
         on_hand = move(conn, sku, loc, quantity, why, command="stock adjust", note=ref)
         short = _shortfalls(conn, [(sku, loc)])
-    return {"sku": sku, "location": loc, "quantity": quantity, "on_hand": on_hand, "reserved": reserved, "changed": True, "short": short, "ref": ref}
+    return {
+        "sku": sku,
+        "location": loc,
+        "quantity": quantity,
+        "on_hand": on_hand,
+        "reserved": reserved,
+        "changed": True,
+        "short": short,
+        "ref": ref,
+    }
 
 
 def _shortfalls(conn: Connection, places: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -139,7 +203,11 @@ def _shortfalls(conn: Connection, places: list[tuple[str, str]]) -> list[dict[st
                 for r in conn.execute(
                     select(orders_t.c.ref)
                     .join(reservations_t, reservations_t.c.order_id == orders_t.c.id)
-                    .where(reservations_t.c.sku == sku, reservations_t.c.location == loc, reservations_t.c.state.in_(HOLDING_STATES))
+                    .where(
+                        reservations_t.c.sku == sku,
+                        reservations_t.c.location == loc,
+                        reservations_t.c.state.in_(HOLDING_STATES),
+                    )
                     .distinct()
                     .order_by(orders_t.c.ref)
                 )
@@ -148,30 +216,54 @@ def _shortfalls(conn: Connection, places: list[tuple[str, str]]) -> list[dict[st
     return out
 
 
-def count(store: Store, config: Config, path: str, *, dry_run: bool = False, stream: TextIO | None = None) -> dict[str, Any]:
+def count(
+    store: Store, config: Config, path: str, *, dry_run: bool = False, stream: TextIO | None = None
+) -> dict[str, Any]:
     """Set quantities on hand from a cycle-count CSV (sku, location, quantity) in one transaction.
 
     Each difference is booked as a ``count`` movement; a second run of the same file books nothing.
     """
     source = stream if stream is not None else open_text(path)
     records, header_of = read_counts(source, path, check_location=location_checker(config))
-    report: dict[str, Any] = {"file": path, "counted": len(records), "changed": 0, "unchanged": 0, "units_delta": 0, "short": [], "dry_run": dry_run, "changes": []}
+    report: dict[str, Any] = {
+        "file": path,
+        "counted": len(records),
+        "changed": 0,
+        "unchanged": 0,
+        "units_delta": 0,
+        "short": [],
+        "dry_run": dry_run,
+        "changes": [],
+    }
 
     try:
         with store.connect() as conn:
             skus = sorted({r.sku for r in records})
             known = set()
             for start in range(0, len(skus), 500):
-                known.update(conn.execute(select(products_t.c.sku).where(products_t.c.sku.in_(skus[start : start + 500]))).scalars())
+                known.update(
+                    conn.execute(
+                        select(products_t.c.sku).where(products_t.c.sku.in_(skus[start : start + 500]))
+                    ).scalars()
+                )
             primary: dict[str, str] = {}
             for r in conn.execute(select(locations_t.c.sku, locations_t.c.location).where(locations_t.c.position == 0)):
                 primary.setdefault(r.sku, r.location)
             problems = []
             for rec in records:
                 if rec.sku not in known:
-                    problems.append(record_error(path, rec.line, header_of["sku"], f"'{rec.sku}' is not in the catalog").message)
+                    problems.append(
+                        record_error(path, rec.line, header_of["sku"], f"'{rec.sku}' is not in the catalog").message
+                    )
                 elif rec.location is None and rec.sku not in primary:
-                    problems.append(record_error(path, rec.line, header_of.get("location", "location"), f"is empty and {rec.sku} has no location yet").message)
+                    problems.append(
+                        record_error(
+                            path,
+                            rec.line,
+                            header_of.get("location", "location"),
+                            f"is empty and {rec.sku} has no location yet",
+                        ).message
+                    )
             if problems:
                 raise CatalogFileError(problems)
             places = []
@@ -184,10 +276,20 @@ def count(store: Store, config: Config, path: str, *, dry_run: bool = False, str
                     report["unchanged"] += 1
                     continue
                 add_location(conn, rec.sku, loc)
-                move(conn, rec.sku, loc, delta, "count", command="stock count", note=f"counted {rec.quantity} ({path}:{rec.line})")
+                move(
+                    conn,
+                    rec.sku,
+                    loc,
+                    delta,
+                    "count",
+                    command="stock count",
+                    note=f"counted {rec.quantity} ({path}:{rec.line})",
+                )
                 report["changed"] += 1
                 report["units_delta"] += delta
-                report["changes"].append({"sku": rec.sku, "location": loc, "was": on_hand, "now": rec.quantity, "delta": delta})
+                report["changes"].append(
+                    {"sku": rec.sku, "location": loc, "was": on_hand, "now": rec.quantity, "delta": delta}
+                )
             report["short"] = _shortfalls(conn, places)
             if dry_run:
                 raise _Rollback()
@@ -218,9 +320,18 @@ def list_stock(store: Store, config: Config, *, low: bool = False, sku: str | No
         reserved = sum(r.reserved for r in rows)
         threshold = p.low_stock if p.low_stock is not None else default_threshold
         item = {
-            "sku": p.sku, "name": p.name, "on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved,
-            "low_stock": threshold, "low": on_hand - reserved <= threshold,
-            "locations": [{"location": r.location, "on_hand": r.on_hand, "reserved": r.reserved} for r in rows if r.on_hand or r.reserved],
+            "sku": p.sku,
+            "name": p.name,
+            "on_hand": on_hand,
+            "reserved": reserved,
+            "available": on_hand - reserved,
+            "low_stock": threshold,
+            "low": on_hand - reserved <= threshold,
+            "locations": [
+                {"location": r.location, "on_hand": r.on_hand, "reserved": r.reserved}
+                for r in rows
+                if r.on_hand or r.reserved
+            ],
         }
         if not low or item["low"]:
             out.append(item)
@@ -240,7 +351,16 @@ def movements(store: Store, sku: str | None = None, limit: int | None = 50) -> l
         q = q.limit(limit)
     with store.connect(write=False) as conn:
         return [
-            {"at": r.at, "sku": r.sku, "location": r.location, "quantity": r.quantity, "reason": r.reason, "order": r.ref, "command": r.command, "note": r.note}
+            {
+                "at": r.at,
+                "sku": r.sku,
+                "location": r.location,
+                "quantity": r.quantity,
+                "reason": r.reason,
+                "order": r.ref,
+                "command": r.command,
+                "note": r.note,
+            }
             for r in conn.execute(q)
         ]
 
@@ -248,21 +368,37 @@ def movements(store: Store, sku: str | None = None, limit: int | None = 50) -> l
 def check(store: Store) -> list[dict[str, Any]]:
     """Places where the stock table disagrees with its ledger or with the reservations (empty when all is well)."""
     with store.connect(write=False) as conn:
-        ledger = {(r.sku, r.location): int(r.total) for r in conn.execute(
-            select(moves_t.c.sku, moves_t.c.location, func.sum(moves_t.c.quantity).label("total")).group_by(moves_t.c.sku, moves_t.c.location)
-        )}
-        held = {(r.sku, r.location): int(r.total) for r in conn.execute(
-            select(reservations_t.c.sku, reservations_t.c.location, func.sum(reservations_t.c.quantity).label("total"))
-            .where(reservations_t.c.state.in_(HOLDING_STATES))
-            .group_by(reservations_t.c.sku, reservations_t.c.location)
-        )}
+        ledger = {
+            (r.sku, r.location): int(r.total)
+            for r in conn.execute(
+                select(moves_t.c.sku, moves_t.c.location, func.sum(moves_t.c.quantity).label("total")).group_by(
+                    moves_t.c.sku, moves_t.c.location
+                )
+            )
+        }
+        held = {
+            (r.sku, r.location): int(r.total)
+            for r in conn.execute(
+                select(
+                    reservations_t.c.sku, reservations_t.c.location, func.sum(reservations_t.c.quantity).label("total")
+                )
+                .where(reservations_t.c.state.in_(HOLDING_STATES))
+                .group_by(reservations_t.c.sku, reservations_t.c.location)
+            )
+        }
         cache = {(r.sku, r.location): (int(r.on_hand), int(r.reserved)) for r in conn.execute(select(stock_t))}
     out = []
     for key in sorted(set(ledger) | set(held) | set(cache)):
         on_hand, reserved = cache.get(key, (0, 0))
         if on_hand != ledger.get(key, 0) or reserved != held.get(key, 0):
-            out.append({"sku": key[0], "location": key[1], "on_hand": on_hand, "ledger": ledger.get(key, 0), "reserved": reserved, "reservations": held.get(key, 0)})
+            out.append(
+                {
+                    "sku": key[0],
+                    "location": key[1],
+                    "on_hand": on_hand,
+                    "ledger": ledger.get(key, 0),
+                    "reserved": reserved,
+                    "reservations": held.get(key, 0),
+                }
+            )
     return out
-
-
-

@@ -134,7 +134,7 @@ class Store:
             raise
 
     @contextmanager
-    def session(self, write: bool = True) -> Iterator["Session"]:
+    def session(self, write: bool = True) -> Iterator[Session]:
         """An ORM session inside one transaction (see :meth:`connect`)."""
         from sqlmodel import Session  # the ORM is for single-row work; most commands never load it
 

@@ -8,7 +8,7 @@ classes (table models do not validate on construction).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -28,69 +28,69 @@ class OrderRow(SQLModel, table=True):
 
     __tablename__ = "orders"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(unique=True, index=True)
     channel: str = Field(index=True)
     external_id: str = Field(index=True)
     placed_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     status: str = Field(default="new", index=True)
     payment_status: str = "pending"
-    payment_method: Optional[str] = None
-    payment_reference: Optional[str] = None
-    customer_name: Optional[str] = None
-    customer_email: Optional[str] = None  # searched with LIKE, which no index serves
-    customer_phone: Optional[str] = None
-    ship_name: Optional[str] = None
-    ship_company: Optional[str] = None
-    ship_address1: Optional[str] = None
-    ship_address2: Optional[str] = None
-    ship_address3: Optional[str] = None
-    ship_city: Optional[str] = None
-    ship_province: Optional[str] = None
-    ship_postal_code: Optional[str] = None
-    ship_country: Optional[str] = None
-    ship_phone: Optional[str] = None
+    payment_method: str | None = None
+    payment_reference: str | None = None
+    customer_name: str | None = None
+    customer_email: str | None = None  # searched with LIKE, which no index serves
+    customer_phone: str | None = None
+    ship_name: str | None = None
+    ship_company: str | None = None
+    ship_address1: str | None = None
+    ship_address2: str | None = None
+    ship_address3: str | None = None
+    ship_city: str | None = None
+    ship_province: str | None = None
+    ship_postal_code: str | None = None
+    ship_country: str | None = None
+    ship_phone: str | None = None
     # the billing address, when the channel gives one (all None otherwise)
-    bill_name: Optional[str] = None
-    bill_company: Optional[str] = None
-    bill_address1: Optional[str] = None
-    bill_address2: Optional[str] = None
-    bill_address3: Optional[str] = None
-    bill_city: Optional[str] = None
-    bill_province: Optional[str] = None
-    bill_postal_code: Optional[str] = None
-    bill_country: Optional[str] = None
-    bill_phone: Optional[str] = None
+    bill_name: str | None = None
+    bill_company: str | None = None
+    bill_address1: str | None = None
+    bill_address2: str | None = None
+    bill_address3: str | None = None
+    bill_city: str | None = None
+    bill_province: str | None = None
+    bill_postal_code: str | None = None
+    bill_country: str | None = None
+    bill_phone: str | None = None
     service_level: str = "standard"
-    shipping_method: Optional[str] = None
-    notes: Optional[str] = None
+    shipping_method: str | None = None
+    notes: str | None = None
     # none | pending | done | replied: the state of the buyer's special instruction
     instruction_state: str = "none"
-    instruction_reply: Optional[str] = None
+    instruction_reply: str | None = None
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # the tags given here (`oms orders tag`), which an update from the channel keeps
-    own_tags: Optional[list[str]] = Field(default=None, sa_column=Column(JSON, nullable=True))
-    currency: Optional[str] = None
-    subtotal_minor: Optional[int] = None
-    shipping_minor: Optional[int] = None
-    tax_minor: Optional[int] = None
-    discount_minor: Optional[int] = None
-    total_minor: Optional[int] = None
-    ship_by: Optional[datetime] = _ts()
-    hold_reason: Optional[str] = None
-    hold_note: Optional[str] = None
-    source_hash: Optional[str] = None
-    imported_at: Optional[datetime] = _ts()
-    updated_at: Optional[datetime] = _ts()
+    own_tags: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    currency: str | None = None
+    subtotal_minor: int | None = None
+    shipping_minor: int | None = None
+    tax_minor: int | None = None
+    discount_minor: int | None = None
+    total_minor: int | None = None
+    ship_by: datetime | None = _ts()
+    hold_reason: str | None = None
+    hold_note: str | None = None
+    source_hash: str | None = None
+    imported_at: datetime | None = _ts()
+    updated_at: datetime | None = _ts()
     # When the order first reached each milestone status (lifecycle.MILESTONE_STATUS):
     # the time of its first status event to it, written with that event by
     # orders.events, so the report reads one row per order, not the event log.
-    released_at: Optional[datetime] = _ts()
-    picked_at: Optional[datetime] = _ts()
-    packed_at: Optional[datetime] = _ts()
-    shipped_at: Optional[datetime] = _ts()
-    delivered_at: Optional[datetime] = _ts()
-    cancelled_at: Optional[datetime] = _ts()
+    released_at: datetime | None = _ts()
+    picked_at: datetime | None = _ts()
+    packed_at: datetime | None = _ts()
+    shipped_at: datetime | None = _ts()
+    delivered_at: datetime | None = _ts()
+    cancelled_at: datetime | None = _ts()
 
 
 class OrderLineRow(SQLModel, table=True):
@@ -98,16 +98,16 @@ class OrderLineRow(SQLModel, table=True):
 
     __tablename__ = "order_lines"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True, ondelete="CASCADE")
     line_no: int
-    line_id: Optional[str] = None
+    line_id: str | None = None
     sku: str = Field(index=True)
-    name: Optional[str] = None
+    name: str | None = None
     quantity: int
-    unit_price_minor: Optional[int] = None
+    unit_price_minor: int | None = None
     free: bool = False
-    added_by_rule: Optional[str] = None
+    added_by_rule: str | None = None
 
 
 class OrderEventRow(SQLModel, table=True):
@@ -116,15 +116,15 @@ class OrderEventRow(SQLModel, table=True):
     __tablename__ = "order_events"
     __table_args__ = (Index("ix_order_events_order_at", "order_id", "at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     # indexed by ix_order_events_order_at, whose first column it is
     order_id: int = Field(foreign_key="orders.id", ondelete="CASCADE")
     kind: str = "status"  # status | note
-    from_status: Optional[str] = None
-    to_status: Optional[str] = None
+    from_status: str | None = None
+    to_status: str | None = None
     at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
-    command: Optional[str] = None
-    note: Optional[str] = None
+    command: str | None = None
+    note: str | None = None
 
 
 class CounterRow(SQLModel, table=True):
@@ -145,16 +145,16 @@ class ProductRow(SQLModel, table=True):
     __tablename__ = "products"
 
     sku: str = Field(primary_key=True)
-    name: Optional[str] = None
-    length_mm: Optional[int] = None
-    width_mm: Optional[int] = None
-    height_mm: Optional[int] = None
-    weight_g: Optional[int] = None
+    name: str | None = None
+    length_mm: int | None = None
+    width_mm: int | None = None
+    height_mm: int | None = None
+    weight_g: int | None = None
     fragile: bool = False
     keep_upright: bool = False
-    packaging_class: Optional[str] = None
-    low_stock: Optional[int] = None
-    updated_at: Optional[datetime] = _ts()
+    packaging_class: str | None = None
+    low_stock: int | None = None
+    updated_at: datetime | None = _ts()
 
 
 class ProductBarcodeRow(SQLModel, table=True):
@@ -164,7 +164,7 @@ class ProductBarcodeRow(SQLModel, table=True):
 
     code: str = Field(primary_key=True)
     sku: str = Field(foreign_key="products.sku", index=True, ondelete="CASCADE")
-    symbology: Optional[str] = None
+    symbology: str | None = None
 
 
 class ProductLocationRow(SQLModel, table=True):
@@ -173,7 +173,7 @@ class ProductLocationRow(SQLModel, table=True):
     __tablename__ = "product_locations"
     __table_args__ = (UniqueConstraint("sku", "location"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     sku: str = Field(foreign_key="products.sku", index=True, ondelete="CASCADE")
     location: str
     position: int = 0
@@ -185,7 +185,7 @@ class StockRow(SQLModel, table=True):
     __tablename__ = "stock"
     __table_args__ = (UniqueConstraint("sku", "location"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     sku: str = Field(index=True)
     location: str = ""
     on_hand: int = 0
@@ -197,15 +197,15 @@ class StockMovementRow(SQLModel, table=True):
 
     __tablename__ = "stock_movements"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     sku: str = Field(index=True)
     location: str = ""
     quantity: int
     reason: str
-    note: Optional[str] = None
+    note: str | None = None
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    order_id: Optional[int] = Field(default=None, foreign_key="orders.id", index=True)
-    command: Optional[str] = None
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    command: str | None = None
 
 
 class ReservationRow(SQLModel, table=True):
@@ -213,7 +213,7 @@ class ReservationRow(SQLModel, table=True):
 
     __tablename__ = "reservations"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     order_line_id: int = Field(foreign_key="order_lines.id", index=True)
     sku: str = Field(index=True)
@@ -228,10 +228,10 @@ class PickRunRow(SQLModel, table=True):
 
     __tablename__ = "pick_runs"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     method: str
-    batching: Optional[str] = None
+    batching: str | None = None
     distance_m: float = 0.0
     code_order_distance_m: float = 0.0
 
@@ -241,15 +241,15 @@ class PickListRow(SQLModel, table=True):
 
     __tablename__ = "pick_lists"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="pick_runs.id", index=True)
     seq: int = 0
-    wave: Optional[int] = None
-    zone: Optional[str] = None
-    picker: Optional[str] = None
+    wave: int | None = None
+    zone: str | None = None
+    picker: str | None = None
     status: str = Field(default="open", index=True)  # open | claimed | done
-    claimed_at: Optional[datetime] = _ts()
-    completed_at: Optional[datetime] = _ts()
+    claimed_at: datetime | None = _ts()
+    completed_at: datetime | None = _ts()
     distance_m: float = 0.0
     code_order_distance_m: float = 0.0
 
@@ -259,7 +259,7 @@ class PickStopRow(SQLModel, table=True):
 
     __tablename__ = "pick_stops"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     list_id: int = Field(foreign_key="pick_lists.id", index=True)
     seq: int
     location: str
@@ -272,15 +272,15 @@ class PickAllocationRow(SQLModel, table=True):
 
     __tablename__ = "pick_allocations"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     stop_id: int = Field(foreign_key="pick_stops.id", index=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     order_line_id: int = Field(foreign_key="order_lines.id")
     quantity: int
-    tote: Optional[int] = None
+    tote: int | None = None
     picked_qty: int = 0
     short_qty: int = 0
-    picked_at: Optional[datetime] = _ts()
+    picked_at: datetime | None = _ts()
 
 
 class PackageRow(SQLModel, table=True):
@@ -289,7 +289,7 @@ class PackageRow(SQLModel, table=True):
     __tablename__ = "packages"
     __table_args__ = (UniqueConstraint("order_id", "package_no"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     package_no: int
     box: str
@@ -297,19 +297,19 @@ class PackageRow(SQLModel, table=True):
     width_mm: int
     height_mm: int
     weight_g: int
-    measured_weight_g: Optional[int] = None
-    billable_weight_g: Optional[int] = None
-    fill_pct: Optional[float] = None
+    measured_weight_g: int | None = None
+    billable_weight_g: int | None = None
+    fill_pct: float | None = None
     materials: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     placements: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    sscc: Optional[str] = None
-    packed_at: Optional[datetime] = _ts()
-    carrier: Optional[str] = None
-    service: Optional[str] = None
-    tracking: Optional[str] = Field(default=None, index=True)
-    cost_minor: Optional[int] = None
-    shipped_at: Optional[datetime] = _ts()
-    delivered_at: Optional[datetime] = _ts()
+    sscc: str | None = None
+    packed_at: datetime | None = _ts()
+    carrier: str | None = None
+    service: str | None = None
+    tracking: str | None = Field(default=None, index=True)
+    cost_minor: int | None = None
+    shipped_at: datetime | None = _ts()
+    delivered_at: datetime | None = _ts()
 
 
 class VerifyScanRow(SQLModel, table=True):
@@ -317,10 +317,10 @@ class VerifyScanRow(SQLModel, table=True):
 
     __tablename__ = "verify_scans"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     code: str
-    sku: Optional[str] = None
+    sku: str | None = None
     result: str  # ok | wrong | extra | unknown
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
@@ -330,24 +330,24 @@ class OutboxRow(SQLModel, table=True):
 
     __tablename__ = "outbox"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)  # idempotency key, e.g. "shipped:shopify:1001"
-    order_id: Optional[int] = Field(default=None, foreign_key="orders.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
     kind: str
     to_addr: str
     subject: str
     body_text: str
-    body_html: Optional[str] = None
+    body_html: str | None = None
     status: str = Field(default="queued", index=True)  # queued | sending | sent | failed
     attempts: int = 0
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     due_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
-    next_attempt_at: Optional[datetime] = _ts()
-    claimed_at: Optional[datetime] = _ts()
-    claimed_by: Optional[str] = None
-    last_error: Optional[str] = None
-    message_id: Optional[str] = None
-    sent_at: Optional[datetime] = _ts()
+    next_attempt_at: datetime | None = _ts()
+    claimed_at: datetime | None = _ts()
+    claimed_by: str | None = None
+    last_error: str | None = None
+    message_id: str | None = None
+    sent_at: datetime | None = _ts()
 
 
 class FeedbackRow(SQLModel, table=True):
@@ -355,10 +355,10 @@ class FeedbackRow(SQLModel, table=True):
 
     __tablename__ = "feedback"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     rating: int
-    comment: Optional[str] = None
+    comment: str | None = None
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
@@ -367,14 +367,14 @@ class ProblemRow(SQLModel, table=True):
 
     __tablename__ = "problems"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    order_id: Optional[int] = Field(default=None, foreign_key="orders.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
     source: str  # feedback | return | manual
     description: str
     status: str = Field(default="open", index=True)
     opened_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    resolved_at: Optional[datetime] = _ts()
-    resolution: Optional[str] = None
+    resolved_at: datetime | None = _ts()
+    resolution: str | None = None
 
 
 class ReturnRow(SQLModel, table=True):
@@ -382,16 +382,16 @@ class ReturnRow(SQLModel, table=True):
 
     __tablename__ = "returns"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     rma: str = Field(unique=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     reason: str
-    note: Optional[str] = None
+    note: str | None = None
     status: str = "open"  # open | received | closed
     opened_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    received_at: Optional[datetime] = _ts()
-    closed_at: Optional[datetime] = _ts()
-    refund_minor: Optional[int] = None
+    received_at: datetime | None = _ts()
+    closed_at: datetime | None = _ts()
+    refund_minor: int | None = None
 
 
 class ReturnLineRow(SQLModel, table=True):
@@ -399,13 +399,13 @@ class ReturnLineRow(SQLModel, table=True):
 
     __tablename__ = "return_lines"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     return_id: int = Field(foreign_key="returns.id", index=True)
-    order_line_id: Optional[int] = Field(default=None, foreign_key="order_lines.id")
+    order_line_id: int | None = Field(default=None, foreign_key="order_lines.id")
     sku: str
     quantity: int
     received_qty: int = 0
-    condition: Optional[str] = None  # resellable | damaged | missing
+    condition: str | None = None  # resellable | damaged | missing
 
 
 class PaymentRow(SQLModel, table=True):
@@ -414,22 +414,22 @@ class PaymentRow(SQLModel, table=True):
     __tablename__ = "payments"
     __table_args__ = (UniqueConstraint("source", "transaction_id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source: str  # stripe_balance | stripe_payments | paypal | manual
     transaction_id: str
     kind: str  # charge | refund | payout | fee | adjustment | other
-    method: Optional[str] = None
+    method: str | None = None
     at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     currency: str
     gross_minor: int
     fee_minor: int = 0
     net_minor: int = 0
-    email: Optional[str] = None
-    order_ref_hint: Optional[str] = None
-    order_id: Optional[int] = Field(default=None, foreign_key="orders.id", index=True)
-    description: Optional[str] = None
-    payout_id: Optional[str] = None
-    related_txn: Optional[str] = None
+    email: str | None = None
+    order_ref_hint: str | None = None
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    description: str | None = None
+    payout_id: str | None = None
+    related_txn: str | None = None
     imported_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
@@ -438,12 +438,12 @@ class RefundRow(SQLModel, table=True):
 
     __tablename__ = "refunds"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
-    return_id: Optional[int] = Field(default=None, foreign_key="returns.id")
+    return_id: int | None = Field(default=None, foreign_key="returns.id")
     amount_minor: int
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    note: Optional[str] = None
+    note: str | None = None
 
 
 class InvoiceRow(SQLModel, table=True):
@@ -451,7 +451,7 @@ class InvoiceRow(SQLModel, table=True):
 
     __tablename__ = "invoices"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", unique=True)
     number: str = Field(unique=True)
     issued_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -463,14 +463,14 @@ class BoxMoveRow(SQLModel, table=True):
 
     __tablename__ = "box_moves"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     box: str = Field(index=True)
     quantity: int  # + received or found by a count, - used
     reason: str  # count | receive | pack | repack
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    order_id: Optional[int] = Field(default=None, foreign_key="orders.id")
-    command: Optional[str] = None
-    note: Optional[str] = None
+    order_id: int | None = Field(default=None, foreign_key="orders.id")
+    command: str | None = None
+    note: str | None = None
 
 
 __all__ = [n for n in dir() if n.endswith("Row")] + ["utcnow"]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -24,7 +23,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
         """On SQLite, the text SQLAlchemy's DATETIME stores, written in one step: a large
@@ -34,7 +33,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         generic = super().bind_processor(dialect)
         if dialect.name != "sqlite" or generic is None:
             return generic
-        utc = timezone.utc
+        utc = UTC
 
         def process(value: datetime | None) -> str | None:
             if value is None:
@@ -48,9 +47,9 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
     """Now, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

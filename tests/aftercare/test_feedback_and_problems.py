@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from shipping.fixtures import SmtpSink, make_order, store_digest
 
 from oms_cli.aftercare.complaints import complaint_words, is_low
-from shipping.fixtures import SmtpSink, make_order, store_digest
 
 
 def query(db: Path, sql: str) -> list[tuple]:
@@ -20,7 +20,9 @@ def query(db: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def test_good_feedback_is_thanked_and_opens_nothing(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_good_feedback_is_thanked_and_opens_nothing(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config()})
     make_order(store, status="delivered")
     r = oms("--json", "feedback", "add", "shopify:1001", "--rating", "5", "--comment", "Lovely mug, thank you!")
@@ -33,7 +35,9 @@ def test_good_feedback_is_thanked_and_opens_nothing(oms, store, db_path: Path, c
     (msg,) = smtp_server.messages
     assert msg["Subject"] == "Thank you for your feedback"
     assert "5 out of 5" in msg.get_body(("plain",)).get_content()
-    assert [e[0] for e in query(db_path, "SELECT note FROM order_events WHERE command = 'feedback add'")] == ["feedback 5/5"]
+    assert [e[0] for e in query(db_path, "SELECT note FROM order_events WHERE command = 'feedback add'")] == [
+        "feedback 5/5"
+    ]
 
 
 def test_a_low_rating_opens_a_problem_until_it_is_resolved(oms, store, db_path: Path) -> None:
@@ -61,11 +65,24 @@ def test_a_low_rating_opens_a_problem_until_it_is_resolved(oms, store, db_path: 
 
 def test_a_complaint_with_a_good_rating_opens_a_problem_and_is_not_thanked(oms, store, db_path: Path) -> None:
     make_order(store, status="delivered")
-    r = oms("--json", "feedback", "add", "shopify:1001", "--rating", "4", "--comment", "Nice, but the box arrived DAMAGED and one cup was missing")
+    r = oms(
+        "--json",
+        "feedback",
+        "add",
+        "shopify:1001",
+        "--rating",
+        "4",
+        "--comment",
+        "Nice, but the box arrived DAMAGED and one cup was missing",
+    )
     data = r.json()
     assert data["problem_id"] == 1 and data["thanks"] is None
     assert data["complaint_words"] == ["damaged", "missing"]
-    assert query(db_path, "SELECT description FROM problems") == [("feedback #1: rating 4/5 and complaint (damaged, missing): Nice, but the box arrived DAMAGED and one cup was missing",)]
+    assert query(db_path, "SELECT description FROM problems") == [
+        (
+            "feedback #1: rating 4/5 and complaint (damaged, missing): Nice, but the box arrived DAMAGED and one cup was missing",
+        )
+    ]
     assert query(db_path, "SELECT count(*) FROM outbox") == [(0,)]
     r = oms("feedback", "list")
     assert r.exit_code == 0 and "#1" in r.stdout and "shopify:1001" in r.stdout
@@ -97,7 +114,12 @@ def test_feedback_for_an_unknown_order_is_not_found(oms, store, db_path: Path) -
 
 
 def test_thank_you_can_be_switched_off_and_complaint_words_replaced(oms, store, db_path: Path, config_file) -> None:
-    config_file({"notify": {"thank_you_on_good_feedback": False}, "feedback": {"problem_below": 2, "complaint_words": ["kaputt", "zu spät"]}})
+    config_file(
+        {
+            "notify": {"thank_you_on_good_feedback": False},
+            "feedback": {"problem_below": 2, "complaint_words": ["kaputt", "zu spät"]},
+        }
+    )
     make_order(store, status="delivered")
     make_order(store, "shopify:1002", status="delivered")
     r = oms("--json", "feedback", "add", "shopify:1001", "--rating", "5", "--comment", "the lid was broken")

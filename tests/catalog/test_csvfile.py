@@ -10,7 +10,9 @@ from oms_cli.catalog.csvfile import CatalogFileError, read_products
 from oms_cli.core.errors import BadInput
 from oms_cli.picking.warehouse import Layout, parse_location
 
-HEADER = "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+HEADER = (
+    "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+)
 LAYOUT = Layout()
 
 
@@ -23,12 +25,23 @@ def read(text: str, **kw):  # type: ignore[no-untyped-def]
 
 
 def test_the_example_header() -> None:
-    records, ignored = read(HEADER + "MUG,Blue mug,4006381333931|012345678905,120,90,100,350,yes,no,box,a3-b12-l2|A04-B01,3\n")
+    records, ignored = read(
+        HEADER + "MUG,Blue mug,4006381333931|012345678905,120,90,100,350,yes,no,box,a3-b12-l2|A04-B01,3\n"
+    )
     (r,) = records
     assert ignored == []
     assert r.sku == "MUG" and r.line == 2
-    assert r.values == {"name": "Blue mug", "length_mm": 120, "width_mm": 90, "height_mm": 100, "weight_g": 350,
-                        "fragile": True, "keep_upright": False, "packaging_class": "box", "low_stock": 3}
+    assert r.values == {
+        "name": "Blue mug",
+        "length_mm": 120,
+        "width_mm": 90,
+        "height_mm": 100,
+        "weight_g": 350,
+        "fragile": True,
+        "keep_upright": False,
+        "packaging_class": "box",
+        "low_stock": 3,
+    }
     assert r.barcodes == [("4006381333931", "ean13"), ("012345678905", "upca")]
     assert r.locations == ["A03-B12-L2", "A04-B01"]
 
@@ -60,8 +73,15 @@ def problems(text: str) -> list[str]:
 
 
 def test_a_bad_check_digit_names_file_line_and_column() -> None:
-    text = HEADER + "A,ok,4006381333931,,,,,,,,A01-B01,\n" + 'B,"two\nlines",,,,,,,,,A01-B02,\n' + "C,bad,4006381333932,,,,,,,,A01-B03,\n"
-    assert problems(text) == ["products.csv:5: barcodes '4006381333932' is not a valid EAN-13: the check digit should be 1, not 2"]
+    text = (
+        HEADER
+        + "A,ok,4006381333931,,,,,,,,A01-B01,\n"
+        + 'B,"two\nlines",,,,,,,,,A01-B02,\n'
+        + "C,bad,4006381333932,,,,,,,,A01-B03,\n"
+    )
+    assert problems(text) == [
+        "products.csv:5: barcodes '4006381333932' is not a valid EAN-13: the check digit should be 1, not 2"
+    ]
 
 
 def test_every_problem_is_listed() -> None:

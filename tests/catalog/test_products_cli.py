@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from catalog_helpers import EXAMPLES, store_digest
 
-HEADER = "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+HEADER = (
+    "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+)
 ROWS = (
     "MUG,Blue mug,4006381333931|012345678905,120,90,100,350,yes,no,box,A03-B12-L2|A04-B01,3\n"
     "TEE,T-shirt,,300,200,20,180,no,no,polybag,a1-b2,\n"
@@ -25,7 +26,14 @@ def products_csv(oms_home: Path) -> Path:
 def test_import_then_again_changes_nothing(oms, products_csv: Path, db_path: Path) -> None:
     r = oms("--json", "products", "import", products_csv)
     assert r.exit_code == 0, r.stderr
-    assert r.json() | {"file": None} == {"file": None, "new": 2, "updated": 0, "unchanged": 0, "ignored_columns": [], "dry_run": False}
+    assert r.json() | {"file": None} == {
+        "file": None,
+        "new": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "ignored_columns": [],
+        "dry_run": False,
+    }
     before = store_digest(db_path)
     r = oms("--json", "products", "import", products_csv)
     assert (r.json()["new"], r.json()["updated"], r.json()["unchanged"]) == (0, 0, 2)
@@ -46,11 +54,18 @@ def test_list_show_and_show_by_barcode(oms, products_csv: Path) -> None:
     assert oms("products", "show", "NOPE").exit_code == 4
 
 
-def test_a_bad_row_changes_nothing_and_names_file_line_and_column(oms, products_csv: Path, oms_home: Path, db_path: Path) -> None:
+def test_a_bad_row_changes_nothing_and_names_file_line_and_column(
+    oms, products_csv: Path, oms_home: Path, db_path: Path
+) -> None:
     oms("products", "import", products_csv)
     before = store_digest(db_path)
     bad = oms_home / "more.csv"
-    bad.write_text(HEADER + "NEW,New thing,,1,1,1,1,no,no,,A01-B01,\n" + "MUG,Blue mug,4006381333932,120,90,100,350,yes,no,box,A03-B12-L2,3\n", encoding="utf-8")
+    bad.write_text(
+        HEADER
+        + "NEW,New thing,,1,1,1,1,no,no,,A01-B01,\n"
+        + "MUG,Blue mug,4006381333932,120,90,100,350,yes,no,box,A03-B12-L2,3\n",
+        encoding="utf-8",
+    )
     r = oms("products", "import", bad)
     assert r.exit_code == 3
     assert f"{bad}:3: barcodes '4006381333932' is not a valid EAN-13" in r.stderr
@@ -94,7 +109,20 @@ def test_dry_run_and_missing_file(oms, products_csv: Path, db_path: Path) -> Non
 
 def test_set_changes_fields_codes_and_locations(oms, products_csv: Path) -> None:
     oms("products", "import", products_csv)
-    r = oms("products", "set", "TEE", "--weight", "0.2kg", "--fragile", "--barcode", "96385074", "--location", "a5-b5", "--location", "A06-B01")
+    r = oms(
+        "products",
+        "set",
+        "TEE",
+        "--weight",
+        "0.2kg",
+        "--fragile",
+        "--barcode",
+        "96385074",
+        "--location",
+        "a5-b5",
+        "--location",
+        "A06-B01",
+    )
     assert r.exit_code == 0, r.stderr
     p = oms("--json", "products", "show", "TEE").json()
     assert (p["weight_g"], p["fragile"], p["locations"]) == (200, True, ["A05-B05", "A06-B01"])

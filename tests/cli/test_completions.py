@@ -12,7 +12,9 @@ from tests.conftest import ROOT
 
 
 def test_completion_scripts_are_current() -> None:
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_completions.py"), "--check"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_completions.py"), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout
 
 

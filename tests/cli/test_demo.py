@@ -10,12 +10,32 @@ import sys
 
 def test_demo_walks_every_step(tmp_path) -> None:
     work = tmp_path / "demo"
-    r = subprocess.run([sys.executable, "-m", "oms_cli", "demo", "--dir", str(work)], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "oms_cli", "demo", "--dir", str(work)], capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stderr[-3000:]
-    for step in ("1. import", "2. catalog", "3. pick", "4. pack", "5. documents", "6. ship", "7. delivered", "8. the fulfilment report"):
+    for step in (
+        "1. import",
+        "2. catalog",
+        "3. pick",
+        "4. pack",
+        "5. documents",
+        "6. ship",
+        "7. delivered",
+        "8. the fulfilment report",
+    ):
         assert step in r.stderr
-    for name in ("labels.pdf", "labels.zpl", "slips.pdf", "invoices.pdf", "picklist.pdf", "report.pdf", "report.csv",
-                 "amazon-confirmations.txt", "shopify-fulfilments.csv"):
+    for name in (
+        "labels.pdf",
+        "labels.zpl",
+        "slips.pdf",
+        "invoices.pdf",
+        "picklist.pdf",
+        "report.pdf",
+        "report.csv",
+        "amazon-confirmations.txt",
+        "shopify-fulfilments.csv",
+    ):
         assert (work / name).stat().st_size > 0, name
     assert any(p.name.endswith(".eml") and "shipped" in p.name for p in (work / "outbox").iterdir())
     con = sqlite3.connect(work / "oms.db")
@@ -33,8 +53,12 @@ def test_demo_walks_every_step(tmp_path) -> None:
     stored, from_events = milestones
     assert any(any(t) for t in stored.values()) and stored == from_events
     # the store it leaves is an ordinary store the other commands read
-    again = subprocess.run([sys.executable, "-m", "oms_cli", "--json", "--db", str(work / "oms.db"), "orders", "list", "-n", "0"],
-                           capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "oms_cli", "--json", "--db", str(work / "oms.db"), "orders", "list", "-n", "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert len(json.loads(again.stdout)) == sum(statuses.values())
 
 
@@ -44,8 +68,10 @@ def _milestones_against_events(con: sqlite3.Connection) -> tuple[dict, dict]:
 
     cols = list(MILESTONE_COLUMN.values())
     stored = {row[0]: row[1:] for row in con.execute(f"SELECT id, {', '.join(cols)} FROM orders")}
-    derived = ", ".join(f"(SELECT min(at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'status' AND e.to_status = '{status}')"
-                        for status in MILESTONE_COLUMN)
+    derived = ", ".join(
+        f"(SELECT min(at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'status' AND e.to_status = '{status}')"
+        for status in MILESTONE_COLUMN
+    )
     from_events = {row[0]: row[1:] for row in con.execute(f"SELECT id, {derived} FROM orders o")}
     return stored, from_events
 

@@ -17,7 +17,7 @@ def test_records_start_lines_skip_blanks_and_span_quoted_newlines() -> None:
 
 def test_a_record_that_is_not_csv_names_its_first_line() -> None:
     # an unclosed quote swallows the rest of a large file into one field, past csv's limit
-    _, reader = csv_header(['sku,note\n', 'A,ok\n', 'B,"never closed\n', *(["x" * 1000 + "\n"] * 200)], "f.csv")
+    _, reader = csv_header(["sku,note\n", "A,ok\n", 'B,"never closed\n', *(["x" * 1000 + "\n"] * 200)], "f.csv")
     rows = numbered_rows(reader, "f.csv")
     assert next(rows) == (2, ["A", "ok"])
     with pytest.raises(BadInput, match=r"^f\.csv:3: is not readable as CSV"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +30,7 @@ def test_items_arrive_in_order_and_whole() -> None:
 def test_items_marshal_cannot_write_go_by_pickle() -> None:
     def produce() -> Any:
         yield ("a", 1)
-        yield (datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc), Decimal("1.10"))
+        yield (datetime(2026, 11, 26, 9, 0, tzinfo=UTC), Decimal("1.10"))
         yield ("b", 2)
 
     with InChild(produce) as child:
@@ -67,7 +67,10 @@ def test_any_other_failure_is_an_internal_error_with_the_childs_traceback() -> N
         yield 1
         raise ZeroDivisionError("boom")
 
-    with InChild(produce) as child, pytest.raises(RuntimeError, match="(?s)worker process failed.*ZeroDivisionError: boom"):
+    with (
+        InChild(produce) as child,
+        pytest.raises(RuntimeError, match="(?s)worker process failed.*ZeroDivisionError: boom"),
+    ):
         list(child)
 
 
@@ -105,4 +108,3 @@ def test_the_child_does_not_write_the_parents_pending_output(capfd: pytest.Captu
     time.sleep(0.05)
     out = capfd.readouterr().out
     assert out == "once"
-

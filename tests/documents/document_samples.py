@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 
 import pypdfium2 as pdfium
@@ -71,30 +71,59 @@ SHOP = Shop(
 )
 
 ADDRESSES = {
-    "us": PostalAddress(name="Jane Doe", company="Acme Rockets", address1="1 Main St", address2="Suite 100",
-                        city="Springfield", province="IL", postal_code="62704", country="US"),
-    "ru": PostalAddress(name="Анна Петрова", address1="ул. Тверская, д. 7, кв. 12", city="Москва",
-                        postal_code="125009", country="RU"),
-    "gr": PostalAddress(name="Ελένη Παπαδοπούλου", address1="Οδός Αιόλου 12", city="Αθήνα",
-                        postal_code="105 51", country="GR"),
-    "fr": PostalAddress(name="Zoë Lefèvre-Castañeda", address1="3 rue de l'Église", city="Besançon",
-                        postal_code="25000", country="FR"),
-    "gb": PostalAddress(name="Tom Smith", address1="Flat 2", address2="10 High Street", city="Leeds",
-                        province="West Yorkshire", postal_code="LS1 4AB", country="GB"),
+    "us": PostalAddress(
+        name="Jane Doe",
+        company="Acme Rockets",
+        address1="1 Main St",
+        address2="Suite 100",
+        city="Springfield",
+        province="IL",
+        postal_code="62704",
+        country="US",
+    ),
+    "ru": PostalAddress(
+        name="Анна Петрова", address1="ул. Тверская, д. 7, кв. 12", city="Москва", postal_code="125009", country="RU"
+    ),
+    "gr": PostalAddress(
+        name="Ελένη Παπαδοπούλου", address1="Οδός Αιόλου 12", city="Αθήνα", postal_code="105 51", country="GR"
+    ),
+    "fr": PostalAddress(
+        name="Zoë Lefèvre-Castañeda", address1="3 rue de l'Église", city="Besançon", postal_code="25000", country="FR"
+    ),
+    "gb": PostalAddress(
+        name="Tom Smith",
+        address1="Flat 2",
+        address2="10 High Street",
+        city="Leeds",
+        province="West Yorkshire",
+        postal_code="LS1 4AB",
+        country="GB",
+    ),
     "long": PostalAddress(
         name="Maximilian Alexander Bartholomew von Hohenzollern-Sigmaringen",
         company="Internationale Gesellschaft für Versandhandel und Logistikdienstleistungen mbH",
         address1="Hauptstraße 123, Hinterhaus, 4. Obergeschoss links, bei Familie Müller klingeln",
         address2="Gewerbegebiet Nord, Halle 7, Tor 3 (Anlieferung nur werktags 7-15 Uhr)",
         address3="c/o Poststelle, Zimmer 4711",
-        city="Garmisch-Partenkirchen", postal_code="82467", country="DE"),
-    "cjk": PostalAddress(name="王小明", address1="1-2-3 Shibuya", city="Shibuya-ku, Tokyo",
-                         postal_code="150-0002", country="JP"),
+        city="Garmisch-Partenkirchen",
+        postal_code="82467",
+        country="DE",
+    ),
+    "cjk": PostalAddress(
+        name="王小明", address1="1-2-3 Shibuya", city="Shibuya-ku, Tokyo", postal_code="150-0002", country="JP"
+    ),
 }
 
 
-def label(key: str, n: int = 1, count: int = 1, *, service: str = "standard", tracking: str | None = None,
-          carrier: str | None = None) -> LabelData:
+def label(
+    key: str,
+    n: int = 1,
+    count: int = 1,
+    *,
+    service: str = "standard",
+    tracking: str | None = None,
+    carrier: str | None = None,
+) -> LabelData:
     """A label for package ``n`` of ``count`` to the sample address ``key``."""
     return LabelData(
         order_ref=f"shop:{key}-{n}",
@@ -110,8 +139,9 @@ def label(key: str, n: int = 1, count: int = 1, *, service: str = "standard", tr
     )
 
 
-def order(ref: str, lines: int = 3, *, ship_to: str = "gr", note: str | None = "Please gift wrap.",
-          currency: str = "EUR") -> OrderDocument:
+def order(
+    ref: str, lines: int = 3, *, ship_to: str = "gr", note: str | None = "Please gift wrap.", currency: str = "EUR"
+) -> OrderDocument:
     """An order with ``lines`` priced lines and one freebie."""
     items = tuple(
         DocumentLine(f"MUG-{i:03d}", f"Ceramic mug no. {i}, glazed blue", i % 3 + 1, Decimal("12.50"))
@@ -119,7 +149,7 @@ def order(ref: str, lines: int = 3, *, ship_to: str = "gr", note: str | None = "
     ) + (DocumentLine("STICKERS", "Sticker pack", 1, None, free=True),)
     return OrderDocument(
         order_ref=ref,
-        placed_at=datetime(2025, 10, 7, 9, 50, tzinfo=timezone.utc),
+        placed_at=datetime(2025, 10, 7, 9, 50, tzinfo=UTC),
         ship_to=ADDRESSES[ship_to],
         lines=items,
         bill_to=ADDRESSES["fr"],

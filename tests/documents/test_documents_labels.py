@@ -97,7 +97,10 @@ def test_long_address_is_wrapped_without_losing_a_word_or_a_barcode() -> None:
 
 def test_an_address_too_long_for_the_label_is_shortened_with_a_warning() -> None:
     endless = ADDRESSES["long"].__class__(
-        name="Name", address1=" ".join(["Very long street name"] * 60), city="Berlin", postal_code="10115",
+        name="Name",
+        address1=" ".join(["Very long street name"] * 60),
+        city="Berlin",
+        postal_code="10115",
         country="DE",
     )
     item = LabelData("shop:endless", endless, label("us").sscc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from oms_cli.documents.picklists import render_consolidation_sheets, render_pick
 
 EANS = ["4006381333931", "5901234123457", None]
 UPCS = ["036000291452", "012345678905"]
-WHEN = datetime(2025, 10, 7, 9, 0, tzinfo=timezone.utc)
+WHEN = datetime(2025, 10, 7, 9, 0, tzinfo=UTC)
 
 
 def stops(count: int) -> tuple[PickStop, ...]:
@@ -111,7 +111,9 @@ def test_bad_product_barcode_is_refused_naming_the_sku() -> None:
 
 def test_consolidation_sheet_scans_long_marketplace_refs_at_both_resolutions() -> None:
     refs = ["amazon:112-9936720-4455210", "ebay:12-11002-77889", "woocommerce:2151"]
-    orders = tuple(ConsolidationOrder(ref, (ZoneTote("front", f"T-{i}", 1, "PL-1"),)) for i, ref in enumerate(refs, start=1))
+    orders = tuple(
+        ConsolidationOrder(ref, (ZoneTote("front", f"T-{i}", 1, "PL-1"),)) for i, ref in enumerate(refs, start=1)
+    )
     for dpi in (203, 300):
         document = render_consolidation_sheets([ConsolidationSheet("R1-W1", orders, WHEN)], dpi=dpi)
         seen: Counter[str] = Counter()

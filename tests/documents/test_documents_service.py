@@ -4,14 +4,13 @@ order, and the SSCCs and invoice numbers it writes once and reuses."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from document_samples import page_texts, scan_pages, texts
 from sqlalchemy import select, update
-from tests.documents.store_fixtures import PRESET_SSCC, THANK_YOU, Floor, build_floor
 
 from oms_cli.core.config import load_config
 from oms_cli.core.errors import ConfigError, NotFound, UsageError
@@ -28,6 +27,7 @@ from oms_cli.documents.service import (
 from oms_cli.orders.events import record_event, transition
 from oms_cli.store.engine import Store
 from oms_cli.store.models import CounterRow, InvoiceRow, OrderRow, PackageRow
+from tests.documents.store_fixtures import PRESET_SSCC, THANK_YOU, Floor, build_floor
 
 counters_t = CounterRow.__table__
 packages_t = PackageRow.__table__
@@ -59,9 +59,14 @@ def test_one_label_per_package_in_packing_order_and_orders_without_packages_skip
     batch = shipping_labels(store, load_config(), OrderSelection(), size="4x6", fmt="pdf", dpi=203)
     # packed by default; run 1 tote 1 (1042) before tote 2 (1041), then orders on no run
     assert [(d["ref"], d["package"], d["of"]) for d in batch.details] == [
-        ("shopify:1042", 1, 1), ("shopify:1041", 1, 2), ("shopify:1041", 2, 2), ("shopify:1046", 1, 1),
+        ("shopify:1042", 1, 1),
+        ("shopify:1041", 1, 2),
+        ("shopify:1041", 2, 2),
+        ("shopify:1046", 1, 1),
     ]
-    assert [(s.ref, s.reason) for s in batch.skipped] == [("shopify:1047", "no packages recorded (packed); pack it first")]
+    assert [(s.ref, s.reason) for s in batch.skipped] == [
+        ("shopify:1047", "no packages recorded (packed); pack it first")
+    ]
     assert batch.rendered is not None and batch.rendered.pages == 4
     text = page_texts(batch.rendered.content)
     assert "Package 1 of 2" in text[1] and "Weight 1.22 kg" in text[1] and "Box M" in text[1]  # measured 1215 g wins
@@ -78,8 +83,11 @@ def test_missing_ssccs_are_numbered_once_from_the_shops_gs1_prefix_and_reused(
     assert given[0] == PRESET_SSCC  # the package's own SSCC is kept
     assert all(is_sscc18(s) and s.startswith("34012345") for s in given[1:]) and len(set(given)) == 3
     saved = stored_ssccs(store)
-    assert [saved[floor.packages[("shopify:1042", 1)]], saved[floor.packages[("shopify:1041", 1)]],
-            saved[floor.packages[("shopify:1041", 2)]]] == given
+    assert [
+        saved[floor.packages[("shopify:1042", 1)]],
+        saved[floor.packages[("shopify:1041", 1)]],
+        saved[floor.packages[("shopify:1041", 2)]],
+    ] == given
     assert counter(store, "sscc") == 2
 
     again = labels(store, "shopify:1042", "shopify:1041")
@@ -105,16 +113,31 @@ def test_a_bad_label_option_is_refused_before_any_sscc_is_given(store: Store, fl
 
 def test_packing_order_is_latest_pick_run_list_and_tote_then_ship_by(store: Store, floor: Floor) -> None:
     with store.connect(write=True) as conn:
-        soon = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
+        soon = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
         conn.execute(update(orders_t).where(orders_t.c.ref == "shopify:1047").values(ship_by=soon))
         conn.execute(update(orders_t).where(orders_t.c.ref == "shopify:1046").values(ship_by=soon + timedelta(days=1)))
-    named = ("shopify:1046", "shopify:1047", "shopify:1043", "shopify:1041", "1045", "shopify:1042", "shopify:1044", "shopify:1041")
+    named = (
+        "shopify:1046",
+        "shopify:1047",
+        "shopify:1043",
+        "shopify:1041",
+        "1045",
+        "shopify:1042",
+        "shopify:1044",
+        "shopify:1041",
+    )
     with store.connect(write=False) as conn:
         rows = select_orders(conn, OrderSelection(refs=named))
         by_list = select_orders(conn, OrderSelection(pick_list=floor.zone_lists["w1-front"]))
     # 1043 was shorted on run 1 and planned again on run 2: it is packed from run 2.
     assert [r.ref for r in rows] == [
-        "shopify:1042", "shopify:1041", "shopify:1044", "shopify:1043", "shopify:1045", "shopify:1047", "shopify:1046",
+        "shopify:1042",
+        "shopify:1041",
+        "shopify:1044",
+        "shopify:1043",
+        "shopify:1045",
+        "shopify:1047",
+        "shopify:1046",
     ]
     assert [r.ref for r in by_list] == ["shopify:1043", "shopify:1045"]
 
@@ -133,16 +156,22 @@ def test_invoice_numbers_follow_packing_order_and_are_kept_with_their_issue_time
     config = load_config()
     first = invoices(store, config, OrderSelection(refs=("shopify:1046", "shopify:1041", "shopify:1042")), page="a4")
     assert [(d["ref"], d["invoice"], d["new"]) for d in first.details] == [
-        ("shopify:1042", "INV-000001", True), ("shopify:1041", "INV-000002", True), ("shopify:1046", "INV-000003", True),
+        ("shopify:1042", "INV-000001", True),
+        ("shopify:1041", "INV-000002", True),
+        ("shopify:1046", "INV-000003", True),
     ]
     second = invoices(store, config, OrderSelection(refs=("shopify:1044", "shopify:1041")), page="a4")
     assert [(d["ref"], d["invoice"], d["new"]) for d in second.details] == [
-        ("shopify:1041", "INV-000002", False), ("shopify:1044", "INV-000004", True),
+        ("shopify:1041", "INV-000002", False),
+        ("shopify:1044", "INV-000004", True),
     ]
     assert second.details[0]["issued_at"] == first.details[1]["issued_at"]
     with store.connect(write=False) as conn:
         assert conn.execute(select(invoices_t.c.number).order_by(invoices_t.c.number)).scalars().all() == [
-            "INV-000001", "INV-000002", "INV-000003", "INV-000004",
+            "INV-000001",
+            "INV-000002",
+            "INV-000003",
+            "INV-000004",
         ]
     assert counter(store, "invoice") == 4
     text = page_texts(second.rendered.content)  # type: ignore[union-attr]
@@ -165,8 +194,14 @@ def test_a_cancelled_order_gets_no_new_invoice_but_one_issued_before_reprints(st
 def test_slips_carry_the_freebie_the_latest_thank_you_note_and_the_instruction(store: Store, floor: Floor) -> None:
     with store.connect(write=True) as conn:
         # an older note on 1042 and a newer one on 1041: the latest one on each order prints
-        record_event(conn, floor.orders["shopify:1041"], command="release", kind="note",
-                     note="thank-you note: an older note", at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+        record_event(
+            conn,
+            floor.orders["shopify:1041"],
+            command="release",
+            kind="note",
+            note="thank-you note: an older note",
+            at=datetime(2026, 11, 1, tzinfo=UTC),
+        )
         record_event(conn, floor.orders["shopify:1042"], command="release", kind="note", note="released with care")
     batch = packing_slips(store, load_config(), OrderSelection(refs=("shopify:1041", "shopify:1042")), page="letter")
     assert batch.documents == ["shopify:1042", "shopify:1041"]
@@ -182,8 +217,15 @@ def test_pick_list_prints_stops_in_walking_order_without_shorted_units(store: St
     batch = pick_lists(store, [floor.batch_list])
     assert batch.documents == [str(floor.batch_list)]
     walk = ["A01-B03-L1", "A02-B05-L2", "A03-B12-L2", "A03-B14-L1", "A04-B10-L2", "A10-B03-L4", "A01-B01-L4"]
-    products = ["0614141000012", "0614141000036", "0614141000050", "0614141000067", "0614141000111", "0614141000142",
-                "0614141000173"]
+    products = [
+        "0614141000012",
+        "0614141000036",
+        "0614141000050",
+        "0614141000067",
+        "0614141000111",
+        "0614141000142",
+        "0614141000173",
+    ]
     (page,) = scan_pages(batch.rendered.content)  # type: ignore[union-attr]
     assert texts(page) == Counter([str(floor.batch_list), *walk, *products])
     (text,) = page_texts(batch.rendered.content)  # type: ignore[union-attr]
@@ -204,7 +246,10 @@ def test_consolidation_sheets_one_per_wave_with_each_orders_totes_by_zone(store:
     assert f"back: tote 1 (2 units, list {lists['w1-back']})" in one
     assert f"middle: tote 3 (2 units, list {lists['w1-middle']})" in one
     assert one.index("shopify:1043") < one.index("shopify:1045") < one.index("shopify:1049")
-    assert f"middle: tote 1 (1 unit, list {lists['w2-middle']})" in two and f"back: tote 1 (1 unit, list {lists['w2-back']})" in two
+    assert (
+        f"middle: tote 1 (1 unit, list {lists['w2-middle']})" in two
+        and f"back: tote 1 (1 unit, list {lists['w2-back']})" in two
+    )
 
 
 def test_the_logo_is_found_beside_the_config_file(store: Store, floor: Floor, config_file: Any, tmp_path: Path) -> None:

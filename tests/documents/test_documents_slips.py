@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from oms_cli.documents.fonts import REPLACEMENT
 from oms_cli.documents.invoices import invoice_totals, render_invoices
 from oms_cli.documents.slips import render_packing_slips
 
-ISSUED = datetime(2025, 10, 8, 12, 0, tzinfo=timezone.utc)
+ISSUED = datetime(2025, 10, 8, 12, 0, tzinfo=UTC)
 
 
 def test_each_order_starts_a_new_document_and_every_page_carries_its_ref_barcode() -> None:
@@ -47,9 +47,19 @@ def test_spilled_pages_repeat_header_and_table_headings_and_number_the_pages() -
 
 def test_slip_shows_skus_names_quantities_freebies_and_the_boxed_instruction() -> None:
     slip = page_texts(render_packing_slips([order("shop:1001", 3)], SHOP).content)[0]
-    for text in ["MUG-001", "Ceramic mug no. 1, glazed blue", "STICKERS", "Sticker pack", "FREE — with our thanks",
-                 "SPECIAL INSTRUCTIONS", "Please gift wrap.", "Ελένη Παπαδοπούλου", "105 51 Αθήνα", "GREECE",
-                 "Unused items can be returned within 30 days"]:
+    for text in [
+        "MUG-001",
+        "Ceramic mug no. 1, glazed blue",
+        "STICKERS",
+        "Sticker pack",
+        "FREE — with our thanks",
+        "SPECIAL INSTRUCTIONS",
+        "Please gift wrap.",
+        "Ελένη Παπαδοπούλου",
+        "105 51 Αθήνα",
+        "GREECE",
+        "Unused items can be returned within 30 days",
+    ]:
         assert text in slip
     assert "€" not in slip  # prices are for the invoice
 
@@ -57,9 +67,23 @@ def test_slip_shows_skus_names_quantities_freebies_and_the_boxed_instruction() -
 def test_invoice_adds_prices_tax_shipping_and_totals_in_the_orders_currency() -> None:
     document = render_invoices([Invoice("INV-000042", ISSUED, order("shop:1001", 3))], SHOP, page="letter")
     text = " ".join(page_texts(document.content)[0].split())
-    for piece in ["INVOICE", "Invoice INV-000042", "Issued 2025-10-08", "BILL TO", "Zoë Lefèvre-Castañeda",
-                  "€12.50", "€25.00", "€37.50", "free", "€0.00", "Subtotal €75.00", "Shipping €4.90",
-                  "Tax €2.10", "Total (EUR) €82.00", "VAT GB123456789"]:
+    for piece in [
+        "INVOICE",
+        "Invoice INV-000042",
+        "Issued 2025-10-08",
+        "BILL TO",
+        "Zoë Lefèvre-Castañeda",
+        "€12.50",
+        "€25.00",
+        "€37.50",
+        "free",
+        "€0.00",
+        "Subtotal €75.00",
+        "Shipping €4.90",
+        "Tax €2.10",
+        "Total (EUR) €82.00",
+        "VAT GB123456789",
+    ]:
         assert piece in text, piece
     assert texts(scan_pages(document.content)[0]) == Counter({"shop:1001": 1})
 
@@ -70,8 +94,13 @@ def test_invoice_totals_use_the_channels_figures_when_given() -> None:
     channel = replace(order("x", 3), subtotal=Decimal("70"), discount=Decimal("5"), total=Decimal("71.99"))
     given = invoice_totals(channel)
     assert (given.subtotal, given.discount, given.total) == (Decimal("70"), Decimal("5"), Decimal("71.99"))
-    jpy = replace(order("x", 1), currency="JPY", lines=(DocumentLine("TEA", "Sencha", 3, Decimal("1200")),),
-                  shipping=Decimal("500"), tax=None)
+    jpy = replace(
+        order("x", 1),
+        currency="JPY",
+        lines=(DocumentLine("TEA", "Sencha", 3, Decimal("1200")),),
+        shipping=Decimal("500"),
+        tax=None,
+    )
     text = " ".join(page_texts(render_invoices([Invoice("INV-1", ISSUED, jpy)], SHOP).content)[0].split())
     assert "¥3,600" in text and "Total (JPY) ¥4,100" in text
 

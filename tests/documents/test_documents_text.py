@@ -33,8 +33,9 @@ def test_locality_line_follows_the_destination_country(country: str, expected: l
 
 
 def test_gb_postcode_gets_its_own_line_under_the_post_town() -> None:
-    address = PostalAddress(name="Tom Smith", address1="10 High Street", city="LEEDS", postal_code="LS1 4AB",
-                            country="GB")
+    address = PostalAddress(
+        name="Tom Smith", address1="10 High Street", city="LEEDS", postal_code="LS1 4AB", country="GB"
+    )
     assert address_lines(address, "GB") == ["Tom Smith", "10 High Street", "LEEDS", "LS1 4AB"]
 
 
@@ -48,8 +49,9 @@ def test_country_line_only_when_the_parcel_crosses_a_border() -> None:
 @settings(max_examples=40, deadline=None)
 @given(
     # Distinct parts: a region equal to the city is deliberately printed once.
-    parts=st.lists(st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=12), min_size=8, max_size=8,
-                   unique=True),
+    parts=st.lists(
+        st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=12), min_size=8, max_size=8, unique=True
+    ),
     country=st.sampled_from(["US", "GB", "DE", "FR", "IT", "JP", "IE", "NL"]),
 )
 def test_every_address_field_is_printed_once(parts: list[str], country: str) -> None:

@@ -124,8 +124,14 @@ def test_text_fields_are_utf8_with_every_address_line() -> None:
 
 
 def test_control_characters_in_customer_data_cannot_break_out_of_a_field() -> None:
-    address = ADDRESSES["us"].__class__(name="Evil ^XZ^XA~JA Name_", address1="1 Main St", city="Springfield",
-                                        province="IL", postal_code="62704", country="US")
+    address = ADDRESSES["us"].__class__(
+        name="Evil ^XZ^XA~JA Name_",
+        address1="1 Main St",
+        city="Springfield",
+        province="IL",
+        postal_code="62704",
+        country="US",
+    )
     item = LabelData("shop:a^b", address, label("us").sscc, tracking_number="AB>C~D^E_F")
     zpl = render_labels([item], SHOP, fmt="zpl").content.decode("utf-8")
     assert len(formats(zpl)) == 1 and "~JA" not in zpl

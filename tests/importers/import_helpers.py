@@ -15,7 +15,9 @@ DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def read_orders(*paths: str | Path, channel: str = "auto", settings: ImportSettings | None = None) -> list[dict[str, Any]]:
+def read_orders(
+    *paths: str | Path, channel: str = "auto", settings: ImportSettings | None = None
+) -> list[dict[str, Any]]:
     """Every order of the files, checked to be valid canonical orders."""
     orders = []
     for unit in plan_units([str(p) for p in paths], channel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -15,19 +15,44 @@ from oms_cli.importers.woocommerce import packed_items
 from oms_cli.orders.countries import _COUNTRIES, _key, country_code, country_name
 from oms_cli.orders.service_levels import service_level_for
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("US", "US"), ("us", "US"), ("USA", "US"), ("United States", "US"), ("United States of America", "US"),
-        ("U.S.A.", "US"), ("UK", "GB"), ("United Kingdom", "GB"), ("Great Britain", "GB"), ("England", "GB"),
-        ("GBR", "GB"), ("Deutschland", "DE"), ("germany", "DE"), ("DEU", "DE"), ("France", "FR"), ("Australia", "AU"),
-        ("Canada", "CA"), ("the Netherlands", "NL"), ("Holland", "NL"), ("Côte d'Ivoire", "CI"), ("Cote dIvoire", "CI"),
-        ("St. Lucia", "LC"), ("Bosnia & Herzegovina", "BA"), ("Korea, Republic of", "KR"), ("Ελλάδα", "GR"),
-        ("Россия", "RU"), ("Czech Republic", "CZ"), ("Türkiye", "TR"), ("Turkey", "TR"), ("Viet Nam", "VN"),
-        ("  Japan ", "JP"), ("Ireland", "IE"),
+        ("US", "US"),
+        ("us", "US"),
+        ("USA", "US"),
+        ("United States", "US"),
+        ("United States of America", "US"),
+        ("U.S.A.", "US"),
+        ("UK", "GB"),
+        ("United Kingdom", "GB"),
+        ("Great Britain", "GB"),
+        ("England", "GB"),
+        ("GBR", "GB"),
+        ("Deutschland", "DE"),
+        ("germany", "DE"),
+        ("DEU", "DE"),
+        ("France", "FR"),
+        ("Australia", "AU"),
+        ("Canada", "CA"),
+        ("the Netherlands", "NL"),
+        ("Holland", "NL"),
+        ("Côte d'Ivoire", "CI"),
+        ("Cote dIvoire", "CI"),
+        ("St. Lucia", "LC"),
+        ("Bosnia & Herzegovina", "BA"),
+        ("Korea, Republic of", "KR"),
+        ("Ελλάδα", "GR"),
+        ("Россия", "RU"),
+        ("Czech Republic", "CZ"),
+        ("Türkiye", "TR"),
+        ("Turkey", "TR"),
+        ("Viet Nam", "VN"),
+        ("  Japan ", "JP"),
+        ("Ireland", "IE"),
     ],
 )
 def test_country_names_and_codes(text: str, code: str) -> None:
@@ -57,11 +82,22 @@ def test_unknown_country() -> None:
 @pytest.mark.parametrize(
     ("text", "amount"),
     [
-        ("12.34", Decimal("12.34")), ("0", Decimal("0")), ("-5.00", Decimal("-5.00")), ("$12.34", Decimal("12.34")),
-        ("US $1,234.50", Decimal("1234.50")), ("£0.99", Decimal("0.99")), ("€ 12,50", Decimal("12.50")),
-        ("12,50 €", Decimal("12.50")), ("1.234,56", Decimal("1234.56")), ("1,234", Decimal("1234")),
-        ("1 234.00", Decimal("1234.00")), ("EUR 7.5", Decimal("7.5")), ("-$3.00", Decimal("-3.00")),
-        ("AU $20.00", Decimal("20.00")), ("1'234.50", Decimal("1234.50")), ("12.34 USD", Decimal("12.34")),
+        ("12.34", Decimal("12.34")),
+        ("0", Decimal("0")),
+        ("-5.00", Decimal("-5.00")),
+        ("$12.34", Decimal("12.34")),
+        ("US $1,234.50", Decimal("1234.50")),
+        ("£0.99", Decimal("0.99")),
+        ("€ 12,50", Decimal("12.50")),
+        ("12,50 €", Decimal("12.50")),
+        ("1.234,56", Decimal("1234.56")),
+        ("1,234", Decimal("1234")),
+        ("1 234.00", Decimal("1234.00")),
+        ("EUR 7.5", Decimal("7.5")),
+        ("-$3.00", Decimal("-3.00")),
+        ("AU $20.00", Decimal("20.00")),
+        ("1'234.50", Decimal("1234.50")),
+        ("12.34 USD", Decimal("12.34")),
     ],
 )
 def test_money(text: str, amount: Decimal) -> None:
@@ -83,7 +119,10 @@ def test_money_is_never_float() -> None:
     assert type(money("0.1", "Total")) is Decimal
 
 
-@pytest.mark.parametrize(("text", "code"), [("$12.34", "USD"), ("AU $5", "AUD"), ("C $5", "CAD"), ("£5", "GBP"), ("€5", "EUR"), ("5.00", None)])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("$12.34", "USD"), ("AU $5", "AUD"), ("C $5", "CAD"), ("£5", "GBP"), ("€5", "EUR"), ("5.00", None)],
+)
 def test_ebay_money_currency(text: str, code: str | None) -> None:
     assert money_currency(text) == code
 
@@ -136,11 +175,22 @@ def test_ebay_dates(text: str, moment: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "level"),
     [
-        ("Standard", "standard"), ("Standard Shipping", "standard"), ("Free shipping", "standard"), (None, "standard"),
-        ("Expedited", "expedited"), ("Express Shipping", "expedited"), ("USPS Priority Mail", "expedited"),
-        ("2-Day", "expedited"), ("SecondDay", "expedited"), ("UPS 2nd Day Air", "expedited"),
-        ("NextDay", "next_day"), ("Next Day Delivery", "next_day"), ("FedEx Standard Overnight", "next_day"),
-        ("1-day", "next_day"), ("Express Overnight", "next_day"), ("Standard 5-7 days", "standard"),
+        ("Standard", "standard"),
+        ("Standard Shipping", "standard"),
+        ("Free shipping", "standard"),
+        (None, "standard"),
+        ("Expedited", "expedited"),
+        ("Express Shipping", "expedited"),
+        ("USPS Priority Mail", "expedited"),
+        ("2-Day", "expedited"),
+        ("SecondDay", "expedited"),
+        ("UPS 2nd Day Air", "expedited"),
+        ("NextDay", "next_day"),
+        ("Next Day Delivery", "next_day"),
+        ("FedEx Standard Overnight", "next_day"),
+        ("1-day", "next_day"),
+        ("Express Overnight", "next_day"),
+        ("Standard 5-7 days", "standard"),
     ],
 )
 def test_default_service_levels(text: str | None, level: str) -> None:
@@ -181,11 +231,20 @@ def test_settings_from_config() -> None:
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [
-        ({"colour": "red"}, "import: unknown key 'colour' (known: csv_columns, csv_channel, service_level_rules, cod_methods)"),
+        (
+            {"colour": "red"},
+            "import: unknown key 'colour' (known: csv_columns, csv_channel, service_level_rules, cod_methods)",
+        ),
         ({"csv_columns": {"order": "Order No"}}, "import.csv_columns: unknown field 'order'"),
         ({"csv_channel": "Whole Sale"}, "import.csv_channel: must be a lower-case name"),
-        ({"service_level_rules": [{"match": "x", "level": "fast"}]}, "import.service_level_rules: rule 1: level 'fast' is not one of"),
-        ({"service_level_rules": [{"match": "(", "level": "standard"}]}, "import.service_level_rules: rule 1: pattern '(' is not"),
+        (
+            {"service_level_rules": [{"match": "x", "level": "fast"}]},
+            "import.service_level_rules: rule 1: level 'fast' is not one of",
+        ),
+        (
+            {"service_level_rules": [{"match": "(", "level": "standard"}]},
+            "import.service_level_rules: rule 1: pattern '(' is not",
+        ),
         ({"cod_methods": "cod"}, "import.cod_methods: must be a list"),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from oms_cli.core.errors import BadInput, NotFound
 from oms_cli.importers import CHANNELS, ImportSettings, plan_units, read_unit
 from oms_cli.orders.model import Order
 
-UTC = timezone.utc
+UTC = UTC
 EXAMPLE_FILES = [
     "shopify_orders.csv",
     "amazon_unshipped.txt",
@@ -33,7 +33,12 @@ def test_every_order_has_exactly_the_canonical_keys() -> None:
     keys = Order.model_fields.keys()
     for order in orders:
         assert list(order) == list(keys)
-        for part, model in (("payment", "payment"), ("customer", "customer"), ("ship_to", "ship_to"), ("totals", "totals")):
+        for part, model in (
+            ("payment", "payment"),
+            ("customer", "customer"),
+            ("ship_to", "ship_to"),
+            ("totals", "totals"),
+        ):
             assert set(order[part]) == set(Order.model_fields[model].annotation.model_fields)  # type: ignore[union-attr]
         assert order["placed_at"].tzinfo is UTC
 
@@ -48,7 +53,7 @@ def test_the_bundled_examples_parse_into_thirty_varied_orders() -> None:
     assert any(o["payment"]["status"] == "cod" for o in orders)
     assert any(o["payment"]["status"] == "pending" for o in orders)
     assert any(o["status"] == "cancelled" for o in orders)
-    assert any(sum(l["quantity"] for l in o["lines"]) >= 10 for o in orders)
+    assert any(sum(line_["quantity"] for line_ in o["lines"]) >= 10 for o in orders)
     assert {"US", "CA", "GB", "DE", "FR", "AU"} <= {o["ship_to"]["country"] for o in orders}
     assert any(any("\u0370" <= ch <= "\u04ff" for ch in o["ship_to"]["name"] or "") for o in orders)
     for order in orders:
@@ -127,15 +132,28 @@ def test_billing_addresses_where_the_channel_gives_them() -> None:
     shopify = by_ref(read_orders(EXAMPLES / "shopify_orders.csv"))
     # billed to the buyer's firm, shipped to his flat
     assert shopify["shopify:1044"]["bill_to"] == {
-        "name": "Daniel Okafor", "company": "Okafor & Reyes LLP", "address1": "1250 Broadway", "address2": "Suite 300",
-        "address3": None, "city": "New York", "province": "NY", "postal_code": "10001", "country": "US", "phone": "+1 212-555-0163",
+        "name": "Daniel Okafor",
+        "company": "Okafor & Reyes LLP",
+        "address1": "1250 Broadway",
+        "address2": "Suite 300",
+        "address3": None,
+        "city": "New York",
+        "province": "NY",
+        "postal_code": "10001",
+        "country": "US",
+        "phone": "+1 212-555-0163",
     }
     assert shopify["shopify:1044"]["ship_to"]["address1"] == "350 W 31st St"
-    assert shopify["shopify:1042"]["bill_to"]["postal_code"] == "02116"  # the apostrophe before a zip code is dropped here too
+    assert (
+        shopify["shopify:1042"]["bill_to"]["postal_code"] == "02116"
+    )  # the apostrophe before a zip code is dropped here too
     assert shopify["shopify:1046"]["bill_to"]["country"] == "GR"
     woo = by_ref(read_orders(EXAMPLES / "woocommerce_orders.csv"))
     assert woo["woocommerce:2150"]["bill_to"]["address1"] == "Invalidenstraße 44"
-    assert woo["woocommerce:2150"]["bill_to"]["name"] == "Jonas Becker" and woo["woocommerce:2150"]["bill_to"]["country"] == "DE"
+    assert (
+        woo["woocommerce:2150"]["bill_to"]["name"] == "Jonas Becker"
+        and woo["woocommerce:2150"]["bill_to"]["country"] == "DE"
+    )
     # Amazon's, Etsy's and eBay's reports carry no billing address
     for name in ("amazon_unshipped.txt", "ebay_orders.csv"):
         assert {o["bill_to"] for o in read_orders(EXAMPLES / name)} == {None}
@@ -194,7 +212,10 @@ def test_woocommerce_one_row_per_item() -> None:
     assert orders["woocommerce:302"]["payment"]["status"] == "cod"
     assert orders["woocommerce:302"]["ship_to"]["country"] == "FR"
     assert orders["woocommerce:302"]["lines"][0]["unit_price"] == Decimal("3.33")
-    assert (orders["woocommerce:303"]["status"], orders["woocommerce:303"]["payment"]["status"]) == ("cancelled", "voided")
+    assert (orders["woocommerce:303"]["status"], orders["woocommerce:303"]["payment"]["status"]) == (
+        "cancelled",
+        "voided",
+    )
     assert orders["woocommerce:304"]["payment"]["status"] == "refunded"
 
 
@@ -271,7 +292,10 @@ def test_ebay_one_full_row_per_item() -> None:
     first = orders["ebay:07-12345-67890"]
     assert first["currency"] == "GBP"
     assert first["placed_at"] == datetime(2026, 11, 21, 18, 45, 10, tzinfo=UTC)
-    assert lines(first) == [("MUG-SPK-GRN", 2, Decimal("18.00"), "111-9001"), ("BOARD-OAK", 1, Decimal("1045.00"), "112-9002")]
+    assert lines(first) == [
+        ("MUG-SPK-GRN", 2, Decimal("18.00"), "111-9001"),
+        ("BOARD-OAK", 1, Decimal("1045.00"), "112-9002"),
+    ]
     assert first["totals"]["total"] == Decimal("1084.00")
     assert first["payment"]["status"] == "paid"
     second = orders["ebay:07-12345-99999"]
@@ -328,8 +352,18 @@ def test_generic_csv_billing_fields() -> None:
     )
     (unit,) = plan_units([path])
     first, second = read_unit(unit, ImportSettings())
-    assert first["bill_to"] == {"name": "Ann Lee", "company": "Lee Ltd", "address1": "9 Office Park", "address2": None, "address3": None,
-                                "city": "York", "province": None, "postal_code": "YO1 7HH", "country": "GB", "phone": None}
+    assert first["bill_to"] == {
+        "name": "Ann Lee",
+        "company": "Lee Ltd",
+        "address1": "9 Office Park",
+        "address2": None,
+        "address3": None,
+        "city": "York",
+        "province": None,
+        "postal_code": "YO1 7HH",
+        "country": "GB",
+        "phone": None,
+    }
     assert second["bill_to"] is None
 
 
@@ -342,8 +376,11 @@ def test_an_unknown_billing_country_is_left_out_not_refused() -> None:
     (order,) = read_unit(plan_units([path])[0], ImportSettings())
     assert order["bill_to"]["city"] == "York" and order["bill_to"]["country"] is None
     assert order["ship_to"]["country"] == "GB"  # the ship-to country is still checked strictly
-    shopify = (EXAMPLES / "shopify_orders.csv").read_text(encoding="utf-8-sig").replace(
-        "Okafor & Reyes LLP,New York,10001,NY,US,", "Okafor & Reyes LLP,New York,10001,NY,Narnia,", 1)
+    shopify = (
+        (EXAMPLES / "shopify_orders.csv")
+        .read_text(encoding="utf-8-sig")
+        .replace("Okafor & Reyes LLP,New York,10001,NY,US,", "Okafor & Reyes LLP,New York,10001,NY,Narnia,", 1)
+    )
     assert "Narnia" in shopify
     orders = by_ref(read_orders(write("orders_export.csv", shopify)))
     assert orders["shopify:1044"]["bill_to"]["country"] is None and orders["shopify:1044"]["ship_to"]["country"] == "US"

@@ -27,31 +27,63 @@ def shopify(bad_row: str, name: str = "shopify.csv") -> str:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,two,Mug,18.00,MUG-SPK-BLU,US,\n", "Lineitem quantity 'two' is not a whole number"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,0,Mug,18.00,MUG-SPK-BLU,US,\n", "Lineitem quantity '0' must be at least 1"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,-2,Mug,18.00,MUG-SPK-BLU,US,\n", "Lineitem quantity '-2' must be at least 1"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,1.5,Mug,18.00,MUG-SPK-BLU,US,\n", "Lineitem quantity '1.5' is not a whole number"),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,two,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Lineitem quantity 'two' is not a whole number",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,0,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Lineitem quantity '0' must be at least 1",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,-2,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Lineitem quantity '-2' must be at least 1",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,1.5,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Lineitem quantity '1.5' is not a whole number",
+        ),
         ("#1002,,paid,2026-11-21 10:00:00 +0000,,Mug,18.00,MUG-SPK-BLU,US,\n", "Lineitem quantity is empty"),
-        ("#1002,,paid,yesterday,1,Mug,18.00,MUG-SPK-BLU,US,\n",
-         "Created at 'yesterday' is not a date (expected e.g. 2026-11-20 14:05:00 +0100)"),
-        ("#1002,,paid,2026-11-31 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n",
-         "Created at '2026-11-31 10:00:00 +0000' is not a date (expected e.g. 2026-11-20 14:05:00 +0100)"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,12.3x,MUG-SPK-BLU,US,\n", "Lineitem price '12.3x' is not an amount of money"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,NaN,MUG-SPK-BLU,US,\n", "Lineitem price 'NaN' is not an amount of money"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,Narnia,\n",
-         "Shipping Country 'Narnia' is not a country oms knows (write its English name or ISO code)"),
+        (
+            "#1002,,paid,yesterday,1,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Created at 'yesterday' is not a date (expected e.g. 2026-11-20 14:05:00 +0100)",
+        ),
+        (
+            "#1002,,paid,2026-11-31 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Created at '2026-11-31 10:00:00 +0000' is not a date (expected e.g. 2026-11-20 14:05:00 +0100)",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,12.3x,MUG-SPK-BLU,US,\n",
+            "Lineitem price '12.3x' is not an amount of money",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,NaN,MUG-SPK-BLU,US,\n",
+            "Lineitem price 'NaN' is not an amount of money",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,Narnia,\n",
+            "Shipping Country 'Narnia' is not a country oms knows (write its English name or ISO code)",
+        ),
         ("#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,,US,\n", "Lineitem sku is empty"),
-        ("#1002,,maybe,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n",
-         "Financial Status 'maybe' is not a Shopify financial status"),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n"
-         "#1001,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n", None),
+        (
+            "#1002,,maybe,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n",
+            "Financial Status 'maybe' is not a Shopify financial status",
+        ),
+        (
+            "#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n"
+            "#1001,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n",
+            None,
+        ),
     ],
 )
 def test_bad_shopify_cells(row: str, message: str | None) -> None:
     path = shopify(row)
     if message is None:
         # The split order: #1001 comes back on line 6 after #1002.
-        assert import_error(path) == "shopify.csv:6: Name '#1001' appears again; its rows must be together (it started at line 2)"
+        assert (
+            import_error(path)
+            == "shopify.csv:6: Name '#1001' appears again; its rows must be together (it started at line 2)"
+        )
         return
     assert import_error(path) == f"shopify.csv:5: {message}"
 
@@ -92,7 +124,9 @@ def test_missing_required_column_is_named() -> None:
 
 
 def test_bytes_that_are_not_utf8_name_line_and_offset() -> None:
-    data = (SHOPIFY_HEADER + GOOD_ROWS).encode() + "#1002,,paid,2026-11-21 10:00:00 +0000,1,Müller mug,18.00,MUG,US,\n".encode("cp1252")
+    data = (
+        SHOPIFY_HEADER + GOOD_ROWS
+    ).encode() + "#1002,,paid,2026-11-21 10:00:00 +0000,1,Müller mug,18.00,MUG,US,\n".encode("cp1252")
     offset = data.index(b"\xfc")
     assert import_error(write("shopify.csv", data)) == f"shopify.csv:5: byte 0xfc at offset {offset} is not UTF-8"
 
@@ -157,10 +191,16 @@ AMAZON_HEADER = "order-id\torder-item-id\tpurchase-date\tpayments-date\tsku\tpro
 
 def test_amazon_bad_quantity_and_date() -> None:
     good = "111-1\t9001\t2026-11-20T10:00:00+00:00\t\tMUG\tMug\t1\tStandard\tUS\r\n"
-    path = write("amazon.txt", AMAZON_HEADER + good + "111-2\t9002\t2026-11-20T10:00:00+00:00\t\tMUG\tMug\tmany\tStandard\tUS\r\n")
+    path = write(
+        "amazon.txt",
+        AMAZON_HEADER + good + "111-2\t9002\t2026-11-20T10:00:00+00:00\t\tMUG\tMug\tmany\tStandard\tUS\r\n",
+    )
     assert import_error(path) == "amazon.txt:3: quantity-purchased 'many' is not a whole number"
     path = write("amazon.txt", AMAZON_HEADER + "111-2\t9002\t20/11/2026\t\tMUG\tMug\t1\tStandard\tUS\r\n")
-    assert import_error(path) == "amazon.txt:2: purchase-date '20/11/2026' is not a date (expected e.g. 2026-11-20 14:05:00 +0100)"
+    assert (
+        import_error(path)
+        == "amazon.txt:2: purchase-date '20/11/2026' is not a date (expected e.g. 2026-11-20 14:05:00 +0100)"
+    )
 
 
 def test_woocommerce_bad_packed_item() -> None:
@@ -180,7 +220,10 @@ def test_woocommerce_bad_packed_item() -> None:
 
 
 def test_etsy_errors_name_the_file_they_are_in() -> None:
-    orders = write("EtsySoldOrders2026-11.csv", "Sale Date,Order ID,Full Name,Ship Country,Order Total\n11/20/26,1,Ann,United States,10.00\n11/21/26,2,Bob,United States,12.00\n")
+    orders = write(
+        "EtsySoldOrders2026-11.csv",
+        "Sale Date,Order ID,Full Name,Ship Country,Order Total\n11/20/26,1,Ann,United States,10.00\n11/21/26,2,Bob,United States,12.00\n",
+    )
     items = write(
         "EtsySoldOrderItems2026-11.csv",
         "Sale Date,Item Name,Quantity,Price,Transaction ID,Order ID,SKU,Ship Country\n"
@@ -194,13 +237,18 @@ def test_etsy_errors_name_the_file_they_are_in() -> None:
         "EtsySoldOrderItems2026-11.csv",
         "Sale Date,Item Name,Quantity,Price,Transaction ID,Order ID,SKU,Ship Country\n11/20/26,Mug,1,10.00,t1,1,MUG,United States\n",
     )
-    assert import_error(orders, items) == "EtsySoldOrders2026-11.csv:3: Order ID '2' has no items in EtsySoldOrderItems2026-11.csv"
+    assert (
+        import_error(orders, items)
+        == "EtsySoldOrders2026-11.csv:3: Order ID '2' has no items in EtsySoldOrderItems2026-11.csv"
+    )
 
 
 def test_ebay_bad_money_and_rows_after_the_footer() -> None:
     header = "Sales Record Number,Order Number,Custom Label,Quantity,Sold For,Total Price,Sale Date,Ship To Country\r\n"
     good = "1,01-1,MUG,1,$18.00,$18.00,Nov-20-26,United States\r\n"
-    path = write("ebay.csv", "\r\n" + header + ",,,,,,,\r\n" + good + "2,01-2,MUG,1,$1.2.3a,$18.00,Nov-20-26,United States\r\n")
+    path = write(
+        "ebay.csv", "\r\n" + header + ",,,,,,,\r\n" + good + "2,01-2,MUG,1,$1.2.3a,$18.00,Nov-20-26,United States\r\n"
+    )
     assert import_error(path) == "ebay.csv:5: Sold For '$1.2.3a' is not an amount of money"
     path = write("ebay.csv", "\r\n" + header + good + "1 record(s) downloaded,from Nov-20-26 to Nov-20-26\r\n" + good)
     assert import_error(path) == "ebay.csv:5: comes after the 'record(s) downloaded' footer"
@@ -228,7 +276,11 @@ def plan_units_and_read(path: str, settings: ImportSettings) -> None:
 
 def test_jsonl_errors() -> None:
     good = '{"channel": "shop", "external_id": "1", "placed_at": "2026-11-20T10:00:00Z", "lines": [{"sku": "MUG", "quantity": 1}]}\n'
-    path = write("orders.jsonl", good + '{"channel": "shop", "external_id": "2", "placed_at": "2026-11-20T10:00:00Z", "lines": [{"sku": "MUG", "quantity": 0}]}\n')
+    path = write(
+        "orders.jsonl",
+        good
+        + '{"channel": "shop", "external_id": "2", "placed_at": "2026-11-20T10:00:00Z", "lines": [{"sku": "MUG", "quantity": 0}]}\n',
+    )
     assert import_error(path) == "orders.jsonl:2: lines.0.quantity 0: input should be greater than 0"
     broken = '{"channel": "shop", "external_id": "2", "placed_at": "2026-11-20T10:00:00Z", "lines": []'
     path = write("orders.jsonl", good + "\n" + broken + "\r\n")

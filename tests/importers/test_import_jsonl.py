@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC, timezone
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -13,10 +13,12 @@ from oms_cli.importers.canonical import order_dict
 from oms_cli.orders.countries import COUNTRY_NAMES
 from oms_cli.orders.model import STATUSES, Address, Customer, Line, Order, Payment, Totals
 
-words = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(lambda s: s == s.strip() and s)
+words = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+    lambda s: s == s.strip() and s
+)
 maybe_words = st.none() | words
 money = st.none() | st.decimals(min_value=Decimal("-1000"), max_value=Decimal("100000"), places=2, allow_nan=False)
-moments = st.datetimes(timezones=st.just(timezone.utc))
+moments = st.datetimes(timezones=st.just(UTC))
 
 lines = st.builds(
     Line,
@@ -35,7 +37,12 @@ orders = st.builds(
     external_id=words.filter(lambda s: "\n" not in s),
     placed_at=moments,
     status=st.sampled_from(STATUSES),
-    payment=st.builds(Payment, status=st.sampled_from(["paid", "pending", "cod", "refunded"]), method=maybe_words, reference=maybe_words),
+    payment=st.builds(
+        Payment,
+        status=st.sampled_from(["paid", "pending", "cod", "refunded"]),
+        method=maybe_words,
+        reference=maybe_words,
+    ),
     customer=st.builds(Customer, name=maybe_words, email=maybe_words, phone=maybe_words),
     ship_to=st.builds(
         Address,

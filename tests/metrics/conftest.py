@@ -19,12 +19,12 @@ counted from T0 (negative: before the week).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-T0 = datetime(2024, 3, 4, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 4, tzinfo=UTC)
 
 
 def h(hours: float) -> datetime:
@@ -34,34 +34,145 @@ def h(hours: float) -> datetime:
 
 ORDERS: list[dict[str, Any]] = [
     # id, channel, level, placed, ship_by (hours), status, currency, shipping charged
-    dict(id=1, channel="shopify", service_level="standard", placed=0, ship_by=48, status="delivered", currency="EUR", shipping=495),
-    dict(id=2, channel="shopify", service_level="expedited", placed=1, ship_by=25, status="delivered", currency="EUR", shipping=695),
-    dict(id=3, channel="amazon", service_level="next_day", placed=2, ship_by=14, status="delivered", currency="EUR", shipping=None),
-    dict(id=4, channel="amazon", service_level="standard", placed=24, ship_by=72, status="packed", currency="EUR", shipping=395),
-    dict(id=5, channel="etsy", service_level="standard", placed=30, ship_by=78, status="cancelled", currency="EUR", shipping=0),
-    dict(id=6, channel="shopify", service_level="standard", placed=-72, ship_by=-24, status="delivered", currency="EUR", shipping=395),
-    dict(id=7, channel="ebay", service_level="standard", placed=100, ship_by=None, status="delivered", currency="GBP", shipping=500),
-    dict(id=8, channel="shopify", service_level="standard", placed=170, ship_by=218, status="ready", currency="EUR", shipping=495),
-    dict(id=9, channel="shopify", service_level="standard", placed=48, ship_by=96, status="shipped", currency="EUR", shipping=495),
+    dict(
+        id=1,
+        channel="shopify",
+        service_level="standard",
+        placed=0,
+        ship_by=48,
+        status="delivered",
+        currency="EUR",
+        shipping=495,
+    ),
+    dict(
+        id=2,
+        channel="shopify",
+        service_level="expedited",
+        placed=1,
+        ship_by=25,
+        status="delivered",
+        currency="EUR",
+        shipping=695,
+    ),
+    dict(
+        id=3,
+        channel="amazon",
+        service_level="next_day",
+        placed=2,
+        ship_by=14,
+        status="delivered",
+        currency="EUR",
+        shipping=None,
+    ),
+    dict(
+        id=4,
+        channel="amazon",
+        service_level="standard",
+        placed=24,
+        ship_by=72,
+        status="packed",
+        currency="EUR",
+        shipping=395,
+    ),
+    dict(
+        id=5,
+        channel="etsy",
+        service_level="standard",
+        placed=30,
+        ship_by=78,
+        status="cancelled",
+        currency="EUR",
+        shipping=0,
+    ),
+    dict(
+        id=6,
+        channel="shopify",
+        service_level="standard",
+        placed=-72,
+        ship_by=-24,
+        status="delivered",
+        currency="EUR",
+        shipping=395,
+    ),
+    dict(
+        id=7,
+        channel="ebay",
+        service_level="standard",
+        placed=100,
+        ship_by=None,
+        status="delivered",
+        currency="GBP",
+        shipping=500,
+    ),
+    dict(
+        id=8,
+        channel="shopify",
+        service_level="standard",
+        placed=170,
+        ship_by=218,
+        status="ready",
+        currency="EUR",
+        shipping=495,
+    ),
+    dict(
+        id=9,
+        channel="shopify",
+        service_level="standard",
+        placed=48,
+        ship_by=96,
+        status="shipped",
+        currency="EUR",
+        shipping=495,
+    ),
 ]
 
 #: (order, from, to, hours); every order also gets "new" one minute after it was placed
 TRANSITIONS: list[tuple[int, str | None, str, float]] = [
-    (1, "new", "ready", 2), (1, "ready", "picking", 3), (1, "picking", "picked", 4), (1, "picked", "packed", 5),
-    (1, "packed", "shipped", 10), (1, "shipped", "delivered", 34),
-    (2, "new", "ready", 3), (2, "ready", "picking", 8), (2, "picking", "picked", 9), (2, "picked", "packed", 10),
-    (2, "packed", "shipped", 30), (2, "shipped", "delivered", 54),
-    (3, "new", "on_hold", 3), (3, "on_hold", "ready", 6), (3, "ready", "picking", 6.5), (3, "picking", "picked", 7),
-    (3, "picked", "packed", 8), (3, "packed", "shipped", 12), (3, "shipped", "delivered", 60),
-    (4, "new", "ready", 25), (4, "ready", "picking", 26), (4, "picking", "picked", 28), (4, "picked", "packed", 29),
+    (1, "new", "ready", 2),
+    (1, "ready", "picking", 3),
+    (1, "picking", "picked", 4),
+    (1, "picked", "packed", 5),
+    (1, "packed", "shipped", 10),
+    (1, "shipped", "delivered", 34),
+    (2, "new", "ready", 3),
+    (2, "ready", "picking", 8),
+    (2, "picking", "picked", 9),
+    (2, "picked", "packed", 10),
+    (2, "packed", "shipped", 30),
+    (2, "shipped", "delivered", 54),
+    (3, "new", "on_hold", 3),
+    (3, "on_hold", "ready", 6),
+    (3, "ready", "picking", 6.5),
+    (3, "picking", "picked", 7),
+    (3, "picked", "packed", 8),
+    (3, "packed", "shipped", 12),
+    (3, "shipped", "delivered", 60),
+    (4, "new", "ready", 25),
+    (4, "ready", "picking", 26),
+    (4, "picking", "picked", 28),
+    (4, "picked", "packed", 29),
     (5, "new", "cancelled", 31),
-    (6, "new", "ready", -70), (6, "ready", "picking", -62), (6, "picking", "picked", -60), (6, "picked", "packed", -59),
-    (6, "packed", "shipped", 6), (6, "shipped", "delivered", 30),
-    (7, "new", "ready", 101), (7, "ready", "picking", 101.5), (7, "picking", "picked", 102), (7, "picked", "packed", 103),
-    (7, "packed", "shipped", 104), (7, "shipped", "delivered", 200),
+    (6, "new", "ready", -70),
+    (6, "ready", "picking", -62),
+    (6, "picking", "picked", -60),
+    (6, "picked", "packed", -59),
+    (6, "packed", "shipped", 6),
+    (6, "shipped", "delivered", 30),
+    (7, "new", "ready", 101),
+    (7, "ready", "picking", 101.5),
+    (7, "picking", "picked", 102),
+    (7, "picked", "packed", 103),
+    (7, "packed", "shipped", 104),
+    (7, "shipped", "delivered", 200),
     (8, "new", "ready", 171),
-    (9, "new", "ready", 49), (9, "ready", "picking", 50), (9, "picking", "on_hold", 51), (9, "on_hold", "ready", 53),
-    (9, "ready", "picking", 54), (9, "picking", "picked", 55), (9, "picked", "packed", 56), (9, "packed", "shipped", 57),
+    (9, "new", "ready", 49),
+    (9, "ready", "picking", 50),
+    (9, "picking", "on_hold", 51),
+    (9, "on_hold", "ready", 53),
+    (9, "ready", "picking", 54),
+    (9, "picking", "picked", 55),
+    (9, "picked", "packed", 56),
+    (9, "packed", "shipped", 57),
 ]
 
 #: pick lists: id, picker, status, claimed, completed (hours), distance, allocations (order, qty, picked, short)
@@ -75,8 +186,14 @@ PICK_LISTS: list[tuple[int, str, str, float | None, float | None, float, list[tu
 
 #: verification scans: order, result, hours, how many
 SCANS: list[tuple[int, str, float, int]] = [
-    (1, "ok", 5, 3), (2, "ok", 10, 3), (2, "wrong", 10, 1), (3, "ok", 8, 1), (3, "extra", 8, 1),
-    (9, "ok", 56, 2), (9, "unknown", 56, 1), (6, "ok", -59, 1),
+    (1, "ok", 5, 3),
+    (2, "ok", 10, 3),
+    (2, "wrong", 10, 1),
+    (3, "ok", 8, 1),
+    (3, "extra", 8, 1),
+    (9, "ok", 56, 2),
+    (9, "unknown", 56, 1),
+    (6, "ok", -59, 1),
 ]
 
 #: packages: order, box, packed, weight, measured, billable, fill, cost, shipped (hours)
@@ -97,7 +214,14 @@ PROBLEMS = [(2, "open", 61), (6, "resolved", 36), (None, "open", -100)]
 #: returns: order, reason, opened (hours)
 RETURNS = [(1, "wrong_item", 40), (3, "damaged_in_transit", 70), (6, "changed_mind", 200)]
 #: outbox: order (or None), status, created (hours)
-OUTBOX = [(1, "sent", 10), (2, "failed", 30), (3, "queued", 12), (9, "sending", 57), (6, "sent", -50), (None, "sent", 20)]
+OUTBOX = [
+    (1, "sent", 10),
+    (2, "failed", 30),
+    (3, "queued", 12),
+    (9, "sending", 57),
+    (6, "sent", -50),
+    (None, "sent", 20),
+]
 
 
 def write_history(store: Any) -> None:
@@ -105,7 +229,6 @@ def write_history(store: Any) -> None:
     from sqlalchemy import insert, update
 
     from oms_cli.orders.lifecycle import MILESTONE_COLUMN
-
     from oms_cli.store import models as m
 
     def t(model: Any) -> Any:
@@ -113,18 +236,54 @@ def write_history(store: Any) -> None:
 
     with store.connect(write=True) as conn:
         for o in ORDERS:
-            conn.execute(insert(t(m.OrderRow)).values(
-                id=o["id"], ref=f"{o['channel']}:{o['id']}", channel=o["channel"], external_id=str(o["id"]),
-                placed_at=h(o["placed"]), status=o["status"], payment_status="paid", service_level=o["service_level"],
-                instruction_state="none", tags=[], currency=o["currency"], shipping_minor=o["shipping"],
-                ship_by=None if o["ship_by"] is None else h(o["ship_by"]),
-            ))
-            conn.execute(insert(t(m.OrderLineRow)).values(id=o["id"], order_id=o["id"], line_no=1, sku="SKU-1", quantity=1, free=False))
-            conn.execute(insert(t(m.OrderEventRow)).values(order_id=o["id"], kind="status", from_status=None, to_status="new", at=h(o["placed"]) + timedelta(minutes=1), command="import"))
+            conn.execute(
+                insert(t(m.OrderRow)).values(
+                    id=o["id"],
+                    ref=f"{o['channel']}:{o['id']}",
+                    channel=o["channel"],
+                    external_id=str(o["id"]),
+                    placed_at=h(o["placed"]),
+                    status=o["status"],
+                    payment_status="paid",
+                    service_level=o["service_level"],
+                    instruction_state="none",
+                    tags=[],
+                    currency=o["currency"],
+                    shipping_minor=o["shipping"],
+                    ship_by=None if o["ship_by"] is None else h(o["ship_by"]),
+                )
+            )
+            conn.execute(
+                insert(t(m.OrderLineRow)).values(
+                    id=o["id"], order_id=o["id"], line_no=1, sku="SKU-1", quantity=1, free=False
+                )
+            )
+            conn.execute(
+                insert(t(m.OrderEventRow)).values(
+                    order_id=o["id"],
+                    kind="status",
+                    from_status=None,
+                    to_status="new",
+                    at=h(o["placed"]) + timedelta(minutes=1),
+                    command="import",
+                )
+            )
             # Notes never count as status changes.
-            conn.execute(insert(t(m.OrderEventRow)).values(order_id=o["id"], kind="note", at=h(o["placed"]) + timedelta(minutes=2), command="orders tag", note="vip"))
+            conn.execute(
+                insert(t(m.OrderEventRow)).values(
+                    order_id=o["id"],
+                    kind="note",
+                    at=h(o["placed"]) + timedelta(minutes=2),
+                    command="orders tag",
+                    note="vip",
+                )
+            )
         for oid, frm, to, at in TRANSITIONS:
-            conn.execute(insert(t(m.OrderEventRow)).values(order_id=oid, kind="status", from_status=frm, to_status=to, at=h(at), command="test"))
+            conn.execute(
+                insert(t(m.OrderEventRow)).values(
+                    order_id=oid, kind="status", from_status=frm, to_status=to, at=h(at), command="test"
+                )
+            )
         # The orders' first-time columns, as orders.events keeps them with each event.
         first: dict[tuple[int, str], float] = {}
         for oid, _, to, at in TRANSITIONS:
@@ -135,37 +294,82 @@ def write_history(store: Any) -> None:
         conn.execute(insert(t(m.PickRunRow)).values(id=1, created_at=h(-100), method="batch"))
         stop = 0
         for lid, picker, status, claimed, completed, distance, allocs in PICK_LISTS:
-            conn.execute(insert(t(m.PickListRow)).values(
-                id=lid, run_id=1, picker=picker, status=status, distance_m=distance,
-                claimed_at=None if claimed is None else h(claimed), completed_at=None if completed is None else h(completed),
-            ))
+            conn.execute(
+                insert(t(m.PickListRow)).values(
+                    id=lid,
+                    run_id=1,
+                    picker=picker,
+                    status=status,
+                    distance_m=distance,
+                    claimed_at=None if claimed is None else h(claimed),
+                    completed_at=None if completed is None else h(completed),
+                )
+            )
             for oid, qty, picked, short in allocs:
                 stop += 1
-                conn.execute(insert(t(m.PickStopRow)).values(id=stop, list_id=lid, seq=stop, location="A01-01", sku="SKU-1", quantity=qty))
-                conn.execute(insert(t(m.PickAllocationRow)).values(stop_id=stop, order_id=oid, order_line_id=oid, quantity=qty, picked_qty=picked, short_qty=short))
+                conn.execute(
+                    insert(t(m.PickStopRow)).values(
+                        id=stop, list_id=lid, seq=stop, location="A01-01", sku="SKU-1", quantity=qty
+                    )
+                )
+                conn.execute(
+                    insert(t(m.PickAllocationRow)).values(
+                        stop_id=stop, order_id=oid, order_line_id=oid, quantity=qty, picked_qty=picked, short_qty=short
+                    )
+                )
         for oid, result, at, n in SCANS:
             for _ in range(n):
-                conn.execute(insert(t(m.VerifyScanRow)).values(order_id=oid, code="4006381333931", sku="SKU-1", result=result, at=h(at)))
+                conn.execute(
+                    insert(t(m.VerifyScanRow)).values(
+                        order_id=oid, code="4006381333931", sku="SKU-1", result=result, at=h(at)
+                    )
+                )
         per_order: dict[int, int] = {}
         for oid, box, packed, weight, measured, billable, fill, cost, shipped in PACKAGES:
             per_order[oid] = per_order.get(oid, 0) + 1
-            conn.execute(insert(t(m.PackageRow)).values(
-                order_id=oid, package_no=per_order[oid], box=box, length_mm=300, width_mm=200, height_mm=100,
-                weight_g=weight, measured_weight_g=measured, billable_weight_g=billable, fill_pct=fill,
-                materials=[], placements=[], packed_at=h(packed), cost_minor=cost,
-                shipped_at=None if shipped is None else h(shipped),
-            ))
+            conn.execute(
+                insert(t(m.PackageRow)).values(
+                    order_id=oid,
+                    package_no=per_order[oid],
+                    box=box,
+                    length_mm=300,
+                    width_mm=200,
+                    height_mm=100,
+                    weight_g=weight,
+                    measured_weight_g=measured,
+                    billable_weight_g=billable,
+                    fill_pct=fill,
+                    materials=[],
+                    placements=[],
+                    packed_at=h(packed),
+                    cost_minor=cost,
+                    shipped_at=None if shipped is None else h(shipped),
+                )
+            )
         for oid, rating, at in FEEDBACK:
             conn.execute(insert(t(m.FeedbackRow)).values(order_id=oid, rating=rating, at=h(at)))
         for problem_order, status, at in PROBLEMS:
-            conn.execute(insert(t(m.ProblemRow)).values(order_id=problem_order, source="manual", description="x", status=status, opened_at=h(at)))
+            conn.execute(
+                insert(t(m.ProblemRow)).values(
+                    order_id=problem_order, source="manual", description="x", status=status, opened_at=h(at)
+                )
+            )
         for n, (oid, reason, at) in enumerate(RETURNS, start=1):
             conn.execute(insert(t(m.ReturnRow)).values(rma=f"RMA-{n}", order_id=oid, reason=reason, opened_at=h(at)))
         for n, (message_order, status, at) in enumerate(OUTBOX, start=1):
-            conn.execute(insert(t(m.OutboxRow)).values(
-                key=f"msg:{n}", order_id=message_order, kind="shipped", to_addr="a@example.com", subject="s", body_text="b",
-                status=status, created_at=h(at), due_at=h(at),
-            ))
+            conn.execute(
+                insert(t(m.OutboxRow)).values(
+                    key=f"msg:{n}",
+                    order_id=message_order,
+                    kind="shipped",
+                    to_addr="a@example.com",
+                    subject="s",
+                    body_text="b",
+                    status=status,
+                    created_at=h(at),
+                    due_at=h(at),
+                )
+            )
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -17,8 +17,23 @@ def h(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def order(n: int, placed: float, level: str = "standard", channel: str = "web", ship_by: float | None = None, **milestones: float) -> d.OrderTimeline:
-    return d.OrderTimeline(n, f"{channel}:{n}", channel, level, h(placed), None if ship_by is None else h(ship_by), **{k: h(v) for k, v in milestones.items()})
+def order(
+    n: int,
+    placed: float,
+    level: str = "standard",
+    channel: str = "web",
+    ship_by: float | None = None,
+    **milestones: float,
+) -> d.OrderTimeline:
+    return d.OrderTimeline(
+        n,
+        f"{channel}:{n}",
+        channel,
+        level,
+        h(placed),
+        None if ship_by is None else h(ship_by),
+        **{k: h(v) for k, v in milestones.items()},
+    )
 
 
 WEEK = d.Window(h(0), h(168))
@@ -30,12 +45,14 @@ def test_window_is_half_open() -> None:
 
 
 def test_volume_counts_each_order_by_its_own_milestone() -> None:
-    o = d.Timelines([
-        order(1, 0, channel="a", released=1, shipped=5),
-        order(2, -10, channel="b", released=-9, shipped=2, delivered=30),
-        order(3, 20, channel="a", cancelled=21),
-        order(4, 170, channel="b", released=171),
-    ])
+    o = d.Timelines(
+        [
+            order(1, 0, channel="a", released=1, shipped=5),
+            order(2, -10, channel="b", released=-9, shipped=2, delivered=30),
+            order(3, 20, channel="a", cancelled=21),
+            order(4, 170, channel="b", released=171),
+        ]
+    )
     v = d.volume(o, WEEK)
     assert v["all"] == {"placed": 2, "released": 1, "shipped": 2, "delivered": 1, "cancelled": 1}
     assert v["by_channel"] == [
@@ -45,23 +62,30 @@ def test_volume_counts_each_order_by_its_own_milestone() -> None:
 
 
 def test_volume_of_no_orders() -> None:
-    assert d.volume(d.Timelines([]), WEEK) == {"all": {"placed": 0, "released": 0, "shipped": 0, "delivered": 0, "cancelled": 0}, "by_channel": []}
+    assert d.volume(d.Timelines([]), WEEK) == {
+        "all": {"placed": 0, "released": 0, "shipped": 0, "delivered": 0, "cancelled": 0},
+        "by_channel": [],
+    }
 
 
 def test_step_durations_need_both_ends_in_order() -> None:
-    o = d.Timelines([
-        order(1, 0, released=2, picked=5),
-        order(2, 0, picked=3),  # never released: no pick step
-        order(3, 0, released=10, picked=9),  # picked recorded before release: left out
-        order(4, -50, released=-40, picked=1),  # started before the week, ended in it: counted
-        order(5, 100, released=150, picked=200),  # ended after the week
-    ])
+    o = d.Timelines(
+        [
+            order(1, 0, released=2, picked=5),
+            order(2, 0, picked=3),  # never released: no pick step
+            order(3, 0, released=10, picked=9),  # picked recorded before release: left out
+            order(4, -50, released=-40, picked=1),  # started before the week, ended in it: counted
+            order(5, 100, released=150, picked=200),  # ended after the week
+        ]
+    )
     assert d.step_durations(o, WEEK, "pick") == [3 * 3600, 41 * 3600]
     assert d.step_durations(o, WEEK, "release") == [2 * 3600, 10 * 3600, 50 * 3600]
 
 
 def test_steps_medians_shares_and_bottlenecks() -> None:
-    o = d.Timelines([order(i, 0, released=1, picked=1 + i, packed=2 + i, shipped=3 + i, delivered=100) for i in range(1, 5)])
+    o = d.Timelines(
+        [order(i, 0, released=1, picked=1 + i, packed=2 + i, shipped=3 + i, delivered=100) for i in range(1, 5)]
+    )
     s = d.steps(o, WEEK, min_orders=5)
     rows = {r["step"]: r for r in s["steps"]}
     assert (rows["pick"]["median_s"], rows["pick"]["p90_s"]) == (2 * 3600, 4 * 3600)  # picks of 1 2 3 4 h
@@ -71,41 +95,71 @@ def test_steps_medians_shares_and_bottlenecks() -> None:
 
 
 def test_promises_per_service_level_and_the_late_list() -> None:
-    o = d.Timelines([
-        order(1, 0, "standard", ship_by=48, shipped=10),
-        order(2, 0, "expedited", ship_by=24, shipped=30),
-        order(3, 0, "next_day", ship_by=10, shipped=10),  # at ship-by exactly: on time
-        order(4, 0, "freight", ship_by=20, shipped=21),  # a level oms does not know yet
-        order(5, 0, "next_day", ship_by=5, shipped=8),
-        order(6, 0, "standard", shipped=3),  # no promise
-    ])
+    o = d.Timelines(
+        [
+            order(1, 0, "standard", ship_by=48, shipped=10),
+            order(2, 0, "expedited", ship_by=24, shipped=30),
+            order(3, 0, "next_day", ship_by=10, shipped=10),  # at ship-by exactly: on time
+            order(4, 0, "freight", ship_by=20, shipped=21),  # a level oms does not know yet
+            order(5, 0, "next_day", ship_by=5, shipped=8),
+            order(6, 0, "standard", shipped=3),  # no promise
+        ]
+    )
     p = d.promises(o, WEEK, ("standard", "expedited", "next_day"), {"standard": 2}, min_orders=2)
-    assert p["all"] == {"shipped": 6, "with_promise": 5, "on_time": 2, "on_time_rate": 0.4, "overdue_now": 2, "low_sample": False}
+    assert p["all"] == {
+        "shipped": 6,
+        "with_promise": 5,
+        "on_time": 2,
+        "on_time_rate": 0.4,
+        "overdue_now": 2,
+        "low_sample": False,
+    }
     assert [(x["service_level"], x["with_promise"], x["on_time"], x["low_sample"]) for x in p["by_service_level"]] == [
-        ("standard", 1, 1, True), ("expedited", 1, 0, True), ("next_day", 2, 1, False), ("freight", 1, 0, True),
+        ("standard", 1, 1, True),
+        ("expedited", 1, 0, True),
+        ("next_day", 2, 1, False),
+        ("freight", 1, 0, True),
     ]
     late = d.late_orders(o, WEEK)
-    assert [(x["ref"], x["late_s"]) for x in late] == [("web:5", 3 * 3600), ("web:2", 6 * 3600)]  # earliest ship-by first
+    assert [(x["ref"], x["late_s"]) for x in late] == [
+        ("web:5", 3 * 3600),
+        ("web:2", 6 * 3600),
+    ]  # earliest ship-by first
 
 
 def test_series_buckets_by_the_same_times() -> None:
-    o = d.Timelines([
-        order(1, 1, ship_by=30, shipped=20),
-        order(2, 23, ship_by=30, shipped=40),
-        order(3, 25, ship_by=50, shipped=49),
-        order(4, 200, shipped=201),  # after the window: in no bucket
-    ])
-    bs = buckets(h(0).replace(tzinfo=timezone.utc), h(72).replace(tzinfo=timezone.utc), "day", timezone.utc)
+    o = d.Timelines(
+        [
+            order(1, 1, ship_by=30, shipped=20),
+            order(2, 23, ship_by=30, shipped=40),
+            order(3, 25, ship_by=50, shipped=49),
+            order(4, 200, shipped=201),  # after the window: in no bucket
+        ]
+    )
+    bs = buckets(h(0).replace(tzinfo=UTC), h(72).replace(tzinfo=UTC), "day", UTC)
     s = d.series(o, d.Window(h(0), h(72)), bs, min_orders=1)
-    assert [(x["period"], x["placed"], x["shipped"], x["with_promise"], x["on_time"], x["on_time_rate"]) for x in s] == [
+    assert [
+        (x["period"], x["placed"], x["shipped"], x["with_promise"], x["on_time"], x["on_time_rate"]) for x in s
+    ] == [
         ("2024-03-04", 2, 1, 1, 1, 1.0),
         ("2024-03-05", 1, 1, 1, 0, 0.0),
         ("2024-03-06", 0, 1, 1, 1, 1.0),
     ]
 
 
-def pick_list(picker: str | None, claimed: float | None, completed: float, distance: float, lines: int, units: int, allocations: int, short: int) -> d.PickListFacts:
-    return d.PickListFacts(picker, None if claimed is None else h(claimed), h(completed), distance, lines, units, allocations, short, short)
+def pick_list(
+    picker: str | None,
+    claimed: float | None,
+    completed: float,
+    distance: float,
+    lines: int,
+    units: int,
+    allocations: int,
+    short: int,
+) -> d.PickListFacts:
+    return d.PickListFacts(
+        picker, None if claimed is None else h(claimed), h(completed), distance, lines, units, allocations, short, short
+    )
 
 
 def test_picking_rates_use_only_lists_with_a_known_time() -> None:
@@ -150,9 +204,15 @@ def test_packaging() -> None:
         (2, 300, 0, 3, (Decimal("1.00"), Decimal("0.00"), Decimal("-1.00"))),
     ],
 )
-def test_shipping_cost_per_order(exponent: int, cost: int, charged: int, orders: int, expected: tuple[Decimal, ...]) -> None:
+def test_shipping_cost_per_order(
+    exponent: int, cost: int, charged: int, orders: int, expected: tuple[Decimal, ...]
+) -> None:
     s = d.ShippingCostFacts("X", orders, cost, charged)
-    assert (d.cost_per_order(s, exponent), d.charged_per_order(s, exponent), d.margin_per_order(s, exponent)) == expected
+    assert (
+        d.cost_per_order(s, exponent),
+        d.charged_per_order(s, exponent),
+        d.margin_per_order(s, exponent),
+    ) == expected
 
 
 def test_ratings_and_returns() -> None:
@@ -163,7 +223,9 @@ def test_ratings_and_returns() -> None:
 
 def test_a_metric_without_a_docstring_is_refused() -> None:
     with pytest.raises(ValueError):
+
         @d.metric("test", "undocumented", "count")
         def undocumented() -> int:
             return 0
+
     assert ("test", "undocumented") not in d.METRICS

@@ -33,4 +33,3 @@ def test_the_report_does_not_build_the_model_classes(store, db_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-

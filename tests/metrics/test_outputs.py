@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,20 @@ from tests.metrics.conftest import WEEK
 
 ROOT = Path(__file__).resolve().parents[2]
 #: JSON keys that describe the report or an item rather than hold a figure
-NOT_FIGURES = {"since", "until", "by", "channel", "timezone", "generated_at", "min_orders", "all_channels", "low_sample", "from", "to", "start"}
+NOT_FIGURES = {
+    "since",
+    "until",
+    "by",
+    "channel",
+    "timezone",
+    "generated_at",
+    "min_orders",
+    "all_channels",
+    "low_sample",
+    "from",
+    "to",
+    "start",
+}
 
 
 @pytest.fixture
@@ -48,8 +61,14 @@ def test_csv_holds_every_json_figure(outputs) -> None:  # type: ignore[no-untype
 
     report, rows, _ = outputs
     expected = [
-        {"section": r.section, "item": r.item, "figure": r.figure, "value": csv_value(r.value), "unit": r.unit,
-         "low_sample": "" if r.low_sample is None else csv_value(r.low_sample)}
+        {
+            "section": r.section,
+            "item": r.item,
+            "figure": r.figure,
+            "value": csv_value(r.value),
+            "unit": r.unit,
+            "low_sample": "" if r.low_sample is None else csv_value(r.low_sample),
+        }
         for r in figure_rows(report)
     ]
     assert rows == expected
@@ -95,7 +114,13 @@ def test_table_shows_every_csv_row(outputs) -> None:  # type: ignore[no-untyped-
         mine = [r for r in rows if r["section"] == section]
         items = list(dict.fromkeys(r["item"] for r in mine))
         for r in mine:
-            value: Any = None if r["value"] == "" else json.loads(r["value"]) if r["unit"] not in ("money", "text", "step", "time") else r["value"]
+            value: Any = (
+                None
+                if r["value"] == ""
+                else json.loads(r["value"])
+                if r["unit"] not in ("money", "text", "step", "time")
+                else r["value"]
+            )
             shown = display(value, r["unit"]) + (" *" if r["low_sample"] == "true" else "")
             # A section of one item lists figure by figure; the others have a row per item.
             head = LABELS[r["figure"]] if items == ["all"] else r["item"]
@@ -140,10 +165,16 @@ def test_pdf_renders_with_charts_matching_the_json(history, oms, tmp_path) -> No
     assert steps.series["p90_h"] == [s["p90_s"] / 3600 for s in report["steps"]] == [4, 6, 1, 65, 48]
     on_time = charts["on_time_rate"]
     assert [c.rstrip(" *") for c in on_time.categories] == [x["period"] for x in report["series"]]
-    assert on_time.series["on_time_pct"] == [None if x["on_time_rate"] is None else x["on_time_rate"] * 100 for x in report["series"]]
+    assert on_time.series["on_time_pct"] == [
+        None if x["on_time_rate"] is None else x["on_time_rate"] * 100 for x in report["series"]
+    ]
     assert on_time.series["on_time_pct"][:3] == [pytest.approx(200 / 3), 0.0, 100.0]
     volume = charts["volume_by_channel"]
-    assert volume.categories == [c["channel"] for c in report["volume"]["by_channel"]] == ["amazon", "ebay", "etsy", "shopify"]
+    assert (
+        volume.categories
+        == [c["channel"] for c in report["volume"]["by_channel"]]
+        == ["amazon", "ebay", "etsy", "shopify"]
+    )
     assert volume.series == {"placed": [2, 1, 1, 3], "shipped": [1, 1, 0, 4]}
 
 
@@ -151,8 +182,8 @@ def test_pdf_bytes_are_reproducible(history) -> None:  # type: ignore[no-untyped
     from oms_cli.metrics.pdf import render_pdf
     from oms_cli.metrics.service import ReportRequest, build_report
 
-    now = datetime(2024, 6, 1, tzinfo=timezone.utc)
-    request = ReportRequest(since=datetime(2024, 3, 4, tzinfo=timezone.utc), until=datetime(2024, 3, 11, tzinfo=timezone.utc), by="day")
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    request = ReportRequest(since=datetime(2024, 3, 4, tzinfo=UTC), until=datetime(2024, 3, 11, tzinfo=UTC), by="day")
     first = render_pdf(build_report(history, request, now=now)).data
     second = render_pdf(build_report(history, request, now=now)).data
     assert first == second and first.startswith(b"%PDF")

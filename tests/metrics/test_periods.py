@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from oms_cli.metrics.periods import auto_by, buckets, label_of
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

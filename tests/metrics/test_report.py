@@ -29,7 +29,13 @@ def week(history, oms):  # type: ignore[no-untyped-def]
 
 def test_period(week) -> None:  # type: ignore[no-untyped-def]
     p = week["period"]
-    assert (p["since"], p["until"], p["by"], p["channel"], p["timezone"]) == ("2024-03-04T00:00:00Z", "2024-03-11T00:00:00Z", "day", None, "UTC")
+    assert (p["since"], p["until"], p["by"], p["channel"], p["timezone"]) == (
+        "2024-03-04T00:00:00Z",
+        "2024-03-11T00:00:00Z",
+        "day",
+        None,
+        "UTC",
+    )
     assert week["min_orders"] == 5
 
 
@@ -70,16 +76,53 @@ def test_time_in_each_step(week) -> None:  # type: ignore[no-untyped-def]
 def test_promises(week) -> None:  # type: ignore[no-untyped-def]
     # shipped in the week with a ship-by: O1 O2 O3 O6 O9 (O7 has none); on time O1 O3 O9.
     # overdue now: O4 (packed) and O8 (ready), both standard, ship-by long past.
-    assert week["promises"]["all"] == {"shipped": 6, "with_promise": 5, "on_time": 3, "on_time_rate": 0.6, "overdue_now": 2, "low_sample": False}
+    assert week["promises"]["all"] == {
+        "shipped": 6,
+        "with_promise": 5,
+        "on_time": 3,
+        "on_time_rate": 0.6,
+        "overdue_now": 2,
+        "low_sample": False,
+    }
     levels = {x["service_level"]: x for x in week["promises"]["by_service_level"]}
     assert [x["service_level"] for x in week["promises"]["by_service_level"]] == ["standard", "expedited", "next_day"]
     std = levels["standard"]
-    assert (std["shipped"], std["with_promise"], std["on_time"], std["overdue_now"], std["low_sample"]) == (4, 3, 2, 2, True)
+    assert (std["shipped"], std["with_promise"], std["on_time"], std["overdue_now"], std["low_sample"]) == (
+        4,
+        3,
+        2,
+        2,
+        True,
+    )
     assert std["on_time_rate"] == approx(Fraction(2, 3))
-    assert levels["expedited"] == {"service_level": "expedited", "shipped": 1, "with_promise": 1, "on_time": 0, "on_time_rate": 0.0, "overdue_now": 0, "low_sample": True}
-    assert levels["next_day"] == {"service_level": "next_day", "shipped": 1, "with_promise": 1, "on_time": 1, "on_time_rate": 1.0, "overdue_now": 0, "low_sample": True}
+    assert levels["expedited"] == {
+        "service_level": "expedited",
+        "shipped": 1,
+        "with_promise": 1,
+        "on_time": 0,
+        "on_time_rate": 0.0,
+        "overdue_now": 0,
+        "low_sample": True,
+    }
+    assert levels["next_day"] == {
+        "service_level": "next_day",
+        "shipped": 1,
+        "with_promise": 1,
+        "on_time": 1,
+        "on_time_rate": 1.0,
+        "overdue_now": 0,
+        "low_sample": True,
+    }
     # O6 was late too, but it is standard: only expedited and next-day are listed.
-    assert week["late"] == [{"ref": "shopify:2", "service_level": "expedited", "ship_by": "2024-03-05T01:00:00Z", "shipped_at": "2024-03-05T06:00:00Z", "late_s": 5 * H}]
+    assert week["late"] == [
+        {
+            "ref": "shopify:2",
+            "service_level": "expedited",
+            "ship_by": "2024-03-05T01:00:00Z",
+            "shipped_at": "2024-03-05T06:00:00Z",
+            "late_s": 5 * H,
+        }
+    ]
 
 
 def test_picking(week) -> None:  # type: ignore[no-untyped-def]
@@ -97,15 +140,46 @@ def test_picking(week) -> None:  # type: ignore[no-untyped-def]
     pickers = {x["picker"]: x for x in p["by_picker"]}
     assert list(pickers) == ["ana", "ben", "cara"]
     ana, ben, cara = pickers["ana"], pickers["ben"], pickers["cara"]
-    assert (ana["lists"], ana["orders"], ana["lines"], ana["units"], ana["picker_hours"], ana["lines_per_picker_hour"], ana["distance_per_line_m"]) == (1, 3, 3, 5, 1, 3, 20)
+    assert (
+        ana["lists"],
+        ana["orders"],
+        ana["lines"],
+        ana["units"],
+        ana["picker_hours"],
+        ana["lines_per_picker_hour"],
+        ana["distance_per_line_m"],
+    ) == (1, 3, 3, 5, 1, 3, 20)
     assert ana["short_rate"] == approx(Fraction(1, 3)) and ana["low_sample"] is True
-    assert (ben["lists"], ben["orders"], ben["lines"], ben["units"], ben["picker_hours"], ben["lines_per_picker_hour"], ben["units_per_picker_hour"], ben["distance_per_line_m"]) == (1, 3, 2, 5, 2, 1, 2.5, 45)
-    assert (cara["picker_hours"], cara["lines_per_picker_hour"], cara["units_per_picker_hour"], cara["distance_per_line_m"], cara["short_rate"]) == (0, None, None, 30, 0)
+    assert (
+        ben["lists"],
+        ben["orders"],
+        ben["lines"],
+        ben["units"],
+        ben["picker_hours"],
+        ben["lines_per_picker_hour"],
+        ben["units_per_picker_hour"],
+        ben["distance_per_line_m"],
+    ) == (1, 3, 2, 5, 2, 1, 2.5, 45)
+    assert (
+        cara["picker_hours"],
+        cara["lines_per_picker_hour"],
+        cara["units_per_picker_hour"],
+        cara["distance_per_line_m"],
+        cara["short_rate"],
+    ) == (0, None, None, 30, 0)
 
 
 def test_packing(week) -> None:  # type: ignore[no-untyped-def]
     k = week["packing"]
-    assert (k["orders"], k["items_verified"], k["wrong"], k["extra"], k["unknown"], k["wrong_item_returns"], k["low_sample"]) == (4, 9, 1, 1, 1, 1, True)
+    assert (
+        k["orders"],
+        k["items_verified"],
+        k["wrong"],
+        k["extra"],
+        k["unknown"],
+        k["wrong_item_returns"],
+        k["low_sample"],
+    ) == (4, 9, 1, 1, 1, 1, True)
     assert k["mismatches_per_1000"] == approx(Fraction(2000, 9))
     assert k["accuracy"] == approx(1 - Fraction(3, 9))
 
@@ -113,7 +187,11 @@ def test_packing(week) -> None:  # type: ignore[no-untyped-def]
 def test_packaging(week) -> None:  # type: ignore[no-untyped-def]
     pk = week["packaging"]
     assert pk["all"] == {"packages": 7, "share": 1.0, "mean_fill_pct": 57.5, "low_sample": False}
-    assert [(b["box"], b["packages"], b["mean_fill_pct"], b["low_sample"]) for b in pk["boxes"]] == [("M", 3, 60.0, True), ("S", 3, 60.0, True), ("L", 1, 45.0, True)]
+    assert [(b["box"], b["packages"], b["mean_fill_pct"], b["low_sample"]) for b in pk["boxes"]] == [
+        ("M", 3, 60.0, True),
+        ("S", 3, 60.0, True),
+        ("L", 1, 45.0, True),
+    ]
     assert [b["share"] for b in pk["boxes"]] == [approx(Fraction(3, 7)), approx(Fraction(3, 7)), approx(Fraction(1, 7))]
     w = pk["weight"]
     assert (w["orders"], w["packages"], w["dim_weighted"], w["low_sample"]) == (6, 6, 3, False)
@@ -125,17 +203,40 @@ def test_shipping_cost(week) -> None:  # type: ignore[no-untyped-def]
     # EUR: O1 4.50, O2 5.20 + 3.80, O3 8.90, O6 7.00 paid; 4.95 + 6.95 + 0 + 3.95 charged.
     # O9's parcel has no cost, so O9 is left out; O7 is the one GBP order.
     assert week["shipping_cost"] == [
-        {"currency": "EUR", "orders": 4, "cost_per_order": "7.35", "charged_per_order": "3.96", "margin_per_order": "-3.39", "low_sample": True},
-        {"currency": "GBP", "orders": 1, "cost_per_order": "6.00", "charged_per_order": "5.00", "margin_per_order": "-1.00", "low_sample": True},
+        {
+            "currency": "EUR",
+            "orders": 4,
+            "cost_per_order": "7.35",
+            "charged_per_order": "3.96",
+            "margin_per_order": "-3.39",
+            "low_sample": True,
+        },
+        {
+            "currency": "GBP",
+            "orders": 1,
+            "cost_per_order": "6.00",
+            "charged_per_order": "5.00",
+            "margin_per_order": "-1.00",
+            "low_sample": True,
+        },
     ]
 
 
 def test_after_delivery_and_notifications(week) -> None:  # type: ignore[no-untyped-def]
     assert week["feedback"] == {"responses": 4, "average": 4.0, "low_sample": True}
-    assert [(r["stars"], r["responses"], r["share"]) for r in week["ratings"]] == [(5, 2, 0.5), (4, 1, 0.25), (3, 0, 0.0), (2, 1, 0.25), (1, 0, 0.0)]
+    assert [(r["stars"], r["responses"], r["share"]) for r in week["ratings"]] == [
+        (5, 2, 0.5),
+        (4, 1, 0.25),
+        (3, 0, 0.0),
+        (2, 1, 0.25),
+        (1, 0, 0.0),
+    ]
     assert week["problems"] == {"open_now": 2, "opened": 2}
     assert week["returns"] == {"shipped": 6, "returned": 3, "rate": 0.5, "low_sample": False}
-    assert week["return_reasons"] == [{"reason": "damaged_in_transit", "returns": 1}, {"reason": "wrong_item", "returns": 1}]
+    assert week["return_reasons"] == [
+        {"reason": "damaged_in_transit", "returns": 1},
+        {"reason": "wrong_item", "returns": 1},
+    ]
     assert week["notifications"] == {"sent": 2, "failed": 1, "queued": 2}
 
 
@@ -161,7 +262,10 @@ def test_series_by_week_in_the_shops_time_zone(history, oms, config_file) -> Non
     r = oms("--json", "report", *WEEK, "--by", "week")
     assert r.exit_code == 0, r.stderr
     s = r.json()["series"]
-    assert [(x["period"], x["start"], x["placed"]) for x in s] == [("2024-W09", "2024-02-26T05:00:00Z", 3), ("2024-W10", "2024-03-04T05:00:00Z", 4)]
+    assert [(x["period"], x["start"], x["placed"]) for x in s] == [
+        ("2024-W09", "2024-02-26T05:00:00Z", 3),
+        ("2024-W10", "2024-03-04T05:00:00Z", 4),
+    ]
 
 
 def test_channel_filter(history, oms) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +279,16 @@ def test_channel_filter(history, oms) -> None:  # type: ignore[no-untyped-def]
     assert j["promises"]["all"]["on_time_rate"] == 1.0 and j["promises"]["all"]["overdue_now"] == 1
     assert (j["packing"]["items_verified"], j["packing"]["extra"], j["packing"]["wrong_item_returns"]) == (1, 1, 0)
     assert j["problems"] == {"open_now": 0, "opened": 0}
-    assert j["shipping_cost"] == [{"currency": "EUR", "orders": 1, "cost_per_order": "8.90", "charged_per_order": "0.00", "margin_per_order": "-8.90", "low_sample": True}]
+    assert j["shipping_cost"] == [
+        {
+            "currency": "EUR",
+            "orders": 1,
+            "cost_per_order": "8.90",
+            "charged_per_order": "0.00",
+            "margin_per_order": "-8.90",
+            "low_sample": True,
+        }
+    ]
     # Pick lists serve several channels, so picking is the whole floor's.
     assert j["picking"]["all"]["lists"] == 3
 
@@ -184,11 +297,21 @@ def test_empty_period(history, oms) -> None:  # type: ignore[no-untyped-def]
     r = oms("--json", "report", "--since", "2023-01-02", "--until", "2023-01-09")
     assert r.exit_code == 0, r.stderr
     j = r.json()
-    assert j["volume"] == {"all": {"placed": 0, "released": 0, "shipped": 0, "delivered": 0, "cancelled": 0}, "by_channel": []}
+    assert j["volume"] == {
+        "all": {"placed": 0, "released": 0, "shipped": 0, "delivered": 0, "cancelled": 0},
+        "by_channel": [],
+    }
     for s in j["steps"]:
         assert (s["orders"], s["median_s"], s["p90_s"], s["share"], s["low_sample"]) == (0, None, None, None, True)
     assert j["bottleneck"] == {"step": None, "in_house_step": None, "low_sample": True}
-    assert j["promises"]["all"] == {"shipped": 0, "with_promise": 0, "on_time": 0, "on_time_rate": None, "overdue_now": 2, "low_sample": True}
+    assert j["promises"]["all"] == {
+        "shipped": 0,
+        "with_promise": 0,
+        "on_time": 0,
+        "on_time_rate": None,
+        "overdue_now": 2,
+        "low_sample": True,
+    }
     assert j["late"] == [] and j["shipping_cost"] == [] and j["return_reasons"] == []
     assert j["picking"]["all"]["lines_per_picker_hour"] is None and j["picking"]["by_picker"] == []
     assert j["packing"]["accuracy"] is None and j["packaging"]["all"]["mean_fill_pct"] is None
@@ -218,14 +341,27 @@ def test_a_period_with_one_order(history, oms) -> None:  # type: ignore[no-untyp
     j = r.json()
     assert j["volume"]["all"] == {"placed": 1, "released": 1, "shipped": 1, "delivered": 0, "cancelled": 0}
     assert [(s["step"], s["orders"], s["median_s"], s["p90_s"], s["share"]) for s in j["steps"]] == [
-        ("release", 1, H, H, 0.25), ("pick", 1, H, H, 0.25), ("pack", 1, H, H, 0.25), ("ship", 1, H, H, 0.25), ("deliver", 0, None, None, 0.0),
+        ("release", 1, H, H, 0.25),
+        ("pick", 1, H, H, 0.25),
+        ("pack", 1, H, H, 0.25),
+        ("ship", 1, H, H, 0.25),
+        ("deliver", 0, None, None, 0.0),
     ]
     assert all(s["low_sample"] for s in j["steps"])
     # Four equal steps: the earliest one is named.
     assert j["bottleneck"] == {"step": "release", "in_house_step": "release", "low_sample": True}
     assert j["promises"]["all"]["with_promise"] == 0 and j["promises"]["all"]["on_time_rate"] is None
     assert [(b["box"], b["packages"]) for b in j["packaging"]["boxes"]] == [("M", 1)]
-    assert j["shipping_cost"] == [{"currency": "GBP", "orders": 1, "cost_per_order": "6.00", "charged_per_order": "5.00", "margin_per_order": "-1.00", "low_sample": True}]
+    assert j["shipping_cost"] == [
+        {
+            "currency": "GBP",
+            "orders": 1,
+            "cost_per_order": "6.00",
+            "charged_per_order": "5.00",
+            "margin_per_order": "-1.00",
+            "low_sample": True,
+        }
+    ]
     assert [x["period"] for x in j["series"]] == ["2024-03-08"]  # a 7-hour period is one day
 
 

@@ -34,7 +34,7 @@ def test_percent_out_of_range(percent: float) -> None:
         stats.nearest_rank([1, 2], percent)
 
 
-@given(st.lists(st.integers(-10**6, 10**6), min_size=1, max_size=60), st.integers(1, 100))
+@given(st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=60), st.integers(1, 100))
 def test_nearest_rank_is_the_smallest_value_covering_the_percent(values: list[int], percent: int) -> None:
     v = stats.nearest_rank(values, percent)
     assert v in values

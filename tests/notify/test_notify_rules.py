@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from oms_cli.notify.message import build_message, eml_filename, message_id_for, valid_address
 from oms_cli.notify.policy import MAX_BACKOFF_S, is_permanent, next_attempt_at, stale_after
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def test_backoff_doubles_from_the_configured_step() -> None:
@@ -55,9 +55,15 @@ def test_build_message_parts_and_headers(tmp_path: Path) -> None:
     label = tmp_path / "label.pdf"
     label.write_bytes(b"%PDF-1.4\n")
     msg = build_message(
-        from_header="Café Ünïcode <orders@shop.example>", to_addr="zoë@example.com", subject="Ihre Bestellung ist unterwegs ✓",
-        body_text="Hallo Zoë\n", body_html="<p>Hallo Zoë</p>", message_id="<m1@shop.example>", date=NOW,
-        reply_to="help@shop.example", attachments=[label],
+        from_header="Café Ünïcode <orders@shop.example>",
+        to_addr="zoë@example.com",
+        subject="Ihre Bestellung ist unterwegs ✓",
+        body_text="Hallo Zoë\n",
+        body_html="<p>Hallo Zoë</p>",
+        message_id="<m1@shop.example>",
+        date=NOW,
+        reply_to="help@shop.example",
+        attachments=[label],
     )
     parsed = message_from_bytes(msg.as_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Ihre Bestellung ist unterwegs ✓"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from shipping.fixtures import UPS_1, UPS_2, SmtpSink, free_port, make_order, store_digest
 
 
@@ -35,8 +34,16 @@ def shipped_orders(oms, store, n: int, prefix: str = "shopify:") -> None:  # typ
         assert oms("ship", ref, "-c", carrier, "-t", number).exit_code == 0
 
 
-def test_the_shipped_message_arrives_once_with_both_parts(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
-    config_file({"shop": {"name": "Teapot & Co"}, "notify": smtp_server.config() | {"from": "Teapot & Co <orders@teapot.example>", "reply_to": "help@teapot.example"}})
+def test_the_shipped_message_arrives_once_with_both_parts(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
+    config_file(
+        {
+            "shop": {"name": "Teapot & Co"},
+            "notify": smtp_server.config()
+            | {"from": "Teapot & Co <orders@teapot.example>", "reply_to": "help@teapot.example"},
+        }
+    )
     make_order(store)
     assert oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1).exit_code == 0
     r = oms("notify", "send")
@@ -84,13 +91,19 @@ def test_with_the_server_down_messages_wait_and_go_once_when_it_is_back(oms, sto
     try:
         assert oms("notify", "send").exit_code == 0
         assert oms("notify", "send").exit_code == 0
-        assert sorted(m["To"] for m in sink.messages) == ["customer0@example.com", "customer1@example.com", "customer2@example.com"]
+        assert sorted(m["To"] for m in sink.messages) == [
+            "customer0@example.com",
+            "customer1@example.com",
+            "customer2@example.com",
+        ]
         assert {m["status"] for m in outbox(db_path)} == {"sent"}
     finally:
         sink.stop()
 
 
-def test_two_senders_at_once_deliver_each_message_exactly_once(oms, oms_proc, store, db_path: Path, config_file) -> None:
+def test_two_senders_at_once_deliver_each_message_exactly_once(
+    oms, oms_proc, store, db_path: Path, config_file
+) -> None:
     sink = SmtpSink(port=free_port(), delay_s=0.05)
     config_file({"notify": sink.config()})
     shipped_orders(oms, store, 24)
@@ -129,7 +142,9 @@ def test_notify_auto_with_the_server_down_ships_and_keeps_the_message(oms, store
     assert outbox(db_path)[0]["status"] == "queued"
 
 
-def test_temporary_refusals_back_off_then_fail_and_retry_brings_them_back(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_temporary_refusals_back_off_then_fail_and_retry_brings_them_back(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config() | {"backoff_s": 0, "max_attempts": 3}})
     make_order(store, email="busy@example.com")
     oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1)
@@ -159,7 +174,9 @@ def test_temporary_refusals_back_off_then_fail_and_retry_brings_them_back(oms, s
     assert r.exit_code == 5 and "would duplicate" in r.stderr
 
 
-def test_backoff_keeps_a_deferred_message_waiting(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_backoff_keeps_a_deferred_message_waiting(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config() | {"backoff_s": 3600}})
     make_order(store, email="busy@example.com")
     oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1)
@@ -169,7 +186,7 @@ def test_backoff_keeps_a_deferred_message_waiting(oms, store, db_path: Path, con
     assert oms("notify", "send").exit_code == 0  # not due again for an hour
     assert smtp_server.received == []
     (row,) = outbox(db_path)
-    wait = datetime.fromisoformat(row["next_attempt_at"]) - datetime.now(timezone.utc).replace(tzinfo=None)
+    wait = datetime.fromisoformat(row["next_attempt_at"]) - datetime.now(UTC).replace(tzinfo=None)
     assert timedelta(minutes=55) < wait <= timedelta(hours=1)
 
 
@@ -182,22 +199,32 @@ def test_a_permanent_refusal_fails_at_once(oms, store, db_path: Path, config_fil
     smtp_server.reject.add("gone@example.com")
     r = oms("notify", "send")
     assert r.exit_code == 6
-    assert [(m["to_addr"], m["status"], m["attempts"]) for m in outbox(db_path)] == [("gone@example.com", "failed", 1), ("fine@example.com", "sent", 1)]
+    assert [(m["to_addr"], m["status"], m["attempts"]) for m in outbox(db_path)] == [
+        ("gone@example.com", "failed", 1),
+        ("fine@example.com", "sent", 1),
+    ]
     assert "550" in outbox(db_path)[0]["last_error"]
     assert [m["To"] for m in smtp_server.messages] == ["fine@example.com"]
 
 
-def test_a_message_left_sending_by_a_crash_is_taken_over(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_a_message_left_sending_by_a_crash_is_taken_over(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config()})
     make_order(store)
     make_order(store, "shopify:1002", email="bo@example.com")
     oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1)
     oms("ship", "shopify:1002", "-c", "ups", "-t", UPS_2)
-    long_ago = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.000000")
-    just_now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.000000")
+    long_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.000000")
+    just_now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE outbox SET status='sending', attempts=1, claimed_by='crashed', claimed_at=?, message_id='<kept.1@example.com>' WHERE id=1", (long_ago,))
-    con.execute("UPDATE outbox SET status='sending', attempts=1, claimed_by='alive', claimed_at=? WHERE id=2", (just_now,))
+    con.execute(
+        "UPDATE outbox SET status='sending', attempts=1, claimed_by='crashed', claimed_at=?, message_id='<kept.1@example.com>' WHERE id=1",
+        (long_ago,),
+    )
+    con.execute(
+        "UPDATE outbox SET status='sending', attempts=1, claimed_by='alive', claimed_at=? WHERE id=2", (just_now,)
+    )
     con.commit()
     con.close()
     assert oms("notify", "send").exit_code == 0
@@ -225,7 +252,9 @@ def test_dry_run_writes_eml_files_and_changes_nothing(oms, store, db_path: Path,
     assert store_digest(db_path) == before
 
 
-def test_login_uses_the_password_from_the_environment_and_never_shows_it(oms, oms_proc, store, db_path: Path, config_file, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_uses_the_password_from_the_environment_and_never_shows_it(
+    oms, oms_proc, store, db_path: Path, config_file, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sink = SmtpSink(users={"shop": "s3cret-Pa55"}).start()
     try:
         config_file({"notify": sink.config(user="shop", password_env="SHOP_SMTP_PASSWORD")})
@@ -256,9 +285,26 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     try:
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True,
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            check=True,
+            capture_output=True,
         )
     except (OSError, subprocess.CalledProcessError) as exc:
         pytest.skip(f"openssl cannot make a test certificate: {exc}")
@@ -266,7 +312,9 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("mode", ["starttls", "tls"])
-def test_starttls_and_implicit_tls(mode: str, oms, store, db_path: Path, config_file, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_starttls_and_implicit_tls(
+    mode: str, oms, store, db_path: Path, config_file, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     sink = SmtpSink(tls=certificate, mode=mode, users={"shop": "pw"}).start()
     try:
         config_file({"notify": sink.config(security=mode, user="shop")})

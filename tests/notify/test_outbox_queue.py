@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from shipping.fixtures import UPS_1, SmtpSink, free_port, make_order, store_digest
 
 from oms_cli.core.config import load_config
 from oms_cli.core.errors import BadInput
 from oms_cli.notify.outbox import queue_message
-from shipping.fixtures import UPS_1, SmtpSink, free_port, make_order, store_digest
 
 
 def outbox(db: Path) -> list[sqlite3.Row]:
@@ -29,8 +29,12 @@ def test_queue_message_is_idempotent_and_part_of_the_callers_transaction(store, 
     config = load_config()
     order_id = make_order(store)
     with store.connect() as conn:
-        first = queue_message(conn, key="shipped:shopify:1001", order_id=order_id, kind="shipped", context={}, config=config)
-        again = queue_message(conn, key="shipped:shopify:1001", order_id=order_id, kind="shipped", context={}, config=config)
+        first = queue_message(
+            conn, key="shipped:shopify:1001", order_id=order_id, kind="shipped", context={}, config=config
+        )
+        again = queue_message(
+            conn, key="shipped:shopify:1001", order_id=order_id, kind="shipped", context={}, config=config
+        )
     assert first.created and not again.created and first.id == again.id
     before = store_digest(db_path)
 
@@ -39,7 +43,9 @@ def test_queue_message_is_idempotent_and_part_of_the_callers_transaction(store, 
 
     with pytest.raises(Boom):
         with store.connect() as conn:
-            queue_message(conn, key="delay_notice:shopify:1001", order_id=order_id, kind="delay_notice", context={}, config=config)
+            queue_message(
+                conn, key="delay_notice:shopify:1001", order_id=order_id, kind="delay_notice", context={}, config=config
+            )
             raise Boom
     assert store_digest(db_path) == before
     assert [r["key"] for r in outbox(db_path)] == ["shipped:shopify:1001"]
@@ -60,21 +66,29 @@ def test_unknown_kind_is_bad_input(store) -> None:
             queue_message(conn, key="k", order_id=order_id, kind="postcard", context={}, config=load_config())
 
 
-def test_the_shops_own_templates_win_and_html_is_escaped(oms, store, db_path: Path, config_file, oms_home: Path) -> None:
+def test_the_shops_own_templates_win_and_html_is_escaped(
+    oms, store, db_path: Path, config_file, oms_home: Path
+) -> None:
     config_file({"shop": {"name": "Mugs <& Tees>"}, "notify": {"templates_dir": "mail"}})
     folder = oms_home / "mail"
     folder.mkdir()
-    (folder / "shipped.subject.j2").write_text("{{ shop.name }}: parcel for {{ customer.first_name }} ({{ order.ref }})\n", encoding="utf-8")
+    (folder / "shipped.subject.j2").write_text(
+        "{{ shop.name }}: parcel for {{ customer.first_name }} ({{ order.ref }})\n", encoding="utf-8"
+    )
     make_order(store, name="Zoë <b>Bold</b>")
     assert oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1).exit_code == 0
     (row,) = outbox(db_path)
     assert row["subject"] == "Mugs <& Tees>: parcel for Zoë (shopify:1001)"
     assert "Hello Zoë," in row["body_text"]  # the default text template still applies
     assert "Zoë &lt;b&gt;Bold&lt;/b&gt;" not in row["body_html"]  # only the first name is used…
-    assert "Hello Zoë," in row["body_html"] and "Mugs &lt;&amp; Tees&gt;" in row["body_html"]  # …and the shop name is escaped
+    assert (
+        "Hello Zoë," in row["body_html"] and "Mugs &lt;&amp; Tees&gt;" in row["body_html"]
+    )  # …and the shop name is escaped
 
 
-def test_a_broken_template_refuses_the_change_and_names_the_file(oms, store, db_path: Path, config_file, oms_home: Path) -> None:
+def test_a_broken_template_refuses_the_change_and_names_the_file(
+    oms, store, db_path: Path, config_file, oms_home: Path
+) -> None:
     config_file({})
     folder = oms_home / "templates"
     folder.mkdir()
@@ -87,13 +101,17 @@ def test_a_broken_template_refuses_the_change_and_names_the_file(oms, store, db_
     assert store_digest(db_path) == before
 
 
-def test_delay_notices_for_late_expedited_orders_go_once(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_delay_notices_for_late_expedited_orders_go_once(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config()})
-    past = datetime.now(timezone.utc) - timedelta(hours=2)
+    past = datetime.now(UTC) - timedelta(hours=2)
     make_order(store, "shopify:1", service_level="expedited", ship_by=past, status="picking", email="late@example.com")
     make_order(store, "shopify:2", service_level="next_day", ship_by=past, status="ready", email="late2@example.com")
     make_order(store, "shopify:3", service_level="standard", ship_by=past, status="ready")
-    make_order(store, "shopify:4", service_level="expedited", ship_by=datetime.now(timezone.utc) + timedelta(hours=5), status="ready")
+    make_order(
+        store, "shopify:4", service_level="expedited", ship_by=datetime.now(UTC) + timedelta(hours=5), status="ready"
+    )
     make_order(store, "shopify:5", service_level="expedited", ship_by=past, status="cancelled")
     make_order(store, "shopify:6", service_level="expedited", ship_by=past, status="packed")
     oms("ship", "shopify:6", "-c", "ups", "-t", UPS_1)
@@ -101,14 +119,19 @@ def test_delay_notices_for_late_expedited_orders_go_once(oms, store, db_path: Pa
     assert r.exit_code == 0
     assert "queued 2 delay notice(s)" in r.stderr
     late = sorted((m["To"], m["Subject"]) for m in smtp_server.messages if "late" in m["Subject"])
-    assert late == [("late2@example.com", "Your order 2 is running late"), ("late@example.com", "Your order 1 is running late")]
+    assert late == [
+        ("late2@example.com", "Your order 2 is running late"),
+        ("late@example.com", "Your order 1 is running late"),
+    ]
     assert oms("notify", "send").exit_code == 0
     assert len(smtp_server.messages) == 3  # two notices and the shipped message, nothing again
     body = next(m for m in smtp_server.messages if m["To"] == "late2@example.com").get_body(("plain",)).get_content()
     assert "next day delivery" in body
 
 
-def test_answers_to_special_instructions_are_sent_once(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_answers_to_special_instructions_are_sent_once(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config()})
     make_order(store, notes="Can you engrave it 'For Grace'?", status="ready")
     assert oms("orders", "ack", "shopify:1001", "--reply", "Yes, engraved for free.\nEnjoy!").exit_code == 0
@@ -125,18 +148,23 @@ def test_answers_to_special_instructions_are_sent_once(oms, store, db_path: Path
     assert len(smtp_server.messages) == 1
 
 
-def test_the_feedback_request_waits_for_its_delay(oms, store, db_path: Path, config_file, smtp_server: SmtpSink) -> None:
+def test_the_feedback_request_waits_for_its_delay(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink
+) -> None:
     config_file({"notify": smtp_server.config() | {"feedback_delay_hours": 24}})
     make_order(store, "shopify:1001")
     make_order(store, "shopify:1002", email="bo@example.com")
     for ref, number in (("shopify:1001", UPS_1), ("shopify:1002", "1Z879E930346834440")):
         assert oms("ship", ref, "-c", "ups", "-t", number).exit_code == 0
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE packages SET shipped_at = ?", ((datetime.now(timezone.utc) - timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S.000000"),))
+    con.execute(
+        "UPDATE packages SET shipped_at = ?",
+        ((datetime.now(UTC) - timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S.000000"),),
+    )
     con.commit()
     con.close()
     assert oms("deliver", "shopify:1001").exit_code == 0
-    assert oms("deliver", "shopify:1002", "--at", (datetime.now(timezone.utc) - timedelta(days=2)).isoformat()).exit_code == 0
+    assert oms("deliver", "shopify:1002", "--at", (datetime.now(UTC) - timedelta(days=2)).isoformat()).exit_code == 0
     assert oms("notify", "send").exit_code == 0
     requests = [m for m in smtp_server.messages if m["Subject"].startswith("How did we do")]
     assert [m["To"] for m in requests] == ["bo@example.com"]
@@ -144,16 +172,27 @@ def test_the_feedback_request_waits_for_its_delay(oms, store, db_path: Path, con
     assert [r["key"] for r in waiting] == ["delivered_feedback_request:shopify:1001"]
 
 
-def test_return_instructions_carry_the_label(oms, store, db_path: Path, config_file, smtp_server: SmtpSink, tmp_path: Path) -> None:
-    config_file({"notify": smtp_server.config(), "shop": {"return_instructions": "Drop the parcel at any post office."}})
+def test_return_instructions_carry_the_label(
+    oms, store, db_path: Path, config_file, smtp_server: SmtpSink, tmp_path: Path
+) -> None:
+    config_file(
+        {"notify": smtp_server.config(), "shop": {"return_instructions": "Drop the parcel at any post office."}}
+    )
     config = load_config()
     order_id = make_order(store, status="delivered")
     label = tmp_path / "RMA-000123-label.pdf"
     label.write_bytes(b"%PDF-1.4 a return label\n%%EOF\n")
     with store.connect() as conn:
         q = queue_message(
-            conn, key="return_instructions:RMA-000123", order_id=order_id, kind="return_instructions",
-            context={"rma": "RMA-000123", "label_path": str(label), "return_items": [{"sku": "MUG-1", "name": "Mug", "quantity": 1}]},
+            conn,
+            key="return_instructions:RMA-000123",
+            order_id=order_id,
+            kind="return_instructions",
+            context={
+                "rma": "RMA-000123",
+                "label_path": str(label),
+                "return_items": [{"sku": "MUG-1", "name": "Mug", "quantity": 1}],
+            },
             config=config,
         )
     assert q.created
@@ -176,7 +215,14 @@ def test_a_missing_attachment_is_bad_input(store, tmp_path: Path) -> None:
     order_id = make_order(store)
     with pytest.raises(BadInput, match="nope.pdf: attachment for message r:1 not found"):
         with store.connect() as conn:
-            queue_message(conn, key="r:1", order_id=order_id, kind="return_instructions", context={"rma": "R1", "label_path": str(tmp_path / "nope.pdf")}, config=load_config())
+            queue_message(
+                conn,
+                key="r:1",
+                order_id=order_id,
+                kind="return_instructions",
+                context={"rma": "R1", "label_path": str(tmp_path / "nope.pdf")},
+                config=load_config(),
+            )
 
 
 def test_list_and_show(oms, store) -> None:
@@ -203,7 +249,14 @@ def test_templates_copy_gives_editable_defaults(oms, config_file, oms_home: Path
     data = r.json()
     assert data["folder"] == str(oms_home / "templates")
     names = {t["template"] for t in data["templates"]}
-    for kind in ("shipped", "delivered_feedback_request", "instruction_reply", "delay_notice", "feedback_thanks", "return_instructions"):
+    for kind in (
+        "shipped",
+        "delivered_feedback_request",
+        "instruction_reply",
+        "delay_notice",
+        "feedback_thanks",
+        "return_instructions",
+    ):
         assert {f"{kind}.subject.j2", f"{kind}.txt.j2", f"{kind}.html.j2"} <= names
     assert all(t["shop_version"] for t in data["templates"])
     edited = oms_home / "templates" / "shipped.subject.j2"

@@ -51,7 +51,9 @@ def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_a_large_export_stores_exactly_what_the_one_process_import_stores(oms, tmp_path, big_export, monkeypatch) -> None:
+def test_a_large_export_stores_exactly_what_the_one_process_import_stores(
+    oms, tmp_path, big_export, monkeypatch
+) -> None:
     forked, local = tmp_path / "forked.db", tmp_path / "local.db"
     a = oms("--json", "--db", forked, "import", big_export)
     assert a.exit_code == 0, a.stderr
@@ -110,4 +112,3 @@ def test_updates_from_a_second_process(oms, tmp_path, monkeypatch) -> None:
     after = next(o for o in _export(oms, db) if o["ref"] == "shopify:1041")
     assert after["ship_to"]["address1"] == "12 Rue des Lilas"
     assert after["lines"] == order["lines"] and after["placed_at"] == order["placed_at"]
-

@@ -23,7 +23,10 @@ ALL_EXAMPLES = [
 
 
 def _counts(result) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
-    return {Path(f["file"]).name: {k: f[k] for k in ("new", "updated", "unchanged", "skipped")} for f in result.json()["files"]}
+    return {
+        Path(f["file"]).name: {k: f[k] for k in ("new", "updated", "unchanged", "skipped")}
+        for f in result.json()["files"]
+    }
 
 
 def test_every_example_imports_once(oms, db_path) -> None:
@@ -39,7 +42,10 @@ def test_every_example_imports_once(oms, db_path) -> None:
 
     again = oms("--json", "import", *ALL_EXAMPLES)
     assert again.exit_code == 0
-    assert all(f["new"] == 0 and f["updated"] == 0 and f["unchanged"] == f2["new"] for f, f2 in zip(again.json()["files"], files))
+    assert all(
+        f["new"] == 0 and f["updated"] == 0 and f["unchanged"] == f2["new"]
+        for f, f2 in zip(again.json()["files"], files)
+    )
     assert table_counts(db_path) == counts
 
 
@@ -81,7 +87,8 @@ def test_changed_source_updates_only_before_release(oms, db_path, tmp_path) -> N
     shown = oms("--json", "orders", "show", "shopify:1041").json()
     assert shown["customer"]["email"] == "olivia.b@example.com"
     # once the order is past release, a changed export leaves it alone and counts it skipped
-    from sqlalchemy import create_engine, text as sql
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
 
     eng = create_engine(f"sqlite:///{db_path}")
     with eng.begin() as c:
@@ -98,7 +105,10 @@ def test_an_update_from_the_channel_keeps_the_shops_own_tags(oms, tmp_path) -> N
     exported = oms("--json", "orders", "show", "shopify:1041").json()["tags"]
     assert oms("orders", "tag", "shopify:1041", "vip").exit_code == 0
     changed = tmp_path / "changed.csv"
-    changed.write_text(SHOPIFY.read_text(encoding="utf-8-sig").replace("olivia.bennett@example.com", "olivia.b@example.com"), encoding="utf-8")
+    changed.write_text(
+        SHOPIFY.read_text(encoding="utf-8-sig").replace("olivia.bennett@example.com", "olivia.b@example.com"),
+        encoding="utf-8",
+    )
     r = oms("--json", "import", changed)
     assert _counts(r)["changed.csv"]["updated"] == 1
     shown = oms("--json", "orders", "show", "shopify:1041").json()
@@ -107,8 +117,12 @@ def test_an_update_from_the_channel_keeps_the_shops_own_tags(oms, tmp_path) -> N
     # the channel may still take its own tags away; the shop's stay
     text = SHOPIFY.read_text(encoding="utf-8-sig")
     (first_row,) = [line for line in text.splitlines() if line.startswith("#1041,") and "repeat customer" in line]
-    changed.write_text(text.replace(first_row, first_row.replace("repeat customer", "")).replace("olivia.bennett@example.com", "olivia.b@example.com"),
-                       encoding="utf-8")
+    changed.write_text(
+        text.replace(first_row, first_row.replace("repeat customer", "")).replace(
+            "olivia.bennett@example.com", "olivia.b@example.com"
+        ),
+        encoding="utf-8",
+    )
     assert _counts(oms("--json", "import", changed))["changed.csv"]["updated"] == 1
     assert oms("--json", "orders", "show", "shopify:1041").json()["tags"] == ["vip"]
 
@@ -142,8 +156,14 @@ def test_bad_record_rejects_whole_file_and_changes_nothing(oms, db_path, tmp_pat
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", ""),
         (b"Name,Email\n#1,a@example.com\n", ""),
-        (b"Name,Email,Financial Status,Lineitem quantity,Lineitem sku,Created at\n#1,\xff\xfe,paid,1,A,2026-11-20 10:00:00 +0000\n", "UTF-8"),
-        (b'Name,Email,Financial Status,Lineitem quantity,Lineitem sku,Created at\n#1,"a@example.com,paid,1,A,2026-11-20 10:00:00 +0000\n', ""),
+        (
+            b"Name,Email,Financial Status,Lineitem quantity,Lineitem sku,Created at\n#1,\xff\xfe,paid,1,A,2026-11-20 10:00:00 +0000\n",
+            "UTF-8",
+        ),
+        (
+            b'Name,Email,Financial Status,Lineitem quantity,Lineitem sku,Created at\n#1,"a@example.com,paid,1,A,2026-11-20 10:00:00 +0000\n',
+            "",
+        ),
     ],
     ids=["empty", "binary", "unknown-layout", "not-utf8", "unterminated-quote"],
 )
@@ -221,7 +241,13 @@ def test_jsonl_export_round_trips(oms, tmp_path, monkeypatch) -> None:
     assert r.exit_code == 0, r.stderr
     out2 = tmp_path / "again.jsonl"
     assert oms("orders", "export", "--format", "jsonl", "--out", out2).exit_code == 0
-    strip = lambda text: sorted(json.dumps({k: v for k, v in json.loads(l).items() if k != "status"}, sort_keys=True) for l in text.splitlines())  # noqa: E731
+
+    def strip(text: str) -> list[str]:
+        return sorted(
+            json.dumps({k: v for k, v in json.loads(line_).items() if k != "status"}, sort_keys=True)
+            for line_ in text.splitlines()
+        )
+
     assert strip(out.read_text()) == strip(out2.read_text())
 
 
@@ -229,7 +255,9 @@ def test_schema_file_is_current() -> None:
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_schema.py"), "--check"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_schema.py"), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout
 
 
@@ -287,7 +315,13 @@ def test_a_held_order_cancelled_at_the_channel_is_cancelled_and_its_stock_freed(
     assert oms("orders", "hold", "shopify:1041", "--reason", "manual").exit_code == 0
     held_for_payment = "shopify:1043"
     assert oms("--json", "orders", "show", held_for_payment).json()["status"] == "on_hold"
-    changed = _shopify_with(tmp_path, {"#1041": {"Cancelled at": "2026-11-21 10:00:00 -0500"}, "#1043": {"Cancelled at": "2026-11-22 10:00:00 -0500"}})
+    changed = _shopify_with(
+        tmp_path,
+        {
+            "#1041": {"Cancelled at": "2026-11-21 10:00:00 -0500"},
+            "#1043": {"Cancelled at": "2026-11-22 10:00:00 -0500"},
+        },
+    )
     r = oms("--json", "import", changed)
     assert r.exit_code == 0, r.stderr
     assert r.json()["files"][0]["cancelled"] == 2
@@ -302,7 +336,9 @@ def test_a_held_order_cancelled_at_the_channel_is_cancelled_and_its_stock_freed(
             "SELECT count(*) FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.ref IN ('shopify:1041', 'shopify:1043') AND r.state = 'active'"
         ).fetchone()[0]
         reserved = con.execute("SELECT coalesce(sum(reserved), 0) FROM stock").fetchone()[0]
-        held_units = con.execute("SELECT coalesce(sum(quantity), 0) FROM reservations WHERE state = 'active'").fetchone()[0]
+        held_units = con.execute(
+            "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE state = 'active'"
+        ).fetchone()[0]
     finally:
         con.close()
     assert active == 0

@@ -55,7 +55,11 @@ def test_cancel_hold_and_tag_write_events_and_are_safe_to_repeat(oms, db_path) -
     again = oms("--json", "orders", "cancel", "shopify:1041")
     assert again.exit_code == 0 and again.json()["changed"] is False
     events = oms("--json", "orders", "show", "1041").json()["events"]
-    assert [(e["from"], e["to"]) for e in events if e["kind"] == "status"] == [(None, "new"), ("new", "on_hold"), ("on_hold", "cancelled")]
+    assert [(e["from"], e["to"]) for e in events if e["kind"] == "status"] == [
+        (None, "new"),
+        ("new", "on_hold"),
+        ("on_hold", "cancelled"),
+    ]
     assert [e["command"] for e in events] == ["import", "orders hold", "orders tag", "orders cancel"]
 
 
@@ -112,7 +116,11 @@ def test_internal_error_writes_a_log_and_debug_shows_it(oms, oms_home, monkeypat
 
 def test_a_misspelt_status_filter_is_a_usage_error(oms) -> None:
     assert oms("import", EXAMPLES / "shopify_orders.csv").exit_code == 0
-    for args in (("orders", "list", "--status", "shiped"), ("orders", "export", "--status", "shiped"), ("queue", "--status", "shiped")):
+    for args in (
+        ("orders", "list", "--status", "shiped"),
+        ("orders", "export", "--status", "shiped"),
+        ("queue", "--status", "shiped"),
+    ):
         r = oms(*args)
         assert r.exit_code == 2, args
         assert "unknown status shiped" in r.stderr

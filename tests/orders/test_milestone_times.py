@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from oms_cli.orders.lifecycle import MILESTONE_COLUMN
 from oms_cli.store.models import OrderRow
 from tests.conftest import EXAMPLES
 
-T0 = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def _times(store, ref: str) -> dict[str, datetime | None]:  # type: ignore[no-untyped-def]
@@ -47,9 +47,15 @@ def test_bulk_moves_set_each_orders_time(oms, store) -> None:
     refs = ["shopify:1041", "shopify:1042"]
     ids = [_id(store, r) for r in refs]
     with store.connect(write=True) as conn:
-        transition_many(conn, [StatusChange(oid, r, "new", "ready") for oid, r in zip(ids, refs)], command="test", at=T0)
-        transition_many(conn, [StatusChange(ids[0], refs[0], "ready", "cancelled")], command="test", at=T0 + timedelta(days=1))
-    assert _times(store, refs[0])["released_at"] == T0 and _times(store, refs[0])["cancelled_at"] == T0 + timedelta(days=1)
+        transition_many(
+            conn, [StatusChange(oid, r, "new", "ready") for oid, r in zip(ids, refs)], command="test", at=T0
+        )
+        transition_many(
+            conn, [StatusChange(ids[0], refs[0], "ready", "cancelled")], command="test", at=T0 + timedelta(days=1)
+        )
+    assert _times(store, refs[0])["released_at"] == T0 and _times(store, refs[0])["cancelled_at"] == T0 + timedelta(
+        days=1
+    )
     assert _times(store, refs[1])["released_at"] == T0 and _times(store, refs[1])["cancelled_at"] is None
 
 

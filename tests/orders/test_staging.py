@@ -15,7 +15,9 @@ from tests.conftest import EXAMPLES
 
 
 def _writers(dialect: Any) -> staging.Writers:
-    return staging.Writers(row_processor(orders_t, ORDER_COLUMNS[: staging.HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect))
+    return staging.Writers(
+        row_processor(orders_t, ORDER_COLUMNS[: staging.HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect)
+    )
 
 
 def _orders() -> list[dict[str, Any]]:

@@ -71,7 +71,14 @@ def scenarios() -> list[Scenario]:
     for row in _rows("scenario_expected.csv"):
         expected[int(row["scenario_id"])].append((row["assertion"], row["ref"], int(row["expected_count"])))
     return [
-        Scenario(int(r["scenario_id"]), r["title"], r["mode"], boxes[int(r["scenario_id"])], items[int(r["scenario_id"])], expected[int(r["scenario_id"])])
+        Scenario(
+            int(r["scenario_id"]),
+            r["title"],
+            r["mode"],
+            boxes[int(r["scenario_id"])],
+            items[int(r["scenario_id"])],
+            expected[int(r["scenario_id"])],
+        )
         for r in _rows("scenarios.csv")
     ]
 
@@ -129,7 +136,9 @@ class ContainerProblem:
     reference_pct: float
 
 
-def container_problems(suites: tuple[str, ...] = ("BR1", "BR2", "BR3", "BR4", "BR5", "BR6", "BR7")) -> list[ContainerProblem]:
+def container_problems(
+    suites: tuple[str, ...] = ("BR1", "BR2", "BR3", "BR4", "BR5", "BR6", "BR7"),
+) -> list[ContainerProblem]:
     """The thpack problems of the given suites."""
     items: dict[tuple[str, int], list[Item]] = defaultdict(list)
     for row in _rows("thpack_item_types.csv"):
@@ -143,10 +152,17 @@ def container_problems(suites: tuple[str, ...] = ("BR1", "BR2", "BR3", "BR4", "B
                 height=int(row["dim3"]),
                 weight_g=0,
                 quantity=int(row["qty"]),
-                may_stand_on=(row["dim1_may_be_vertical"] == "1", row["dim2_may_be_vertical"] == "1", row["dim3_may_be_vertical"] == "1"),
+                may_stand_on=(
+                    row["dim1_may_be_vertical"] == "1",
+                    row["dim2_may_be_vertical"] == "1",
+                    row["dim3_may_be_vertical"] == "1",
+                ),
             )
         )
-    reference = {(r["suite"], int(r["problem"])): float(r["boxpacker_volume_utilisation_pct"]) for r in _rows("thpack_expected.csv")}
+    reference = {
+        (r["suite"], int(r["problem"])): float(r["boxpacker_volume_utilisation_pct"])
+        for r in _rows("thpack_expected.csv")
+    }
     problems = []
     for row in _rows("thpack_containers.csv"):
         key = (row["suite"], int(row["problem"]))

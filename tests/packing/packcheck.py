@@ -55,7 +55,12 @@ def packing_errors(items: Sequence[Item], result: PackResult) -> list[str]:
                 errors.append(f"box {n}: {p.ref} placed as {p.length}x{p.width}x{p.height}, not an allowed orientation")
             else:
                 weight += fitting[0].weight_g
-            if min(p.x, p.y, p.z) < 0 or p.x + p.length > box.inner_length or p.y + p.width > box.inner_width or p.z + p.height > box.inner_height:
+            if (
+                min(p.x, p.y, p.z) < 0
+                or p.x + p.length > box.inner_length
+                or p.y + p.width > box.inner_width
+                or p.z + p.height > box.inner_height
+            ):
                 errors.append(f"box {n}: {p.ref} at ({p.x},{p.y},{p.z}) sticks out of {box.ref}")
         # sweep along x so that the overlap test stays near-linear for big boxes
         ordered = sorted(placed, key=lambda p: p.x)
@@ -63,12 +68,7 @@ def packing_errors(items: Sequence[Item], result: PackResult) -> list[str]:
             for b in ordered[i + 1 :]:
                 if b.x >= a.x + a.length:
                     break
-                if (
-                    a.y < b.y + b.width
-                    and b.y < a.y + a.width
-                    and a.z < b.z + b.height
-                    and b.z < a.z + a.height
-                ):
+                if a.y < b.y + b.width and b.y < a.y + a.width and a.z < b.z + b.height and b.z < a.z + a.height:
                     errors.append(f"box {n}: {a.ref} at ({a.x},{a.y},{a.z}) overlaps {b.ref} at ({b.x},{b.y},{b.z})")
         if weight > box.max_weight_g:
             errors.append(f"box {n} ({box.ref}) weighs {weight} g, over its limit of {box.max_weight_g} g")

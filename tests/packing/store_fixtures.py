@@ -96,7 +96,7 @@ def pick(store: Store, *refs: str) -> None:
     with store.connect(write=True) as conn:
         for ref in refs:
             row = resolve_ref(conn, ref)
-            steps = TO_PICKED[TO_PICKED.index(row.status):] if row.status in TO_PICKED else ()
+            steps = TO_PICKED[TO_PICKED.index(row.status) :] if row.status in TO_PICKED else ()
             assert steps, f"{ref} is {row.status}: cannot be brought to picked"
             for current, target in zip(steps, steps[1:]):
                 transition(conn, row.id, row.ref, current, target, command="test pick")
@@ -107,7 +107,10 @@ def order_units(store: Store, ref: str) -> list[tuple[str, int, bool]]:
     lines = OrderLineRow.__table__
     with store.connect(write=False) as conn:
         row = resolve_ref(conn, ref)
-        return [(ln.sku, int(ln.quantity), bool(ln.free)) for ln in conn.execute(select(lines).where(lines.c.order_id == row.id).order_by(lines.c.line_no))]
+        return [
+            (ln.sku, int(ln.quantity), bool(ln.free))
+            for ln in conn.execute(select(lines).where(lines.c.order_id == row.id).order_by(lines.c.line_no))
+        ]
 
 
 def barcode_of(store: Store, sku: str) -> str:

@@ -35,7 +35,10 @@ def test_count_receive_and_list(oms, examples_store) -> None:
     assert again["changed"] is False and again["on_hand"] == 23  # a count that agrees changes nothing
     assert _on_hand(oms)["M"] == 23
     moves = oms("--json", "boxes", "moves", "M").json()
-    assert [(m["quantity"], m["reason"], m["note"]) for m in moves] == [(20, "receive", "delivery 4471"), (3, "count", "counted 3")]
+    assert [(m["quantity"], m["reason"], m["note"]) for m in moves] == [
+        (20, "receive", "delivery 4471"),
+        (3, "count", "counted 3"),
+    ]
 
 
 def test_bad_box_and_numbers(oms, examples_store) -> None:
@@ -105,11 +108,16 @@ def test_packing_again_gives_the_earlier_boxes_back(oms, examples_store) -> None
 def test_a_count_starts_from_the_configs_stock(oms, examples_store, config_file) -> None:
     from oms_cli.core.config import DEFAULTS
 
-    config_file({"packing": {"boxes": [dict(b, stock=50) if b["ref"] == "S" else b for b in DEFAULTS["packing"]["boxes"]]}})
+    config_file(
+        {"packing": {"boxes": [dict(b, stock=50) if b["ref"] == "S" else b for b in DEFAULTS["packing"]["boxes"]]}}
+    )
     counted = oms("--json", "boxes", "count", "S", "30").json()
     assert (counted["was"], counted["on_hand"], counted["change"]) == (50, 30, -20)
     assert _on_hand(oms)["S"] == 30
-    assert [(m["quantity"], m["reason"]) for m in reversed(oms("--json", "boxes", "moves", "S").json())] == [(50, "count"), (-20, "count")]
+    assert [(m["quantity"], m["reason"]) for m in reversed(oms("--json", "boxes", "moves", "S").json())] == [
+        (50, "count"),
+        (-20, "count"),
+    ]
     # a box the config does not count is counted by the store from its first count, even of none
     assert oms("--json", "boxes", "count", "M", "0").json()["changed"] is True
     assert [(m["quantity"], m["reason"]) for m in oms("--json", "boxes", "moves", "M").json()] == [(0, "count")]
@@ -158,7 +166,13 @@ def test_scans_are_kept_when_the_order_changed_meanwhile(oms, examples_store, db
     start = begin_verify(examples_store, config, REF)
     assert oms("orders", "hold", REF, "--reason", "manual").exit_code == 0  # meanwhile, at the desk
     with pytest.raises(Refused, match="not picked"):
-        finish_verify(examples_store, config, REF, [Scan("0614141000012", "MUG-SPK-BLU", "ok")], shown_boxes=[start.plan.packages[0].box.ref])
+        finish_verify(
+            examples_store,
+            config,
+            REF,
+            [Scan("0614141000012", "MUG-SPK-BLU", "ok")],
+            shown_boxes=[start.plan.packages[0].box.ref],
+        )
     con = sqlite3.connect(db_path)
     try:
         assert con.execute("SELECT code, result FROM verify_scans").fetchall() == [("0614141000012", "ok")]

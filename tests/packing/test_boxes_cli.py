@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.packing.store_fixtures import table_counts
 
 ITEMS_HEADER = "ref,length,width,height,weight,quantity,keep_flat"
-BOXES_HEADER = "box_ref,inner_length,inner_width,inner_height,outer_length,outer_width,outer_height,empty_weight,max_weight,cost"
+BOXES_HEADER = (
+    "box_ref,inner_length,inner_width,inner_height,outer_length,outer_width,outer_height,empty_weight,max_weight,cost"
+)
 
 
 def write(path: Path, *lines: str) -> Path:
@@ -38,9 +41,15 @@ def test_json_shape_is_exactly_as_documented(oms, items: Path) -> None:
         for u in pkg["items"]:
             assert set(u) == {"ref", "x", "y", "z", "length", "width", "height"}
             # x along the inner length, y along the width, z up; placed sizes stay inside the box
-            assert u["x"] + u["length"] <= inner[0] and u["y"] + u["width"] <= inner[1] and u["z"] + u["height"] <= inner[2]
+            assert (
+                u["x"] + u["length"] <= inner[0]
+                and u["y"] + u["width"] <= inner[1]
+                and u["z"] + u["height"] <= inner[2]
+            )
             units.append(u)
-        assert pkg["weight_g"] == boxes[pkg["box"]]["empty_weight_g"] + sum(600 if u["ref"] == "book" else 380 for u in pkg["items"])
+        assert pkg["weight_g"] == boxes[pkg["box"]]["empty_weight_g"] + sum(
+            600 if u["ref"] == "book" else 380 for u in pkg["items"]
+        )
         assert pkg["billable_weight"] >= pkg["weight_g"]
     assert sorted(u["ref"] for u in units) == ["book", "book", "mug", "mug", "mug"]
     for u in units:
@@ -85,7 +94,9 @@ def test_items_no_box_takes_are_listed_and_exit_6(oms, oms_home: Path) -> None:
     r = oms("--json", "boxes", "pack", f)
     assert r.exit_code == 6
     out = r.json()
-    assert out[0]["unpacked"] == [{"ref": "ladder", "reason": "too long for every box (2000 mm; the longest inner side is 600 mm)"}]
+    assert out[0]["unpacked"] == [
+        {"ref": "ladder", "reason": "too long for every box (2000 mm; the longest inner side is 600 mm)"}
+    ]
     assert [u["ref"] for p in out[0]["packages"] for u in p["items"]] == ["mug"]
     assert "ladder cannot be packed: too long for every box" in r.stderr
 
@@ -99,18 +110,29 @@ def test_drawing_and_table(oms, items: Path) -> None:
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        ((ITEMS_HEADER, "book,240,170,30,600,2,yes", "mug,long,90,100,380,1,no"), "items.csv:3: length 'long' is not a length"),
-        ((ITEMS_HEADER, "book,240,170,30,600,2,yes", "", "mug,120,90,100,380,0,no"), "items.csv:4: quantity '0' is not a whole number of units"),
+        (
+            (ITEMS_HEADER, "book,240,170,30,600,2,yes", "mug,long,90,100,380,1,no"),
+            "items.csv:3: length 'long' is not a length",
+        ),
+        (
+            (ITEMS_HEADER, "book,240,170,30,600,2,yes", "", "mug,120,90,100,380,0,no"),
+            "items.csv:4: quantity '0' is not a whole number of units",
+        ),
         ((ITEMS_HEADER, "book,240,170,30,600,2,maybe"), "items.csv:2: keep_flat 'maybe' is not yes or no"),
         ((ITEMS_HEADER, ",240,170,30,600,2,yes"), "items.csv:2: ref is empty"),
         ((ITEMS_HEADER, "book,240,0,30,600,2,yes"), "items.csv:2: width '0' must be more than 0"),
         (("ref,length,width,height,quantity", "book,240,170,30,2"), "items.csv:1: no 'weight' column in the header"),
-        (("ref,length,width,height,weight,colour", "book,240,170,30,600,red"), "items.csv:1: colour is not a known column"),
+        (
+            ("ref,length,width,height,weight,colour", "book,240,170,30,600,red"),
+            "items.csv:1: colour is not a known column",
+        ),
         ((ITEMS_HEADER + ",order", "book,240,170,30,600,2,yes,"), "items.csv:2: order is empty"),
         ((ITEMS_HEADER,), "items.csv: has no items (only a header)"),
     ],
 )
-def test_bad_items_file_names_file_line_and_column(oms, oms_home: Path, db_path: Path, lines: tuple[str, ...], message: str) -> None:
+def test_bad_items_file_names_file_line_and_column(
+    oms, oms_home: Path, db_path: Path, lines: tuple[str, ...], message: str
+) -> None:
     before = table_counts(db_path) if db_path.exists() else None
     f = write(oms_home / "items.csv", *lines)
     r = oms("boxes", "pack", "items.csv")
@@ -143,14 +165,53 @@ def test_missing_file_is_not_found(oms) -> None:
 
 
 def test_boxes_list_shows_the_config_catalogue_with_stock(oms, config_file) -> None:
-    config_file({"packing": {"boxes": [
-        {"ref": "BIG", "inner": [400, 300, 250], "outer": [410, 310, 260], "empty_weight_g": 380, "max_weight_g": 20000, "cost": "1.10", "stock": 7},
-        {"ref": "SMALL", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45"},
-    ]}})
+    config_file(
+        {
+            "packing": {
+                "boxes": [
+                    {
+                        "ref": "BIG",
+                        "inner": [400, 300, 250],
+                        "outer": [410, 310, 260],
+                        "empty_weight_g": 380,
+                        "max_weight_g": 20000,
+                        "cost": "1.10",
+                        "stock": 7,
+                    },
+                    {
+                        "ref": "SMALL",
+                        "inner": [200, 150, 100],
+                        "outer": [210, 160, 110],
+                        "empty_weight_g": 120,
+                        "max_weight_g": 5000,
+                        "cost": "0.45",
+                    },
+                ]
+            }
+        }
+    )
     out = oms("--json", "boxes", "list").json()
     assert out == [
-        {"box": "SMALL", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45", "stock": None, "low": False},
-        {"box": "BIG", "inner": [400, 300, 250], "outer": [410, 310, 260], "empty_weight_g": 380, "max_weight_g": 20000, "cost": "1.10", "stock": 7, "low": True},
+        {
+            "box": "SMALL",
+            "inner": [200, 150, 100],
+            "outer": [210, 160, 110],
+            "empty_weight_g": 120,
+            "max_weight_g": 5000,
+            "cost": "0.45",
+            "stock": None,
+            "low": False,
+        },
+        {
+            "box": "BIG",
+            "inner": [400, 300, 250],
+            "outer": [410, 310, 260],
+            "empty_weight_g": 380,
+            "max_weight_g": 20000,
+            "cost": "1.10",
+            "stock": 7,
+            "low": True,
+        },
     ]
     r = oms("boxes", "list")
     assert r.exit_code == 0
@@ -158,7 +219,21 @@ def test_boxes_list_shows_the_config_catalogue_with_stock(oms, config_file) -> N
 
 
 def test_bad_box_config_is_exit_3_naming_the_key(oms, config_file) -> None:
-    config_file({"packing": {"boxes": [{"ref": "S", "inner": [200, 150], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000}]}})
+    config_file(
+        {
+            "packing": {
+                "boxes": [
+                    {
+                        "ref": "S",
+                        "inner": [200, 150],
+                        "outer": [210, 160, 110],
+                        "empty_weight_g": 120,
+                        "max_weight_g": 5000,
+                    }
+                ]
+            }
+        }
+    )
     r = oms("boxes", "list")
     assert r.exit_code == 3
     assert "packing.boxes[0] (S).inner" in r.stderr
@@ -166,8 +241,23 @@ def test_bad_box_config_is_exit_3_naming_the_key(oms, config_file) -> None:
 
 def test_out_of_stock_box_is_not_chosen(oms, config_file, items: Path) -> None:
     boxes = [
-        {"ref": "L", "inner": [400, 300, 250], "outer": [410, 310, 260], "empty_weight_g": 380, "max_weight_g": 20000, "cost": "1.10", "stock": 0},
-        {"ref": "XL", "inner": [600, 400, 400], "outer": [615, 415, 415], "empty_weight_g": 700, "max_weight_g": 30000, "cost": "2.00"},
+        {
+            "ref": "L",
+            "inner": [400, 300, 250],
+            "outer": [410, 310, 260],
+            "empty_weight_g": 380,
+            "max_weight_g": 20000,
+            "cost": "1.10",
+            "stock": 0,
+        },
+        {
+            "ref": "XL",
+            "inner": [600, 400, 400],
+            "outer": [615, 415, 415],
+            "empty_weight_g": 700,
+            "max_weight_g": 30000,
+            "cost": "2.00",
+        },
     ]
     config_file({"packing": {"boxes": boxes}})
     out = oms("--json", "boxes", "pack", items).json()

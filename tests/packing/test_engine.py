@@ -7,13 +7,22 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from packcheck import packing_errors
 
 from oms_cli.core.errors import BadInput
 from oms_cli.packing.engine import Box, Item, PackResult, choose_boxes, fill_box, orientations
-from packcheck import packing_errors
 
 
-def box(ref: str, inner: tuple[int, int, int], *, wall: int = 5, empty: int = 100, limit: int = 20_000, cost: str = "1.00", stock: int | None = None) -> Box:
+def box(
+    ref: str,
+    inner: tuple[int, int, int],
+    *,
+    wall: int = 5,
+    empty: int = 100,
+    limit: int = 20_000,
+    cost: str = "1.00",
+    stock: int | None = None,
+) -> Box:
     return Box(
         ref,
         inner_length=inner[0],
@@ -148,7 +157,9 @@ def test_heavy_order_is_split_by_weight() -> None:
 
 
 def test_weights_and_fill_are_reported() -> None:
-    result = choose_boxes([Item("cube", 100, 100, 100, 250, quantity=2)], [box("b", (200, 100, 100), empty=80)], dim_rule=None)
+    result = choose_boxes(
+        [Item("cube", 100, 100, 100, 250, quantity=2)], [box("b", (200, 100, 100), empty=80)], dim_rule=None
+    )
     package = result.packages[0]
     assert package.weight_g == 580
     assert package.billable_weight_g == 580
@@ -187,7 +198,12 @@ def test_orientations() -> None:
 
 @pytest.mark.parametrize(
     "item",
-    [Item("x", 0, 10, 10, 1), Item("x", 10, 10, 10, -1), Item("x", 10, 10, 10, 1, quantity=-1), Item("x", 1, 1, 1, 1, may_stand_on=(False, False, False))],
+    [
+        Item("x", 0, 10, 10, 1),
+        Item("x", 10, 10, 10, -1),
+        Item("x", 10, 10, 10, 1, quantity=-1),
+        Item("x", 1, 1, 1, 1, may_stand_on=(False, False, False)),
+    ],
 )
 def test_bad_items_are_refused(item: Item) -> None:
     with pytest.raises(BadInput, match="item x"):

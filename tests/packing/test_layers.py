@@ -50,7 +50,11 @@ def test_labels_run_out_gracefully() -> None:
 def test_packing_steps_read_layer_by_layer() -> None:
     package = PackedBox(
         BOX,
-        [Placement("book", 0, 0, 0, 200, 100, 40), Placement("mug", 0, 0, 40, 100, 100, 60), Placement("cup", 100, 0, 40, 100, 100, 50)],
+        [
+            Placement("book", 0, 0, 0, 200, 100, 40),
+            Placement("mug", 0, 0, 40, 100, 100, 60),
+            Placement("cup", 100, 0, 40, 100, 100, 50),
+        ],
         weight_g=900,
         billable_weight_g=1000,
         fill_pct=90.0,
@@ -80,7 +84,11 @@ def test_units_of_one_product_share_a_letter_and_each_is_framed() -> None:
 
 
 def test_the_key_gives_every_size_a_product_is_placed_in() -> None:
-    books = [Placement("book", 0, 0, 0, 100, 50, 20), Placement("book", 100, 0, 0, 50, 100, 20), Placement("book", 0, 50, 0, 100, 50, 20)]
+    books = [
+        Placement("book", 0, 0, 0, 100, 50, 20),
+        Placement("book", 100, 0, 0, 50, 100, 20),
+        Placement("book", 0, 50, 0, 100, 50, 20),
+    ]
     (layer,) = layers(PackedBox(BOX, books, weight_g=900, billable_weight_g=900, fill_pct=30.0))
     assert legend(layer) == ["A = book x3  (100x50x20 mm x2, 50x100x20 mm x1 as placed)"]
 

@@ -71,10 +71,19 @@ def test_no_items_need_no_materials() -> None:
         ({"wrap": {"cost": "1", "per": "parcel"}}, "packing.materials.wrap.per: must be"),
         ({"wrap": {"cost": "1", "quantity": 0}}, "packing.materials.wrap.quantity: must be a whole number"),
         ({"wrap": {"cost": "1", "when": {"heavy": True}}}, "packing.materials.wrap.when: unknown condition 'heavy'"),
-        ({"wrap": {"cost": "1", "when": {"fragile": "yes"}}}, "packing.materials.wrap.when.fragile: must be true or false"),
-        ({"wrap": {"cost": "1", "when": {"packaging_class": 3}}}, "packing.materials.wrap.when.packaging_class: must be"),
+        (
+            {"wrap": {"cost": "1", "when": {"fragile": "yes"}}},
+            "packing.materials.wrap.when.fragile: must be true or false",
+        ),
+        (
+            {"wrap": {"cost": "1", "when": {"packaging_class": 3}}},
+            "packing.materials.wrap.when.packaging_class: must be",
+        ),
         ({"wrap": {"cost": "1", "rules": []}}, "packing.materials.wrap.rules: must be a non-empty list"),
-        ({"wrap": {"cost": "1", "rules": [{"per": "unit", "cost": 2}]}}, "packing.materials.wrap.rules[0]: unknown key 'cost'"),
+        (
+            {"wrap": {"cost": "1", "rules": [{"per": "unit", "cost": 2}]}},
+            "packing.materials.wrap.rules[0]: unknown key 'cost'",
+        ),
         ({"wrap": {"cost": "1", "per": "unit", "rules": [{"per": "unit"}]}}, "either rules or when/per/quantity"),
         ({"wrap": "bubble"}, "packing.materials.wrap: must be a mapping"),
     ],
@@ -103,22 +112,28 @@ def test_the_default_config_means_one_sheet_per_fragile_unit_and_one_fill_per_pa
 
 
 def test_per_item_is_per_unit_and_per_package_is_the_default() -> None:
-    listed = materials_from_config([
-        {"name": "wrap", "cost": "0.40", "when": {"fragile": True}, "per": "item"},
-        {"name": "fill", "cost": "0.10"},
-    ])
-    mapped = materials_from_config({"wrap": {"cost": "0.40", "when": {"fragile": True}, "per": "unit"}, "fill": {"cost": "0.10"}})
+    listed = materials_from_config(
+        [
+            {"name": "wrap", "cost": "0.40", "when": {"fragile": True}, "per": "item"},
+            {"name": "fill", "cost": "0.10"},
+        ]
+    )
+    mapped = materials_from_config(
+        {"wrap": {"cost": "0.40", "when": {"fragile": True}, "per": "unit"}, "fill": {"cost": "0.10"}}
+    )
     assert listed == mapped
     assert [rule.per for m in listed for rule in m.rules] == ["unit", "package"]
 
 
 def test_materials_follow_product_attributes_with_cost_and_weight() -> None:
-    materials = materials_from_config([
-        {"name": "bubble wrap", "cost": "0.20", "when": {"fragile": True}, "per": "item", "weight_g": 5},
-        {"name": "bottle sleeve", "cost": "0.30", "when": {"packaging_class": ["liquid"]}, "per": "item"},
-        {"name": "this way up", "cost": "0", "when": {"keep_upright": True}, "per": "package"},
-        {"name": "paper fill", "cost": "0.05", "when": {}, "per": "package"},
-    ])
+    materials = materials_from_config(
+        [
+            {"name": "bubble wrap", "cost": "0.20", "when": {"fragile": True}, "per": "item", "weight_g": 5},
+            {"name": "bottle sleeve", "cost": "0.30", "when": {"packaging_class": ["liquid"]}, "per": "item"},
+            {"name": "this way up", "cost": "0", "when": {"keep_upright": True}, "per": "package"},
+            {"name": "paper fill", "cost": "0.05", "when": {}, "per": "package"},
+        ]
+    )
     items = [
         ItemAttributes("vase", fragile=True),
         ItemAttributes("oil", fragile=True, keep_upright=True, packaging_class="liquid"),
@@ -134,12 +149,19 @@ def test_materials_follow_product_attributes_with_cost_and_weight() -> None:
 
 
 def test_every_rule_form_works_in_the_list_too() -> None:
-    (divider,) = materials_from_config([
-        {"name": "glass divider", "cost": "0.80", "unit": "piece", "rules": [
-            {"when": {"packaging_class": "glass"}, "per": "item"},
-            {"when": {"packaging_class": "ceramic"}, "per": "line", "quantity": 2},
-        ]},
-    ])
+    (divider,) = materials_from_config(
+        [
+            {
+                "name": "glass divider",
+                "cost": "0.80",
+                "unit": "piece",
+                "rules": [
+                    {"when": {"packaging_class": "glass"}, "per": "item"},
+                    {"when": {"packaging_class": "ceramic"}, "per": "line", "quantity": 2},
+                ],
+            },
+        ]
+    )
     items = [ItemAttributes("glass", 4, packaging_class="glass"), ItemAttributes("plate", 3, packaging_class="ceramic")]
     assert material_uses(items, [divider]) == [MaterialUse("glass divider", 4 + 2, Decimal("4.80"), 0)]
 
@@ -147,14 +169,32 @@ def test_every_rule_form_works_in_the_list_too() -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ([{"name": "bubble wrap", "cost": "0.20", "per": "parcel"}], "packing.materials[0] (bubble wrap).per: must be 'item' (or 'unit'), 'line' or 'package', not 'parcel'"),
+        (
+            [{"name": "bubble wrap", "cost": "0.20", "per": "parcel"}],
+            "packing.materials[0] (bubble wrap).per: must be 'item' (or 'unit'), 'line' or 'package', not 'parcel'",
+        ),
         ([{"cost": "0.20"}], "packing.materials[0].name: every material needs a name"),
         ([{"name": "x"}], "packing.materials[0] (x).cost: is missing"),
-        ([{"name": "x", "cost": "1", "weight_g": -5}], "packing.materials[0] (x).weight_g: must be a whole number of grams"),
-        ([{"name": "x", "cost": "1", "when": {"keep_upright": "yes"}}], "packing.materials[0] (x).when.keep_upright: must be true or false"),
-        ([{"name": "x", "cost": "1", "when": {"colour": "red"}}], "packing.materials[0] (x).when: unknown condition 'colour'"),
-        ([{"name": "x", "cost": "1", "rules": [{"per": "item", "colour": 1}]}], "packing.materials[0] (x).rules[0]: unknown key 'colour'"),
-        ([{"name": "x", "cost": "1"}, {"name": "y", "cost": "1", "size": 2}], "packing.materials[1] (y): unknown key 'size'"),
+        (
+            [{"name": "x", "cost": "1", "weight_g": -5}],
+            "packing.materials[0] (x).weight_g: must be a whole number of grams",
+        ),
+        (
+            [{"name": "x", "cost": "1", "when": {"keep_upright": "yes"}}],
+            "packing.materials[0] (x).when.keep_upright: must be true or false",
+        ),
+        (
+            [{"name": "x", "cost": "1", "when": {"colour": "red"}}],
+            "packing.materials[0] (x).when: unknown condition 'colour'",
+        ),
+        (
+            [{"name": "x", "cost": "1", "rules": [{"per": "item", "colour": 1}]}],
+            "packing.materials[0] (x).rules[0]: unknown key 'colour'",
+        ),
+        (
+            [{"name": "x", "cost": "1"}, {"name": "y", "cost": "1", "size": 2}],
+            "packing.materials[1] (y): unknown key 'size'",
+        ),
         (["bubble wrap"], "packing.materials[0]: must be a mapping"),
         ("bubble wrap", "packing.materials: must be a list"),
     ],

@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from tests.packing.store_fixtures import barcode_of, examples_db, examples_store, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 from oms_cli.documents.gs1 import is_sscc18
 from oms_cli.packing.dimweight import UPS, billable_weight_g
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderLineRow, OrderRow
+from tests.packing.store_fixtures import barcode_of, examples_db, examples_store, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 REF = "shopify:1041"  # 2 x MUG-SPK-BLU, 1 x COASTER-SET4
 MUG, COASTERS, CARD = "0614141000012", "0614141000111", "0614141000142"
@@ -28,7 +28,9 @@ def status(db: Path, ref: str) -> str:
 
 
 def scan_results(db: Path) -> list[tuple[str, str | None, str]]:
-    return [(r["code"], r["sku"], r["result"]) for r in rows(db, "SELECT code, sku, result FROM verify_scans ORDER BY id")]
+    return [
+        (r["code"], r["sku"], r["result"]) for r in rows(db, "SELECT code, sku, result FROM verify_scans ORDER BY id")
+    ]
 
 
 # ---------------------------------------------------------------- the verify loop
@@ -46,7 +48,9 @@ def test_right_scans_pack_the_order(oms, examples_store: Store, db_path: Path) -
     assert [x[2] for x in scan_results(db_path)] == ["ok", "ok", "ok"]
 
 
-def test_wrong_extra_and_unknown_are_refused_loudly_then_missing_listed(oms, examples_store: Store, db_path: Path) -> None:
+def test_wrong_extra_and_unknown_are_refused_loudly_then_missing_listed(
+    oms, examples_store: Store, db_path: Path
+) -> None:
     pick(examples_store, REF)
     r = oms("pack", "verify", REF, input=feed(MUG, CARD, MUG, "MUG-SPK-BLU", "NOPE-123", "done", COASTERS))
     assert r.exit_code == 5
@@ -60,8 +64,11 @@ def test_wrong_extra_and_unknown_are_refused_loudly_then_missing_listed(oms, exa
     assert r.stdout == ""
     # the scan after `done` was never read; everything before it is kept for the accuracy figures
     assert scan_results(db_path) == [
-        (MUG, "MUG-SPK-BLU", "ok"), (CARD, "CARD-BDAY", "wrong"), (MUG, "MUG-SPK-BLU", "ok"),
-        ("MUG-SPK-BLU", "MUG-SPK-BLU", "extra"), ("NOPE-123", None, "unknown"),
+        (MUG, "MUG-SPK-BLU", "ok"),
+        (CARD, "CARD-BDAY", "wrong"),
+        (MUG, "MUG-SPK-BLU", "ok"),
+        ("MUG-SPK-BLU", "MUG-SPK-BLU", "extra"),
+        ("NOPE-123", None, "unknown"),
     ]
     assert status(db_path, REF) == "picked"
     assert rows(db_path, "SELECT count(*) AS n FROM packages")[0]["n"] == 0
@@ -83,7 +90,11 @@ def test_free_lines_must_be_scanned_too(oms, examples_store: Store, db_path: Pat
     orders, lines = OrderRow.__table__, OrderLineRow.__table__
     with examples_store.connect() as conn:
         order_id = conn.execute(select(orders.c.id).where(orders.c.ref == REF)).scalar_one()
-        conn.execute(insert(lines).values(order_id=order_id, line_no=9, sku="THANKYOU-CARD", name="Thank-you card", quantity=1, free=True))
+        conn.execute(
+            insert(lines).values(
+                order_id=order_id, line_no=9, sku="THANKYOU-CARD", name="Thank-you card", quantity=1, free=True
+            )
+        )
     pick(examples_store, REF)
     r = oms("pack", "verify", REF, input=feed(MUG, MUG, COASTERS))
     assert r.exit_code == 5
@@ -122,7 +133,9 @@ def test_packages_rows_after_verify(oms, examples_store: Store, db_path: Path) -
     r = oms("--json", "pack", "verify", REF, "--weight", "1.12kg", input=feed(MUG, MUG, COASTERS))
     assert r.exit_code == 0, r.stderr
     out = r.json()
-    assert out["changed"] and out["status"] == "packed" and out["scans"] == {"ok": 3, "wrong": 0, "extra": 0, "unknown": 0}
+    assert (
+        out["changed"] and out["status"] == "packed" and out["scans"] == {"ok": 3, "wrong": 0, "extra": 0, "unknown": 0}
+    )
     (p,) = rows(db_path, "SELECT * FROM packages")
     assert (p["box"], p["length_mm"], p["width_mm"], p["height_mm"]) == ("M", 310, 240, 160)
     assert p["weight_g"] == 220 + 2 * 380 + 120
@@ -145,7 +158,9 @@ def test_weight_far_off_is_flagged_but_packed(oms, examples_store: Store, db_pat
     assert "WEIGHT FLAGGED: weight 1400 g on the scale, 1100 g expected (+27.3%, tolerance 10%)" in r.stderr
     assert status(db_path, REF) == "packed"
     notes = rows(db_path, "SELECT note FROM order_events WHERE kind = 'note' AND command = 'pack verify'")
-    assert [n["note"] for n in notes] == ["weight flagged: weight 1400 g on the scale, 1100 g expected (+27.3%, tolerance 10%)"]
+    assert [n["note"] for n in notes] == [
+        "weight flagged: weight 1400 g on the scale, 1100 g expected (+27.3%, tolerance 10%)"
+    ]
 
 
 def test_strict_weight_refuses_to_pack(oms, examples_store: Store, db_path: Path, config_file) -> None:
@@ -252,7 +267,22 @@ def test_pack_ref_of_a_packed_order_shows_what_was_recorded(oms, examples_store:
 
 
 def test_pack_ref_names_what_fits_no_box(oms, examples_store: Store, config_file) -> None:
-    config_file({"packing": {"boxes": [{"ref": "S", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45"}]}})
+    config_file(
+        {
+            "packing": {
+                "boxes": [
+                    {
+                        "ref": "S",
+                        "inner": [200, 150, 100],
+                        "outer": [210, 160, 110],
+                        "empty_weight_g": 120,
+                        "max_weight_g": 5000,
+                        "cost": "0.45",
+                    }
+                ]
+            }
+        }
+    )
     r = oms("pack", "shopify:1049")
     assert r.exit_code == 6
     assert "THROW-KNIT cannot be packed: too long for every box" in r.stderr
@@ -264,7 +294,9 @@ def test_pack_without_ref_is_a_usage_error(oms) -> None:
     assert "oms pack verify REF" in r.stderr
 
 
-def test_ctrl_c_mid_verify_keeps_the_scans_and_leaves_the_order_picked(oms_proc, examples_store: Store, db_path: Path) -> None:
+def test_ctrl_c_mid_verify_keeps_the_scans_and_leaves_the_order_picked(
+    oms_proc, examples_store: Store, db_path: Path
+) -> None:
     import signal
     import time
 

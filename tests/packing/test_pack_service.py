@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
-from tests.packing.store_fixtures import examples_db, examples_store, order_units, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 from oms_cli.core.config import DEFAULTS, load_config
 from oms_cli.core.errors import BadInput, ConfigError, Refused
@@ -21,6 +20,7 @@ from oms_cli.packing.service import begin_verify, finish_verify, plan_order
 from oms_cli.packing.verify import ExpectedLine, Scan, VerifySession, code_key
 from oms_cli.store.engine import Store
 from oms_cli.store.models import ProductRow
+from tests.packing.store_fixtures import examples_db, examples_store, order_units, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 BARCODES = {"0614141000012": "MUG-BLU", "4006381333931": "MUG-BLU", "0614141000029": "MUG-GRN", "0614141000142": "CARD"}
 LINES = [ExpectedLine("MUG-BLU", 2, "Blue mug"), ExpectedLine("CARD", 1, "Thank-you card", free=True)]
@@ -57,7 +57,11 @@ def test_wrong_extra_and_unknown_are_refused_with_the_bell_and_recorded() -> Non
     unknown = s.feed("999")
     assert unknown[0].kind == "unknown" and unknown[0].bell
     assert [(x.sku, x.result) for x in s.scans] == [
-        ("MUG-GRN", "wrong"), ("MUG-BLU", "ok"), ("MUG-BLU", "ok"), ("MUG-BLU", "extra"), (None, "unknown"),
+        ("MUG-GRN", "wrong"),
+        ("MUG-BLU", "ok"),
+        ("MUG-BLU", "ok"),
+        ("MUG-BLU", "extra"),
+        (None, "unknown"),
     ]
     assert s.verified == {"MUG-BLU": 2, "CARD": 0}
 
@@ -107,17 +111,52 @@ def test_config_catalogue_defaults() -> None:
     assert cat.boxes[1].outer_length == 310 and cat.boxes[1].cost == Decimal("0.70")
     assert cat.dim_rule == UPS
     # per: item in the config is one per matching unit
-    assert cat.materials[0] == Material("bubble wrap", Decimal("0.20"), "each", (MaterialRule(fragile=True, per="unit"),), 0)
+    assert cat.materials[0] == Material(
+        "bubble wrap", Decimal("0.20"), "each", (MaterialRule(fragile=True, per="unit"),), 0
+    )
 
 
 @pytest.mark.parametrize(
     ("boxes", "key"),
     [
-        ([{"ref": "A", "inner": [10, 10], "outer": [12, 12, 12], "empty_weight_g": 1, "max_weight_g": 10}], "packing.boxes[0] (A).inner"),
-        ([{"ref": "A", "inner": [10, 10, 10], "outer": [9, 12, 12], "empty_weight_g": 1, "max_weight_g": 10}], "packing.boxes[0] (A).outer"),
-        ([{"ref": "A", "inner": [10, 10, 10], "outer": [12, 12, 12], "empty_weight_g": 10, "max_weight_g": 10}], "packing.boxes[0] (A).max_weight_g"),
-        ([{"ref": "A", "inner": [10, 10, 10], "outer": [12, 12, 12], "empty_weight_g": 1, "max_weight_g": 10, "stock": -1}], "packing.boxes[0] (A).stock"),
-        ([{"ref": "A", "inner": [10, 10, 10], "outer": [12, 12, 12], "empty_weight_g": 1, "max_weight_g": 10, "colour": "red"}], "packing.boxes[0]: unknown key 'colour'"),
+        (
+            [{"ref": "A", "inner": [10, 10], "outer": [12, 12, 12], "empty_weight_g": 1, "max_weight_g": 10}],
+            "packing.boxes[0] (A).inner",
+        ),
+        (
+            [{"ref": "A", "inner": [10, 10, 10], "outer": [9, 12, 12], "empty_weight_g": 1, "max_weight_g": 10}],
+            "packing.boxes[0] (A).outer",
+        ),
+        (
+            [{"ref": "A", "inner": [10, 10, 10], "outer": [12, 12, 12], "empty_weight_g": 10, "max_weight_g": 10}],
+            "packing.boxes[0] (A).max_weight_g",
+        ),
+        (
+            [
+                {
+                    "ref": "A",
+                    "inner": [10, 10, 10],
+                    "outer": [12, 12, 12],
+                    "empty_weight_g": 1,
+                    "max_weight_g": 10,
+                    "stock": -1,
+                }
+            ],
+            "packing.boxes[0] (A).stock",
+        ),
+        (
+            [
+                {
+                    "ref": "A",
+                    "inner": [10, 10, 10],
+                    "outer": [12, 12, 12],
+                    "empty_weight_g": 1,
+                    "max_weight_g": 10,
+                    "colour": "red",
+                }
+            ],
+            "packing.boxes[0]: unknown key 'colour'",
+        ),
         ([], "packing.boxes"),
     ],
 )
@@ -129,7 +168,9 @@ def test_bad_box_config_names_the_key(boxes: list, key: str) -> None:
 
 def test_bad_material_config_names_the_key() -> None:
     with pytest.raises(ConfigError, match=r"packing.materials\[0\] \(x\).when: unknown condition 'colour'"):
-        catalogue_from_config(DEFAULTS["packing"] | {"materials": [{"name": "x", "cost": "0", "when": {"colour": "red"}}]})
+        catalogue_from_config(
+            DEFAULTS["packing"] | {"materials": [{"name": "x", "cost": "0", "when": {"colour": "red"}}]}
+        )
 
 
 def test_unknown_carrier_is_a_config_error() -> None:
@@ -139,11 +180,14 @@ def test_unknown_carrier_is_a_config_error() -> None:
 
 
 def test_items_csv_lines_count_blank_lines_and_the_header() -> None:
-    text = "ref,length,width,height,weight,quantity,keep_flat\nbook,240,170,30,0.6kg,2,yes\n\nmug,12cm,9cm,10cm,380,1,no\n"
+    text = (
+        "ref,length,width,height,weight,quantity,keep_flat\nbook,240,170,30,0.6kg,2,yes\n\nmug,12cm,9cm,10cm,380,1,no\n"
+    )
     (order,) = read_items(io.StringIO(text), "items.csv")
     assert order.order is None
     assert [(i.ref, i.length, i.weight_g, i.quantity, i.keep_flat) for i in order.items] == [
-        ("book", 240, 600, 2, True), ("mug", 120, 380, 1, False),
+        ("book", 240, 600, 2, True),
+        ("mug", 120, 380, 1, False),
     ]
     with pytest.raises(BadInput, match=r"^items.csv:4: weight 'heavy' is not a weight"):
         read_items(io.StringIO(text.replace("380", "heavy")), "items.csv")
@@ -152,11 +196,20 @@ def test_items_csv_lines_count_blank_lines_and_the_header() -> None:
 def test_boxes_csv_is_checked_cell_by_cell() -> None:
     head = "box_ref,inner_length,inner_width,inner_height,outer_length,outer_width,outer_height,empty_weight,max_weight,cost,stock\n"
     (box,) = read_boxes(io.StringIO(head + "T,100,80,60,110,90,70,50,2kg,0.30,12\n"), "b.csv")
-    assert (box.ref, box.inner_length, box.outer_height, box.max_weight_g, box.cost, box.stock) == ("T", 100, 70, 2000, Decimal("0.30"), 12)
+    assert (box.ref, box.inner_length, box.outer_height, box.max_weight_g, box.cost, box.stock) == (
+        "T",
+        100,
+        70,
+        2000,
+        Decimal("0.30"),
+        12,
+    )
     with pytest.raises(BadInput, match=r"^b.csv:2: outer_width 70 mm is smaller than inner_width \(80 mm\)"):
         read_boxes(io.StringIO(head + "T,100,80,60,110,70,70,50,2kg,0.30,\n"), "b.csv")
     with pytest.raises(BadInput, match=r"^b.csv:3: box_ref 'T' is already on line 2"):
-        read_boxes(io.StringIO(head + "T,100,80,60,110,90,70,50,2kg,0.30,\nT,100,80,60,110,90,70,50,2kg,0.30,\n"), "b.csv")
+        read_boxes(
+            io.StringIO(head + "T,100,80,60,110,90,70,50,2kg,0.30,\nT,100,80,60,110,90,70,50,2kg,0.30,\n"), "b.csv"
+        )
 
 
 # ---------------------------------------------------------------- the service against a store
@@ -181,10 +234,14 @@ def _scans(store: Store, ref: str) -> list[Scan]:
     return s.scans
 
 
-def test_packing_records_packages_with_outer_dims_billable_weight_and_sscc(examples_store: Store, db_path: Path, oms_home: Path) -> None:
+def test_packing_records_packages_with_outer_dims_billable_weight_and_sscc(
+    examples_store: Store, db_path: Path, oms_home: Path
+) -> None:
     config = _config(oms_home)
     pick(examples_store, "shopify:1041", "shopify:1043")
-    out = finish_verify(examples_store, config, "shopify:1041", _scans(examples_store, "shopify:1041"), weights_g=[1150])
+    out = finish_verify(
+        examples_store, config, "shopify:1041", _scans(examples_store, "shopify:1041"), weights_g=[1150]
+    )
     assert out.changed and out.status == "packed" and out.scans["ok"] == 3
     finish_verify(examples_store, config, "shopify:1043", _scans(examples_store, "shopify:1043"))
     packages = rows(db_path, "SELECT p.*, o.ref FROM packages p JOIN orders o ON o.id = p.order_id ORDER BY p.id")
@@ -202,16 +259,27 @@ def test_packing_records_packages_with_outer_dims_billable_weight_and_sscc(examp
     assert len(set(ssccs)) == 2
     assert rows(db_path, "SELECT value FROM counters WHERE name = 'sscc'")[0]["value"] == 2
     assert '"bubble wrap"' in first["materials"] and '"MUG-SPK-BLU"' in first["placements"]
-    events = rows(db_path, "SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.ref = 'shopify:1041' ORDER BY e.id")
-    assert (events[-1]["from_status"], events[-1]["to_status"], events[-1]["command"]) == ("picked", "packed", "pack verify")
+    events = rows(
+        db_path,
+        "SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.ref = 'shopify:1041' ORDER BY e.id",
+    )
+    assert (events[-1]["from_status"], events[-1]["to_status"], events[-1]["command"]) == (
+        "picked",
+        "packed",
+        "pack verify",
+    )
     assert len(rows(db_path, "SELECT * FROM verify_scans WHERE result = 'ok'")) == 6
 
 
-def test_missing_units_leave_the_order_picked_with_its_scans_recorded(examples_store: Store, db_path: Path, oms_home: Path) -> None:
+def test_missing_units_leave_the_order_picked_with_its_scans_recorded(
+    examples_store: Store, db_path: Path, oms_home: Path
+) -> None:
     config = _config(oms_home)
     pick(examples_store, "shopify:1041")
     scans = _scans(examples_store, "shopify:1041")[:1] + [Scan("0614141000142", "CARD-BDAY", "wrong")]
-    with pytest.raises(Refused, match=r"shopify:1041: not packed: 2 items missing \(1 x MUG-SPK-BLU, 1 x COASTER-SET4\)"):
+    with pytest.raises(
+        Refused, match=r"shopify:1041: not packed: 2 items missing \(1 x MUG-SPK-BLU, 1 x COASTER-SET4\)"
+    ):
         finish_verify(examples_store, config, "shopify:1041", scans)
     assert rows(db_path, "SELECT status FROM orders WHERE ref = 'shopify:1041'")[0]["status"] == "picked"
     assert rows(db_path, "SELECT count(*) AS n FROM packages")[0]["n"] == 0
@@ -219,7 +287,16 @@ def test_missing_units_leave_the_order_picked_with_its_scans_recorded(examples_s
 
 
 def test_several_packages_get_consecutive_serials(examples_store: Store, db_path: Path, oms_home: Path) -> None:
-    small = [{"ref": "S", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45"}]
+    small = [
+        {
+            "ref": "S",
+            "inner": [200, 150, 100],
+            "outer": [210, 160, 110],
+            "empty_weight_g": 120,
+            "max_weight_g": 5000,
+            "cost": "0.45",
+        }
+    ]
     config = _config(oms_home, {"boxes": small})
     pick(examples_store, "shopify:1045")
     plan = plan_order(examples_store, config, "shopify:1045")
@@ -236,7 +313,16 @@ def test_several_packages_get_consecutive_serials(examples_store: Store, db_path
 
 
 def test_an_item_no_box_takes_is_refused_before_scanning(examples_store: Store, oms_home: Path, db_path: Path) -> None:
-    small = [{"ref": "S", "inner": [200, 150, 100], "outer": [210, 160, 110], "empty_weight_g": 120, "max_weight_g": 5000, "cost": "0.45"}]
+    small = [
+        {
+            "ref": "S",
+            "inner": [200, 150, 100],
+            "outer": [210, 160, 110],
+            "empty_weight_g": 120,
+            "max_weight_g": 5000,
+            "cost": "0.45",
+        }
+    ]
     config = _config(oms_home, {"boxes": small})
     pick(examples_store, "shopify:1049")
     before = store_digest(db_path)

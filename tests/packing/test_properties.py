@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from packcheck import packing_errors
 
 from oms_cli.packing.engine import Box, Item, choose_boxes, fill_box
-from packcheck import packing_errors
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -61,7 +61,9 @@ def test_chosen_boxes_are_always_a_valid_packing(order: list[Item], catalogue: l
 
 @_SETTINGS
 @given(items(longest=40), boxes(smallest=40), st.sampled_from(["billable_weight", "cost"]))
-def test_orders_spread_over_several_roomy_boxes_are_valid(order: list[Item], catalogue: list[Box], objective: str) -> None:
+def test_orders_spread_over_several_roomy_boxes_are_valid(
+    order: list[Item], catalogue: list[Box], objective: str
+) -> None:
     result = choose_boxes(order, catalogue, objective=objective)  # type: ignore[arg-type]
     assert packing_errors(order, result) == []
     in_stock = [b for b in catalogue if b.stock != 0]

@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-
 from conformance_data import Order, order_boxes, orders
-from oms_cli.packing.engine import choose_boxes
 from packcheck import packing_errors
+
+from oms_cli.packing.engine import choose_boxes
 
 
 @cache

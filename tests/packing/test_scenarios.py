@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conformance_data import Scenario, scenarios
-from oms_cli.packing.engine import choose_boxes, fill_box
 from packcheck import packing_errors
+
+from oms_cli.packing.engine import choose_boxes, fill_box
 
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: f"{s.scenario_id}")

@@ -71,7 +71,11 @@ def test_searches_give_up_when_over_budget() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 9), st.integers(1, 9), st.integers(1, 9), st.integers(0, 20)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 9), st.integers(1, 9), st.integers(1, 9), st.integers(0, 20)), min_size=1, max_size=4
+    )
+)
 def test_settled_units_rest_on_something(found: list[tuple[int, int, int, int]]) -> None:
     kinds = [kind(length, width, height) for length, width, height, _ in found]
     units, _ = fill(kinds, [n for *_, n in found], (20, 20, 20), 10**9, ITEMS_CORNER)
@@ -80,7 +84,11 @@ def test_settled_units_rest_on_something(found: list[tuple[int, int, int, int]])
         if u[3] > 0:
             # something ends exactly where this unit starts, under part of it
             assert any(
-                o[3] + o[6] == u[3] and o[1] < u[1] + u[4] and u[1] < o[1] + o[4] and o[2] < u[2] + u[5] and u[2] < o[2] + o[5]
+                o[3] + o[6] == u[3]
+                and o[1] < u[1] + u[4]
+                and u[1] < o[1] + o[4]
+                and o[2] < u[2] + u[5]
+                and u[2] < o[2] + o[5]
                 for o in units
             ), u
     # settling an already settled packing changes nothing

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from oms_cli.core.errors import BadInput
 from oms_cli.payments.parsers import PaymentRecord, detect_format, read_payment_file
 
 DATA = Path(__file__).parent / "data"
-UTC = timezone.utc
+UTC = UTC
 
 PAYPAL_HEADER = (
     '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net",'
@@ -80,11 +80,22 @@ def test_stripe_balance_records() -> None:
     by_id = _by_id(records)
     first = by_id["ch_3Q1001"]
     assert first == PaymentRecord(
-        source="stripe_balance", transaction_id="ch_3Q1001", kind="charge",
-        at=datetime(2025, 10, 6, 14, 2, 11, tzinfo=UTC), currency="USD",
-        gross=Decimal("59.90"), fee=Decimal("2.04"), net=Decimal("57.86"), email="ann@example.com",
-        order_ref_hint="#1001", description="Order #1001", payout_id="po_1QA", related_txn=None,
-        line=2, processor_type="charge", status="",
+        source="stripe_balance",
+        transaction_id="ch_3Q1001",
+        kind="charge",
+        at=datetime(2025, 10, 6, 14, 2, 11, tzinfo=UTC),
+        currency="USD",
+        gross=Decimal("59.90"),
+        fee=Decimal("2.04"),
+        net=Decimal("57.86"),
+        email="ann@example.com",
+        order_ref_hint="#1001",
+        description="Order #1001",
+        payout_id="po_1QA",
+        related_txn=None,
+        line=2,
+        processor_type="charge",
+        status="",
     )
     assert by_id["ch_3Q1002"].order_ref_hint == "#1002"  # from the description
     assert by_id["ch_3Q1003"].order_ref_hint is None
@@ -105,7 +116,10 @@ def test_stripe_payments_export_records() -> None:
     assert by_id["ch_3S1012"].at == datetime(2025, 10, 5, 13, 10, tzinfo=UTC)  # minutes only
     refund = by_id["ch_3S1012:refunded"]
     assert (refund.kind, refund.gross, refund.related_txn, refund.processor_type) == (
-        "refund", Decimal("-30.00"), "ch_3S1012", "amount_refunded",
+        "refund",
+        Decimal("-30.00"),
+        "ch_3S1012",
+        "amount_refunded",
     )
     failed = by_id["ch_3S1013"]
     assert failed.kind == "other" and failed.status == "Failed"
@@ -126,7 +140,9 @@ def test_stripe_balance_metadata_columns_are_optional() -> None:
     fmt, records = read_payment_file("balance.csv", data)
     assert fmt == "stripe_balance"
     assert [(r.transaction_id, r.kind, r.order_ref_hint) for r in records] == [
-        ("txn_1", "charge", "4711"), ("txn_2", "adjustment", None), ("txn_3", "other", None),
+        ("txn_1", "charge", "4711"),
+        ("txn_2", "adjustment", None),
+        ("txn_3", "other", None),
     ]
 
 
@@ -148,7 +164,11 @@ def test_paypal_us_file() -> None:
     assert refund.fee == Decimal("-0.73")  # PayPal gave part of its fee back
     assert by_id["1GH22222JK333333L"].kind == "other"  # memo: authorisation only
     withdrawal = by_id["2WD33333MN444444P"]
-    assert (withdrawal.kind, withdrawal.gross, withdrawal.payout_id) == ("payout", Decimal("-1275.30"), "2WD33333MN444444P")
+    assert (withdrawal.kind, withdrawal.gross, withdrawal.payout_id) == (
+        "payout",
+        Decimal("-1275.30"),
+        "2WD33333MN444444P",
+    )
 
 
 def test_paypal_european_file_decimal_commas_and_day_first_dates() -> None:
@@ -165,13 +185,17 @@ def test_paypal_european_file_decimal_commas_and_day_first_dates() -> None:
 
 
 def test_ambiguous_dates_follow_the_decimal_comma() -> None:
-    data = _paypal('"05/10/2025","10:00:00","UTC","A","Website Payment","Completed","EUR","10,50","-0,50","10,00","a@x.eu","s@x.eu","T1","",""')
+    data = _paypal(
+        '"05/10/2025","10:00:00","UTC","A","Website Payment","Completed","EUR","10,50","-0,50","10,00","a@x.eu","s@x.eu","T1","",""'
+    )
     _, (record,) = read_payment_file("eu.csv", data)
     assert record.at == datetime(2025, 10, 5, 10, 0, tzinfo=UTC)
 
 
 def test_ambiguous_dates_follow_a_us_time_zone() -> None:
-    data = _paypal('"05/10/2025","10:00:00","EST","A","Website Payment","Completed","USD","10.50","-0.50","10.00","a@x.us","s@x.us","T1","",""')
+    data = _paypal(
+        '"05/10/2025","10:00:00","EST","A","Website Payment","Completed","USD","10.50","-0.50","10.00","a@x.us","s@x.us","T1","",""'
+    )
     _, (record,) = read_payment_file("us.csv", data)
     assert record.at == datetime(2025, 5, 10, 15, 0, tzinfo=UTC)
 
@@ -234,7 +258,10 @@ _GOOD = '"10/13/2025","10:00:00","PDT","A","Website Payment","Completed","USD","
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (_GOOD.replace('"10.00"', '"10.0x"'), "bad.csv:3: Gross '10.0x' is not an amount (file read with a decimal point)"),
+        (
+            _GOOD.replace('"10.00"', '"10.0x"'),
+            "bad.csv:3: Gross '10.0x' is not an amount (file read with a decimal point)",
+        ),
         (_GOOD.replace('"10.00"', '""'), "bad.csv:3: Gross is empty"),
         (_GOOD.replace('"9.50"', '"9.40"'), "bad.csv:3: Net 9.40 is not gross 10.00 less fee 0.50"),
         (_GOOD.replace('"10/13/2025"', '"02/30/2025"'), "bad.csv:3: Date '02/30/2025' is not a MM/DD/YYYY date"),
@@ -253,7 +280,9 @@ def test_bad_values_name_file_line_column_and_value(row: str, message: str) -> N
 
 def test_missing_column_is_reported_on_the_header_line() -> None:
     data = b"balance_transaction_id,created_utc,currency,gross,fee,reporting_category\r\ntxn_1,2025-10-01,usd,1,0,charge\r\n"
-    with pytest.raises(BadInput, match=r"^b\.csv:1: Stripe itemised balance change from activity report lacks column\(s\): net$"):
+    with pytest.raises(
+        BadInput, match=r"^b\.csv:1: Stripe itemised balance change from activity report lacks column\(s\): net$"
+    ):
         read_payment_file("b.csv", data)
 
 
@@ -275,7 +304,9 @@ def test_comma_and_point_decimals_mixed_in_one_file_are_refused() -> None:
         _GOOD.replace('"10.00","-0.50","9.50"', '"10,00","-0,50","9,50"'),
         _GOOD.replace('"10.00","-0.50","9.50"', '"1,234.50","0.00","1,234.50"'),
     )
-    with pytest.raises(BadInput, match=r"^mix\.csv:3: Gross '1,234.50' is not an amount \(file read with a decimal comma\)"):
+    with pytest.raises(
+        BadInput, match=r"^mix\.csv:3: Gross '1,234.50' is not an amount \(file read with a decimal comma\)"
+    ):
         read_payment_file("mix.csv", _paypal(*rows))
 
 
@@ -305,7 +336,7 @@ def test_locale_numbers(cells: tuple[str, str, str], expected: str) -> None:
 
 @settings(max_examples=120, deadline=None)
 @given(
-    cents=st.integers(min_value=-10**9, max_value=10**9),
+    cents=st.integers(min_value=-(10**9), max_value=10**9),
     style=st.sampled_from([(",", "."), (".", ","), (" ", ","), ("'", "."), ("", "."), ("", ",")]),
 )
 def test_amounts_round_trip_in_every_locale(cents: int, style: tuple[str, str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from oms_cli.payments.parsers import PaymentRecord, read_payment_file
 from oms_cli.payments.reconcile import OrderRecord, order_record, reconcile
 
 DATA = Path(__file__).parent / "data"
-UTC = timezone.utc
+UTC = UTC
 
 
 def _records(*names: str) -> list[PaymentRecord]:
@@ -27,14 +27,32 @@ def _records(*names: str) -> list[PaymentRecord]:
 
 
 def _order(
-    ref: str, total: str, status: str, payment_status: str, method: str | None, email: str | None, day: int,
-    *, refunded: str = "0", cash: str = "0", currency: str = "USD",
+    ref: str,
+    total: str,
+    status: str,
+    payment_status: str,
+    method: str | None,
+    email: str | None,
+    day: int,
+    *,
+    refunded: str = "0",
+    cash: str = "0",
+    currency: str = "USD",
 ) -> dict[str, Any]:
     channel, external_id = ref.split(":", 1)
     return {
-        "ref": ref, "external_id": external_id, "channel": channel, "total": total, "currency": currency,
-        "email": email, "placed_at": f"2025-10-{day:02d}T12:00:00Z", "status": status,
-        "payment_status": payment_status, "payment_method": method, "refunded_total": refunded, "cash_received": cash,
+        "ref": ref,
+        "external_id": external_id,
+        "channel": channel,
+        "total": total,
+        "currency": currency,
+        "email": email,
+        "placed_at": f"2025-10-{day:02d}T12:00:00Z",
+        "status": status,
+        "payment_status": payment_status,
+        "payment_method": method,
+        "refunded_total": refunded,
+        "cash_received": cash,
     }
 
 
@@ -98,8 +116,10 @@ def test_amounts_that_differ(us: Any) -> None:
 
 def test_refunds_the_shop_has_not_recorded(us: Any) -> None:
     # woocommerce:5012's 25.00 refund is recorded; shopify:1001's 10.00 is not.
-    assert [(r.order_ref, r.processor_refunded, r.recorded_refunded, r.difference, r.transaction_ids)
-            for r in us.unrecorded_refunds] == [
+    assert [
+        (r.order_ref, r.processor_refunded, r.recorded_refunded, r.difference, r.transaction_ids)
+        for r in us.unrecorded_refunds
+    ] == [
         ("shopify:1001", Decimal("10.00"), Decimal("0"), Decimal("10.00"), ("re_3R1001",)),
     ]
 
@@ -108,14 +128,22 @@ def test_fees_and_net_per_payout(us: Any) -> None:
     payouts = {(p.source, p.payout_id): p for p in us.payouts}
     stripe = payouts[("stripe_balance", "po_1QA")]
     assert (stripe.transactions, stripe.gross, stripe.fees, stripe.net, stripe.paid_out, stripe.difference) == (
-        6, Decimal("184.89"), Decimal("6.92"), Decimal("177.97"), Decimal("177.97"), Decimal("0.00"),
+        6,
+        Decimal("184.89"),
+        Decimal("6.92"),
+        Decimal("177.97"),
+        Decimal("177.97"),
+        Decimal("0.00"),
     )
     assert stripe.paid_out_at == datetime(2025, 10, 10, tzinfo=UTC)
     pending = payouts[("stripe_balance", None)]
     assert (pending.transactions, pending.net, pending.paid_out) == (1, Decimal("11.84"), None)
     paypal = payouts[("paypal", None)]
     assert (paypal.transactions, paypal.gross, paypal.fees, paypal.net) == (
-        3, Decimal("1314.00"), Decimal("38.70"), Decimal("1275.30"),
+        3,
+        Decimal("1314.00"),
+        Decimal("38.70"),
+        Decimal("1275.30"),
     )
     withdrawal = payouts[("paypal", "2WD33333MN444444P")]
     assert (withdrawal.paid_out, withdrawal.transactions, withdrawal.difference) == (Decimal("1275.30"), 0, None)
@@ -128,8 +156,14 @@ def test_attention_and_json(us: Any) -> None:
     json.dumps(data)  # plain JSON types only
     assert data["needs_attention"] is True
     assert data["counts"] == {
-        "unpaid_shipped": 1, "cod_awaiting_cash": 1, "unmatched_payments": 1, "amount_mismatches": 1,
-        "unrecorded_refunds": 1, "payouts": 4, "matches": 8, "ignored": 1,
+        "unpaid_shipped": 1,
+        "cod_awaiting_cash": 1,
+        "unmatched_payments": 1,
+        "amount_mismatches": 1,
+        "unrecorded_refunds": 1,
+        "payouts": 4,
+        "matches": 8,
+        "ignored": 1,
     }
     assert data["unmatched_payments"][0]["at"] == "2025-10-07T11:30:00Z"
     assert data["amount_mismatches"][0]["difference"] == "-3.00"
@@ -142,7 +176,8 @@ def test_european_paypal_file() -> None:
     ]
     result = reconcile(orders, _records("paypal_eu.csv"))
     assert {(m.transaction_id, m.order_ref) for m in result.matches} == {
-        ("3EU00000AA000001A", "shopify:1010"), ("3EU00000AA000002B", "woocommerce:5020"),
+        ("3EU00000AA000001A", "shopify:1010"),
+        ("3EU00000AA000002B", "woocommerce:5020"),
         ("3EU00000AA000003C", "woocommerce:5020"),
     }
     assert result.amount_mismatches == []  # cancelled, but the money went back
@@ -159,8 +194,17 @@ def test_stripe_payments_export_clean_run() -> None:
     orders = [
         _order("shopify:1011", "80.00", "delivered", "paid", "stripe", "jo@example.com", 5),
         _order("shopify:1012", "30.00", "cancelled", "refunded", "stripe", "kim@example.com", 5, refunded="30.00"),
-        _order("shopify:1014", "100.00", "shipped", "partially_refunded", "stripe", "max@example.com", 6,
-               refunded="40.00", currency="EUR"),
+        _order(
+            "shopify:1014",
+            "100.00",
+            "shipped",
+            "partially_refunded",
+            "stripe",
+            "max@example.com",
+            6,
+            refunded="40.00",
+            currency="EUR",
+        ),
     ]
     records = _records("stripe_payments.csv")
     result = reconcile(orders, records + records)  # the same file twice counts once
@@ -173,10 +217,19 @@ def test_stripe_payments_export_clean_run() -> None:
 
 def _record(txn: str, kind: str, gross: str, **extra: Any) -> PaymentRecord:
     values: dict[str, Any] = {
-        "source": "stripe_balance", "transaction_id": txn, "kind": kind,
-        "at": datetime(2025, 10, 6, 12, tzinfo=UTC), "currency": "USD", "gross": Decimal(gross),
-        "fee": Decimal(0), "net": Decimal(gross), "email": None, "order_ref_hint": None, "description": None,
-        "payout_id": None, "related_txn": None,
+        "source": "stripe_balance",
+        "transaction_id": txn,
+        "kind": kind,
+        "at": datetime(2025, 10, 6, 12, tzinfo=UTC),
+        "currency": "USD",
+        "gross": Decimal(gross),
+        "fee": Decimal(0),
+        "net": Decimal(gross),
+        "email": None,
+        "order_ref_hint": None,
+        "description": None,
+        "payout_id": None,
+        "related_txn": None,
     }
     values.update(extra)
     return PaymentRecord(**values)
@@ -187,8 +240,14 @@ def test_payments_export_refund_total_gives_way_to_the_real_refunds() -> None:
     records = [
         _record("ch_1", "charge", "59.90", order_ref_hint="#1001"),
         _record("re_1", "refund", "-10.00", related_txn="ch_1"),
-        _record("ch_1:refunded", "refund", "-10.00", related_txn="ch_1", processor_type="amount_refunded",
-                source="stripe_payments"),
+        _record(
+            "ch_1:refunded",
+            "refund",
+            "-10.00",
+            related_txn="ch_1",
+            processor_type="amount_refunded",
+            source="stripe_payments",
+        ),
     ]
     result = reconcile(orders, records)
     assert [r.processor_refunded for r in result.unrecorded_refunds] == [Decimal("10.00")]
@@ -222,8 +281,11 @@ def test_amount_fallback_respects_email_window_and_ties() -> None:
     assert [m.matched_by for m in no_email.matches] == ["amount_date"]
     too_late = reconcile(orders, [_record("ch_1", "charge", "20.00", at=datetime(2025, 10, 10, 12, tzinfo=UTC))])
     assert too_late.matches == []
-    wider = reconcile(orders, [_record("ch_1", "charge", "20.00", at=datetime(2025, 10, 10, 12, tzinfo=UTC))],
-                      window=timedelta(days=5))
+    wider = reconcile(
+        orders,
+        [_record("ch_1", "charge", "20.00", at=datetime(2025, 10, 10, 12, tzinfo=UTC))],
+        window=timedelta(days=5),
+    )
     assert len(wider.matches) == 1
     twins = orders + [_order("shopify:2002", "20.00", "shipped", "paid", "stripe", None, 6)]
     tied = reconcile(twins, [_record("ch_1", "charge", "20.00")])
@@ -245,11 +307,15 @@ def test_currency_mismatch_and_cancelled_order_keeping_money() -> None:
         _order("shopify:3001", "20.00", "shipped", "paid", "stripe", None, 6, currency="EUR"),
         _order("shopify:3002", "20.00", "cancelled", "paid", "stripe", None, 6),
     ]
-    result = reconcile(orders, [
-        _record("ch_1", "charge", "20.00", order_ref_hint="shopify:3001"),
-        _record("ch_2", "charge", "20.00", order_ref_hint="shopify:3002"),
-        _record("re_2", "refund", "-5.00", related_txn="ch_2"),
-    ], tolerance=Decimal("0.01"))
+    result = reconcile(
+        orders,
+        [
+            _record("ch_1", "charge", "20.00", order_ref_hint="shopify:3001"),
+            _record("ch_2", "charge", "20.00", order_ref_hint="shopify:3002"),
+            _record("re_2", "refund", "-5.00", related_txn="ch_2"),
+        ],
+        tolerance=Decimal("0.01"),
+    )
     notes = {m.order_ref: m.note for m in result.amount_mismatches}
     assert notes == {
         "shopify:3001": "paid in USD, order is in EUR",
@@ -274,9 +340,18 @@ def test_unpaid_outside_the_files_period_relies_on_the_payment_status() -> None:
 def test_order_record_from_dict() -> None:
     record = order_record({**US_ORDERS[0], "refunded_total": None, "placed_at": "2025-10-06T12:00:00", "extra": 1})
     assert record == OrderRecord(
-        ref="shopify:1001", external_id="1001", channel="shopify", total=Decimal("59.90"), currency="USD",
-        email="ann@example.com", placed_at=datetime(2025, 10, 6, 12, tzinfo=UTC), status="shipped",
-        payment_status="paid", payment_method="Stripe", refunded_total=Decimal(0), cash_received=Decimal(0),
+        ref="shopify:1001",
+        external_id="1001",
+        channel="shopify",
+        total=Decimal("59.90"),
+        currency="USD",
+        email="ann@example.com",
+        placed_at=datetime(2025, 10, 6, 12, tzinfo=UTC),
+        status="shipped",
+        payment_status="paid",
+        payment_method="Stripe",
+        refunded_total=Decimal(0),
+        cash_received=Decimal(0),
     )
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from returns.fixtures import load_demo, store_digest, table_counts
 
 DATA = Path(__file__).resolve().parent / "reconcile_data"
@@ -31,19 +30,26 @@ def paypal(tmp_path: Path, name: str, *rows: str) -> Path:
 
 def test_a_bad_amount_names_file_line_and_column_and_changes_nothing(oms, shop, db_path, tmp_path) -> None:
     bad = paypal(
-        tmp_path, "activity.csv",
+        tmp_path,
+        "activity.csv",
         '"11/21/2026","08:40:12","EST","A","Express Checkout Payment","Completed","USD","75.00","-2.97","72.03","a@example.com","s@example.com","TX1","#1043"',
         '"11/22/2026","08:40:12","EST","B","Express Checkout Payment","Completed","USD","12,3x","-0.50","11.80","b@example.com","s@example.com","TX2",""',
     )
     digest = store_digest(db_path)
     r = oms("payments", "import", bad)
     assert r.exit_code == 3
-    assert r.stderr.startswith("oms: error: activity.csv:3: Gross '12,3x' is not an amount (file read with a decimal point)")
+    assert r.stderr.startswith(
+        "oms: error: activity.csv:3: Gross '12,3x' is not an amount (file read with a decimal point)"
+    )
     assert store_digest(db_path) == digest
 
 
 def test_one_bad_file_among_several_is_reported_and_the_others_imported(oms, shop, db_path, tmp_path) -> None:
-    bad = paypal(tmp_path, "late.csv", '"11/21/2026","08:40:12","Mars/Olympus","A","Express Checkout Payment","Completed","USD","75.00","-2.97","72.03","a@example.com","s@example.com","TX1",""')
+    bad = paypal(
+        tmp_path,
+        "late.csv",
+        '"11/21/2026","08:40:12","Mars/Olympus","A","Express Checkout Payment","Completed","USD","75.00","-2.97","72.03","a@example.com","s@example.com","TX1",""',
+    )
     r = oms("--json", "payments", "import", DATA / "paypal_us.csv", bad)
     assert r.exit_code == 6
     files = {Path(f["file"]).name: f for f in r.json()["files"]}
@@ -52,11 +58,16 @@ def test_one_bad_file_among_several_is_reported_and_the_others_imported(oms, sho
     assert table_counts(db_path)["payments"] == 3
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("sku,name\nMUG,Mug\n", "orders.csv: not a payment file oms can read"),
-    ("", "orders.csv: file is empty"),
-])
-def test_a_file_that_is_not_a_payment_export_is_refused(oms, shop, db_path, tmp_path, content: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("sku,name\nMUG,Mug\n", "orders.csv: not a payment file oms can read"),
+        ("", "orders.csv: file is empty"),
+    ],
+)
+def test_a_file_that_is_not_a_payment_export_is_refused(
+    oms, shop, db_path, tmp_path, content: str, message: str
+) -> None:
     path = tmp_path / "orders.csv"
     path.write_text(content, encoding="utf-8")
     digest = store_digest(db_path)
@@ -70,7 +81,11 @@ def test_a_file_that_is_not_a_payment_export_is_refused(oms, shop, db_path, tmp_
 
 
 def test_ambiguous_dates_need_the_date_order(oms, shop, db_path, tmp_path) -> None:
-    path = paypal(tmp_path, "utc.csv", '"05/10/2026","10:00:00","UTC","A","Express Checkout Payment","Completed","EUR","10.00","-0.50","9.50","a@example.com","s@example.com","TX9",""')
+    path = paypal(
+        tmp_path,
+        "utc.csv",
+        '"05/10/2026","10:00:00","UTC","A","Express Checkout Payment","Completed","EUR","10.00","-0.50","9.50","a@example.com","s@example.com","TX9",""',
+    )
     r = oms("payments", "import", path)
     assert r.exit_code == 3
     assert "utc.csv:2: Date '05/10/2026' could be day-first or month-first" in r.stderr
@@ -93,7 +108,11 @@ def test_a_later_export_updates_what_changed(oms, shop, db_path, tmp_path) -> No
     path.write_text(f"{header}\n{charge.replace(',10.00,', ',15.00,', 1)}\n", encoding="utf-8")  # and 5.00 more
     r = oms("--json", "payments", "import", path)
     assert [(f["new"], f["updated"], f["unchanged"]) for f in r.json()["files"]] == [(0, 1, 1)]
-    rows = sqlite3.connect(db_path).execute("SELECT transaction_id, kind, gross_minor FROM payments ORDER BY id").fetchall()
+    rows = (
+        sqlite3.connect(db_path)
+        .execute("SELECT transaction_id, kind, gross_minor FROM payments ORDER BY id")
+        .fetchall()
+    )
     assert rows == [("ch_T2150", "charge", 4690), ("ch_T2150:refunded", "refund", -1500)]
 
 
@@ -101,7 +120,13 @@ def test_cash_is_never_counted_twice(oms, shop, db_path) -> None:
     r = oms("--json", "payments", "record", "woocommerce:2151", "30.00", "--method", "cash", "--at", "2026-11-27")
     assert r.exit_code == 0, r.stderr
     out = r.json()
-    assert (out["transaction_id"], out["amount"], out["currency"], out["received"], out["total"]) == ("cash:woocommerce:2151:1", "30.00", "EUR", "30.00", "64.50")
+    assert (out["transaction_id"], out["amount"], out["currency"], out["received"], out["total"]) == (
+        "cash:woocommerce:2151:1",
+        "30.00",
+        "EUR",
+        "30.00",
+        "64.50",
+    )
     digest = store_digest(db_path)
     r = oms("payments", "record", "woocommerce:2151", "30", "--method", "cash")
     assert r.exit_code == 5
@@ -112,30 +137,42 @@ def test_cash_is_never_counted_twice(oms, shop, db_path) -> None:
     assert r.exit_code == 0
     assert "60.00 of 64.50 EUR received" in r.stderr
     assert oms("payments", "record", "woocommerce:2151", "4.50").exit_code == 0
-    rows = sqlite3.connect(db_path).execute(
-        "SELECT source, transaction_id, kind, method, gross_minor, fee_minor, net_minor, order_id IS NOT NULL FROM payments ORDER BY id"
-    ).fetchall()
+    rows = (
+        sqlite3.connect(db_path)
+        .execute(
+            "SELECT source, transaction_id, kind, method, gross_minor, fee_minor, net_minor, order_id IS NOT NULL FROM payments ORDER BY id"
+        )
+        .fetchall()
+    )
     assert rows == [
         ("manual", "cash:woocommerce:2151:1", "charge", "cash", 3000, 0, 3000, 1),
         ("manual", "cash:woocommerce:2151:2", "charge", "cash", 3000, 0, 3000, 1),
         ("manual", "cash:woocommerce:2151:3", "charge", "cash", 450, 0, 450, 1),
     ]
-    notes = [n for (n,) in sqlite3.connect(db_path).execute("SELECT note FROM order_events WHERE command = 'payments record'")]
+    notes = [
+        n
+        for (n,) in sqlite3.connect(db_path).execute("SELECT note FROM order_events WHERE command = 'payments record'")
+    ]
     assert notes == ["payment recorded: 30.00 EUR cash"] * 2 + ["payment recorded: 4.50 EUR cash"]
     listed = oms("--json", "payments", "list", "--source", "manual").json()
     assert [p["order_ref"] for p in listed] == ["woocommerce:2151"] * 3
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("woocommerce:2151", "12.345"), 2, "AMOUNT: 12.345 has more decimals than EUR allows"),
-    (("woocommerce:2151", "0"), 2, "AMOUNT: 0 must be more than 0"),
-    (("--", "woocommerce:2151", "-5"), 2, "AMOUNT: -5 must be more than 0"),
-    (("woocommerce:2151", "ten"), 2, "AMOUNT: 'ten' is not an amount"),
-    (("woocommerce:2151", "10", "--method", "bank transfer"), 2, "must be one word"),
-    (("woocommerce:2151", "10", "--currency", "USD"), 2, "woocommerce:2151 is in EUR, not USD"),
-    (("woocommerce:9999", "10"), 4, "no such order"),
-])
-def test_bad_payments_by_hand_change_nothing(oms, shop, db_path, args: tuple[str, ...], code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("woocommerce:2151", "12.345"), 2, "AMOUNT: 12.345 has more decimals than EUR allows"),
+        (("woocommerce:2151", "0"), 2, "AMOUNT: 0 must be more than 0"),
+        (("--", "woocommerce:2151", "-5"), 2, "AMOUNT: -5 must be more than 0"),
+        (("woocommerce:2151", "ten"), 2, "AMOUNT: 'ten' is not an amount"),
+        (("woocommerce:2151", "10", "--method", "bank transfer"), 2, "must be one word"),
+        (("woocommerce:2151", "10", "--currency", "USD"), 2, "woocommerce:2151 is in EUR, not USD"),
+        (("woocommerce:9999", "10"), 4, "no such order"),
+    ],
+)
+def test_bad_payments_by_hand_change_nothing(
+    oms, shop, db_path, args: tuple[str, ...], code: int, message: str
+) -> None:
     digest = store_digest(db_path)
     r = oms("payments", "record", *args)
     assert r.exit_code == code
@@ -155,4 +192,6 @@ def test_refunds_by_hand(oms, shop, db_path) -> None:
     assert r.exit_code == 5
     assert "refunds would come to 29.91 EUR, more than the total of 29.90 EUR" in r.stderr
     assert store_digest(db_path) == digest
-    assert sqlite3.connect(db_path).execute("SELECT amount_minor, return_id, note FROM refunds").fetchall() == [(2990, None, "cancelled before shipping")]
+    assert sqlite3.connect(db_path).execute("SELECT amount_minor, return_id, note FROM refunds").fetchall() == [
+        (2990, None, "cancelled before shipping")
+    ]

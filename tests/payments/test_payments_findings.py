@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -14,26 +14,70 @@ from oms_cli.payments.findings import COLUMNS, finding_rows, since
 from oms_cli.payments.parsers import PaymentRecord
 from oms_cli.payments.reconcile import MANUAL, OrderRecord, reconcile
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
-def order(ref: str, total: str, *, placed: datetime = T0, status: str = "shipped", method: str | None = "stripe",
-          payment_status: str = "paid", currency: str = "EUR") -> OrderRecord:
-    return OrderRecord(ref=ref, external_id=ref.split(":")[1], channel=ref.split(":")[0], total=Decimal(total), currency=currency,
-                       email=None, placed_at=placed, status=status, payment_status=payment_status, payment_method=method)
+def order(
+    ref: str,
+    total: str,
+    *,
+    placed: datetime = T0,
+    status: str = "shipped",
+    method: str | None = "stripe",
+    payment_status: str = "paid",
+    currency: str = "EUR",
+) -> OrderRecord:
+    return OrderRecord(
+        ref=ref,
+        external_id=ref.split(":")[1],
+        channel=ref.split(":")[0],
+        total=Decimal(total),
+        currency=currency,
+        email=None,
+        placed_at=placed,
+        status=status,
+        payment_status=payment_status,
+        payment_method=method,
+    )
 
 
-def payment(txn: str, gross: str, *, at: datetime = T0, source: str = "stripe_balance", kind: str = "charge", hint: str | None = None,
-            payout: str | None = None, fee: str = "0") -> PaymentRecord:
+def payment(
+    txn: str,
+    gross: str,
+    *,
+    at: datetime = T0,
+    source: str = "stripe_balance",
+    kind: str = "charge",
+    hint: str | None = None,
+    payout: str | None = None,
+    fee: str = "0",
+) -> PaymentRecord:
     g, f = Decimal(gross), Decimal(fee)
-    return PaymentRecord(source=source, transaction_id=txn, kind=kind, at=at, currency="EUR", gross=g, fee=f, net=g - f,
-                         email=None, order_ref_hint=hint, description=None, payout_id=payout, related_txn=None)
+    return PaymentRecord(
+        source=source,
+        transaction_id=txn,
+        kind=kind,
+        at=at,
+        currency="EUR",
+        gross=g,
+        fee=f,
+        net=g - f,
+        email=None,
+        order_ref_hint=hint,
+        description=None,
+        payout_id=payout,
+        related_txn=None,
+    )
 
 
 def test_money_recorded_by_hand_does_not_widen_the_processors_period() -> None:
     late = T0 + timedelta(days=10)
-    orders = [order("shop:1", "20.00"), order("shop:2", "30.00", placed=late), order("shop:3", "5.00", method="cod", payment_status="cod", placed=late)]
+    orders = [
+        order("shop:1", "20.00"),
+        order("shop:2", "30.00", placed=late),
+        order("shop:3", "5.00", method="cod", payment_status="cod", placed=late),
+    ]
     payments = [
         payment("ch_1", "20.00", hint="shop:1", payout="po_1", fee="0.50"),
         payment("cash:shop:3:1", "5.00", at=late + timedelta(days=1), source=MANUAL, hint="shop:3"),
@@ -48,21 +92,44 @@ def test_money_recorded_by_hand_does_not_widen_the_processors_period() -> None:
 
 
 def test_every_finding_is_one_row_with_the_same_columns() -> None:
-    orders = [order("shop:1", "20.00"), order("shop:2", "30.00"), order("shop:3", "15.00", method="cod", payment_status="cod")]
-    payments = [payment("ch_1", "18.00", hint="shop:1"), payment("ch_9", "99.00", hint="nobody"), payment("ch_2", "1.00", at=T0 + timedelta(days=1))]
+    orders = [
+        order("shop:1", "20.00"),
+        order("shop:2", "30.00"),
+        order("shop:3", "15.00", method="cod", payment_status="cod"),
+    ]
+    payments = [
+        payment("ch_1", "18.00", hint="shop:1"),
+        payment("ch_9", "99.00", hint="nobody"),
+        payment("ch_2", "1.00", at=T0 + timedelta(days=1)),
+    ]
     rows = list(finding_rows(reconcile(orders, payments)))
     assert all(list(r) == list(COLUMNS) for r in rows)
     cats = [r["category"] for r in rows]
-    assert cats == ["unpaid_shipped", "cod_awaiting_cash", "unmatched_payment", "unmatched_payment", "amount_mismatch", "payout"]
+    assert cats == [
+        "unpaid_shipped",
+        "cod_awaiting_cash",
+        "unmatched_payment",
+        "unmatched_payment",
+        "amount_mismatch",
+        "payout",
+    ]
     mismatch = rows[4]
-    assert (mismatch["order_ref"], mismatch["expected"], mismatch["actual"], mismatch["difference"]) == ("shop:1", "20.00", "18.00", "-2.00")
+    assert (mismatch["order_ref"], mismatch["expected"], mismatch["actual"], mismatch["difference"]) == (
+        "shop:1",
+        "20.00",
+        "18.00",
+        "-2.00",
+    )
 
 
 def test_since_keeps_recent_orders_and_money_but_matches_over_all_history() -> None:
     old, new = T0, T0 + timedelta(days=5)
     orders = [order("shop:1", "20.00", placed=old), order("shop:2", "30.00", placed=new)]
-    payments = [payment("ch_1", "20.00", hint="shop:1", at=old), payment("re_1", "-20.00", kind="refund", hint="shop:1", at=new),
-                payment("ch_x", "7.00", at=old)]
+    payments = [
+        payment("ch_1", "20.00", hint="shop:1", at=old),
+        payment("re_1", "-20.00", kind="refund", hint="shop:1", at=new),
+        payment("ch_x", "7.00", at=old),
+    ]
     full = reconcile(orders, payments)
     records = {p.transaction_id: p.at for p in payments}
     narrowed = since(full, new, {o.ref: o.placed_at for o in orders}, records)
@@ -73,7 +140,9 @@ def test_since_keeps_recent_orders_and_money_but_matches_over_all_history() -> N
     assert narrowed.needs_attention
 
 
-@pytest.mark.parametrize(("text", "amount"), [("12.50", "12.50"), ("12,50", "12.50"), ("1,234.50", "1234.50"), (" 7 ", "7")])
+@pytest.mark.parametrize(
+    ("text", "amount"), [("12.50", "12.50"), ("12,50", "12.50"), ("1,234.50", "1234.50"), (" 7 ", "7")]
+)
 def test_amounts_typed_by_the_shop(text: str, amount: str) -> None:
     assert parse_amount(text, "AMOUNT") == Decimal(amount)
 

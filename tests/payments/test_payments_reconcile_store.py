@@ -11,12 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from returns.fixtures import load_demo, ship, store_digest, table_counts
 
 DATA = Path(__file__).resolve().parent / "reconcile_data"
 FILES = [DATA / n for n in ("stripe_balance.csv", "stripe_payments.csv", "paypal_us.csv", "paypal_eu.csv")]
-SHIPPED = ("woocommerce:2150", "woocommerce:2151", "woocommerce:2152", "woocommerce:2153", "woocommerce:2154", "shopify:1043", "shopify:1050")
+SHIPPED = (
+    "woocommerce:2150",
+    "woocommerce:2151",
+    "woocommerce:2152",
+    "woocommerce:2153",
+    "woocommerce:2154",
+    "shopify:1043",
+    "shopify:1050",
+)
 
 
 @pytest.fixture
@@ -69,7 +76,9 @@ def test_every_category_is_found_and_the_exit_code_asks_for_attention(oms, shop)
 
     unpaid = {o["order_ref"]: o["reason"] for o in out["unpaid_shipped"]}
     assert unpaid == {"woocommerce:2153": "no Stripe payment found", "shopify:1050": "payment status is pending"}
-    assert [(o["order_ref"], o["total"], o["received"]) for o in out["cod_awaiting_cash"]] == [("woocommerce:2151", "64.50", "0.00")]
+    assert [(o["order_ref"], o["total"], o["received"]) for o in out["cod_awaiting_cash"]] == [
+        ("woocommerce:2151", "64.50", "0.00")
+    ]
 
     unmatched = {p["transaction_id"]: p for p in out["unmatched_payments"]}
     assert set(unmatched) == {"ch_TGIFT", "1PP00000AA000002B", "3EU00000AA000003C"}
@@ -81,18 +90,30 @@ def test_every_category_is_found_and_the_exit_code_asks_for_attention(oms, shop)
     ]
     # 2150's refund is counted once: the payments export's refunded total gives way to the real refund.
     refunds = {r["order_ref"]: (r["processor_refunded"], r["recorded_refunded"]) for r in out["unrecorded_refunds"]}
-    assert refunds == {"woocommerce:2150": ("10.00", "0.00"), "woocommerce:2154": ("10.00", "0.00"), "woocommerce:2155": ("29.90", "0.00")}
+    assert refunds == {
+        "woocommerce:2150": ("10.00", "0.00"),
+        "woocommerce:2154": ("10.00", "0.00"),
+        "woocommerce:2155": ("29.90", "0.00"),
+    }
 
     how = {m["order_ref"]: m["matched_by"] for m in out["matches"] if m["kind"] == "charge"}
     assert how == {
-        "woocommerce:2150": "reference", "woocommerce:2152": "amount_email_date", "woocommerce:2155": "reference",
-        "shopify:1043": "reference", "woocommerce:2154": "reference",
+        "woocommerce:2150": "reference",
+        "woocommerce:2152": "amount_email_date",
+        "woocommerce:2155": "reference",
+        "shopify:1043": "reference",
+        "woocommerce:2154": "reference",
     }
     payouts = {(p["source"], p["payout_id"], p["currency"]): p for p in out["payouts"]}
     stripe = payouts[("stripe_balance", "po_T1", "EUR")]
-    assert (stripe["transactions"], stripe["gross"], stripe["fees"], stripe["net"], stripe["paid_out"], stripe["difference"]) == (
-        5, "114.80", "2.62", "112.18", "112.18", "0.00"
-    )
+    assert (
+        stripe["transactions"],
+        stripe["gross"],
+        stripe["fees"],
+        stripe["net"],
+        stripe["paid_out"],
+        stripe["difference"],
+    ) == (5, "114.80", "2.62", "112.18", "112.18", "0.00")
     assert payouts[("paypal", "3EU00000AA000004D", "EUR")]["paid_out"] == "1288.45"
     assert payouts[("paypal", None, "EUR")]["net"] == "1288.45"
     assert out["ignored"] == 1  # the declined card
@@ -105,7 +126,10 @@ def test_putting_things_right_by_hand_clears_them(oms, shop) -> None:
     assert oms("payments", "refund", "woocommerce:2155", "29.90", "--note", "cancelled").exit_code == 0
     assert oms("payments", "refund", "woocommerce:2154", "10.00", "--note", "goodwill").exit_code == 0
     # 2150's partial refund was for a returned mug: recorded by closing the return.
-    assert oms("returns", "open", "woocommerce:2150", "--lines", "MUG-SPK-BLU:1", "--reason", "changed_mind").exit_code == 0
+    assert (
+        oms("returns", "open", "woocommerce:2150", "--lines", "MUG-SPK-BLU:1", "--reason", "changed_mind").exit_code
+        == 0
+    )
     assert oms("returns", "receive", "RMA-000001", "--condition", "resellable").exit_code == 0
     assert oms("returns", "close", "RMA-000001", "--refund", "10.00").exit_code == 0
 
@@ -124,17 +148,35 @@ def test_csv_has_one_row_per_finding(oms, shop) -> None:
     r = oms("payments", "reconcile", "--csv")
     assert r.exit_code == 9
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert list(rows[0]) == ["category", "order_ref", "transaction_id", "currency", "expected", "actual", "difference", "detail"]
+    assert list(rows[0]) == [
+        "category",
+        "order_ref",
+        "transaction_id",
+        "currency",
+        "expected",
+        "actual",
+        "difference",
+        "detail",
+    ]
     by_category: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_category.setdefault(row["category"], []).append(row)
     assert {k: len(v) for k, v in by_category.items() if k != "payout"} == {
-        "unpaid_shipped": 2, "cod_awaiting_cash": 1, "unmatched_payment": 3, "amount_mismatch": 1, "unrecorded_refund": 3,
+        "unpaid_shipped": 2,
+        "cod_awaiting_cash": 1,
+        "unmatched_payment": 3,
+        "amount_mismatch": 1,
+        "unrecorded_refund": 3,
     }
     [mismatch] = by_category["amount_mismatch"]
-    assert (mismatch["order_ref"], mismatch["transaction_id"], mismatch["currency"], mismatch["expected"], mismatch["actual"], mismatch["difference"]) == (
-        "shopify:1043", "1PP01043AA000001A", "USD", "77.50", "75.00", "-2.50"
-    )
+    assert (
+        mismatch["order_ref"],
+        mismatch["transaction_id"],
+        mismatch["currency"],
+        mismatch["expected"],
+        mismatch["actual"],
+        mismatch["difference"],
+    ) == ("shopify:1043", "1PP01043AA000001A", "USD", "77.50", "75.00", "-2.50")
     assert any(row["transaction_id"] == "po_T1" and row["difference"] == "0.00" for row in by_category["payout"])
 
 
@@ -142,9 +184,19 @@ def test_tables_for_people(oms, shop) -> None:
     assert oms("payments", "import", *FILES).exit_code == 0
     r = oms("payments", "reconcile")
     assert r.exit_code == 9
-    for title in ("Shipped but not paid", "Cash on delivery", "Payments with no order", "Amounts that differ", "Refunds not recorded", "Fees and net per payout"):
+    for title in (
+        "Shipped but not paid",
+        "Cash on delivery",
+        "Payments with no order",
+        "Amounts that differ",
+        "Refunds not recorded",
+        "Fees and net per payout",
+    ):
         assert title in r.stdout
-    assert "needs attention: 2 shipped but not paid, 3 payments with no order, 1 amounts that differ, 3 refunds not recorded" in r.stderr
+    assert (
+        "needs attention: 2 shipped but not paid, 3 payments with no order, 1 amounts that differ, 3 refunds not recorded"
+        in r.stderr
+    )
 
 
 def test_since_leaves_out_older_orders_and_payments(oms, shop) -> None:
@@ -157,9 +209,17 @@ def test_since_leaves_out_older_orders_and_payments(oms, shop) -> None:
     # The donation came in at 00:05 UTC on the 24th; the gift card on the 22nd is left out.
     assert {p["transaction_id"] for p in out["unmatched_payments"]} == {"1PP00000AA000002B", "3EU00000AA000003C"}
     # 2150 is older, but its refund on the 24th is recent: still tied to it, still reported.
-    assert {r["order_ref"] for r in out["unrecorded_refunds"]} == {"woocommerce:2150", "woocommerce:2154", "woocommerce:2155"}
+    assert {r["order_ref"] for r in out["unrecorded_refunds"]} == {
+        "woocommerce:2150",
+        "woocommerce:2154",
+        "woocommerce:2155",
+    }
     # po_T1 was paid out on the 25th; the PayPal withdrawals on the 26th and 27th.
-    assert {p["payout_id"] for p in out["payouts"] if p["paid_out_at"]} == {"po_T1", "1PP00000AA000003C", "3EU00000AA000004D"}
+    assert {p["payout_id"] for p in out["payouts"] if p["paid_out_at"]} == {
+        "po_T1",
+        "1PP00000AA000003C",
+        "3EU00000AA000004D",
+    }
     code, out = reconciled(oms, "--since", "2026-11-26")
     assert {p["payout_id"] for p in out["payouts"] if p["paid_out_at"]} == {"1PP00000AA000003C", "3EU00000AA000004D"}
     assert out["unpaid_shipped"] == [] and out["unmatched_payments"] == []
@@ -181,6 +241,12 @@ def test_all_accounted_for_exits_zero_and_an_unpaid_shipment_exits_nine(oms, sto
     assert r.exit_code == 9
     [unpaid] = [row for row in csv.DictReader(io.StringIO(r.stdout)) if row["category"] == "unpaid_shipped"]
     assert unpaid == {
-        "category": "unpaid_shipped", "order_ref": "woocommerce:2153", "transaction_id": "", "currency": "EUR",
-        "expected": "46.40", "actual": "0", "difference": "-46.40", "detail": "no Stripe payment found (shipped, payment paid, stripe)",
+        "category": "unpaid_shipped",
+        "order_ref": "woocommerce:2153",
+        "transaction_id": "",
+        "currency": "EUR",
+        "expected": "46.40",
+        "actual": "0",
+        "difference": "-46.40",
+        "detail": "no Stripe payment found (shipped, payment paid, stripe)",
     }

@@ -10,13 +10,15 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-PRODUCTS_HEADER = "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+PRODUCTS_HEADER = (
+    "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+)
 LEVELS = ("standard", "expedited", "next_day")
 
 
@@ -48,15 +50,21 @@ def order(
     payment: str = "paid",
 ) -> dict[str, Any]:
     """One order in the canonical JSON Lines shape `oms import` reads."""
-    placed = placed or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    placed = placed or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     return {
         "channel": channel,
         "external_id": ext,
         "placed_at": placed.isoformat(),
         "payment": {"status": payment},
         "customer": {"name": f"Buyer {ext}", "email": f"{ext}@example.com"},
-        "ship_to": {"name": f"Buyer {ext}", "address1": "1 Main St", "city": "Springfield", "province": "IL",
-                    "postal_code": "62701", "country": "US"},
+        "ship_to": {
+            "name": f"Buyer {ext}",
+            "address1": "1 Main St",
+            "city": "Springfield",
+            "province": "IL",
+            "postal_code": "62701",
+            "country": "US",
+        },
         "service_level": level,
         "notes": notes,
         "currency": "USD",
@@ -85,7 +93,8 @@ class Floor:
         """Import products (with locations and barcodes) through `oms products import`."""
         path = self.home / "products.csv"
         rows = "".join(
-            f"{p.sku},{p.sku} name,{p.barcode or ''},100,80,60,{p.weight_g},no,no,box,{'|'.join(p.locations)},\n" for p in products
+            f"{p.sku},{p.sku} name,{p.barcode or ''},100,80,60,{p.weight_g},no,no,box,{'|'.join(p.locations)},\n"
+            for p in products
         )
         path.write_text(PRODUCTS_HEADER + rows, encoding="utf-8")
         self.run("products", "import", str(path))
@@ -149,8 +158,13 @@ class Floor:
 
     def reservations(self, ref: str) -> list[tuple[str, str, int, str]]:
         """(sku, location, quantity, state) of an order's reservations."""
-        return [tuple(r) for r in self.query(
-            "SELECT r.sku, r.location, r.quantity, r.state FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.ref = ? ORDER BY r.id", ref)]
+        return [
+            tuple(r)
+            for r in self.query(
+                "SELECT r.sku, r.location, r.quantity, r.state FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.ref = ? ORDER BY r.id",
+                ref,
+            )
+        ]
 
     def stock(self, sku: str, location: str) -> tuple[int, int]:
         """(on hand, reserved) of a SKU at a location."""
@@ -173,14 +187,18 @@ def random_orders(
     rng: random.Random, products: Sequence[Product], count: int, *, start: int = 1000, placed: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Orders of 1-4 lines with mixed service levels, placed a minute apart."""
-    base = placed or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    base = placed or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     out = []
     for i in range(count):
         chosen = rng.sample(list(products), rng.randint(1, 4))
-        out.append(order(
-            str(start + i), [(p.sku, rng.choice((1, 1, 1, 2, 3))) for p in chosen],
-            level=rng.choice(LEVELS), placed=base + timedelta(minutes=i),
-        ))
+        out.append(
+            order(
+                str(start + i),
+                [(p.sku, rng.choice((1, 1, 1, 2, 3))) for p in chosen],
+                level=rng.choice(LEVELS),
+                placed=base + timedelta(minutes=i),
+            )
+        )
     return out
 
 

@@ -108,7 +108,10 @@ def test_fcfs_fills_carts_in_queue_order() -> None:
 def test_urgent_orders_are_batched_first_even_when_queued_last() -> None:
     orders = [BatchOrder(f"#{n}", 1, (Location(12, 20),), 1) for n in range(6)]
     orders += [BatchOrder("#rush-1", 0, (Location(12, 19),), 1), BatchOrder("#rush-2", 0, (Location(1, 1),), 1)]
-    for plan in (savings_batches(LAYOUT, orders, CartCapacity(4, 25)), fcfs_batches(LAYOUT, orders, CartCapacity(4, 25))):
+    for plan in (
+        savings_batches(LAYOUT, orders, CartCapacity(4, 25)),
+        fcfs_batches(LAYOUT, orders, CartCapacity(4, 25)),
+    ):
         assert plan.batches[0].refs == ("#rush-1", "#rush-2")
         assert plan.batches[0].priority_rank == 0
         check_priority_rule(plan, orders)

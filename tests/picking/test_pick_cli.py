@@ -15,16 +15,23 @@ MUG, TEE, CARD, FAR = ean13(1), ean13(2), ean13(3), ean13(4)
 
 def shop(floor: Floor, *orders: dict[str, Any]) -> None:
     """MUG and TEE in the front zone, CARD in the back, FAR in the middle; stock for all."""
-    floor.catalog([
-        Product("MUG", ("A02-B05-L1",), MUG), Product("TEE", ("A03-B10-L2",), TEE),
-        Product("CARD", ("A10-B03-L4",), CARD), Product("FAR", ("A07-B18-L1",), FAR),
-    ])
+    floor.catalog(
+        [
+            Product("MUG", ("A02-B05-L1",), MUG),
+            Product("TEE", ("A03-B10-L2",), TEE),
+            Product("CARD", ("A10-B03-L4",), CARD),
+            Product("FAR", ("A07-B18-L1",), FAR),
+        ]
+    )
     floor.stock_everything(50)
-    floor.import_orders(list(orders) or [
-        order("1", [("MUG", 2), ("CARD", 1)], notes="Please gift wrap"),
-        order("2", [("MUG", 1), ("TEE", 1)]),
-        order("3", [("FAR", 1)]),
-    ])
+    floor.import_orders(
+        list(orders)
+        or [
+            order("1", [("MUG", 2), ("CARD", 1)], notes="Please gift wrap"),
+            order("2", [("MUG", 1), ("TEE", 1)]),
+            order("3", [("FAR", 1)]),
+        ]
+    )
     floor.release()
 
 
@@ -32,7 +39,16 @@ def test_plan_json_has_the_documented_shape_and_model_distances(floor: Floor) ->
     shop(floor)
     r = floor.run("--json", "pick", "plan", "--method", "batch")
     doc = r.json()
-    assert set(doc) >= {"run", "method", "lists", "distance_m", "consolidation", "left_out", "held", "code_order_distance_m"}
+    assert set(doc) >= {
+        "run",
+        "method",
+        "lists",
+        "distance_m",
+        "consolidation",
+        "left_out",
+        "held",
+        "code_order_distance_m",
+    }
     assert isinstance(doc["run"], int) and doc["method"] == "batch"
     layout = Layout()
     total = 0.0

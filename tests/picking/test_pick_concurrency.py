@@ -37,7 +37,9 @@ def test_pickers_asking_at_once_never_get_the_same_list(floor: Floor, oms_proc: 
     assert claimed.count(None) == 2
     rows = floor.query("SELECT id, status, picker FROM pick_lists ORDER BY id")
     assert all(r.status == "claimed" for r in rows)
-    assert {r.id: r.picker for r in rows} == {json.loads(out)["list"]: json.loads(out)["picker"] for _, out, _ in results if json.loads(out)["list"]}
+    assert {r.id: r.picker for r in rows} == {
+        json.loads(out)["list"]: json.loads(out)["picker"] for _, out, _ in results if json.loads(out)["list"]
+    }
 
 
 def test_two_planners_at_once_plan_each_order_once(floor: Floor, oms_proc: Any) -> None:
@@ -58,7 +60,9 @@ def test_two_planners_at_once_plan_each_order_once(floor: Floor, oms_proc: Any) 
     assert set(floor.statuses().values()) == {"picking"}
 
 
-def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(floor: Floor, oms_proc: Any, db_path: Any) -> None:
+def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(
+    floor: Floor, oms_proc: Any, db_path: Any
+) -> None:
     """The planner reads, then plans with no lock held: another process can write in the
     meantime (here: hold an order), and the run stored afterwards is planned on what the
     store holds when it is written, not on what it held when it was read."""
@@ -77,8 +81,10 @@ def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(floor
         con.execute("BEGIN IMMEDIATE")  # would fail at once if the planner held the write lock
         assert proc.poll() is None
         con.execute("UPDATE orders SET status = 'on_hold', hold_reason = 'manual' WHERE ref = 'shop:7'")
-        con.execute("INSERT INTO order_events (order_id, kind, from_status, to_status, at, command) "
-                    "SELECT id, 'status', 'ready', 'on_hold', '2026-11-26 10:00:00.000000', 'orders hold' FROM orders WHERE ref = 'shop:7'")
+        con.execute(
+            "INSERT INTO order_events (order_id, kind, from_status, to_status, at, command) "
+            "SELECT id, 'status', 'ready', 'on_hold', '2026-11-26 10:00:00.000000', 'orders hold' FROM orders WHERE ref = 'shop:7'"
+        )
         con.execute("COMMIT")
     finally:
         con.close()

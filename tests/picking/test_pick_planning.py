@@ -7,7 +7,7 @@ import random
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -17,10 +17,10 @@ from oms_cli.core.errors import BadInput, ConfigError, UsageError
 from oms_cli.picking.batching import CartCapacity
 from oms_cli.picking.planning import (
     METHODS,
+    Picker,
     PickLine,
     PickOrder,
     PickPlan,
-    Picker,
     plan_batch,
     plan_document,
     plan_picking,
@@ -34,13 +34,15 @@ from oms_cli.picking.warehouse import Layout, parse_location, zone_of
 ZONES = {"front": [1, 2, 3, 4], "middle": [5, 6, 7, 8], "back": [9, 10, 11, 12]}
 LAYOUT = Layout.from_config({"zones": ZONES})
 PLAIN = Layout()
-NOON = datetime(2025, 3, 3, 12, tzinfo=timezone.utc)
+NOON = datetime(2025, 3, 3, 12, tzinfo=UTC)
 CUTOFFS = [None, NOON, NOON + timedelta(hours=3), NOON.astimezone(timezone(timedelta(hours=1)))]
 
 
 def random_orders(rng: random.Random, count: int, ranks: int = 2) -> list[PickOrder]:
     """Orders of 1-5 lines from a small catalogue (so lines share locations and SKUs), in queue order."""
-    catalogue = [(f"SKU-{n:03d}", f"A{rng.randint(1, 12)}-B{rng.randint(1, 20)}-L{rng.randint(1, 3)}") for n in range(25)]
+    catalogue = [
+        (f"SKU-{n:03d}", f"A{rng.randint(1, 12)}-B{rng.randint(1, 20)}-L{rng.randint(1, 3)}") for n in range(25)
+    ]
     orders = []
     for number in range(count):
         lines = []
@@ -191,7 +193,10 @@ def test_locations_outside_every_zone_get_a_list_of_their_own() -> None:
     layout = Layout.from_config({"zones": {"front": [1, 2, 3]}})
     orders = [PickOrder("#1", 0, [PickLine("A", "A02-B05", 1, "1"), PickLine("B", "A10-B05", 1, "2")])]
     plan = plan_zone(layout, orders)
-    assert [(x.zone, [s.location for s in x.stops]) for x in plan.lists] == [("front", ["A02-B05"]), (None, ["A10-B05"])]
+    assert [(x.zone, [s.location for s in x.stops]) for x in plan.lists] == [
+        ("front", ["A02-B05"]),
+        (None, ["A10-B05"]),
+    ]
 
 
 def test_zone_picking_needs_zones() -> None:
@@ -236,14 +241,18 @@ def test_max_orders_leaves_out_only_the_least_urgent() -> None:
         urgency = {o.ref: (o.priority_rank, i) for i, o in enumerate(orders)}
         assert max(urgency[r] for r in planned) < min(urgency[r] for r in plan.left_out)
     wave = plan_wave(LAYOUT, orders, max_orders=7, time_limit_s=0.1)
-    far = datetime.max.replace(tzinfo=timezone.utc)
+    far = datetime.max.replace(tzinfo=UTC)
     urgency_w = {o.ref: (o.cutoff or far, o.priority_rank, i) for i, o in enumerate(orders)}
     planned = {ref for x in wave.lists for ref in x.orders}
     assert max(urgency_w[r] for r in planned) < min(urgency_w[r] for r in wave.left_out)
 
 
 def test_pickers_take_zone_lists_when_they_are_the_only_one_for_the_zone() -> None:
-    orders = [PickOrder("#1", 0, [PickLine(s, loc, 1, s) for s, loc in (("A", "A01-B01"), ("B", "A05-B01"), ("C", "A09-B01"))])]
+    orders = [
+        PickOrder(
+            "#1", 0, [PickLine(s, loc, 1, s) for s, loc in (("A", "A01-B01"), ("B", "A05-B01"), ("C", "A09-B01"))]
+        )
+    ]
     pickers = [Picker("ann", ("front",)), Picker("bob", ("front", "middle")), ("cem", ["back"])]
     plan = plan_zone(LAYOUT, orders, pickers=pickers)
     assert [(x.zone, x.picker) for x in plan.lists] == [("front", None), ("middle", "bob"), ("back", "cem")]
@@ -270,7 +279,10 @@ def test_an_order_too_big_for_a_cart_is_planned_on_its_own() -> None:
         (PickOrder("#1", 0, [PickLine("A", "A1-B1", 0, "1")]), "order #1, line 1: quantity must be a whole number"),
         (PickOrder("#1", 0, [PickLine("A", "A1-B1", 1, "1"), PickLine("B", "A1-B2", 1, "1")]), "line_key listed twice"),
         (PickOrder("#1", 0, []), "order #1: has no lines to pick"),
-        (PickOrder("#1", 0, [PickLine("A", "A1-B1", 1, "1")], cutoff=datetime(2025, 1, 1)), "cutoff must be a timezone-aware"),
+        (
+            PickOrder("#1", 0, [PickLine("A", "A1-B1", 1, "1")], cutoff=datetime(2025, 1, 1)),
+            "cutoff must be a timezone-aware",
+        ),
         (PickOrder("#1", 0, [PickLine("A", "A1-B1", 1, "1")], weight_g=-1), "weight_g must be a whole number"),
     ],
 )
@@ -311,7 +323,12 @@ def test_plan_document_has_the_documented_shape() -> None:
                 "wave": None,
                 "orders": ["#1"],
                 "stops": [
-                    {"location": "A03-B12-L2", "sku": "MUG", "quantity": 3, "orders": [{"ref": "#1", "quantity": 3, "tote": 1}]}
+                    {
+                        "location": "A03-B12-L2",
+                        "sku": "MUG",
+                        "quantity": 3,
+                        "orders": [{"ref": "#1", "quantity": 3, "tote": 1}],
+                    }
                 ],
                 "distance_m": 38.0,
             },
@@ -322,7 +339,12 @@ def test_plan_document_has_the_documented_shape() -> None:
                 "wave": None,
                 "orders": ["#2"],
                 "stops": [
-                    {"location": "A10-B01", "sku": "TEA", "quantity": 1, "orders": [{"ref": "#2", "quantity": 1, "tote": 2}]}
+                    {
+                        "location": "A10-B01",
+                        "sku": "TEA",
+                        "quantity": 1,
+                        "orders": [{"ref": "#2", "quantity": 1, "tote": 2}],
+                    }
                 ],
                 "distance_m": 58.0,
             },

@@ -110,8 +110,12 @@ def test_every_route_visits_each_location_once_and_reports_its_own_length(
     layout, stops = instance
     codes = {loc.code for loc in stops}
     exact = optimal_route(layout, stops)
-    for route in (exact, s_shape_route(layout, stops), largest_gap_route(layout, stops),
-                  location_code_order_route(layout, stops)):
+    for route in (
+        exact,
+        s_shape_route(layout, stops),
+        largest_gap_route(layout, stops),
+        location_code_order_route(layout, stops),
+    ):
         assert sorted(route.stops) == sorted(codes)
         assert route.length_m == tour_length(layout, route.stops)
         # No heuristic beats the exact tour.

@@ -8,7 +8,16 @@ from hypothesis import strategies as st
 
 from oms_cli.picking.scanning import ScanAllocation, ScanSession, ScanStop, normalise_location
 
-CODES = {"1111": "MUG", "2222": "TEE", "3333": "CARD", "MUG": "MUG", "TEE": "TEE", "CARD": "CARD", "9999": "OTHER", "OTHER": "OTHER"}
+CODES = {
+    "1111": "MUG",
+    "2222": "TEE",
+    "3333": "CARD",
+    "MUG": "MUG",
+    "TEE": "TEE",
+    "CARD": "CARD",
+    "9999": "OTHER",
+    "OTHER": "OTHER",
+}
 
 
 def session(cursor: int | None = None) -> ScanSession:
@@ -163,7 +172,9 @@ def lists_and_scans(draw: st.DrawFn) -> tuple[list[ScanStop], list[str]]:
             alloc_id += 1
             allocs.append(ScanAllocation(alloc_id, ref, draw(st.integers(1, 3)), "ABC".index(ref) + 1))
         stops.append(ScanStop(n + 1, n + 1, f"A{n + 1:02d}-B0{n + 1}-L1", draw(st.sampled_from(SKUS)), allocs))
-    words = [s.location for s in stops] + list(BARCODES) + ["A12-B20-L1", "junk", "skip", "short", "short 1", "short 2", ""]
+    words = (
+        [s.location for s in stops] + list(BARCODES) + ["A12-B20-L1", "junk", "skip", "short", "short 1", "short 2", ""]
+    )
     return stops, draw(st.lists(st.sampled_from(words), max_size=40))
 
 
@@ -180,8 +191,10 @@ def test_any_scans_never_pick_more_than_planned_or_the_wrong_product(case: tuple
         events = s.feed(scan)
         if "picked" in [e.kind for e in events]:
             # Only the product of the current stop (or of one beside it on the same shelf) is accepted.
-            assert before is not None and (BARCODES[scan] == wanted or any(
-                x.location == before.location and x.sku == BARCODES[scan] for x in s.stops))
+            assert before is not None and (
+                BARCODES[scan] == wanted
+                or any(x.location == before.location and x.sku == BARCODES[scan] for x in s.stops)
+            )
             assert sum(s.picks.values()) == picked_before + 1
         else:
             assert sum(s.picks.values()) == picked_before

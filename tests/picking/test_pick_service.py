@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -42,7 +42,9 @@ def test_every_ready_line_is_in_exactly_one_list_with_its_quantity(floor: Floor,
     ready = floor.ready_lines()
     reserved = {
         (r[0], r[1]): r[2]
-        for r in floor.query("SELECT order_line_id, location, SUM(quantity) FROM reservations WHERE state = 'active' GROUP BY order_line_id, location")
+        for r in floor.query(
+            "SELECT order_line_id, location, SUM(quantity) FROM reservations WHERE state = 'active' GROUP BY order_line_id, location"
+        )
     }
     doc = plan(floor, method=method)
     assert doc["run"] is not None and not doc["held"]
@@ -90,7 +92,7 @@ def test_cart_options_default_to_the_config(floor: Floor, config_file: Any) -> N
     build(floor, orders=12)
     plan(floor, method="batch")
     per_list = Counter()
-    for list_id, ref in {(a.list_id, a.ref) for a in floor.allocations()}:
+    for list_id, _ref in {(a.list_id, a.ref) for a in floor.allocations()}:
         per_list[list_id] += 1
     assert max(per_list.values()) == 2 and len(per_list) == 6
 
@@ -116,13 +118,15 @@ def test_queue_priority_decides_who_is_planned_and_who_goes_first(floor: Floor) 
     products = random_shop(rng, skus=12)
     floor.catalog(products)
     floor.stock_everything()
-    base = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    base = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     levels = ["standard"] * 10 + ["expedited"] * 5 + ["next_day"] * 5
     rng.shuffle(levels)
-    floor.import_orders([
-        order(str(2000 + i), [(rng.choice(products).sku, 1)], level=level, placed=base + timedelta(minutes=i))
-        for i, level in enumerate(levels)
-    ])
+    floor.import_orders(
+        [
+            order(str(2000 + i), [(rng.choice(products).sku, 1)], level=level, placed=base + timedelta(minutes=i))
+            for i, level in enumerate(levels)
+        ]
+    )
     floor.release()
     queue = [o["ref"] for o in floor.run("--json", "queue", "--limit", "0").json()["orders"]]
     doc = plan(floor, method="batch", max_orders=8, cart_orders=3)
@@ -162,8 +166,13 @@ def test_a_line_without_a_usable_location_holds_its_order_and_the_run_goes_on(fl
     # The warehouse was made smaller after release: aisle 11 is no longer walkable.
     config_file({"warehouse": {"aisles": 8, "zones": {"front": [1, 2, 3, 4], "back": [5, 6, 7, 8]}}})
     doc = plan(floor, method="batch")
-    assert doc["held"] == [{"ref": "shop:2", "reason": "no_location",
-                            "detail": "FAR: location 'A11-B03-L1': aisle 11 is outside the warehouse (aisles 1-8)"}]
+    assert doc["held"] == [
+        {
+            "ref": "shop:2",
+            "reason": "no_location",
+            "detail": "FAR: location 'A11-B03-L1': aisle 11 is outside the warehouse (aisles 1-8)",
+        }
+    ]
     assert [x["orders"] for x in doc["lists"]] == [["shop:1"]]
     row = floor.query("SELECT status, hold_reason, hold_note FROM orders WHERE ref = 'shop:2'")[0]
     assert tuple(row)[:2] == ("on_hold", "no_location") and "A11-B03-L1" in row[2]
@@ -204,15 +213,21 @@ def test_named_orders_only(floor: Floor) -> None:
 
 
 def test_bad_options_are_usage_errors(floor: Floor) -> None:
-    for options in ({"method": "zig"}, {"method": "batch", "wave_cutoff": "15:00"}, {"method": "batch", "cart_orders": 0},
-                    {"method": "batch", "batching": "greedy"}, {"method": "wave", "wave_cutoff": "teatime"}, {"method": "batch", "max_orders": 0}):
+    for options in (
+        {"method": "zig"},
+        {"method": "batch", "wave_cutoff": "15:00"},
+        {"method": "batch", "cart_orders": 0},
+        {"method": "batch", "batching": "greedy"},
+        {"method": "wave", "wave_cutoff": "teatime"},
+        {"method": "batch", "max_orders": 0},
+    ):
         with pytest.raises(UsageError):
             plan(floor, **options)
 
 
 def test_waves_follow_the_carrier_cut_off(floor: Floor) -> None:
     # Placed just now: next-day orders must leave first, standard ones days later.
-    build(floor, orders=30, placed=datetime.now(timezone.utc) - timedelta(hours=1))
+    build(floor, orders=30, placed=datetime.now(UTC) - timedelta(hours=1))
     ship_by = {r.ref: r.ship_by for r in floor.query("SELECT ref, ship_by FROM orders")}
     doc = plan(floor, method="wave")
     wave_of = {}
@@ -228,8 +243,11 @@ def test_waves_follow_the_carrier_cut_off(floor: Floor) -> None:
 
 
 def test_wave_cut_off_plans_only_orders_due_by_then(floor: Floor) -> None:
-    build(floor, orders=30, placed=datetime.now(timezone.utc) - timedelta(hours=1))
-    ship_by = {r.ref: datetime.fromisoformat(str(r.ship_by)).replace(tzinfo=timezone.utc) for r in floor.query("SELECT ref, ship_by FROM orders")}
+    build(floor, orders=30, placed=datetime.now(UTC) - timedelta(hours=1))
+    ship_by = {
+        r.ref: datetime.fromisoformat(str(r.ship_by)).replace(tzinfo=UTC)
+        for r in floor.query("SELECT ref, ship_by FROM orders")
+    }
     first_cut = min(ship_by.values())
     doc = plan(floor, method="wave", wave_cutoff=first_cut.isoformat())
     planned = {r for x in doc["lists"] for r in x["orders"]}
@@ -243,14 +261,22 @@ def test_wave_cut_off_plans_only_orders_due_by_then(floor: Floor) -> None:
 
 def small_zone_run(floor: Floor) -> dict[str, Any]:
     """Orders X (FRONT x2, MID x1) and Y (FRONT x1, BACK x1), planned by zone."""
-    floor.catalog([Product("FRONT", ("A01-B02-L1",), ean13(1)), Product("MID", ("A05-B03-L1",), ean13(2)),
-                   Product("BACK", ("A10-B04-L1",), ean13(3))])
+    floor.catalog(
+        [
+            Product("FRONT", ("A01-B02-L1",), ean13(1)),
+            Product("MID", ("A05-B03-L1",), ean13(2)),
+            Product("BACK", ("A10-B04-L1",), ean13(3)),
+        ]
+    )
     floor.stock_everything(10)
     floor.import_orders([order("X", [("FRONT", 2), ("MID", 1)]), order("Y", [("FRONT", 1), ("BACK", 1)])])
     floor.release()
     doc = plan(floor, method="zone")
     assert [(x["zone"], x["orders"]) for x in doc["lists"]] == [
-        ("front", ["shop:X", "shop:Y"]), ("middle", ["shop:X"]), ("back", ["shop:Y"])]
+        ("front", ["shop:X", "shop:Y"]),
+        ("middle", ["shop:X"]),
+        ("back", ["shop:Y"]),
+    ]
     return {x["zone"]: x["list"] for x in doc["lists"]}
 
 
@@ -279,7 +305,9 @@ def test_an_order_is_picked_when_all_its_zone_lists_are(floor: Floor) -> None:
     assert floor.status("shop:Y") == "picking"
     again = service.confirm_all(floor.store, lists["middle"])
     assert again["changed"] is False and again["already_done"] is True
-    note = floor.query("SELECT note FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.ref = 'shop:X' AND e.to_status = 'picked'")
+    note = floor.query(
+        "SELECT note FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.ref = 'shop:X' AND e.to_status = 'picked'"
+    )
     assert note[0][0].startswith("picked: run ")
 
 

@@ -33,8 +33,11 @@ def test_from_config_reads_the_warehouse_section() -> None:
     assert layout.aisles == 6 and layout.aisle_pitch_m == 2.5
     assert dict(layout.zones) == {"front": (1, 2, 3), "back": (4, 5, 6)}
     assert Layout.from_config(None) == LAYOUT
-    assert hash(layout) == hash(Layout.from_config({"aisles": 6, "bays": 10, "aisle_pitch_m": 2.5,
-                                                    "zones": {"front": [3, 2, 1], "back": [4, 5, 6]}}))
+    assert hash(layout) == hash(
+        Layout.from_config(
+            {"aisles": 6, "bays": 10, "aisle_pitch_m": 2.5, "zones": {"front": [3, 2, 1], "back": [4, 5, 6]}}
+        )
+    )
 
 
 @pytest.mark.parametrize(

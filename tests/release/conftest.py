@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from release_shop import add_orders, write_products
 
 
@@ -17,9 +16,21 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
     class Shop:
         def __init__(self) -> None:
             self.store = store
-            r = oms("products", "import", str(write_products(oms_home / "products.csv", [
-                ("MUG", "A01-B01|A02-B01"), ("TEE", "A03-B01"), ("CARD", "A04-B01"), ("NOLOC", ""),
-            ])))
+            r = oms(
+                "products",
+                "import",
+                str(
+                    write_products(
+                        oms_home / "products.csv",
+                        [
+                            ("MUG", "A01-B01|A02-B01"),
+                            ("TEE", "A03-B01"),
+                            ("CARD", "A04-B01"),
+                            ("NOLOC", ""),
+                        ],
+                    )
+                ),
+            )
             assert r.exit_code == 0, r.stderr
 
         def receive(self, sku: str, qty: int, location: str | None = None) -> None:
@@ -56,7 +67,9 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
 
             o, ln = OrderRow.__table__, OrderLineRow.__table__
             with store.connect(write=False) as conn:
-                return conn.execute(select(ln).join(o, o.c.id == ln.c.order_id).where(o.c.ref == ref).order_by(ln.c.line_no)).all()
+                return conn.execute(
+                    select(ln).join(o, o.c.id == ln.c.order_id).where(o.c.ref == ref).order_by(ln.c.line_no)
+                ).all()
 
         def reservations(self, ref: str, state: str = "active") -> list[tuple[str, str, int]]:
             from sqlalchemy import select
@@ -65,8 +78,15 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
 
             o, rv = OrderRow.__table__, ReservationRow.__table__
             with store.connect(write=False) as conn:
-                return [(r.sku, r.location, r.quantity) for r in conn.execute(
-                    select(rv).join(o, o.c.id == rv.c.order_id).where(o.c.ref == ref, rv.c.state == state).order_by(rv.c.id))]
+                return [
+                    (r.sku, r.location, r.quantity)
+                    for r in conn.execute(
+                        select(rv)
+                        .join(o, o.c.id == rv.c.order_id)
+                        .where(o.c.ref == ref, rv.c.state == state)
+                        .order_by(rv.c.id)
+                    )
+                ]
 
         def stock(self, sku: str) -> dict[str, tuple[int, int]]:
             from oms_cli.stock.ledger import stock_levels
@@ -81,6 +101,8 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
 
             o, ev = OrderRow.__table__, OrderEventRow.__table__
             with store.connect(write=False) as conn:
-                return conn.execute(select(ev).join(o, o.c.id == ev.c.order_id).where(o.c.ref == ref).order_by(ev.c.at, ev.c.id)).all()
+                return conn.execute(
+                    select(ev).join(o, o.c.id == ev.c.order_id).where(o.c.ref == ref).order_by(ev.c.at, ev.c.id)
+                ).all()
 
     return Shop()

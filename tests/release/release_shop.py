@@ -5,14 +5,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from decimal import Decimal
-from pathlib import Path
 import hashlib
 import sqlite3
+from datetime import UTC, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-PRODUCTS_HEADER = "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+PRODUCTS_HEADER = (
+    "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
+)
 
 
 def make_order(
@@ -38,19 +40,38 @@ def make_order(
         "ref": f"{channel}:{ext}",
         "channel": channel,
         "external_id": ext,
-        "placed_at": datetime.fromisoformat(placed).astimezone(timezone.utc),
+        "placed_at": datetime.fromisoformat(placed).astimezone(UTC),
         "status": "new",
         "payment": {"status": payment, "method": method, "reference": None},
         "customer": {"name": "Ann Buyer", "email": email or f"{ext}@example.com", "phone": None},
-        "ship_to": {"name": "Ann Buyer", "company": None, "address1": "1 Main St", "address2": None, "address3": None,
-                    "city": city, "province": province, "postal_code": postal_code, "country": country, "phone": None},
+        "ship_to": {
+            "name": "Ann Buyer",
+            "company": None,
+            "address1": "1 Main St",
+            "address2": None,
+            "address3": None,
+            "city": city,
+            "province": province,
+            "postal_code": postal_code,
+            "country": country,
+            "phone": None,
+        },
         "service_level": level,
         "shipping_method": None,
         "notes": notes,
         "tags": list(tags or []),
         "currency": "USD",
-        "totals": {"subtotal": None, "shipping": None, "tax": None, "discount": None, "total": Decimal(total) if total else None},
-        "lines": [{"sku": s, "name": None, "quantity": q, "unit_price": Decimal("5.00"), "line_id": None, "free": False} for s, q in (lines or [("MUG", 1)])],
+        "totals": {
+            "subtotal": None,
+            "shipping": None,
+            "tax": None,
+            "discount": None,
+            "total": Decimal(total) if total else None,
+        },
+        "lines": [
+            {"sku": s, "name": None, "quantity": q, "unit_price": Decimal("5.00"), "line_id": None, "free": False}
+            for s, q in (lines or [("MUG", 1)])
+        ],
     }
 
 
@@ -59,22 +80,26 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
     from sqlalchemy import select
 
     from oms_cli.orders.importing import writers_for
-    from oms_cli.orders.staging import fingerprint
     from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
+    from oms_cli.orders.staging import fingerprint
     from oms_cli.store.bulk import BulkInserter
     from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow
     from oms_cli.store.types import utcnow
 
     now = utcnow()
     with store.connect() as conn:
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert([order_values(o, fingerprint(o, writers_for(store)), now) for o in orders])
+        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert(
+            [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
+        )
         t = OrderRow.__table__
-        ids = {r.ref: r.id for r in conn.execute(select(t.c.id, t.c.ref).where(t.c.ref.in_([o["ref"] for o in orders])))}
+        ids = {
+            r.ref: r.id for r in conn.execute(select(t.c.id, t.c.ref).where(t.c.ref.in_([o["ref"] for o in orders])))
+        }
         rows = [row for o in orders for row in line_values(ids[o["ref"]], o)]
         BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert(rows)
-        BulkInserter(conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")).insert(
-            [(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders]
-        )
+        BulkInserter(
+            conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
+        ).insert([(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
 
 
 def write_products(path: Path, rows: list[tuple[str, str]]) -> Path:
@@ -84,14 +109,14 @@ def write_products(path: Path, rows: list[tuple[str, str]]) -> Path:
     return path
 
 
-
-
 def store_digest(db: Path) -> str:
     """A digest of every row of every table: equal digests mean an unchanged store."""
     con = sqlite3.connect(db)
     h = hashlib.sha256()
     try:
-        for (name,) in sorted(con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")):
+        for (name,) in sorted(
+            con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        ):
             h.update(name.encode())
             for row in con.execute(f'SELECT * FROM "{name}" ORDER BY 1'):
                 h.update(repr(row).encode())

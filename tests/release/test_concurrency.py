@@ -19,8 +19,14 @@ def test_two_release_runs_at_once_never_over_reserve(oms, shop, oms_proc, db_pat
     orders = []
     for i in range(900):
         lines = [("MUG", rng.randint(1, 3))] + ([("TEE", rng.randint(1, 2))] if rng.random() < 0.4 else [])
-        orders.append(make_order(f"c{i}", lines, level=rng.choice(["standard", "standard", "expedited", "next_day"]),
-                                 placed=f"2030-01-{1 + i % 28:02d}T{i % 24:02d}:00:00+00:00"))
+        orders.append(
+            make_order(
+                f"c{i}",
+                lines,
+                level=rng.choice(["standard", "standard", "expedited", "next_day"]),
+                placed=f"2030-01-{1 + i % 28:02d}T{i % 24:02d}:00:00+00:00",
+            )
+        )
     add_orders(shop.store, orders)
 
     # Small chunks make the two runs take turns at the write lock many times.
@@ -36,16 +42,24 @@ def test_two_release_runs_at_once_never_over_reserve(oms, shop, oms_proc, db_pat
 
     con = sqlite3.connect(db_path)
     try:
-        stock = {(s, loc): (on, res) for s, loc, on, res in con.execute("SELECT sku, location, on_hand, reserved FROM stock")}
+        stock = {
+            (s, loc): (on, res) for s, loc, on, res in con.execute("SELECT sku, location, on_hand, reserved FROM stock")
+        }
         for (sku, loc), (on_hand, reserved) in stock.items():
             assert 0 <= reserved <= on_hand, (sku, loc, on_hand, reserved)
-        held_units = dict(((s, loc), q) for s, loc, q in con.execute(
-            "SELECT sku, location, SUM(quantity) FROM reservations WHERE state = 'active' GROUP BY sku, location"))
+        held_units = dict(
+            ((s, loc), q)
+            for s, loc, q in con.execute(
+                "SELECT sku, location, SUM(quantity) FROM reservations WHERE state = 'active' GROUP BY sku, location"
+            )
+        )
         assert {k: v[1] for k, v in stock.items() if v[1]} == held_units
         # each order decided once: released orders hold exactly their lines, the others hold nothing
         statuses = dict(con.execute("SELECT ref, status FROM orders"))
         assert set(statuses.values()) <= {"ready", "on_hold"}
-        into_ready = dict(con.execute("SELECT order_id, COUNT(*) FROM order_events WHERE to_status = 'ready' GROUP BY order_id"))
+        into_ready = dict(
+            con.execute("SELECT order_id, COUNT(*) FROM order_events WHERE to_status = 'ready' GROUP BY order_id")
+        )
         assert max(into_ready.values()) == 1
         per_line = con.execute(
             "SELECT o.status, l.quantity, COALESCE((SELECT SUM(r.quantity) FROM reservations r WHERE r.order_line_id = l.id AND r.state = 'active'), 0) "

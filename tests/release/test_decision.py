@@ -14,13 +14,27 @@ from oms_cli.core.errors import ConfigError
 from oms_cli.release.decision import Allocation, Catalog, Gate, LineFacts, OrderFacts, allocate, decide
 from oms_cli.release.thank_you import parse_rules
 
-CATALOG = Catalog(frozenset({"MUG", "TEE", "CARD", "NOLOC"}), {"MUG": ["A01-B01", "A02-B01"], "TEE": ["A03-B01"], "CARD": ["A04-B01"]})
-ADDRESS = {"name": "Ann", "address1": "1 Main St", "city": "Springfield", "province": "IL", "postal_code": "62701", "country": "US"}
+CATALOG = Catalog(
+    frozenset({"MUG", "TEE", "CARD", "NOLOC"}), {"MUG": ["A01-B01", "A02-B01"], "TEE": ["A03-B01"], "CARD": ["A04-B01"]}
+)
+ADDRESS = {
+    "name": "Ann",
+    "address1": "1 Main St",
+    "city": "Springfield",
+    "province": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
 
 
 def order(lines: list[tuple[str, int]], **over: Any) -> OrderFacts:
-    base: dict[str, Any] = {"ref": "shop:1", "payment_status": "paid", "payment_method": None, "ship_to": ADDRESS,
-                            "lines": [LineFacts(i, s, q) for i, (s, q) in enumerate(lines, start=1)]}
+    base: dict[str, Any] = {
+        "ref": "shop:1",
+        "payment_status": "paid",
+        "payment_method": None,
+        "ship_to": ADDRESS,
+        "lines": [LineFacts(i, s, q) for i, (s, q) in enumerate(lines, start=1)],
+    }
     return OrderFacts(**(base | over))
 
 
@@ -41,17 +55,29 @@ def test_a_paid_complete_order_in_stock_is_released_from_the_primary_location() 
 def test_stock_spills_to_the_next_location_and_lines_share_a_sku() -> None:
     levels = stock(MUG={"A01-B01": (3, 1), "A02-B01": (5, 0)})
     d = decide(order([("MUG", 3), ("MUG", 2)]), GATE, CATALOG, levels)
-    assert d.allocations == [Allocation(1, "MUG", "A01-B01", 2), Allocation(1, "MUG", "A02-B01", 1), Allocation(2, "MUG", "A02-B01", 2)]
+    assert d.allocations == [
+        Allocation(1, "MUG", "A01-B01", 2),
+        Allocation(1, "MUG", "A02-B01", 1),
+        Allocation(2, "MUG", "A02-B01", 2),
+    ]
 
 
-@pytest.mark.parametrize(("over", "lines", "reason", "detail"), [
-    ({"payment_status": "pending"}, [("MUG", 1)], "awaiting_payment", "payment is pending"),
-    ({"payment_status": "voided"}, [("MUG", 1)], "awaiting_payment", "payment is voided"),
-    ({"ship_to": ADDRESS | {"postal_code": "SW1A 1AA"}}, [("MUG", 1)], "incorrect_address", "postal code 'SW1A 1AA' does not look like a US postal code"),
-    ({}, [("GHOST", 1), ("MUG", 1)], "unknown_sku", "not in the catalog: GHOST"),
-    ({}, [("NOLOC", 1)], "no_location", "no location for NOLOC"),
-    ({}, [("MUG", 11)], "out_of_stock", "MUG needs 11, 10 available"),
-])
+@pytest.mark.parametrize(
+    ("over", "lines", "reason", "detail"),
+    [
+        ({"payment_status": "pending"}, [("MUG", 1)], "awaiting_payment", "payment is pending"),
+        ({"payment_status": "voided"}, [("MUG", 1)], "awaiting_payment", "payment is voided"),
+        (
+            {"ship_to": ADDRESS | {"postal_code": "SW1A 1AA"}},
+            [("MUG", 1)],
+            "incorrect_address",
+            "postal code 'SW1A 1AA' does not look like a US postal code",
+        ),
+        ({}, [("GHOST", 1), ("MUG", 1)], "unknown_sku", "not in the catalog: GHOST"),
+        ({}, [("NOLOC", 1)], "no_location", "no location for NOLOC"),
+        ({}, [("MUG", 11)], "out_of_stock", "MUG needs 11, 10 available"),
+    ],
+)
 def test_each_hold_reason(over: dict, lines: list, reason: str, detail: str) -> None:
     d = decide(order(lines, **over), GATE, CATALOG, PLENTY)
     assert not d.release
@@ -60,7 +86,12 @@ def test_each_hold_reason(over: dict, lines: list, reason: str, detail: str) -> 
 
 
 def test_the_first_reason_wins_and_the_detail_lists_them_all() -> None:
-    d = decide(order([("GHOST", 1), ("MUG", 20)], payment_status="pending", ship_to=ADDRESS | {"city": ""}), GATE, CATALOG, PLENTY)
+    d = decide(
+        order([("GHOST", 1), ("MUG", 20)], payment_status="pending", ship_to=ADDRESS | {"city": ""}),
+        GATE,
+        CATALOG,
+        PLENTY,
+    )
     assert d.reason == "awaiting_payment"
     assert d.detail == "payment is pending; no city; not in the catalog: GHOST; MUG needs 20, 10 available"
 
@@ -73,7 +104,10 @@ def test_cod_allowed_and_refused_by_config() -> None:
     d = decide(cod, no_cod, CATALOG, PLENTY)
     assert (d.release, d.reason) == (False, "cod_not_allowed")
     # pending by card is not COD
-    assert decide(order([("MUG", 1)], payment_status="pending", payment_method="card"), GATE, CATALOG, PLENTY).reason == "awaiting_payment"
+    assert (
+        decide(order([("MUG", 1)], payment_status="pending", payment_method="card"), GATE, CATALOG, PLENTY).reason
+        == "awaiting_payment"
+    )
 
 
 def test_partial_stock_hold_or_split() -> None:
@@ -108,7 +142,10 @@ def test_thank_you_gift_reserves_stock_and_never_holds_the_order() -> None:
     assert d.outcomes[0].skipped == "CARD out of stock (0 available)"
     assert all(a.sku != "CARD" for a in d.allocations)
     # already applied, a backorder, or a held order: no gift
-    assert decide(order([("MUG", 3)], rule_facts={"units": 3}, applied_rules={"vip"}), gate, CATALOG, PLENTY).outcomes == []
+    assert (
+        decide(order([("MUG", 3)], rule_facts={"units": 3}, applied_rules={"vip"}), gate, CATALOG, PLENTY).outcomes
+        == []
+    )
     assert decide(order([("MUG", 3)], rule_facts={"units": 3}, is_backorder=True), gate, CATALOG, PLENTY).outcomes == []
     assert decide(order([("MUG", 30)], rule_facts={"units": 30}), gate, CATALOG, PLENTY).outcomes == []
 
@@ -118,8 +155,12 @@ levels_strategy = st.dictionaries(
 )
 
 
-@given(st.lists(st.tuples(st.sampled_from(["MUG", "TEE"]), st.integers(1, 5)), min_size=1, max_size=6), levels_strategy, levels_strategy,
-       st.booleans())
+@given(
+    st.lists(st.tuples(st.sampled_from(["MUG", "TEE"]), st.integers(1, 5)), min_size=1, max_size=6),
+    levels_strategy,
+    levels_strategy,
+    st.booleans(),
+)
 def test_allocations_never_exceed_what_is_available(lines: list, mug: dict, tee: dict, split: bool) -> None:
     levels = {"MUG": mug, "TEE": {k.replace("A01", "A03"): v for k, v in tee.items() if k == "A01-B01"}}
     gate = Gate(partial="split" if split else "hold")

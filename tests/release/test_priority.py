@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from oms_cli.release.priority import is_late_promise, queue_key
 
-NOW = datetime(2025, 1, 8, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 8, 12, 0, tzinfo=UTC)
 
 
 def test_queue_order() -> None:
@@ -23,7 +23,13 @@ def test_queue_order() -> None:
     ]
     ranked = sorted(orders, key=lambda o: queue_key(o[1], o[2], o[3], 0, NOW))
     assert [o[0] for o in ranked] == [
-        "overdue expedited", "overdue standard", "next day", "expedited", "not yet released", "old standard", "new standard",
+        "overdue expedited",
+        "overdue standard",
+        "next day",
+        "expedited",
+        "not yet released",
+        "old standard",
+        "new standard",
     ]
 
 

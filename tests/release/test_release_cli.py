@@ -3,14 +3,13 @@ release, COD, partial stock, cancelling, thank-you rules, ship-by, queue and ins
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from release_shop import make_order, store_digest
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def release(oms, *args: str):  # type: ignore[no-untyped-def]
@@ -33,8 +32,13 @@ def test_each_hold_reason_and_its_later_release(oms, shop) -> None:
         make_order("short", [("TEE", 2)]),
     )
     first = release(oms)
-    assert held(first) == {"shop:unpaid": "awaiting_payment", "shop:badzip": "incorrect_address", "shop:ghost": "unknown_sku",
-                           "shop:noloc": "no_location", "shop:short": "out_of_stock"}
+    assert held(first) == {
+        "shop:unpaid": "awaiting_payment",
+        "shop:badzip": "incorrect_address",
+        "shop:ghost": "unknown_sku",
+        "shop:noloc": "no_location",
+        "shop:short": "out_of_stock",
+    }
     assert first["released"] == [] and first["unchanged"] == 0
     assert {h["ref"]: h["detail"] for h in first["held"]}["shop:short"] == "TEE needs 2, 0 available"
     assert shop.order("shop:short").hold_note == "TEE needs 2, 0 available"
@@ -56,13 +60,23 @@ def test_each_hold_reason_and_its_later_release(oms, shop) -> None:
     shop.receive("NOLOC", 1)
     shop.receive("TEE", 2)
     last = release(oms)
-    assert sorted(r["ref"] for r in last["released"]) == ["shop:badzip", "shop:ghost", "shop:noloc", "shop:short", "shop:unpaid"]
+    assert sorted(r["ref"] for r in last["released"]) == [
+        "shop:badzip",
+        "shop:ghost",
+        "shop:noloc",
+        "shop:short",
+        "shop:unpaid",
+    ]
     assert last["held"] == []
     for ref in ("shop:unpaid", "shop:badzip", "shop:ghost", "shop:noloc", "shop:short"):
         row = shop.order(ref)
         assert (row.status, row.hold_reason, row.hold_note) == ("ready", None, None)
         assert row.ship_by is not None
-        assert [(e.from_status, e.to_status) for e in shop.events(ref) if e.kind == "status"] == [(None, "new"), ("new", "on_hold"), ("on_hold", "ready")]
+        assert [(e.from_status, e.to_status) for e in shop.events(ref) if e.kind == "status"] == [
+            (None, "new"),
+            ("new", "on_hold"),
+            ("on_hold", "ready"),
+        ]
     assert shop.stock("MUG") == {"A01-B01": (5, 2)}
     assert shop.reservations("shop:short") == [("TEE", "A03-B01", 2)]
     assert oms("stock", "check").exit_code == 0
@@ -89,8 +103,10 @@ def test_usage(oms, shop) -> None:
 
 def test_cod_allowed_by_default_and_refused_by_config(oms, shop, config_file) -> None:
     shop.receive("MUG", 5)
-    shop.orders(make_order("cod1", [("MUG", 1)], payment="pending", method="Cash on Delivery (COD)"),
-                make_order("cod2", [("MUG", 1)], payment="cod"))
+    shop.orders(
+        make_order("cod1", [("MUG", 1)], payment="pending", method="Cash on Delivery (COD)"),
+        make_order("cod2", [("MUG", 1)], payment="cod"),
+    )
     config_file({"release": {"allow_cod": False}})
     assert held(release(oms)) == {"shop:cod1": "cod_not_allowed", "shop:cod2": "cod_not_allowed"}
     config_file({"release": {"allow_cod": True}})
@@ -107,7 +123,14 @@ def test_partial_stock_held_whole_by_default(oms, shop) -> None:
 
 
 def test_partial_stock_split_into_a_shipment_and_a_backorder(oms, shop, config_file) -> None:
-    config_file({"release": {"partial_stock": "split", "thank_you": [{"name": "thanks", "when": "units >= 1", "tag": "thanked"}]}})
+    config_file(
+        {
+            "release": {
+                "partial_stock": "split",
+                "thank_you": [{"name": "thanks", "when": "units >= 1", "tag": "thanked"}],
+            }
+        }
+    )
     shop.receive("MUG", 2)
     shop.receive("TEE", 5)
     shop.orders(make_order("p", [("MUG", 3), ("TEE", 1), ("CARD", 2)]))
@@ -215,18 +238,39 @@ def test_orders_release_of_one_order_and_its_refusals(oms, shop) -> None:
 
 
 def test_thank_you_rules_apply_once(oms, shop, config_file) -> None:
-    config_file({"release": {"thank_you": [
-        {"name": "vip", "when": "units >= 10 or total >= 200.00", "add_sku": "CARD", "tag": "vip", "note": "Hand-written card, please"},
-    ]}})
+    config_file(
+        {
+            "release": {
+                "thank_you": [
+                    {
+                        "name": "vip",
+                        "when": "units >= 10 or total >= 200.00",
+                        "add_sku": "CARD",
+                        "tag": "vip",
+                        "note": "Hand-written card, please",
+                    },
+                ]
+            }
+        }
+    )
     shop.receive("MUG", 30)
     shop.receive("CARD", 5)
-    shop.orders(make_order("big", [("MUG", 10)]), make_order("rich", [("MUG", 1)], total="250.00"), make_order("small", [("MUG", 1)]))
+    shop.orders(
+        make_order("big", [("MUG", 10)]),
+        make_order("rich", [("MUG", 1)], total="250.00"),
+        make_order("small", [("MUG", 1)]),
+    )
     report = release(oms)
     by_ref = {r["ref"]: r for r in report["released"]}
-    assert by_ref["shop:big"]["thank_you"] == [{"rule": "vip", "added": "CARD x1", "tags": ["vip"], "note": "Hand-written card, please", "skipped": None}]
+    assert by_ref["shop:big"]["thank_you"] == [
+        {"rule": "vip", "added": "CARD x1", "tags": ["vip"], "note": "Hand-written card, please", "skipped": None}
+    ]
     assert by_ref["shop:small"]["thank_you"] == []
     lines = shop.lines("shop:big")
-    assert [(ln.sku, ln.quantity, ln.free, ln.added_by_rule, ln.unit_price_minor) for ln in lines] == [("MUG", 10, False, None, 500), ("CARD", 1, True, "vip", 0)]
+    assert [(ln.sku, ln.quantity, ln.free, ln.added_by_rule, ln.unit_price_minor) for ln in lines] == [
+        ("MUG", 10, False, None, 500),
+        ("CARD", 1, True, "vip", 0),
+    ]
     assert ("CARD", "A04-B01", 1) in shop.reservations("shop:big")
     assert shop.order("shop:big").tags == ["vip"]
     notes = [e.note for e in shop.events("shop:big") if e.kind == "note"]
@@ -269,8 +313,10 @@ def test_ship_by_is_set_from_the_schedule(oms, shop, config_file) -> None:
     config_file({"schedule": {"cutoff": "14:00", "holidays": ["2025-01-13"]}})
     shop.receive("MUG", 5)
     # Friday 10 January 2025 after the cut-off; Monday 13 is a holiday
-    shop.orders(make_order("fri", [("MUG", 1)], level="next_day", placed="2025-01-10T15:00:00+00:00"),
-                make_order("std", [("MUG", 1)], placed="2025-01-10T13:00:00+00:00"))
+    shop.orders(
+        make_order("fri", [("MUG", 1)], level="next_day", placed="2025-01-10T15:00:00+00:00"),
+        make_order("std", [("MUG", 1)], placed="2025-01-10T13:00:00+00:00"),
+    )
     release(oms)
     assert shop.order("shop:fri").ship_by == datetime(2025, 1, 14, 14, 0, tzinfo=UTC)
     assert shop.order("shop:std").ship_by == datetime(2025, 1, 15, 14, 0, tzinfo=UTC)
@@ -304,7 +350,13 @@ def test_queue_order_and_late_promises(oms, shop) -> None:
     assert (q["overdue"], q["late_promises"], q["instructions_pending"]) == (2, 2, 1)
     assert [o["late_promise"] for o in q["orders"]] == [True, True, False, False, False]
     early = oms("--json", "queue", "--at", "2030-01-07T08:00:00Z").json()
-    assert [o["ref"] for o in early["orders"]] == ["shop:exp-old", "shop:nd", "shop:exp", "shop:std-old", "shop:std-new"]
+    assert [o["ref"] for o in early["orders"]] == [
+        "shop:exp-old",
+        "shop:nd",
+        "shop:exp",
+        "shop:std-old",
+        "shop:std-new",
+    ]
     human = oms("queue", "--at", "2030-01-07T16:00:00Z")
     assert "2 paid fast deliveries late (red)" in human.stdout
     assert "2 expedited/next-day orders are past their ship-by time" in human.stderr
@@ -315,7 +367,9 @@ def test_instructions_are_flagged_acknowledged_and_block_shipping(oms, shop, sto
     from oms_cli.release.instructions import check_can_ship
 
     shop.receive("MUG", 5)
-    shop.orders(make_order("note", [("MUG", 1)], notes="Please  gift wrap\nand no invoice"), make_order("plain", [("MUG", 1)]))
+    shop.orders(
+        make_order("note", [("MUG", 1)], notes="Please  gift wrap\nand no invoice"), make_order("plain", [("MUG", 1)])
+    )
     report = release(oms)
     assert {r["ref"]: r["instruction"] for r in report["released"]} == {"shop:note": "pending", "shop:plain": "none"}
     listed = oms("orders", "list")
@@ -323,7 +377,10 @@ def test_instructions_are_flagged_acknowledged_and_block_shipping(oms, shop, sto
     row = shop.order("shop:note")
     with pytest.raises(Refused) as info:
         check_can_ship(row.ref, row.instruction_state, row.notes)
-    assert info.value.message == 'shop:note: the buyer\'s special instruction is not acknowledged yet ("Please gift wrap and no invoice")'
+    assert (
+        info.value.message
+        == 'shop:note: the buyer\'s special instruction is not acknowledged yet ("Please gift wrap and no invoice")'
+    )
     assert "oms orders ack shop:note --done" in (info.value.hint or "")
     check_can_ship("shop:plain", shop.order("shop:plain").instruction_state, None)
 
@@ -336,7 +393,10 @@ def test_instructions_are_flagged_acknowledged_and_block_shipping(oms, shop, sto
     row = shop.order("shop:note")
     assert (row.instruction_state, row.instruction_reply) == ("replied", "Gift wrap yes; the invoice must go in, sorry")
     notes = [e.note for e in shop.events("shop:note") if e.kind == "note"]
-    assert notes == ["instruction acknowledged: will be fulfilled", "reply to the buyer: Gift wrap yes; the invoice must go in, sorry"]
+    assert notes == [
+        "instruction acknowledged: will be fulfilled",
+        "reply to the buyer: Gift wrap yes; the invoice must go in, sorry",
+    ]
     assert oms("orders", "ack", "shop:plain", "--done").exit_code == 5
     assert oms("orders", "ack", "shop:note").exit_code == 2
     assert oms("orders", "ack", "shop:note", "--done", "--reply", "x").exit_code == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC, timezone
 
 import pytest
 
@@ -11,7 +11,7 @@ from oms_cli.release.schedule import shop_timezone
 
 
 def test_known_zones_and_utc() -> None:
-    assert shop_timezone(None) is timezone.utc and shop_timezone("utc") is timezone.utc
+    assert shop_timezone(None) is UTC and shop_timezone("utc") is UTC
     assert str(shop_timezone("Europe/Berlin")) == "Europe/Berlin"
 
 

@@ -9,12 +9,30 @@ import pytest
 from oms_cli.core.errors import ConfigError
 from oms_cli.release.thank_you import evaluate, fields_used, parse_rules
 
-VIP = {"name": "vip", "when": "units >= 10 or total >= 200.00", "add_sku": "THANKYOU-CARD", "tag": "vip", "note": "Hand-written card"}
+VIP = {
+    "name": "vip",
+    "when": "units >= 10 or total >= 200.00",
+    "add_sku": "THANKYOU-CARD",
+    "tag": "vip",
+    "note": "Hand-written card",
+}
 
 
 def facts(**over: object) -> dict:
-    return {"units": 2, "lines": 1, "total": Decimal("50.00"), "subtotal": None, "customer_orders": 1, "country": "US",
-            "channel": "shopify", "service_level": "standard", "currency": "USD", "payment": "paid", "tags": [], "skus": ["MUG"]} | over
+    return {
+        "units": 2,
+        "lines": 1,
+        "total": Decimal("50.00"),
+        "subtotal": None,
+        "customer_orders": 1,
+        "country": "US",
+        "channel": "shopify",
+        "service_level": "standard",
+        "currency": "USD",
+        "payment": "paid",
+        "tags": [],
+        "skus": ["MUG"],
+    } | over
 
 
 def test_the_issue_example() -> None:
@@ -37,7 +55,9 @@ def test_and_binds_tighter_than_or_and_lists_mean_all() -> None:
     assert r.matches(facts(units=4))
     assert not r.matches(facts(units=4, country="CA"))
     assert r.matches(facts(country="CA", tags=["vip"]))
-    (r2,) = parse_rules([{"name": "r2", "when": ["country in [US, CA]", "skus contains mug", "customer_orders == 1"], "tag": "first"}])
+    (r2,) = parse_rules(
+        [{"name": "r2", "when": ["country in [US, CA]", "skus contains mug", "customer_orders == 1"], "tag": "first"}]
+    )
     assert r2.matches(facts())
     assert not r2.matches(facts(customer_orders=2))
     assert not r2.matches(facts(country="DE"))
@@ -45,28 +65,48 @@ def test_and_binds_tighter_than_or_and_lists_mean_all() -> None:
 
 
 def test_text_and_list_negations() -> None:
-    (r,) = parse_rules([{"name": "r", "when": "channel != amazon and skus not contains CARD and country not in ['GB', \"IE\"]", "note": "n"}])
+    (r,) = parse_rules(
+        [
+            {
+                "name": "r",
+                "when": "channel != amazon and skus not contains CARD and country not in ['GB', \"IE\"]",
+                "note": "n",
+            }
+        ]
+    )
     assert r.matches(facts())
     assert not r.matches(facts(channel="Amazon"))
     assert not r.matches(facts(skus=["card"]))
     assert not r.matches(facts(country="ie"))
 
 
-@pytest.mark.parametrize(("rule", "fragment"), [
-    ({"name": "a", "when": "unit >= 10", "tag": "x"}, "release.thank_you[1] (a): unknown field 'unit' in 'unit >= 10'"),
-    ({"name": "a", "when": "units => 10", "tag": "x"}, "release.thank_you[1] (a): unknown operator '=>' in 'units => 10'"),
-    ({"name": "a", "when": "units ≥ 10", "tag": "x"}, "unknown operator '≥'"),
-    ({"name": "a", "when": "units between 10", "tag": "x"}, "unknown operator 'between'"),
-    ({"name": "a", "when": "country >= US", "tag": "x"}, "operator '>=' does not apply to country"),
-    ({"name": "a", "when": "total >= lots", "tag": "x"}, "'lots' in 'total >= lots' is not a number"),
-    ({"name": "a", "when": "units >= 2.5", "tag": "x"}, "is not a whole number"),
-    ({"name": "a", "when": "units >=", "tag": "x"}, "no value after '>='"),
-    ({"name": "a", "when": "units >= 1", "add_skew": "CARD"}, "release.thank_you[1] (a): unknown field 'add_skew'"),
-    ({"name": "a", "when": "units >= 1"}, "the rule does nothing"),
-    ({"when": "units >= 1", "tag": "x"}, "every rule needs a name"),
-    ({"name": "a", "tag": "x"}, "no 'when' condition"),
-    ({"name": "a", "when": "units >= 1", "add_sku": "CARD", "quantity": 0}, "quantity must be a whole number of at least 1"),
-])
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        (
+            {"name": "a", "when": "unit >= 10", "tag": "x"},
+            "release.thank_you[1] (a): unknown field 'unit' in 'unit >= 10'",
+        ),
+        (
+            {"name": "a", "when": "units => 10", "tag": "x"},
+            "release.thank_you[1] (a): unknown operator '=>' in 'units => 10'",
+        ),
+        ({"name": "a", "when": "units ≥ 10", "tag": "x"}, "unknown operator '≥'"),
+        ({"name": "a", "when": "units between 10", "tag": "x"}, "unknown operator 'between'"),
+        ({"name": "a", "when": "country >= US", "tag": "x"}, "operator '>=' does not apply to country"),
+        ({"name": "a", "when": "total >= lots", "tag": "x"}, "'lots' in 'total >= lots' is not a number"),
+        ({"name": "a", "when": "units >= 2.5", "tag": "x"}, "is not a whole number"),
+        ({"name": "a", "when": "units >=", "tag": "x"}, "no value after '>='"),
+        ({"name": "a", "when": "units >= 1", "add_skew": "CARD"}, "release.thank_you[1] (a): unknown field 'add_skew'"),
+        ({"name": "a", "when": "units >= 1"}, "the rule does nothing"),
+        ({"when": "units >= 1", "tag": "x"}, "every rule needs a name"),
+        ({"name": "a", "tag": "x"}, "no 'when' condition"),
+        (
+            {"name": "a", "when": "units >= 1", "add_sku": "CARD", "quantity": 0},
+            "quantity must be a whole number of at least 1",
+        ),
+    ],
+)
 def test_clear_errors(rule: dict, fragment: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_rules([rule])

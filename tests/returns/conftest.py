@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from returns.fixtures import load_demo, ship
 
 SHIPPED = ("shopify:1041", "shopify:1045", "woocommerce:2150", "woocommerce:2153")

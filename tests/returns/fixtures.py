@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ from oms_cli.orders.service import resolve_ref
 from oms_cli.stock.ledger import move, product_locations
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderLineRow, ReservationRow, StockMovementRow, StockRow
-
 
 
 def _root_conftest() -> Any:
@@ -94,13 +93,15 @@ def load_demo(oms: Callable[..., Any]) -> None:
 def ship(store: Store, refs: Iterable[str], *, at: datetime | None = None, deliver: bool = False) -> None:
     """Take orders from new to shipped (and delivered) in one transaction; their units
     leave the primary location through the stock ledger with a shipped reservation."""
-    when = at or datetime.now(timezone.utc)
+    when = at or datetime.now(UTC)
     with store.connect(write=True) as conn:
         for ref in refs:
             order = resolve_ref(conn, ref)
             current = order.status
             for step, target in enumerate(PATH_TO_SHIPPED + (("delivered",) if deliver else ()), start=1):
-                transition(conn, order.id, order.ref, current, target, command="test", at=when + timedelta(minutes=step))
+                transition(
+                    conn, order.id, order.ref, current, target, command="test", at=when + timedelta(minutes=step)
+                )
                 current = target
             lines = conn.execute(select(lines_t).where(lines_t.c.order_id == order.id)).all()
             places = product_locations(conn, [ln.sku for ln in lines])
@@ -108,8 +109,13 @@ def ship(store: Store, refs: Iterable[str], *, at: datetime | None = None, deliv
                 location = places[ln.sku][0]
                 conn.execute(
                     insert(reservations_t).values(
-                        order_id=order.id, order_line_id=ln.id, sku=ln.sku, location=location,
-                        quantity=ln.quantity, state="shipped", created_at=when,
+                        order_id=order.id,
+                        order_line_id=ln.id,
+                        sku=ln.sku,
+                        location=location,
+                        quantity=ln.quantity,
+                        state="shipped",
+                        created_at=when,
                     )
                 )
                 move(conn, ln.sku, location, -ln.quantity, "ship", command="test", order_id=order.id, at=when)

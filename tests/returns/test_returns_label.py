@@ -10,7 +10,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import zxingcpp
 from pypdf import PdfReader
-
 from returns.fixtures import store_digest
 
 
@@ -27,7 +26,22 @@ def scan(pdf: bytes) -> set[str]:
 
 
 def test_return_label_goes_from_customer_to_shop_and_is_attached(oms, shop, db_path, config_file) -> None:
-    config_file({"returns": {"label": True}, "shop": {"name": "Demo Shop", "address": {"name": "Demo Shop", "address1": "5 Harbour Road", "city": "Bristol", "postal_code": "BS1 5TT", "country": "GB", "province": None}}})
+    config_file(
+        {
+            "returns": {"label": True},
+            "shop": {
+                "name": "Demo Shop",
+                "address": {
+                    "name": "Demo Shop",
+                    "address1": "5 Harbour Road",
+                    "city": "Bristol",
+                    "postal_code": "BS1 5TT",
+                    "country": "GB",
+                    "province": None,
+                },
+            },
+        }
+    )
     r = oms("--json", "returns", "open", "shopify:1041", "--lines", "MUG-SPK-BLU:1", "--reason", "doesnt_fit")
     assert r.exit_code == 0, r.stderr
     path = Path(r.json()["label_path"])

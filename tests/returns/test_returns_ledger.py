@@ -10,23 +10,31 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from returns.conftest import SHIPPED
+from returns.fixtures import ledger_mismatches, store_digest
 
 from oms_cli.core.config import load_config
 from oms_cli.core.errors import NotFound, Refused
 from oms_cli.returns.plan import CONDITIONS
 from oms_cli.returns.service import close_return, list_returns, open_return, receive_return
-from returns.conftest import SHIPPED
-from returns.fixtures import ledger_mismatches, store_digest
 
 
 def shipped_and_back(db: Path) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
     con = sqlite3.connect(db)
     try:
-        shipped = {(ref, sku): qty for ref, sku, qty in con.execute(
-            "SELECT o.ref, l.sku, SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id GROUP BY o.ref, l.sku")}
-        back = {(ref, sku): qty for ref, sku, qty in con.execute(
-            "SELECT o.ref, rl.sku, SUM(rl.quantity) FROM return_lines rl JOIN returns r ON r.id = rl.return_id "
-            "JOIN orders o ON o.id = r.order_id WHERE rl.condition IN ('resellable', 'damaged') GROUP BY o.ref, rl.sku")}
+        shipped = {
+            (ref, sku): qty
+            for ref, sku, qty in con.execute(
+                "SELECT o.ref, l.sku, SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id GROUP BY o.ref, l.sku"
+            )
+        }
+        back = {
+            (ref, sku): qty
+            for ref, sku, qty in con.execute(
+                "SELECT o.ref, rl.sku, SUM(rl.quantity) FROM return_lines rl JOIN returns r ON r.id = rl.return_id "
+                "JOIN orders o ON o.id = r.order_id WHERE rl.condition IN ('resellable', 'damaged') GROUP BY o.ref, rl.sku"
+            )
+        }
         return shipped, back
     finally:
         con.close()
@@ -35,8 +43,12 @@ def shipped_and_back(db: Path) -> tuple[dict[tuple[str, str], int], dict[tuple[s
 def returned_to_shelf(db: Path) -> tuple[int, int]:
     con = sqlite3.connect(db)
     try:
-        moved = con.execute("SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE reason = 'return'").fetchone()[0]
-        resellable = con.execute("SELECT COALESCE(SUM(quantity), 0) FROM return_lines WHERE condition = 'resellable'").fetchone()[0]
+        moved = con.execute(
+            "SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE reason = 'return'"
+        ).fetchone()[0]
+        resellable = con.execute(
+            "SELECT COALESCE(SUM(quantity), 0) FROM return_lines WHERE condition = 'resellable'"
+        ).fetchone()[0]
         return moved, resellable
     finally:
         con.close()
@@ -46,8 +58,12 @@ def returned_to_shelf(db: Path) -> tuple[int, int]:
 def test_random_returns_keep_the_ledger_and_the_counts_true(shop, db_path, seed: int) -> None:
     config = load_config()
     rng = random.Random(seed)
-    skus = {"shopify:1041": ["MUG-SPK-BLU", "COASTER-SET4"], "shopify:1045": ["MUG-SPK-BLU", "MUG-SPK-GRN"],
-            "woocommerce:2150": ["MUG-SPK-BLU", "CANDLE-SEA"], "woocommerce:2153": ["VASE-BUD-WHT", "CARD-BDAY"]}
+    skus = {
+        "shopify:1041": ["MUG-SPK-BLU", "COASTER-SET4"],
+        "shopify:1045": ["MUG-SPK-BLU", "MUG-SPK-GRN"],
+        "woocommerce:2150": ["MUG-SPK-BLU", "CANDLE-SEA"],
+        "woocommerce:2153": ["VASE-BUD-WHT", "CARD-BDAY"],
+    }
     done = {"open": 0, "receive": 0, "close": 0, "refused": 0}
     for _ in range(50):
         digest = store_digest(db_path)
@@ -56,7 +72,14 @@ def test_random_returns_keep_the_ledger_and_the_counts_true(shop, db_path, seed:
             if step == "open":
                 ref = rng.choice(SHIPPED)
                 lines = None if rng.random() < 0.3 else [f"{rng.choice(skus[ref])}:{rng.randint(1, 4)}"]
-                open_return(shop, config, ref, reason=rng.choice(["doesnt_fit", "changed_mind"]), lines=lines, again=rng.random() < 0.5)
+                open_return(
+                    shop,
+                    config,
+                    ref,
+                    reason=rng.choice(["doesnt_fit", "changed_mind"]),
+                    lines=lines,
+                    again=rng.random() < 0.5,
+                )
             else:
                 mine = list_returns(shop, open_only=rng.random() < 0.85)
                 if not mine:

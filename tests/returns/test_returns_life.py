@@ -24,18 +24,31 @@ def order_status(db: Path, ref: str) -> str:
 
 
 def notes(db: Path, ref: str) -> list[str]:
-    return [r[0] for r in rows(db, "SELECT e.note FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.ref = ? AND e.kind = 'note' ORDER BY e.id", ref)]
+    return [
+        r[0]
+        for r in rows(
+            db,
+            "SELECT e.note FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.ref = ? AND e.kind = 'note' ORDER BY e.id",
+            ref,
+        )
+    ]
 
 
 def test_a_return_from_opening_to_refund(oms, shop, db_path) -> None:
     before = on_hand(shop, "MUG-SPK-BLU")["A01-B03-L1"]
 
-    r = oms("returns", "open", "shopify:1041", "--lines", "MUG-SPK-BLU:1", "--reason", "doesnt_fit", "--note", "too small")
+    r = oms(
+        "returns", "open", "shopify:1041", "--lines", "MUG-SPK-BLU:1", "--reason", "doesnt_fit", "--note", "too small"
+    )
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "RMA-000001\n"
     assert "RMA-000001 opened for shopify:1041" in r.stderr
-    assert rows(db_path, "SELECT rma, status, reason, note FROM returns") == [("RMA-000001", "open", "doesnt_fit", "too small")]
-    assert rows(db_path, "SELECT sku, quantity, received_qty, condition FROM return_lines") == [("MUG-SPK-BLU", 1, 0, None)]
+    assert rows(db_path, "SELECT rma, status, reason, note FROM returns") == [
+        ("RMA-000001", "open", "doesnt_fit", "too small")
+    ]
+    assert rows(db_path, "SELECT sku, quantity, received_qty, condition FROM return_lines") == [
+        ("MUG-SPK-BLU", 1, 0, None)
+    ]
     assert rows(db_path, "SELECT value FROM counters WHERE name = 'rma'") == [(1,)]
 
     # The return instructions wait in the outbox, addressed to the customer.
@@ -48,9 +61,9 @@ def test_a_return_from_opening_to_refund(oms, shop, db_path) -> None:
     assert r.exit_code == 0, r.stderr
     assert "back in stock at A01-B03-L1" in r.stderr
     assert on_hand(shop, "MUG-SPK-BLU")["A01-B03-L1"] == before + 1
-    assert rows(db_path, "SELECT sku, location, quantity, reason, note FROM stock_movements WHERE reason = 'return'") == [
-        ("MUG-SPK-BLU", "A01-B03-L1", 1, "return", "RMA-000001")
-    ]
+    assert rows(
+        db_path, "SELECT sku, location, quantity, reason, note FROM stock_movements WHERE reason = 'return'"
+    ) == [("MUG-SPK-BLU", "A01-B03-L1", 1, "return", "RMA-000001")]
     assert rows(db_path, "SELECT status, received_at IS NOT NULL FROM returns") == [("received", 1)]
     # One mug of three items came back: a partial return, noted on the order.
     assert order_status(db_path, "shopify:1041") == "shipped"
@@ -66,13 +79,20 @@ def test_a_return_from_opening_to_refund(oms, shop, db_path) -> None:
 
     r = oms("--json", "returns", "list")
     [listed] = r.json()
-    assert (listed["rma"], listed["status"], listed["refund"], listed["received_units"]) == ("RMA-000001", "closed", "18.00 USD", 1)
+    assert (listed["rma"], listed["status"], listed["refund"], listed["received_units"]) == (
+        "RMA-000001",
+        "closed",
+        "18.00 USD",
+        1,
+    )
     assert oms("--json", "returns", "list", "--open").json() == []
     r = oms("returns", "show", "rma-000001")
     assert r.exit_code == 0
     assert "RMA-000001  closed  order shopify:1041 (shipped)  reason doesnt_fit" in r.stdout
     assert "note: too small" in r.stdout and "resellable" in r.stdout
-    assert oms("--json", "returns", "show", "1").json()["lines"] == [{"sku": "MUG-SPK-BLU", "quantity": 1, "received": 1, "condition": "resellable"}]
+    assert oms("--json", "returns", "show", "1").json()["lines"] == [
+        {"sku": "MUG-SPK-BLU", "quantity": 1, "received": 1, "condition": "resellable"}
+    ]
 
 
 def test_the_order_is_returned_when_its_last_item_is_received(oms, shop, db_path) -> None:
@@ -88,9 +108,9 @@ def test_the_order_is_returned_when_its_last_item_is_received(oms, shop, db_path
     assert r.exit_code == 0, r.stderr
     assert r.json()["order_returned"] is True
     assert order_status(db_path, "shopify:1041") == "returned"
-    assert rows(db_path, "SELECT from_status, to_status, command, note FROM order_events WHERE to_status = 'returned'") == [
-        ("shipped", "returned", "returns receive", "all items back (RMA-000002)")
-    ]
+    assert rows(
+        db_path, "SELECT from_status, to_status, command, note FROM order_events WHERE to_status = 'returned'"
+    ) == [("shipped", "returned", "returns receive", "all items back (RMA-000002)")]
     # Nothing is left to return.
     r = oms("returns", "open", "shopify:1041", "--reason", "changed_mind", "--again")
     assert r.exit_code == 5
@@ -112,7 +132,10 @@ def test_a_delivered_order_can_be_returned_and_a_new_one_cannot(oms, shop, db_pa
 
 def test_mixed_conditions_are_received_in_turns(oms, shop, db_path) -> None:
     before = on_hand(shop, "MUG-SPK-BLU")["A01-B03-L1"]
-    assert oms("returns", "open", "shopify:1045", "--lines", "MUG-SPK-BLU:3", "--reason", "damaged_in_transit").exit_code == 0
+    assert (
+        oms("returns", "open", "shopify:1045", "--lines", "MUG-SPK-BLU:3", "--reason", "damaged_in_transit").exit_code
+        == 0
+    )
     r = oms("returns", "receive", "RMA-000001", "--condition", "resellable", "--lines", "MUG-SPK-BLU:1")
     assert r.exit_code == 0, r.stderr
     assert "still awaited: 2" in r.stderr
@@ -122,7 +145,9 @@ def test_mixed_conditions_are_received_in_turns(oms, shop, db_path) -> None:
     r = oms("returns", "receive", "RMA-000001", "--condition", "missing")
     assert r.exit_code == 0, r.stderr
     assert sorted(rows(db_path, "SELECT sku, quantity, received_qty, condition FROM return_lines")) == [
-        ("MUG-SPK-BLU", 1, 1, "damaged"), ("MUG-SPK-BLU", 1, 1, "missing"), ("MUG-SPK-BLU", 1, 1, "resellable"),
+        ("MUG-SPK-BLU", 1, 1, "damaged"),
+        ("MUG-SPK-BLU", 1, 1, "missing"),
+        ("MUG-SPK-BLU", 1, 1, "resellable"),
     ]
     assert rows(db_path, "SELECT status FROM returns") == [("received",)]
     # Only the resellable mug went back on the shelf.
@@ -141,9 +166,13 @@ def test_receiving_more_than_was_returned_is_refused(oms, shop, db_path) -> None
     digest = store_digest(db_path)
     r = oms("returns", "receive", "RMA-000001", "--condition", "resellable", "--lines", "MUG-SPK-GRN:3")
     assert r.exit_code == 5
-    assert r.stderr.startswith("oms: error: RMA-000001: MUG-SPK-GRN: cannot receive 3, only 2 of 2 returned are still awaited")
+    assert r.stderr.startswith(
+        "oms: error: RMA-000001: MUG-SPK-GRN: cannot receive 3, only 2 of 2 returned are still awaited"
+    )
     assert store_digest(db_path) == digest
-    assert oms("returns", "receive", "RMA-000001", "--condition", "resellable", "--lines", "MUG-SPK-GRN:2").exit_code == 0
+    assert (
+        oms("returns", "receive", "RMA-000001", "--condition", "resellable", "--lines", "MUG-SPK-GRN:2").exit_code == 0
+    )
     digest = store_digest(db_path)
     r = oms("returns", "receive", "RMA-000001", "--condition", "resellable", "--lines", "MUG-SPK-GRN:1")
     assert r.exit_code == 5
@@ -159,7 +188,9 @@ def test_returning_more_than_was_shipped_is_refused_naming_the_sku(oms, shop, db
     digest = store_digest(db_path)
     r = oms("returns", "open", "shopify:1041", "--lines", "MUG-SPK-BLU:3", "--reason", "doesnt_fit")
     assert r.exit_code == 5
-    assert r.stderr.startswith("oms: error: shopify:1041: MUG-SPK-BLU: cannot return 3, only 2 of 2 shipped may still come back")
+    assert r.stderr.startswith(
+        "oms: error: shopify:1041: MUG-SPK-BLU: cannot return 3, only 2 of 2 shipped may still come back"
+    )
     r = oms("returns", "open", "shopify:1041", "--lines", "THROW-KNIT:1", "--reason", "doesnt_fit")
     assert r.exit_code == 4
     assert "THROW-KNIT is not on this order" in r.stderr
@@ -233,14 +264,20 @@ def test_every_command_is_safe_to_run_twice(oms, shop, db_path) -> None:
 
 
 def test_closing_without_refund_and_close_before_receipt(oms, shop, db_path) -> None:
-    assert oms("returns", "open", "woocommerce:2153", "--lines", "VASE-BUD-WHT:1", "--reason", "changed_mind").exit_code == 0
+    assert (
+        oms("returns", "open", "woocommerce:2153", "--lines", "VASE-BUD-WHT:1", "--reason", "changed_mind").exit_code
+        == 0
+    )
     r = oms("returns", "close", "RMA-000001", "--refund", "none")
     assert r.exit_code == 0, r.stderr
     assert "closed, no refund" in r.stderr
     assert "1 item(s) of RMA-000001 never arrived" in r.stderr
     assert table_counts(db_path)["refunds"] == 0
     # Units never received on a closed return are with the customer again.
-    assert oms("returns", "open", "woocommerce:2153", "--lines", "VASE-BUD-WHT:2", "--reason", "changed_mind").exit_code == 0
+    assert (
+        oms("returns", "open", "woocommerce:2153", "--lines", "VASE-BUD-WHT:2", "--reason", "changed_mind").exit_code
+        == 0
+    )
 
 
 def test_a_wrong_item_return_opens_a_problem(oms, shop, db_path) -> None:

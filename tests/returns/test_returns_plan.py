@@ -105,8 +105,14 @@ def test_receiving_more_than_awaited_is_refused() -> None:
 
 line_states = st.lists(
     st.tuples(st.sampled_from(["MUG", "TEE", "CAP"]), st.integers(0, 5), st.integers(0, 5), st.integers(0, 5)),
-    min_size=1, max_size=6,
-).map(lambda rows: [OrderLineState(i, sku, shipped, min(back, shipped), min(exp, max(shipped - back, 0))) for i, (sku, shipped, back, exp) in enumerate(rows)])
+    min_size=1,
+    max_size=6,
+).map(
+    lambda rows: [
+        OrderLineState(i, sku, shipped, min(back, shipped), min(exp, max(shipped - back, 0)))
+        for i, (sku, shipped, back, exp) in enumerate(rows)
+    ]
+)
 
 
 @given(line_states, st.dictionaries(st.sampled_from(["MUG", "TEE", "CAP"]), st.integers(1, 12), max_size=3))

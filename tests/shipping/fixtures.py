@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -26,12 +26,14 @@ from oms_cli.orders.events import record_event
 from oms_cli.store.engine import Store
 from oms_cli.store.models import OrderLineRow, OrderRow, PackageRow, ReservationRow, StockRow
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _root_conftest() -> Any:
     # tests/conftest.py is shadowed as "conftest" by the per-folder ones: load it by path.
-    spec = importlib.util.spec_from_file_location("oms_tests_root_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "oms_tests_root_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -81,25 +83,51 @@ def make_order(
     with store.connect(write=True) as conn:
         order_id = conn.execute(
             insert(OrderRow.__table__).values(
-                ref=ref, channel=channel, external_id=external_id, placed_at=placed, status="new",
-                payment_status="paid", customer_name=name, customer_email=email,
-                ship_name=name, ship_address1="12 Analytical Row", ship_city="London", ship_postal_code="N1 7GU",
-                ship_country="GB", service_level=service_level, notes=notes,
+                ref=ref,
+                channel=channel,
+                external_id=external_id,
+                placed_at=placed,
+                status="new",
+                payment_status="paid",
+                customer_name=name,
+                customer_email=email,
+                ship_name=name,
+                ship_address1="12 Analytical Row",
+                ship_city="London",
+                ship_postal_code="N1 7GU",
+                ship_country="GB",
+                service_level=service_level,
+                notes=notes,
                 instruction_state=instruction_state or ("pending" if notes else "none"),
-                tags=[], currency=currency, total_minor=4500, ship_by=ship_by, imported_at=placed, updated_at=placed,
+                tags=[],
+                currency=currency,
+                total_minor=4500,
+                ship_by=ship_by,
+                imported_at=placed,
+                updated_at=placed,
             )
         ).inserted_primary_key[0]
         line_ids = []
         for no, (sku, qty, line_id) in enumerate(lines, start=1):
             line_ids.append(
                 conn.execute(
-                    insert(OrderLineRow.__table__).values(order_id=order_id, line_no=no, line_id=line_id, sku=sku, name=f"{sku} name", quantity=qty, unit_price_minor=1500)
+                    insert(OrderLineRow.__table__).values(
+                        order_id=order_id,
+                        line_no=no,
+                        line_id=line_id,
+                        sku=sku,
+                        name=f"{sku} name",
+                        quantity=qty,
+                        unit_price_minor=1500,
+                    )
                 ).inserted_primary_key[0]
             )
         record_event(conn, order_id, command="import", from_status=None, to_status="new", at=placed)
         steps = LIFECYCLE[: LIFECYCLE.index(status) + 1] if status in LIFECYCLE else ("new", status)
         for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
-            record_event(conn, order_id, command=f"test {b}", from_status=a, to_status=b, at=placed + timedelta(minutes=i))
+            record_event(
+                conn, order_id, command=f"test {b}", from_status=a, to_status=b, at=placed + timedelta(minutes=i)
+            )
         conn.execute(OrderRow.__table__.update().where(OrderRow.__table__.c.id == order_id).values(status=status))
         reached = LIFECYCLE.index(status) if status in LIFECYCLE else 0
         if reached >= LIFECYCLE.index("ready"):
@@ -109,19 +137,33 @@ def make_order(
                 if existing is None:
                     conn.execute(insert(stock).values(sku=sku, location=location, on_hand=on_hand, reserved=qty))
                 else:
-                    conn.execute(stock.update().where(stock.c.id == existing.id).values(reserved=stock.c.reserved + qty))
+                    conn.execute(
+                        stock.update().where(stock.c.id == existing.id).values(reserved=stock.c.reserved + qty)
+                    )
                 conn.execute(
                     insert(ReservationRow.__table__).values(
-                        order_id=order_id, order_line_id=line_pk, sku=sku, location=location, quantity=qty,
-                        state="picked" if reached >= LIFECYCLE.index("picked") else "active", created_at=placed,
+                        order_id=order_id,
+                        order_line_id=line_pk,
+                        sku=sku,
+                        location=location,
+                        quantity=qty,
+                        state="picked" if reached >= LIFECYCLE.index("picked") else "active",
+                        created_at=placed,
                     )
                 )
         if reached >= LIFECYCLE.index("packed"):
             for n in range(1, packages + 1):
                 conn.execute(
                     insert(PackageRow.__table__).values(
-                        order_id=order_id, package_no=n, box="M", length_mm=310, width_mm=240, height_mm=160,
-                        weight_g=900 + n, materials=[], placements=(placements[n - 1] if placements else []),
+                        order_id=order_id,
+                        package_no=n,
+                        box="M",
+                        length_mm=310,
+                        width_mm=240,
+                        height_mm=160,
+                        weight_g=900 + n,
+                        materials=[],
+                        placements=(placements[n - 1] if placements else []),
                         packed_at=placed + timedelta(minutes=5),
                     )
                 )
@@ -193,14 +235,16 @@ class SmtpSink:
                 return AuthResult(success=True)
         return AuthResult(success=False, handled=False)
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         """Start listening on ``self.port``."""
         from aiosmtpd.controller import Controller
 
         kwargs: dict[str, Any] = {}
         if self.users is not None:
             # With implicit TLS aiosmtpd does not see the session as TLS, so it would hide AUTH.
-            kwargs.update(authenticator=self._authenticate, auth_require_tls=self.tls is not None and self.mode != "tls")
+            kwargs.update(
+                authenticator=self._authenticate, auth_require_tls=self.tls is not None and self.mode != "tls"
+            )
         if self.tls is not None:
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(str(self.tls[0]), str(self.tls[1]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 
@@ -37,7 +37,7 @@ UPS_PARCEL = ShipmentRow(
 LOCAL_PARCEL = {
     "order_external_id": "1002",
     "items": [{"quantity": 1, "sku": "CAP-BLK"}],
-    "ship_date": datetime(2025, 10, 9, 16, 30, tzinfo=timezone.utc),
+    "ship_date": datetime(2025, 10, 9, 16, 30, tzinfo=UTC),
     "carrier_code": "Royal Mail",
     "carrier_name": "Royal Mail",
     "tracking_number": "rb123456785gb",
@@ -71,8 +71,13 @@ def test_amazon_strips_tabs_and_newlines_from_values() -> None:
 
 def test_shopify_fulfillments_layout() -> None:
     row = ShipmentRow(
-        "1001", (ShippedItem(2, "11111", "MUG-1"),), date(2025, 10, 8), "canadapost", "Canada Post",
-        "0073938000549297", "Expedited Parcel",
+        "1001",
+        (ShippedItem(2, "11111", "MUG-1"),),
+        date(2025, 10, 8),
+        "canadapost",
+        "Canada Post",
+        "0073938000549297",
+        "Expedited Parcel",
     )
     text = shopify_fulfillments([row, LOCAL_PARCEL])
     assert text == (
@@ -90,7 +95,9 @@ def test_shopify_uses_url_overrides_and_keeps_given_urls() -> None:
     overrides = {"royal_mail": "https://rm.example/track/%s"}
     rows = list(csv.DictReader(io.StringIO(shopify_fulfillments([LOCAL_PARCEL], url_overrides=overrides))))
     assert rows[0]["Tracking URL"] == "https://rm.example/track/RB123456785GB"
-    given = ShipmentRow("#1003", (), date(2025, 1, 1), "ups", "UPS", "1Z5R89390357567127", tracking_url="https://x.example/1")
+    given = ShipmentRow(
+        "#1003", (), date(2025, 1, 1), "ups", "UPS", "1Z5R89390357567127", tracking_url="https://x.example/1"
+    )
     rows = list(csv.DictReader(io.StringIO(shopify_fulfillments([given]))))
     assert rows[0]["Order Name"] == "#1003"
     assert rows[0]["Tracking URL"] == "https://x.example/1"
@@ -128,8 +135,13 @@ def test_etsy_tracking_layout_one_row_per_order_and_number() -> None:
 
 def test_ebay_tracking_layout() -> None:
     row = ShipmentRow(
-        "12-34567-89012", (ShippedItem(1, "110012345678-2000123456789"), ShippedItem(1, None)),
-        date(2025, 10, 8), "usps", "USPS", "9400 1112 0620 6406 2607 87", None,
+        "12-34567-89012",
+        (ShippedItem(1, "110012345678-2000123456789"), ShippedItem(1, None)),
+        date(2025, 10, 8),
+        "usps",
+        "USPS",
+        "9400 1112 0620 6406 2607 87",
+        None,
     )
     text = ebay_tracking_upload([row, LOCAL_PARCEL], site="UK", country="GB", currency="GBP")
     assert text == (

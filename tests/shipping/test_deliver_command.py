@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from shipping.fixtures import FEDEX_1, UPS_1, UPS_2, UPS_3, make_order, store_digest
@@ -19,7 +19,7 @@ def query(db: Path, sql: str, *params: object) -> list[tuple]:
 
 def backdate_shipping(db: Path, days: int = 5) -> None:
     """Pretend the parcels left some days ago, so deliveries "today" come after."""
-    when = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S.000000")
+    when = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S.000000")
     con = sqlite3.connect(db)
     con.execute("UPDATE packages SET shipped_at = ? WHERE shipped_at IS NOT NULL", (when,))
     con.commit()
@@ -34,14 +34,16 @@ def shipped(oms, store, ref: str = "shopify:1001", tracking: str = UPS_1, **kw) 
 
 def test_deliver_marks_the_order_and_queues_the_feedback_request(oms, store, db_path: Path) -> None:
     shipped(oms, store)
-    at = (datetime.now(timezone.utc) - timedelta(hours=3)).replace(microsecond=0)
+    at = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
     r = oms("--json", "deliver", "shopify:1001", "--at", at.isoformat())
     assert r.exit_code == 0, r.stderr
     assert r.json()["status"] == "delivered"
     assert query(db_path, "SELECT status FROM orders") == [("delivered",)]
     stamp = at.strftime("%Y-%m-%d %H:%M:%S.000000")
     assert query(db_path, "SELECT delivered_at FROM packages") == [(stamp,)]
-    assert query(db_path, "SELECT from_status, command, at FROM order_events WHERE to_status = 'delivered'") == [("shipped", "deliver", stamp)]
+    assert query(db_path, "SELECT from_status, command, at FROM order_events WHERE to_status = 'delivered'") == [
+        ("shipped", "deliver", stamp)
+    ]
     due = (at + timedelta(hours=48)).strftime("%Y-%m-%d %H:%M:%S.000000")
     assert query(db_path, "SELECT key, kind, due_at, status FROM outbox WHERE kind != 'shipped'") == [
         ("delivered_feedback_request:shopify:1001", "delivered_feedback_request", due, "queued")
@@ -72,7 +74,7 @@ def test_bad_and_future_times_are_bad_input(oms, store, db_path: Path) -> None:
     before = store_digest(db_path)
     r = oms("deliver", "shopify:1001", "--at", "yesterday-ish")
     assert r.exit_code == 3 and "--at" in r.stderr and "not a date" in r.stderr
-    r = oms("deliver", "shopify:1001", "--at", (datetime.now(timezone.utc) + timedelta(days=2)).date().isoformat())
+    r = oms("deliver", "shopify:1001", "--at", (datetime.now(UTC) + timedelta(days=2)).date().isoformat())
     assert r.exit_code == 3 and "future" in r.stderr
     r = oms("deliver", "shopify:1001", "--at", "2001-01-01")
     assert r.exit_code == 3 and "before the order shipped" in r.stderr
@@ -85,7 +87,7 @@ def test_delivery_report_with_unknown_numbers(oms, store, db_path: Path, tmp_pat
     make_order(store, "shopify:1003")
     oms("ship", "shopify:1003", "-c", "fedex", "-t", FEDEX_1)
     backdate_shipping(db_path)
-    today = datetime.now(timezone.utc).date() - timedelta(days=1)
+    today = datetime.now(UTC).date() - timedelta(days=1)
     report = tmp_path / "ups-deliveries.csv"
     report.write_text(
         "Tracking Number,Delivery Date,Status\n"
@@ -98,10 +100,21 @@ def test_delivery_report_with_unknown_numbers(oms, store, db_path: Path, tmp_pat
     r = oms("--json", "deliver", "--from-csv", report)
     assert r.exit_code == 6, r.stderr
     data = r.json()
-    assert [(row["line"], row["result"]) for row in data["rows"]] == [(2, "delivered"), (3, "delivered"), (4, "not delivered"), (5, "unknown")]
+    assert [(row["line"], row["result"]) for row in data["rows"]] == [
+        (2, "delivered"),
+        (3, "delivered"),
+        (4, "not delivered"),
+        (5, "unknown"),
+    ]
     assert data["unknown"] == ["1Z999AA10123456784"]
-    assert dict(query(db_path, "SELECT ref, status FROM orders")) == {"shopify:1001": "delivered", "shopify:1002": "delivered", "shopify:1003": "shipped"}
-    assert query(db_path, "SELECT delivered_at FROM packages WHERE tracking = ?", UPS_1) == [(f"{today.isoformat()} 10:15:00.000000",)]
+    assert dict(query(db_path, "SELECT ref, status FROM orders")) == {
+        "shopify:1001": "delivered",
+        "shopify:1002": "delivered",
+        "shopify:1003": "shipped",
+    }
+    assert query(db_path, "SELECT delivered_at FROM packages WHERE tracking = ?", UPS_1) == [
+        (f"{today.isoformat()} 10:15:00.000000",)
+    ]
     assert len(query(db_path, "SELECT * FROM outbox WHERE kind = 'delivered_feedback_request'")) == 2
     r = oms("deliver", "--from-csv", report)
     assert r.exit_code == 6
@@ -125,7 +138,7 @@ def test_each_package_of_an_order_is_delivered_on_its_own(oms, store, db_path: P
     oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1, "-p", "1")
     oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_3, "-p", "2")
     backdate_shipping(db_path)
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     first = tmp_path / "d1.csv"
     first.write_text(f"{UPS_1},{today}\n", encoding="utf-8")
     r = oms("--json", "deliver", "--from-csv", first)

@@ -19,7 +19,18 @@ def rows(db: Path, sql: str, *params: object) -> list[sqlite3.Row]:
 
 def test_ship_records_the_package_moves_stock_and_queues_the_message(oms, store, db_path: Path) -> None:
     order_id = make_order(store)
-    r = oms("ship", "shopify:1001", "--carrier", "UPS", "--tracking", "1Z 5R8 939 0357 5671 27", "--service", "Ground", "--cost", "7.45")
+    r = oms(
+        "ship",
+        "shopify:1001",
+        "--carrier",
+        "UPS",
+        "--tracking",
+        "1Z 5R8 939 0357 5671 27",
+        "--service",
+        "Ground",
+        "--cost",
+        "7.45",
+    )
     assert r.exit_code == 0, r.stderr
     assert "shipped with UPS 1Z5R89390357567127" in r.stderr
     assert r.stdout == ""
@@ -31,13 +42,23 @@ def test_ship_records_the_package_moves_stock_and_queues_the_message(oms, store,
     events = rows(db_path, "SELECT * FROM order_events WHERE order_id = ? AND to_status = 'shipped'", order_id)
     assert [(e["from_status"], e["command"]) for e in events] == [("packed", "ship")]
     assert UPS_1 in events[0]["note"]
-    assert {r["state"] for r in rows(db_path, "SELECT state FROM reservations WHERE order_id = ?", order_id)} == {"shipped"}
+    assert {r["state"] for r in rows(db_path, "SELECT state FROM reservations WHERE order_id = ?", order_id)} == {
+        "shipped"
+    }
     stock = {s["sku"]: (s["on_hand"], s["reserved"]) for s in rows(db_path, "SELECT * FROM stock")}
     assert stock == {"MUG-1": (9, 0), "TEE-M": (8, 0)}
-    moves = {(m["sku"], m["location"], m["quantity"], m["reason"]) for m in rows(db_path, "SELECT * FROM stock_movements WHERE order_id = ?", order_id)}
+    moves = {
+        (m["sku"], m["location"], m["quantity"], m["reason"])
+        for m in rows(db_path, "SELECT * FROM stock_movements WHERE order_id = ?", order_id)
+    }
     assert moves == {("MUG-1", "A-01-01", -1, "ship"), ("TEE-M", "A-01-01", -2, "ship")}
     (msg,) = rows(db_path, "SELECT * FROM outbox")
-    assert (msg["key"], msg["kind"], msg["to_addr"], msg["status"]) == ("shipped:shopify:1001", "shipped", "ada@example.com", "queued")
+    assert (msg["key"], msg["kind"], msg["to_addr"], msg["status"]) == (
+        "shipped:shopify:1001",
+        "shipped",
+        "ada@example.com",
+        "queued",
+    )
     link = f"https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums={UPS_1}"
     assert link in msg["body_text"]
     assert link.replace("&", "&amp;") in msg["body_html"]
@@ -106,7 +127,7 @@ def test_an_unacknowledged_special_instruction_is_refused(oms, store, db_path: P
     before = store_digest(db_path)
     r = oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1)
     assert r.exit_code == 5
-    assert "special instruction is not acknowledged yet (\"Please gift wrap, it's a present\")" in r.stderr
+    assert 'special instruction is not acknowledged yet ("Please gift wrap, it\'s a present")' in r.stderr
     assert "oms orders ack shopify:1001 --done" in r.stderr and "--reply" in r.stderr
     assert store_digest(db_path) == before
 

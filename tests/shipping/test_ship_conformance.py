@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from shipping.fixtures import make_order
 
 from oms_cli.core.errors import BadInput
 from oms_cli.shipping.carrier_files import check_tracking
 from oms_cli.shipping.service import Shipment, ship_order
-from shipping.fixtures import make_order
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "tracking_numbers" / "couriers"
 # the same files (with their licence) travel inside the package: use them when ../shared is absent

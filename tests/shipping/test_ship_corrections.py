@@ -12,7 +12,8 @@ def _package(db, ref: str) -> tuple:  # type: ignore[no-untyped-def]
     con = sqlite3.connect(db)
     try:
         return con.execute(
-            "SELECT p.carrier, p.service, p.tracking, p.cost_minor FROM packages p JOIN orders o ON o.id = p.order_id WHERE o.ref = ?", (ref,)
+            "SELECT p.carrier, p.service, p.tracking, p.cost_minor FROM packages p JOIN orders o ON o.id = p.order_id WHERE o.ref = ?",
+            (ref,),
         ).fetchone()
     finally:
         con.close()
@@ -20,7 +21,12 @@ def _package(db, ref: str) -> tuple:  # type: ignore[no-untyped-def]
 
 def test_replace_changes_only_the_number(oms, store, db_path) -> None:
     make_order(store, "shopify:1001")
-    assert oms("ship", "shopify:1001", "--carrier", "ups", "--tracking", UPS_1, "--service", "Ground", "--cost", "7.45").exit_code == 0
+    assert (
+        oms(
+            "ship", "shopify:1001", "--carrier", "ups", "--tracking", UPS_1, "--service", "Ground", "--cost", "7.45"
+        ).exit_code
+        == 0
+    )
     r = oms("ship", "shopify:1001", "--carrier", "ups", "--tracking", UPS_2, "--replace")
     assert r.exit_code == 0, r.stderr
     assert _package(db_path, "shopify:1001") == ("ups", "Ground", UPS_2, 745)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 from shipping.fixtures import UPS_1, UPS_2, UPS_3, make_order
@@ -17,11 +17,18 @@ def set_shipped_at(db: Path, tracking: str, when: str) -> None:
 
 
 def test_amazon_confirmation_file(oms, store, db_path: Path, tmp_path: Path) -> None:
-    make_order(store, "amazon:113-4000012-1000084", lines=(("MUG-1", 1, "05835637773450"), ("TEE-M", 2, "05835637773451")))
+    make_order(
+        store, "amazon:113-4000012-1000084", lines=(("MUG-1", 1, "05835637773450"), ("TEE-M", 2, "05835637773451"))
+    )
     make_order(store, "amazon:113-4000012-1000085", lines=(("CAP-BLK", 1, "05835637773460"),))
     make_order(store, "shopify:1001")
     assert oms("ship", "amazon:113-4000012-1000084", "-c", "ups", "-t", UPS_1, "--service", "Ground").exit_code == 0
-    assert oms("ship", "113-4000012-1000085", "-c", "Royal Mail", "-t", "RB123456785GB", "--service", "Tracked 48").exit_code == 0
+    assert (
+        oms(
+            "ship", "113-4000012-1000085", "-c", "Royal Mail", "-t", "RB123456785GB", "--service", "Tracked 48"
+        ).exit_code
+        == 0
+    )
     assert oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_2).exit_code == 0
     set_shipped_at(db_path, UPS_1, "2026-11-20 15:00:00.000000")
     set_shipped_at(db_path, "RB123456785GB", "2026-11-21 09:30:00.000000")
@@ -75,8 +82,12 @@ def test_several_packages_split_the_items_by_what_was_packed(oms, store, db_path
     oms("ship", "amazon:113-7", "-c", "ups", "-t", UPS_3, "-p", "2")
     r = oms("ship", "export", "-c", "amazon")
     body = [line.split("\t") for line in r.stdout.split("\r\n")[1:] if line]
-    day = datetime.now(timezone.utc).date().isoformat()
-    assert [(b[1], b[2], b[3], b[6]) for b in body] == [("A1", "1", day, UPS_1), ("A2", "1", day, UPS_1), ("A2", "1", day, UPS_3)]
+    day = datetime.now(UTC).date().isoformat()
+    assert [(b[1], b[2], b[3], b[6]) for b in body] == [
+        ("A1", "1", day, UPS_1),
+        ("A2", "1", day, UPS_1),
+        ("A2", "1", day, UPS_3),
+    ]
 
 
 def test_an_unknown_channel_is_a_usage_error(oms) -> None:

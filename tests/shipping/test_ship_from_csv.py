@@ -36,10 +36,22 @@ def test_good_rows_ship_and_refused_rows_are_reported(oms, store, db_path: Path,
     assert r.exit_code == 6, r.stderr
     report = r.json()
     results = [(row["line"], row["result"]) for row in report["rows"]]
-    assert results == [(2, "shipped"), (3, "shipped"), (4, "package shipped"), (5, "shipped"), (6, "refused"), (7, "not found")]
+    assert results == [
+        (2, "shipped"),
+        (3, "shipped"),
+        (4, "package shipped"),
+        (5, "shipped"),
+        (6, "refused"),
+        (7, "not found"),
+    ]
     assert "not packed" in report["rows"][4]["error"]
     assert report["failed"] == 2
-    assert statuses(db_path) == {"shopify:1001": "shipped", "shopify:1002": "shipped", "amazon:113-1": "shipped", "shopify:1003": "picked"}
+    assert statuses(db_path) == {
+        "shopify:1001": "shipped",
+        "shopify:1002": "shipped",
+        "amazon:113-1": "shipped",
+        "shopify:1003": "picked",
+    }
     # Run again: everything already done is unchanged, the refusals stay.
     r = oms("--json", "ship", "--from-csv", f)
     assert r.exit_code == 6
@@ -51,17 +63,17 @@ def test_a_bad_row_refuses_the_whole_file(oms, store, db_path: Path, tmp_path: P
     make_order(store, "shopify:1002")
     f = tmp_path / "shipped.csv"
     f.write_text(
-        "order,carrier,tracking\n"
-        f"shopify:1001,ups,{UPS_1}\n"
-        "shopify:1002,ups,1Z5R89390357567128\n"
-        ",ups,X\n",
+        f"order,carrier,tracking\nshopify:1001,ups,{UPS_1}\nshopify:1002,ups,1Z5R89390357567128\n,ups,X\n",
         encoding="utf-8",
     )
     before = store_digest(db_path)
     r = oms("ship", "--from-csv", f)
     assert r.exit_code == 3
     first, second = r.stderr.splitlines()[:2]
-    assert first == f"oms: error: {f}:3: tracking 1Z5R89390357567128 is not a valid UPS number: check digit does not match (UPS); expected UPS or UPS Waybill numbers such as {UPS_1}, K1506235620"
+    assert (
+        first
+        == f"oms: error: {f}:3: tracking 1Z5R89390357567128 is not a valid UPS number: check digit does not match (UPS); expected UPS or UPS Waybill numbers such as {UPS_1}, K1506235620"
+    )
     assert second == f"{f}:4: order is empty"
     assert "nothing was changed" in r.stderr
     assert store_digest(db_path) == before
@@ -87,7 +99,10 @@ def test_headerless_and_tab_separated_files(oms, store, db_path: Path, tmp_path:
     tabbed.write_text(f"Order Number\tCourier\tTracking Number\tPostage\n1002\tUPS\t{UPS_2}\t$6.10\n", encoding="utf-8")
     assert oms("ship", "--from-csv", tabbed).exit_code == 0
     con = sqlite3.connect(db_path)
-    assert con.execute("SELECT tracking, cost_minor FROM packages ORDER BY order_id").fetchall() == [(UPS_1, None), (UPS_2, 610)]
+    assert con.execute("SELECT tracking, cost_minor FROM packages ORDER BY order_id").fetchall() == [
+        (UPS_1, None),
+        (UPS_2, 610),
+    ]
     con.close()
 
 

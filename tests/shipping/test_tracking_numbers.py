@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from oms_cli.shipping.tracking import (
     NumberFormat,
+    canonical_carrier,
     carrier_name,
     carriers,
-    canonical_carrier,
     detect,
     known_carrier,
     normalize_number,
@@ -40,8 +40,24 @@ def _id(case: tuple[str, NumberFormat, str]) -> str:
 
 def test_every_carrier_in_the_data_is_loaded_with_samples() -> None:
     expected = {
-        "amazon", "canada_post", "canpar", "dhl", "dpd", "fedex", "gofo", "landmark", "lasership",
-        "old_dominion", "ontrac", "purolator", "s10", "speedee", "ups", "usps", "yodel", "yunexpress",
+        "amazon",
+        "canada_post",
+        "canpar",
+        "dhl",
+        "dpd",
+        "fedex",
+        "gofo",
+        "landmark",
+        "lasership",
+        "old_dominion",
+        "ontrac",
+        "purolator",
+        "s10",
+        "speedee",
+        "ups",
+        "usps",
+        "yodel",
+        "yunexpress",
     }
     assert set(carriers()) == expected
     for carrier in carriers().values():
@@ -106,7 +122,9 @@ def test_spaces_anywhere_do_not_change_the_verdict(case: tuple[str, NumberFormat
 
 
 @settings(max_examples=80, deadline=None)
-@given(carrier=st.sampled_from(["ups", "usps", "fedex", "dhl", "dpd", "s10", "royal mail"]), number=st.text(max_size=40))
+@given(
+    carrier=st.sampled_from(["ups", "usps", "fedex", "dhl", "dpd", "s10", "royal mail"]), number=st.text(max_size=40)
+)
 def test_arbitrary_text_never_raises(carrier: str, number: str) -> None:
     check = validate(carrier, number)
     assert isinstance(check.valid, bool)
@@ -116,13 +134,27 @@ def test_arbitrary_text_never_raises(carrier: str, number: str) -> None:
 @pytest.mark.parametrize(
     ("alias", "code"),
     [
-        ("ups", "ups"), ("UPS", "ups"), ("United Parcel Service", "ups"),
-        ("usps", "usps"), ("United States Postal Service", "usps"),
-        ("fedex", "fedex"), ("FedEx", "fedex"), ("Federal Express", "fedex"),
-        ("dhl", "dhl"), ("DHL Express", "dhl"), ("DHL eCommerce", "dhl"),
-        ("amazon", "amazon"), ("Amazon Logistics", "amazon"), ("AMZL", "amazon"),
-        ("canada_post", "canada_post"), ("canadapost", "canada_post"), ("Canada Post", "canada_post"),
-        ("Spee-Dee", "speedee"), ("OnTrac", "ontrac"), ("ODFL", "old_dominion"), ("s10", "s10"),
+        ("ups", "ups"),
+        ("UPS", "ups"),
+        ("United Parcel Service", "ups"),
+        ("usps", "usps"),
+        ("United States Postal Service", "usps"),
+        ("fedex", "fedex"),
+        ("FedEx", "fedex"),
+        ("Federal Express", "fedex"),
+        ("dhl", "dhl"),
+        ("DHL Express", "dhl"),
+        ("DHL eCommerce", "dhl"),
+        ("amazon", "amazon"),
+        ("Amazon Logistics", "amazon"),
+        ("AMZL", "amazon"),
+        ("canada_post", "canada_post"),
+        ("canadapost", "canada_post"),
+        ("Canada Post", "canada_post"),
+        ("Spee-Dee", "speedee"),
+        ("OnTrac", "ontrac"),
+        ("ODFL", "old_dominion"),
+        ("s10", "s10"),
     ],
 )
 def test_carrier_aliases(alias: str, code: str) -> None:
@@ -186,12 +218,17 @@ def test_tracking_url_overrides() -> None:
         "amazon": "https://track.amazon.com/tracking/%s",
         "royal_mail": "https://www.royalmail.com/track-your-item#/tracking-results/%s",
     }
-    assert tracking_url("ups", "1Z5R89390357567127", overrides) == "https://www.ups.com/track?tracknum=1Z5R89390357567127"
+    assert (
+        tracking_url("ups", "1Z5R89390357567127", overrides) == "https://www.ups.com/track?tracknum=1Z5R89390357567127"
+    )
     assert tracking_url("AMZL", "TBA000000000000", overrides) == "https://track.amazon.com/tracking/TBA000000000000"
     assert tracking_url("Royal Mail", "rb123456785gb", overrides) == (
         "https://www.royalmail.com/track-your-item#/tracking-results/RB123456785GB"
     )
-    assert tracking_url("fedex", "986578788855", overrides) == "https://www.fedex.com/apps/fedextrack/?tracknumbers=986578788855"
+    assert (
+        tracking_url("fedex", "986578788855", overrides)
+        == "https://www.fedex.com/apps/fedextrack/?tracknumbers=986578788855"
+    )
 
 
 def test_tracking_url_quotes_odd_characters() -> None:

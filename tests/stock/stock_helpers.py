@@ -14,7 +14,9 @@ def store_digest(db: Path) -> str:
     con = sqlite3.connect(db)
     h = hashlib.sha256()
     try:
-        for (name,) in sorted(con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")):
+        for (name,) in sorted(
+            con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        ):
             h.update(name.encode())
             for row in con.execute(f'SELECT * FROM "{name}" ORDER BY 1'):
                 h.update(repr(row).encode())

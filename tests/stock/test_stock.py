@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from stock_helpers import store_digest
+
 from oms_cli.catalog.csvfile import CatalogFileError
 from oms_cli.stock.counts import read_counts
 
@@ -19,7 +19,9 @@ from oms_cli.stock.counts import read_counts
 @pytest.fixture
 def catalog(oms, oms_home: Path) -> None:
     f = oms_home / "products.csv"
-    f.write_text("sku,name,locations,low_stock\nMUG,Mug,A01-B01|A02-B02,3\nTEE,Tee,A03-B01,\nLOOSE,Loose,,\n", encoding="utf-8")
+    f.write_text(
+        "sku,name,locations,low_stock\nMUG,Mug,A01-B01|A02-B02,3\nTEE,Tee,A03-B01,\nLOOSE,Loose,,\n", encoding="utf-8"
+    )
     assert oms("products", "import", f).exit_code == 0
 
 
@@ -67,7 +69,11 @@ def test_count_sets_quantities_and_a_second_run_changes_nothing(oms, catalog, om
     f.write_text("sku,location,quantity\nMUG,,7\nMUG,A02-B02,4\nTEE,a3-b1,12\n", encoding="utf-8")
     r = oms("--json", "stock", "count", f)
     assert r.exit_code == 0, r.stderr
-    assert {(c["sku"], c["location"], c["delta"]) for c in r.json()["changes"]} == {("MUG", "A01-B01", -3), ("MUG", "A02-B02", 4), ("TEE", "A03-B01", 12)}
+    assert {(c["sku"], c["location"], c["delta"]) for c in r.json()["changes"]} == {
+        ("MUG", "A01-B01", -3),
+        ("MUG", "A02-B02", 4),
+        ("TEE", "A03-B01", 12),
+    }
     before = store_digest(db_path)
     r = oms("--json", "stock", "count", f)
     assert r.json()["changed"] == 0 and r.json()["unchanged"] == 3
@@ -117,14 +123,25 @@ def test_check_finds_a_stock_figure_that_disagrees_with_the_ledger(oms, catalog,
     con.close()
     r = oms("--json", "stock", "check")
     assert r.exit_code == 9
-    assert r.json()["mismatches"] == [{"sku": "MUG", "location": "A01-B01", "on_hand": 5, "ledger": 4, "reserved": 0, "reservations": 0}]
+    assert r.json()["mismatches"] == [
+        {"sku": "MUG", "location": "A01-B01", "on_hand": 5, "ledger": 4, "reserved": 0, "reservations": 0}
+    ]
 
 
 OPS = st.lists(
     st.one_of(
-        st.tuples(st.just("receive"), st.sampled_from(["MUG", "TEE"]), st.integers(1, 20), st.sampled_from([None, "A05-B05"])),
-        st.tuples(st.just("adjust"), st.sampled_from(["MUG", "TEE"]), st.integers(-15, 15).filter(bool), st.sampled_from([None, "A05-B05"])),
-        st.tuples(st.just("count"), st.sampled_from(["MUG", "TEE"]), st.integers(0, 30), st.sampled_from([None, "A05-B05"])),
+        st.tuples(
+            st.just("receive"), st.sampled_from(["MUG", "TEE"]), st.integers(1, 20), st.sampled_from([None, "A05-B05"])
+        ),
+        st.tuples(
+            st.just("adjust"),
+            st.sampled_from(["MUG", "TEE"]),
+            st.integers(-15, 15).filter(bool),
+            st.sampled_from([None, "A05-B05"]),
+        ),
+        st.tuples(
+            st.just("count"), st.sampled_from(["MUG", "TEE"]), st.integers(0, 30), st.sampled_from([None, "A05-B05"])
+        ),
     ),
     min_size=1,
     max_size=12,
@@ -153,11 +170,18 @@ def test_the_ledger_always_sums_to_the_quantity_on_hand(ops) -> None:  # type: i
                 except Refused:
                     pass
             else:
-                service.count(store, config, "c.csv", stream=io.StringIO(f"sku,location,quantity\n{sku},{loc or ''},{qty}\n"))
+                service.count(
+                    store, config, "c.csv", stream=io.StringIO(f"sku,location,quantity\n{sku},{loc or ''},{qty}\n")
+                )
             assert service.check(store) == []
         con = sqlite3.connect(Path(folder) / "oms.db")
-        ledger = dict(((s, l), q) for s, l, q in con.execute("SELECT sku, location, SUM(quantity) FROM stock_movements GROUP BY sku, location"))
-        cache = dict(((s, l), q) for s, l, q in con.execute("SELECT sku, location, on_hand FROM stock"))
+        ledger = dict(
+            ((s, loc), q)
+            for s, loc, q in con.execute(
+                "SELECT sku, location, SUM(quantity) FROM stock_movements GROUP BY sku, location"
+            )
+        )
+        cache = dict(((s, loc), q) for s, loc, q in con.execute("SELECT sku, location, on_hand FROM stock"))
         con.close()
         assert {k: v for k, v in cache.items() if v or k in ledger} == ledger
         assert all(v >= 0 for v in cache.values())

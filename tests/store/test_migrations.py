@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 from sqlalchemy import create_engine, text
 
@@ -47,7 +47,7 @@ def test_upgrade_from_first_migration_keeps_orders(tmp_path) -> None:
                 "INSERT INTO orders (ref, channel, external_id, placed_at, status, payment_status, service_level, instruction_state, tags) "
                 "VALUES ('shopify:1', 'shopify', '1', :at, 'new', 'paid', 'standard', 'none', '[]')"
             ),
-            {"at": datetime(2026, 11, 20, tzinfo=timezone.utc).replace(tzinfo=None)},
+            {"at": datetime(2026, 11, 20, tzinfo=UTC).replace(tzinfo=None)},
         )
     s.dispose()
     s2 = Store(str(path))  # opening upgrades automatically
@@ -71,19 +71,34 @@ def test_upgrade_fills_milestone_times_from_the_event_log(tmp_path) -> None:
             ),
             {"at": at(8)},
         )
-        events = [(1, "status", "ready", at(9)), (1, "status", "on_hold", at(10)), (1, "status", "ready", at(11)),
-                  (1, "note", None, at(12)), (1, "status", "picked", at(13)), (2, "status", "new", at(9))]
+        events = [
+            (1, "status", "ready", at(9)),
+            (1, "status", "on_hold", at(10)),
+            (1, "status", "ready", at(11)),
+            (1, "note", None, at(12)),
+            (1, "status", "picked", at(13)),
+            (2, "status", "new", at(9)),
+        ]
         for oid, kind, to, when in events:
-            conn.execute(text("INSERT INTO order_events (order_id, kind, to_status, at, command) VALUES (:o, :k, :t, :at, 'test')"),
-                         {"o": oid, "k": kind, "t": to, "at": when})
+            conn.execute(
+                text(
+                    "INSERT INTO order_events (order_id, kind, to_status, at, command) VALUES (:o, :k, :t, :at, 'test')"
+                ),
+                {"o": oid, "k": kind, "t": to, "at": when},
+            )
     s.dispose()
     s2 = Store(str(path))
     assert s2.current_revision() == HEAD
     with s2.engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, released_at, picked_at, packed_at, cancelled_at FROM orders ORDER BY id")).all()
+        rows = conn.execute(
+            text("SELECT id, released_at, picked_at, packed_at, cancelled_at FROM orders ORDER BY id")
+        ).all()
     s2.dispose()
     parse = lambda v: v if v is None else datetime.fromisoformat(v)  # noqa: E731
-    assert [tuple(parse(v) if i else v for i, v in enumerate(r)) for r in rows] == [(1, at(9), at(13), None, None), (2, None, None, None, None)]
+    assert [tuple(parse(v) if i else v for i, v in enumerate(r)) for r in rows] == [
+        (1, at(9), at(13), None, None),
+        (2, None, None, None, None),
+    ]
 
 
 def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:
@@ -123,7 +138,13 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path) -> None:
         db = tmp_path / f"race{attempt}.db"
         env = dict(os.environ, OMS_DB=str(db))
         procs = [
-            subprocess.Popen([sys.executable, "-m", "oms_cli", "-q", "orders", "list"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-m", "oms_cli", "-q", "orders", "list"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(4)
         ]
         results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]
@@ -136,10 +157,16 @@ def test_upgrade_keeps_the_tags_of_orders_an_import_may_still_update(tmp_path) -
     s = Store(str(path), migrate=False)
     s.upgrade("0007")
     with s.engine.begin() as conn:
-        for ref, status, tags in (("shopify:1", "new", '["vip", "gift"]'), ("shopify:2", "shipped", '["vip"]'), ("shopify:3", "on_hold", "[]")):
+        for ref, status, tags in (
+            ("shopify:1", "new", '["vip", "gift"]'),
+            ("shopify:2", "shipped", '["vip"]'),
+            ("shopify:3", "on_hold", "[]"),
+        ):
             conn.execute(
-                text("INSERT INTO orders (ref, channel, external_id, placed_at, status, payment_status, service_level, instruction_state, tags) "
-                     "VALUES (:ref, 'shopify', :ref, :at, :status, 'paid', 'standard', 'none', :tags)"),
+                text(
+                    "INSERT INTO orders (ref, channel, external_id, placed_at, status, payment_status, service_level, instruction_state, tags) "
+                    "VALUES (:ref, 'shopify', :ref, :at, :status, 'paid', 'standard', 'none', :tags)"
+                ),
                 {"ref": ref, "at": datetime(2026, 11, 20), "status": status, "tags": tags},
             )
     s.dispose()
