@@ -234,6 +234,52 @@ def reconcile_cmd(
         raise typer.Exit(int(ExitCode.ATTENTION))
 
 
+@payments_app.command("ack")
+def ack_cmd(
+    finding: Annotated[str, typer.Argument(help="The finding's key, as the reconcile CSV's finding column gives it.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why the finding is explained (kept with it).")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Take the acknowledgement back.")] = False,
+    window: Annotated[
+        int, typer.Option("--window", help="Days a payment may be from its order (as given to reconcile).")
+    ] = 3,
+    tolerance: Annotated[
+        str, typer.Option("--tolerance", help="Amount difference still counted as equal (as given to reconcile).")
+    ] = "0",
+) -> None:
+    """Acknowledge an explained reconcile finding, so it stops making reconcile exit 9.
+
+    The acknowledgement holds while the finding stays as it is: if the amounts change
+    (another payment, a different difference), the finding needs attention again.
+    Acknowledging again replaces the note; --undo takes it back.
+
+    Example: oms payments ack amount_mismatch:shopify:1044 --note "customer paid the postage in cash"
+    """
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from oms_cli.cli import render
+    from oms_cli.core.errors import UsageError
+    from oms_cli.payments.amounts import parse_amount
+    from oms_cli.payments.service import acknowledge_finding, withdraw_acknowledgement
+
+    st = state()
+    if undo:
+        if note is not None:
+            raise UsageError("--undo takes no --note")
+        result = withdraw_acknowledgement(st.store, finding)
+    else:
+        if note is None:
+            raise UsageError("--note is required: say why the finding is explained")
+        slack = Decimal(0) if tolerance.strip() in ("0", "") else parse_amount(tolerance, "--tolerance")
+        result = acknowledge_finding(st.store, finding, note, window=timedelta(days=window), tolerance=slack)
+    if st.json:
+        render.emit_json(result)
+    elif result.removed:
+        render.info(f"{result.finding}: acknowledgement taken back; it needs attention again")
+    else:
+        render.info(f"{result.finding}: acknowledged ({result.note})")
+
+
 def _write_csv(result: Any) -> None:
     import csv
     import sys
@@ -256,7 +302,7 @@ def _tables(result: Any) -> None:
 
     if result.unpaid_shipped:
         render.table(
-            "Shipped but not paid",
+            "Shipped but not paid (explained? oms payments ack unpaid_shipped:ORDER --note …)",
             ["order", "status", "payment", "method", "total", "why"],
             [
                 [o.order_ref, o.status, o.payment_status, o.payment_method, _money(o.total, o.currency), o.reason]
@@ -274,7 +320,7 @@ def _tables(result: Any) -> None:
         )
     if result.unmatched_payments:
         render.table(
-            "Payments with no order",
+            "Payments with no order (explained? oms payments ack unmatched_payment:TRANSACTION --note …)",
             ["transaction", "source", "kind", "at", "amount", "email", "reference", "why"],
             [
                 [
@@ -292,7 +338,7 @@ def _tables(result: Any) -> None:
         )
     if result.amount_mismatches:
         render.table(
-            "Amounts that differ",
+            "Amounts that differ (explained? oms payments ack amount_mismatch:ORDER --note …)",
             ["order", "total", "paid", "difference", "transactions", "note"],
             [
                 [
@@ -320,6 +366,12 @@ def _tables(result: Any) -> None:
                 ]
                 for r in result.unrecorded_refunds
             ],
+        )
+    if result.acknowledged:
+        render.table(
+            "Acknowledged (no attention needed while they stay as they are; oms payments ack --undo KEY)",
+            ["finding", "note", "acknowledged"],
+            [[a.finding, a.note, a.acknowledged_at] for a in result.acknowledged],
         )
     if result.payouts:
         render.table(

@@ -1,5 +1,10 @@
 """A reconciliation as flat findings: one row per thing to look at, for CSV and mail.
 
+Every finding that needs attention has a key (``amount_mismatch:shopify:1044``,
+``unmatched_payment:ch_3Nx…``) by which the owner acknowledges it once explained
+(``oms payments ack``). An acknowledgement holds only while the finding stays as it
+was: a difference that changes needs attention again.
+
 Pure module: takes a :class:`Reconciliation`, returns rows of text or a narrower
 :class:`Reconciliation`.
 """
@@ -7,13 +12,99 @@ Pure module: takes a :class:`Reconciliation`, returns rows of text or a narrower
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from oms_cli.payments.reconcile import Reconciliation
+from oms_cli.payments.reconcile import (
+    AcknowledgedFinding,
+    AmountMismatch,
+    Reconciliation,
+    UnmatchedPayment,
+    UnpaidOrder,
+    UnrecordedRefund,
+)
 
 #: the columns of ``oms payments reconcile --csv``
-COLUMNS = ("category", "order_ref", "transaction_id", "currency", "expected", "actual", "difference", "detail")
+COLUMNS = (
+    "category",
+    "order_ref",
+    "transaction_id",
+    "currency",
+    "expected",
+    "actual",
+    "difference",
+    "detail",
+    "finding",
+)
+
+#: Reconciliation attribute -> the category its findings carry (the ones needing attention)
+ATTENTION_CATEGORIES = {
+    "unpaid_shipped": "unpaid_shipped",
+    "unmatched_payments": "unmatched_payment",
+    "amount_mismatches": "amount_mismatch",
+    "unrecorded_refunds": "unrecorded_refund",
+}
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The owner's explanation of one finding, as the store keeps it."""
+
+    finding: str
+    signature: str  # the finding's amounts when acknowledged
+    note: str
+    acknowledged_at: datetime
+
+
+def finding_key(category: str, item: Any) -> str:
+    """The key naming one finding: its category and its order (or, for a payment with
+    no order, its transaction id)."""
+    return _key(category, item.transaction_id if isinstance(item, UnmatchedPayment) else item.order_ref)
+
+
+def _key(category: str, ident: str) -> str:
+    return f"{category}:{ident}"
+
+
+def finding_signature(item: Any) -> str:
+    """The amounts that make a finding what it is; a change re-opens an acknowledged one."""
+    if isinstance(item, UnpaidOrder):
+        parts: tuple[Any, ...] = (item.total, item.received, item.currency)
+    elif isinstance(item, UnmatchedPayment):
+        parts = (item.amount, item.currency)
+    elif isinstance(item, (AmountMismatch, UnrecordedRefund)):
+        parts = (item.difference, item.currency)
+    else:
+        raise TypeError(f"not a finding: {item!r}")
+    return " ".join(format(p, "f") if isinstance(p, Decimal) else str(p or "") for p in parts)
+
+
+def open_findings(result: Reconciliation) -> Iterator[tuple[str, str, Any]]:
+    """Every finding that needs attention, as (key, category, finding)."""
+    for attr, category in ATTENTION_CATEGORIES.items():
+        for item in getattr(result, attr):
+            yield finding_key(category, item), category, item
+
+
+def acknowledge(result: Reconciliation, acks: Mapping[str, Acknowledgement]) -> Reconciliation:
+    """``result`` without the findings acknowledged as they now stand; those are listed
+    in ``acknowledged`` instead. An acknowledgement whose finding has changed, or is
+    gone, hides nothing."""
+    if not acks:
+        return result
+    kept: dict[str, list[Any]] = {attr: [] for attr in ATTENTION_CATEGORIES}
+    explained = list(result.acknowledged)
+    for attr, category in ATTENTION_CATEGORIES.items():
+        for item in getattr(result, attr):
+            key = finding_key(category, item)
+            ack = acks.get(key)
+            if ack is not None and ack.signature == finding_signature(item):
+                explained.append(AcknowledgedFinding(key, category, ack.note, ack.acknowledged_at))
+            else:
+                kept[attr].append(item)
+    return replace(result, acknowledged=explained, **kept)
 
 
 def _text(value: Decimal | None) -> str:
@@ -107,6 +198,8 @@ def _row(
     difference: Decimal | None,
     detail: str,
 ) -> dict[str, str]:
+    ident = transaction_id if category == "unmatched_payment" else order_ref
+    attention = category in ATTENTION_CATEGORIES.values()
     return {
         "category": category,
         "order_ref": order_ref,
@@ -116,6 +209,7 @@ def _row(
         "actual": _text(actual),
         "difference": _text(difference),
         "detail": detail,
+        "finding": _key(category, ident) if attention else "",
     }
 
 
@@ -154,4 +248,5 @@ def since(
         # Money not yet paid out is shown whatever its age: it is still owed.
         payouts=[s for s in result.payouts if s.paid_out_at is None or s.paid_out_at >= start],
         ignored=result.ignored,
+        acknowledged=result.acknowledged,
     )

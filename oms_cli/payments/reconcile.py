@@ -24,6 +24,7 @@ from typing import Any
 from oms_cli.payments.parsers import PaymentRecord
 
 __all__ = [
+    "AcknowledgedFinding",
     "AmountMismatch",
     "OrderRecord",
     "PaymentMatch",
@@ -166,6 +167,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class AcknowledgedFinding:
+    """A finding the owner has explained, with the note given and when."""
+
+    finding: str  # the finding's key, e.g. amount_mismatch:shopify:1044
+    category: str
+    note: str
+    acknowledged_at: datetime
+
+
 @dataclass
 class Reconciliation:
     """Everything reconciliation found, by category."""
@@ -178,6 +189,8 @@ class Reconciliation:
     unrecorded_refunds: list[UnrecordedRefund] = field(default_factory=list)
     payouts: list[PayoutSummary] = field(default_factory=list)
     ignored: int = 0  # records that move no order money (authorisations, failed charges …)
+    #: findings the owner has explained (``oms payments ack``); they need no attention
+    acknowledged: list[AcknowledgedFinding] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
@@ -195,6 +208,7 @@ class Reconciliation:
             "unrecorded_refunds",
             "payouts",
             "matches",
+            "acknowledged",
         )
         return {
             "needs_attention": self.needs_attention,

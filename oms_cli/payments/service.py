@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.core.errors import BadInput, Refused, UsageError
+from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
 from oms_cli.core.files import read_input_bytes
 from oms_cli.core.money import format_money, from_minor, to_minor
 from oms_cli.orders.events import record_event
@@ -25,7 +25,7 @@ from oms_cli.payments import findings
 from oms_cli.payments.amounts import minor_units
 from oms_cli.payments.parsers import PaymentRecord, read_payment_file
 from oms_cli.payments.reconcile import MANUAL, OrderRecord, Reconciliation, reconcile
-from oms_cli.store.models import OrderRow, PaymentRow, RefundRow
+from oms_cli.store.models import OrderRow, PaymentAckRow, PaymentRow, RefundRow
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 payments_t = PaymentRow.__table__
 orders_t = OrderRow.__table__
 refunds_t = RefundRow.__table__
+acks_t = PaymentAckRow.__table__
 
 ZERO = Decimal(0)
 #: columns an import compares to tell an unchanged row from an updated one
@@ -378,12 +379,73 @@ def reconcile_store(
     with ``since``, only orders placed and money moved since then are reported."""
     with store.connect(write=False) as conn:
         orders, payments = load_for_reconciliation(conn)
-    result = reconcile(orders, payments, window=window, tolerance=tolerance)
+        acks = _acknowledgements(conn)
+    result = findings.acknowledge(reconcile(orders, payments, window=window, tolerance=tolerance), acks)
     if since is None:
         return result
     return findings.since(
         result, since, {o.ref: o.placed_at for o in orders}, {p.transaction_id: p.at for p in payments}
     )
+
+
+def _acknowledgements(conn: Connection) -> dict[str, findings.Acknowledgement]:
+    return {
+        r.finding: findings.Acknowledgement(r.finding, r.signature, r.note, r.acknowledged_at)
+        for r in conn.execute(select(acks_t))
+    }
+
+
+@dataclass(frozen=True)
+class AckResult:
+    """What ``oms payments ack`` recorded (or, with ``removed``, took back)."""
+
+    finding: str
+    category: str
+    note: str
+    acknowledged_at: datetime | None
+    removed: bool = False
+
+
+def acknowledge_finding(
+    store: Store,
+    finding: str,
+    note: str,
+    *,
+    window: timedelta = timedelta(days=3),
+    tolerance: Decimal = ZERO,
+    now: datetime | None = None,
+) -> AckResult:
+    """Record the owner's explanation of one open finding, so reconcile stops counting it
+    as needing attention while it stays as it is. Acknowledging it again replaces the note."""
+    note = note.strip()
+    if not note:
+        raise UsageError("--note must say why the finding is explained")
+    at = now or utcnow()
+    with store.connect(write=True) as conn:
+        orders, payments = load_for_reconciliation(conn)
+        result = reconcile(orders, payments, window=window, tolerance=tolerance)
+        current = {key: (category, item) for key, category, item in findings.open_findings(result)}
+        if finding not in current:
+            raise NotFound(
+                f"no open finding {finding}",
+                hint="oms payments reconcile --csv lists each finding's key in its finding column",
+            )
+        category, item = current[finding]
+        values = {"signature": findings.finding_signature(item), "note": note, "acknowledged_at": at}
+        updated = conn.execute(update(acks_t).where(acks_t.c.finding == finding).values(**values)).rowcount
+        if not updated:
+            conn.execute(insert(acks_t).values(finding=finding, **values))
+    return AckResult(finding, category, note, at)
+
+
+def withdraw_acknowledgement(store: Store, finding: str) -> AckResult:
+    """Take back an acknowledgement: the finding needs attention again."""
+    with store.connect(write=True) as conn:
+        row = conn.execute(select(acks_t).where(acks_t.c.finding == finding)).first()
+        if row is None:
+            raise NotFound(f"no acknowledgement of {finding}", hint="oms payments reconcile lists the acknowledged")
+        conn.execute(acks_t.delete().where(acks_t.c.finding == finding))
+    return AckResult(finding, finding.split(":", 1)[0], row.note, row.acknowledged_at, removed=True)
 
 
 def list_payments(

@@ -433,6 +433,17 @@ class PaymentRow(SQLModel, table=True):
     imported_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+class PaymentAckRow(SQLModel, table=True):
+    """A reconciliation finding the owner has explained (``oms payments ack``)."""
+
+    __tablename__ = "payment_acks"
+
+    finding: str = Field(primary_key=True)  # e.g. amount_mismatch:shopify:1044
+    signature: str  # the finding's amounts when acknowledged
+    note: str
+    acknowledged_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
 class RefundRow(SQLModel, table=True):
     """A refund the shop recorded (on closing a return, or by hand)."""
 

@@ -163,6 +163,7 @@ def test_attention_and_json(us: Any) -> None:
         "unrecorded_refunds": 1,
         "payouts": 4,
         "matches": 8,
+        "acknowledged": 0,
         "ignored": 1,
     }
     assert data["unmatched_payments"][0]["at"] == "2025-10-07T11:30:00Z"

@@ -157,6 +157,7 @@ def test_csv_has_one_row_per_finding(oms, shop) -> None:
         "actual",
         "difference",
         "detail",
+        "finding",
     ]
     by_category: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -249,4 +250,5 @@ def test_all_accounted_for_exits_zero_and_an_unpaid_shipment_exits_nine(oms, sto
         "actual": "0",
         "difference": "-46.40",
         "detail": "no Stripe payment found (shipped, payment paid, stripe)",
+        "finding": "unpaid_shipped:woocommerce:2153",
     }

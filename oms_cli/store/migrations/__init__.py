@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0008"
+HEAD = "0009"
