@@ -9,7 +9,8 @@ Only the parent touches the store: the child is forked before the parent opens i
 write transaction and never uses a database connection. An :class:`OmsError` raised in
 the child is raised again here, same class, message and hint; any other failure
 becomes a ``RuntimeError`` carrying the child's traceback (an internal error). If this
-side stops early (an error while writing, Ctrl-C), the child is stopped.
+side stops early (an error while writing, Ctrl-C), the child is stopped; if this side
+is killed outright (``kill -9``), the child dies with it (see :func:`_die_with_parent`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import marshal
 import os
 import pickle
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -57,7 +59,9 @@ class InChild(Generic[T]):
         # Buffered output would otherwise be written a second time by the child.
         sys.stdout.flush()
         sys.stderr.flush()
-        self._proc = ctx.Process(target=_produce, args=(produce, sender), daemon=True, name="oms-producer")
+        self._proc = ctx.Process(
+            target=_produce, args=(produce, sender, self._receiver, os.getpid()), daemon=True, name="oms-producer"
+        )
         self._proc.start()
         sender.close()
 
@@ -95,8 +99,12 @@ class InChild(Generic[T]):
         self.close()
 
 
-def _produce(produce: Callable[[], Iterable[Any]], sender: Any) -> None:
+def _produce(produce: Callable[[], Iterable[Any]], sender: Any, receiver: Any, parent: int) -> None:
     """The child's side: send each item, then the end (or the error) and exit."""
+    # Only the parent reads: with the reading end closed here, a send to a parent that
+    # has gone fails (EPIPE) instead of waiting for a reader that is this process.
+    receiver.close()
+    _die_with_parent(parent)
     # The child says everything through the pipe. Its own standard streams go nowhere:
     # another thread of the parent (a progress bar) may have held their locks at the
     # fork, and the child flushes them as it exits.
@@ -116,6 +124,30 @@ def _produce(produce: Callable[[], Iterable[Any]], sender: Any) -> None:
             send(_dumps((_END, None)))
     finally:
         sender.close()
+
+
+#: prctl(2) option: the signal this process gets when its parent ends
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this child when ``parent`` (the process that forked it) ends.
+
+    Without it a ``kill -9`` of `oms import` leaves the reader running, an orphan
+    (Linux's PR_SET_PDEATHSIG, through libc; can_fork() allows forking on Linux only).
+    If the parent ended before the request was made, this child is already an orphan
+    (its parent is no longer ``parent``) and ends at once. Where prctl is missing, the
+    closed pipe still stops the child at its next send.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _widen(end: Any) -> None:

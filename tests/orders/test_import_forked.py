@@ -112,3 +112,80 @@ def test_updates_from_a_second_process(oms, tmp_path, monkeypatch) -> None:
     after = next(o for o in _export(oms, db) if o["ref"] == "shopify:1041")
     assert after["ship_to"]["address1"] == "12 Rue des Lilas"
     assert after["lines"] == order["lines"] and after["placed_at"] == order["placed_at"]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # it ended while we looked
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int, started: str) -> bool:
+    """True while the process ``pid`` that started at ``started`` (its /proc start time)
+    exists and is not a zombie waiting to be reaped."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[19] == started and fields[0] != "Z"
+
+
+def _start_time(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_reader_dies_with_a_killed_import(tmp_path, big_export) -> None:
+    """kill -9 of `oms import` leaves no reader behind. The store is held locked by
+    another connection, so the import waits with its reader alive and blocked on a full
+    pipe: the kill always finds the reader mid-file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "s.db"
+    env = dict(os.environ, OMS_DB=str(db), NO_COLOR="1")
+    subprocess.run([sys.executable, "-m", "oms_cli", "--quiet", "db", "upgrade"], env=env, check=True)
+    for _trial in range(3):
+        lock = sqlite3.connect(db, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "oms_cli", "--quiet", "import", str(big_export)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            children: list[int] = []
+            while not children:
+                assert proc.poll() is None, "the import ended before its reader started"
+                assert time.monotonic() < deadline, "no reader process appeared"
+                time.sleep(0.02)
+                children = _children(proc.pid)
+            reader = children[0]
+            started = _start_time(reader)
+            time.sleep(0.3)  # let it read ahead and block on the full pipe
+            assert _running(reader, started)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            deadline = time.monotonic() + 10
+            while _running(reader, started) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert not _running(reader, started), "the reader outlived the killed import"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            lock.rollback()
+            lock.close()
