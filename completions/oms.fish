@@ -37,12 +37,15 @@ complete -c oms -n '__fish_seen_subcommand_from boxes' -a moves -d 'The latest c
 complete -c oms -n '__fish_seen_subcommand_from boxes' -a pack -d 'Choose boxes for items in a CSV file, without any order: each order of the file is packed on its own.'
 complete -c oms -n '__fish_seen_subcommand_from boxes' -a receive -d 'Add a delivery of boxes to what is on hand.'
 complete -c oms -n '__fish_seen_subcommand_from boxes' -l help
+complete -c oms -n '__fish_seen_subcommand_from boxes' -l json
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from count' -l help
+complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from count' -l json
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from count' -F
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from list' -l help
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from moves' -l help
+complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from moves' -l json
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from moves' -l limit
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from moves' -s n
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from moves' -F
@@ -55,36 +58,47 @@ complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from pack' -l objective
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from pack' -F
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from receive' -l help
+complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from receive' -l json
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from receive' -l note
 complete -c oms -n '__fish_seen_subcommand_from boxes and __fish_seen_subcommand_from receive' -F
 complete -c oms -n '__fish_seen_subcommand_from config' -a show -d 'Print the effective configuration and the source of every value.'
 complete -c oms -n '__fish_seen_subcommand_from config' -l help
+complete -c oms -n '__fish_seen_subcommand_from config' -l json
 complete -c oms -n '__fish_seen_subcommand_from config and __fish_seen_subcommand_from show' -l help
+complete -c oms -n '__fish_seen_subcommand_from config and __fish_seen_subcommand_from show' -l json
 complete -c oms -n '__fish_seen_subcommand_from config and __fish_seen_subcommand_from show' -F
 complete -c oms -n '__fish_seen_subcommand_from db' -a status -d 'Show where the store is, its schema revision and pending migrations.'
 complete -c oms -n '__fish_seen_subcommand_from db' -a upgrade -d 'Apply pending schema migrations (oms also does this on first use).'
 complete -c oms -n '__fish_seen_subcommand_from db' -l help
+complete -c oms -n '__fish_seen_subcommand_from db' -l json
 complete -c oms -n '__fish_seen_subcommand_from db and __fish_seen_subcommand_from status' -l help
+complete -c oms -n '__fish_seen_subcommand_from db and __fish_seen_subcommand_from status' -l json
 complete -c oms -n '__fish_seen_subcommand_from db and __fish_seen_subcommand_from status' -F
 complete -c oms -n '__fish_seen_subcommand_from db and __fish_seen_subcommand_from upgrade' -l help
+complete -c oms -n '__fish_seen_subcommand_from db and __fish_seen_subcommand_from upgrade' -l json
 complete -c oms -n '__fish_seen_subcommand_from db and __fish_seen_subcommand_from upgrade' -F
 complete -c oms -n '__fish_seen_subcommand_from deliver' -l at
 complete -c oms -n '__fish_seen_subcommand_from deliver' -l from-csv
 complete -c oms -n '__fish_seen_subcommand_from deliver' -l help
+complete -c oms -n '__fish_seen_subcommand_from deliver' -l json
 complete -c oms -n '__fish_seen_subcommand_from deliver' -F
 complete -c oms -n '__fish_seen_subcommand_from demo' -l dir
 complete -c oms -n '__fish_seen_subcommand_from demo' -l help
+complete -c oms -n '__fish_seen_subcommand_from demo' -l json
 complete -c oms -n '__fish_seen_subcommand_from demo' -F
 complete -c oms -n '__fish_seen_subcommand_from feedback' -a add -d 'Record a customer\'s rating and comment.'
 complete -c oms -n '__fish_seen_subcommand_from feedback' -a list -d 'List feedback, newest first, with any open problem it raised.'
 complete -c oms -n '__fish_seen_subcommand_from feedback' -l help
+complete -c oms -n '__fish_seen_subcommand_from feedback' -l json
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from add' -l comment
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from add' -l help
+complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from add' -l json
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from add' -l rating
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from add' -s r
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from add' -F
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from list' -l below
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from list' -l limit
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from list' -l order
 complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcommand_from list' -l since
@@ -93,11 +107,14 @@ complete -c oms -n '__fish_seen_subcommand_from feedback and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from import' -l channel
 complete -c oms -n '__fish_seen_subcommand_from import' -l dry-run
 complete -c oms -n '__fish_seen_subcommand_from import' -l help
+complete -c oms -n '__fish_seen_subcommand_from import' -l json
 complete -c oms -n '__fish_seen_subcommand_from import' -s c
 complete -c oms -n '__fish_seen_subcommand_from import' -F
 complete -c oms -n '__fish_seen_subcommand_from invoices' -a print -d 'Print invoices; an order\'s first invoice takes the next number, reprints keep it.'
 complete -c oms -n '__fish_seen_subcommand_from invoices' -l help
+complete -c oms -n '__fish_seen_subcommand_from invoices' -l json
 complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcommand_from print' -l help
+complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcommand_from print' -l json
 complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcommand_from print' -l list
 complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcommand_from print' -l out
 complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcommand_from print' -l paper
@@ -110,9 +127,11 @@ complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from invoices and __fish_seen_subcommand_from print' -F
 complete -c oms -n '__fish_seen_subcommand_from labels' -a print -d 'Print shipping labels, one per package, for the named orders or every packed order.'
 complete -c oms -n '__fish_seen_subcommand_from labels' -l help
+complete -c oms -n '__fish_seen_subcommand_from labels' -l json
 complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l dpi
 complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l format
 complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l help
+complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l json
 complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l list
 complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l out
 complete -c oms -n '__fish_seen_subcommand_from labels and __fish_seen_subcommand_from print' -l print
@@ -130,8 +149,10 @@ complete -c oms -n '__fish_seen_subcommand_from notify' -a send -d 'Send every d
 complete -c oms -n '__fish_seen_subcommand_from notify' -a show -d 'Show one outbox message: headers, state and its text part.'
 complete -c oms -n '__fish_seen_subcommand_from notify' -a templates -d 'List the message templates and where the shop\'s own versions go.'
 complete -c oms -n '__fish_seen_subcommand_from notify' -l help
+complete -c oms -n '__fish_seen_subcommand_from notify' -l json
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l failed
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l kind
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l limit
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l order
@@ -140,18 +161,22 @@ complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -s n
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from retry' -l help
+complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from retry' -l json
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from retry' -F
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -l dry-run
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -l help
+complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -l json
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -l limit
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -l out
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -s n
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -s o
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from send' -F
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from show' -l help
+complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from show' -l json
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from show' -F
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from templates' -l copy
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from templates' -l help
+complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from templates' -l json
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from templates' -F
 complete -c oms -n '__fish_seen_subcommand_from orders' -a ack -d 'Acknowledge a buyer\'s special instruction: --done (will be followed) or --reply "…" (answer them).'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a cancel -d 'Cancel an order that has not shipped; reserved stock goes back to available.'
@@ -162,16 +187,20 @@ complete -c oms -n '__fish_seen_subcommand_from orders' -a release -d 'Release o
 complete -c oms -n '__fish_seen_subcommand_from orders' -a show -d 'Show one order: address, lines, instruction and its history.'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a tag -d 'Add tags to an order (or remove them with --remove).'
 complete -c oms -n '__fish_seen_subcommand_from orders' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from ack' -l done
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from ack' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from ack' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from ack' -l reply
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from ack' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -l note
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l channel
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l format
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l out
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l since
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l status
@@ -181,12 +210,14 @@ complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -s s
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from hold' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from hold' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from hold' -l note
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from hold' -l reason
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from hold' -s r
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from hold' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -l channel
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -l limit
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -l search
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -l since
@@ -196,10 +227,13 @@ complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -s s
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from release' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from release' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from release' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from show' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from show' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from show' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from tag' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from tag' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from tag' -l remove
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from tag' -F
 complete -c oms -n '__fish_seen_subcommand_from pack' -a verify -d 'Verify every unit of a picked order by scanner, then record its packages and mark it packed.'
@@ -220,10 +254,13 @@ complete -c oms -n '__fish_seen_subcommand_from payments' -a reconcile -d 'Match
 complete -c oms -n '__fish_seen_subcommand_from payments' -a record -d 'Record money received by hand for an order (cash on delivery, a bank transfer).'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a refund -d 'Record a refund given outside a return (a cancelled order, a goodwill gesture).'
 complete -c oms -n '__fish_seen_subcommand_from payments' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments' -l json
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -l date-order
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -l json
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -F
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from list' -l limit
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from list' -l since
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from list' -l source
@@ -231,6 +268,7 @@ complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from reconcile' -l csv
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from reconcile' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from reconcile' -l json
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from reconcile' -l since
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from reconcile' -l tolerance
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from reconcile' -l window
@@ -239,6 +277,7 @@ complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -l at
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -l currency
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -l json
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -l method
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -l note
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from record' -s m
@@ -246,6 +285,7 @@ complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from refund' -l again
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from refund' -l at
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from refund' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from refund' -l json
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from refund' -l note
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from refund' -F
 complete -c oms -n '__fish_seen_subcommand_from pick' -a confirm -d 'Confirm picks by scanning: reads location and product barcodes from standard input, one per line.'
@@ -255,16 +295,20 @@ complete -c oms -n '__fish_seen_subcommand_from pick' -a plan -d 'Plan a pick ru
 complete -c oms -n '__fish_seen_subcommand_from pick' -a print -d 'Print pick lists (stops in walking order with location and product barcodes) or a run\'s consolidation sheets.'
 complete -c oms -n '__fish_seen_subcommand_from pick' -a show -d 'Show one pick list: stops in walking order, which tote each order\'s units go in, special instructions (!).'
 complete -c oms -n '__fish_seen_subcommand_from pick' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from confirm' -l all
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from confirm' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from confirm' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from confirm' -l picker
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from confirm' -s p
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from confirm' -F
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from lists' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from lists' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from lists' -l open
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from lists' -l run
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from lists' -F
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from next' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from next' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from next' -l picker
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from next' -s p
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from next' -F
@@ -273,6 +317,7 @@ complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l cart-orders
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l dry-run
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l max-orders
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l method
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -l wave-cutoff
@@ -281,6 +326,7 @@ complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from plan' -F
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -l consolidation
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -l out
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -l paper
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -l print
@@ -289,17 +335,21 @@ complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -s o
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from print' -F
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from show' -l help
+complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from show' -l json
 complete -c oms -n '__fish_seen_subcommand_from pick and __fish_seen_subcommand_from show' -F
 complete -c oms -n '__fish_seen_subcommand_from problems' -a list -d 'List problems, open ones first; with --open, exit code 9 when there are any.'
 complete -c oms -n '__fish_seen_subcommand_from problems' -a resolve -d 'Resolve a problem, saying how it was put right.'
 complete -c oms -n '__fish_seen_subcommand_from problems' -l help
+complete -c oms -n '__fish_seen_subcommand_from problems' -l json
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -l limit
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -l open
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -l order
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -s n
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from resolve' -l help
+complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from resolve' -l json
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from resolve' -l note
 complete -c oms -n '__fish_seen_subcommand_from problems and __fish_seen_subcommand_from resolve' -F
 complete -c oms -n '__fish_seen_subcommand_from products' -a import -d 'Create or update products from a CSV file (one transaction: a bad row changes nothing).'
@@ -307,10 +357,13 @@ complete -c oms -n '__fish_seen_subcommand_from products' -a list -d 'List produ
 complete -c oms -n '__fish_seen_subcommand_from products' -a set -d 'Change one product\'s fields, barcodes or locations (safe to repeat).'
 complete -c oms -n '__fish_seen_subcommand_from products' -a show -d 'Show one product: sizes, handling, barcodes, locations and stock per location.'
 complete -c oms -n '__fish_seen_subcommand_from products' -l help
+complete -c oms -n '__fish_seen_subcommand_from products' -l json
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from import' -l dry-run
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from import' -l help
+complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from import' -l json
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from import' -F
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from list' -l limit
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from list' -l search
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from list' -s n
@@ -321,6 +374,7 @@ complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l fragile
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l height
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l help
+complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l json
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l keep-upright
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l length
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l location
@@ -333,9 +387,11 @@ complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcomm
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -l width
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from set' -F
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from show' -l help
+complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from show' -l json
 complete -c oms -n '__fish_seen_subcommand_from products and __fish_seen_subcommand_from show' -F
 complete -c oms -n '__fish_seen_subcommand_from queue' -l at
 complete -c oms -n '__fish_seen_subcommand_from queue' -l help
+complete -c oms -n '__fish_seen_subcommand_from queue' -l json
 complete -c oms -n '__fish_seen_subcommand_from queue' -l limit
 complete -c oms -n '__fish_seen_subcommand_from queue' -l status
 complete -c oms -n '__fish_seen_subcommand_from queue' -s n
@@ -343,6 +399,7 @@ complete -c oms -n '__fish_seen_subcommand_from queue' -s s
 complete -c oms -n '__fish_seen_subcommand_from queue' -F
 complete -c oms -n '__fish_seen_subcommand_from release' -l all
 complete -c oms -n '__fish_seen_subcommand_from release' -l help
+complete -c oms -n '__fish_seen_subcommand_from release' -l json
 complete -c oms -n '__fish_seen_subcommand_from release' -F
 complete -c oms -n '__fish_seen_subcommand_from report' -l by
 complete -c oms -n '__fish_seen_subcommand_from report' -l channel
@@ -360,15 +417,19 @@ complete -c oms -n '__fish_seen_subcommand_from returns' -a open -d 'Open a retu
 complete -c oms -n '__fish_seen_subcommand_from returns' -a receive -d 'Check returned items in: resellable ones go back into stock, damaged and missing ones are recorded.'
 complete -c oms -n '__fish_seen_subcommand_from returns' -a show -d 'Show one return: its lines, their condition, and the refund.'
 complete -c oms -n '__fish_seen_subcommand_from returns' -l help
+complete -c oms -n '__fish_seen_subcommand_from returns' -l json
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from close' -l help
+complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from close' -l json
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from close' -l note
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from close' -l refund
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from close' -F
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from list' -l open
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -l again
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -l help
+complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -l json
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -l lines
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -l note
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -l reason
@@ -377,18 +438,21 @@ complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcomma
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from open' -F
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -l condition
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -l help
+complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -l json
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -l lines
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -l location
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -s c
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -s l
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from receive' -F
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from show' -l help
+complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from show' -l json
 complete -c oms -n '__fish_seen_subcommand_from returns and __fish_seen_subcommand_from show' -F
 complete -c oms -n '__fish_seen_subcommand_from ship' -a export -d 'Write a channel\'s shipping-confirmation upload file for what shipped in a period.'
 complete -c oms -n '__fish_seen_subcommand_from ship' -l carrier
 complete -c oms -n '__fish_seen_subcommand_from ship' -l cost
 complete -c oms -n '__fish_seen_subcommand_from ship' -l from-csv
 complete -c oms -n '__fish_seen_subcommand_from ship' -l help
+complete -c oms -n '__fish_seen_subcommand_from ship' -l json
 complete -c oms -n '__fish_seen_subcommand_from ship' -l package
 complete -c oms -n '__fish_seen_subcommand_from ship' -l replace
 complete -c oms -n '__fish_seen_subcommand_from ship' -l service
@@ -398,6 +462,7 @@ complete -c oms -n '__fish_seen_subcommand_from ship' -s p
 complete -c oms -n '__fish_seen_subcommand_from ship' -s t
 complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -l channel
 complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -l help
+complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -l json
 complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -l out
 complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -l since
 complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -l until
@@ -406,7 +471,9 @@ complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_
 complete -c oms -n '__fish_seen_subcommand_from ship and __fish_seen_subcommand_from export' -F
 complete -c oms -n '__fish_seen_subcommand_from slips' -a print -d 'Print packing slips for the named orders, or by status, pick run or pick list.'
 complete -c oms -n '__fish_seen_subcommand_from slips' -l help
+complete -c oms -n '__fish_seen_subcommand_from slips' -l json
 complete -c oms -n '__fish_seen_subcommand_from slips and __fish_seen_subcommand_from print' -l help
+complete -c oms -n '__fish_seen_subcommand_from slips and __fish_seen_subcommand_from print' -l json
 complete -c oms -n '__fish_seen_subcommand_from slips and __fish_seen_subcommand_from print' -l list
 complete -c oms -n '__fish_seen_subcommand_from slips and __fish_seen_subcommand_from print' -l out
 complete -c oms -n '__fish_seen_subcommand_from slips and __fish_seen_subcommand_from print' -l paper
@@ -424,7 +491,9 @@ complete -c oms -n '__fish_seen_subcommand_from stock' -a list -d 'List stock pe
 complete -c oms -n '__fish_seen_subcommand_from stock' -a moves -d 'Show the stock ledger, newest first: what, how many, why, when, which order.'
 complete -c oms -n '__fish_seen_subcommand_from stock' -a receive -d 'Book received goods into stock (a `receive` row in the ledger).'
 complete -c oms -n '__fish_seen_subcommand_from stock' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -l location
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -l reason
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -l ref
@@ -432,19 +501,24 @@ complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -s r
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from adjust' -F
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from check' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from check' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from check' -F
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from count' -l dry-run
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from count' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from count' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from count' -F
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from list' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from list' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from list' -l low
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from list' -l sku
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from moves' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from moves' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from moves' -l limit
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from moves' -s n
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from moves' -F
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from receive' -l help
+complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from receive' -l json
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from receive' -l location
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from receive' -l ref
 complete -c oms -n '__fish_seen_subcommand_from stock and __fish_seen_subcommand_from receive' -s l

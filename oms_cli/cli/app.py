@@ -100,6 +100,8 @@ def load_command(name: str) -> Any:
     if group is None:
         import typer.main
 
+        from oms_cli.cli.options import add_json_option
+
         holder = typer.Typer(**_SETTINGS)
 
         @holder.callback()
@@ -108,7 +110,10 @@ def load_command(name: str) -> Any:
 
         for module in modules:
             importlib.import_module(f"oms_cli.cli.{module}").register(holder)
-        group = _loaded[modules] = typer.main.get_command(holder)
+        built: Any = typer.main.get_command(holder)
+        for command in built.commands.values():
+            add_json_option(command)
+        group = _loaded[modules] = built
     return group.commands.get(name)
 
 

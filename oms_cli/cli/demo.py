@@ -84,6 +84,8 @@ def demo(
 
     Example: oms demo --dir /tmp/oms-demo
     """
+    import contextlib
+    import sys
     import tempfile
 
     from oms_cli.cli import render
@@ -102,12 +104,17 @@ def demo(
     cfg = work / "oms.yaml"
     cfg.write_text(DEMO_CONFIG, encoding="utf-8")
     runner = _Runner(db, cfg, work, quiet)
+    as_json = state().json
     render.info(f"demo store, config and documents in {work}")
-    for step in STEPS:
-        step(runner, ex)
+    # With --json the walk-through is commentary (stderr); stdout carries only the JSON.
+    with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
+        for step in STEPS:
+            step(runner, ex)
     render.info("")
     render.info(f"done. Documents, emails (outbox/*.eml), channel files and the report PDF are in {work}")
     render.info(f"look around: OMS_DB={db} OMS_CONFIG={cfg} oms orders list")
+    if as_json:
+        render.emit_json({"directory": work, "db": db, "config": cfg})
 
 
 class _Runner:

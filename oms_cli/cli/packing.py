@@ -48,9 +48,6 @@ def register(app: typer.Typer) -> None:
 def pack_cmd(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(help=REF_HELP, metavar="REF", show_default=False)] = None,
-    json_: Annotated[
-        bool, typer.Option("--json", help="The plan as JSON on stdout (same as oms --json pack REF).")
-    ] = False,
     drawing: Annotated[bool, typer.Option("--drawing/--no-drawing", help="Draw each layer of each box.")] = True,
 ) -> None:
     """Show how to pack an order: the box(es), the materials and, layer by layer, where each item goes.
@@ -70,7 +67,7 @@ def pack_cmd(
         raise UsageError("give the order REF: oms pack REF, or oms pack verify REF")
     st = state()
     plan = plan_order(st.store, st.config, ref)
-    if json_ or st.json:
+    if st.json:
         render.emit_json(plan.to_json())
     else:
         _show_instruction(plan.notes, plan.instruction_state)
@@ -183,9 +180,6 @@ def verify_cmd(
             help="Trust the pick: take every unit as verified without scanning (bypasses the scanner check; records no scans).",
         ),
     ] = False,
-    json_: Annotated[
-        bool, typer.Option("--json", help="The result as JSON on stdout (same as oms --json pack verify).")
-    ] = False,
 ) -> None:
     """Verify every unit of a picked order by scanner, then record its packages and mark it packed.
 
@@ -208,7 +202,7 @@ def verify_cmd(
     low = low_threshold(st.config)  # a bad setting is said before anything is scanned or written
     start = begin_verify(st.store, st.config, ref)
     if start.already_packed:
-        if json_ or st.json:
+        if st.json:
             render.emit_json({"order": start.ref, "status": start.status, "changed": False})
         else:
             render.info(f"{start.ref} is already {start.status}: nothing to do")
@@ -264,7 +258,7 @@ def verify_cmd(
                 )
             elif left <= low:
                 render.warn(f"box {ref}: {left} left (`oms boxes receive {ref} N` when more arrive)")
-    if json_ or st.json:
+    if st.json:
         render.emit_json(outcome.to_json())
         return
     if not outcome.changed:
@@ -354,9 +348,7 @@ def _escape(text: str) -> str:
 
 
 @boxes_app.command("list")
-def boxes_list_cmd(
-    json_: Annotated[bool, typer.Option("--json", help="The boxes as JSON on stdout.")] = False,
-) -> None:
+def boxes_list_cmd() -> None:
     """List the standard boxes of the config (packing.boxes), smallest first, with how many are on hand.
 
     A box is counted once `oms boxes count` or `receive` has counted it, or when the
@@ -369,7 +361,7 @@ def boxes_list_cmd(
 
     st = state()
     boxes = box_list(st.store, st.config)
-    if json_ or st.json:
+    if st.json:
         render.emit_json(boxes)
         return
     render.table(
@@ -487,12 +479,10 @@ def boxes_pack_cmd(
         str | None, typer.Option("--objective", help="billable_weight or cost [default: packing.objective].")
     ] = None,
     drawing: Annotated[bool, typer.Option("--drawing/--no-drawing", help="Draw each layer of each box.")] = False,
-    json_: Annotated[
-        bool, typer.Option("--json", help="One {order, packages, unpacked} object per order as a JSON list on stdout.")
-    ] = False,
 ) -> None:
     """Choose boxes for items in a CSV file, without any order: each order of the file is packed on its own.
 
+    With --json, one {order, packages, unpacked} object per order as a JSON list.
     Exits 6 when some item fits no box (listed under unpacked).
 
     Example: oms boxes pack items.csv --boxes my_boxes.csv --json
@@ -503,7 +493,7 @@ def boxes_pack_cmd(
 
     st = state()
     plan = plan_file(st.config, file, boxes_path=boxes, carrier=carrier, objective=objective)
-    if json_ or st.json:
+    if st.json:
         render.emit_json(plan.to_json())
     else:
         rows = []

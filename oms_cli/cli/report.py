@@ -32,9 +32,6 @@ def report_cmd(
         str | None, typer.Option("--by", help="Series buckets: day, week or month [default: from the period's length].")
     ] = None,
     channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only orders of this channel.")] = None,
-    json_: Annotated[
-        bool, typer.Option("--json", help="The report as JSON on stdout (same as oms --json report).")
-    ] = False,
     csv_: Annotated[
         bool, typer.Option("--csv", help="Every figure as one CSV row on stdout, for spreadsheets.")
     ] = False,
@@ -57,7 +54,7 @@ def report_cmd(
     from oms_cli.metrics.service import ReportRequest, build_report
 
     st = state()
-    if (json_ or st.json) and csv_:
+    if st.json and csv_:
         raise UsageError("choose one of --json and --csv")
     request = ReportRequest(
         since=parse_when(since, "--since"), until=parse_when(until, "--until"), by=by, channel=channel
@@ -78,7 +75,7 @@ def report_cmd(
         except OSError as exc:
             raise UsageError(f"--pdf: cannot write {pdf}: {exc.strerror or exc}") from None
         render.info(f"wrote {pdf}")
-    if json_ or st.json:
+    if st.json:
         render.emit_json(report)
     elif csv_:
         import sys
