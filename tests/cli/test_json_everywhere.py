@@ -95,6 +95,7 @@ SAMPLES: dict[tuple[str, ...], tuple[list[str], set[int]]] = {
     ("payments", "refund"): (["shopify:1041", "1.00"], {0}),
     ("payments", "list"): ([], {0}),
     ("payments", "reconcile"): ([], {0, 9}),
+    ("payments", "ack"): (["unmatched_payment:ch_3TdB0001", "--note", "a gift card sold at the counter"], {0}),
     ("report",): ([], {0}),
     ("config", "show"): ([], {0}),
     ("db", "status"): ([], {0}),
