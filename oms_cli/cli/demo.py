@@ -18,21 +18,20 @@ def register(app: typer.Typer) -> None:
 
 
 def examples_dir() -> Path:
-    """The bundled example exports (the repository's examples/, or OMS_EXAMPLES)."""
+    """The example exports the demo imports: shipped inside the package (or OMS_EXAMPLES)."""
     import os
+    from importlib import resources
 
     env = os.environ.get("OMS_EXAMPLES")
-    candidates = [Path(env)] if env else []
-    here = Path(__file__).resolve()
-    candidates += [here.parents[2] / "examples", here.parents[1] / "examples"]
-    for c in candidates:
-        if (c / "shopify_orders.csv").exists():
-            return c
+    # a wheel installs the package as plain files, so the resource directory is a real path
+    found = Path(env) if env else Path(str(resources.files("oms_cli") / "examples"))
+    if (found / "shopify_orders.csv").exists():
+        return found
     from oms_cli.core.errors import NotFound
 
     raise NotFound(
-        "the example data (examples/) is not installed",
-        hint="run oms demo from a checkout (pip install -e .), or set OMS_EXAMPLES",
+        f"the example data is not in {found}",
+        hint="reinstall oms (the examples ship inside the package), or point OMS_EXAMPLES at a copy",
     )
 
 
