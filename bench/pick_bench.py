@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from oms_cli.picking.batching import BatchOrder, CartCapacity, fcfs_batches  # noqa: E402
 from oms_cli.picking.planning import PickLine, PickOrder, plan_batch  # noqa: E402
 from oms_cli.picking.routing import location_code_order_route, s_shape_route  # noqa: E402
-from oms_cli.picking.warehouse import Layout, location_code  # noqa: E402
+from oms_cli.warehouse.layout import Layout, location_code  # noqa: E402
 
 CAPACITY = CartCapacity(orders=8, items=25)
 CATALOGUE_SIZE = 1500

@@ -39,13 +39,13 @@ from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, ord
 from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.picking import service  # noqa: E402
 from oms_cli.picking.planning import plan_picking  # noqa: E402
-from oms_cli.picking.warehouse import Layout, location_code  # noqa: E402
 from oms_cli.release.service import release_orders  # noqa: E402
 from oms_cli.stock.ledger import move  # noqa: E402
 from oms_cli.store.bulk import BulkInserter  # noqa: E402
 from oms_cli.store.engine import Store  # noqa: E402
 from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ProductLocationRow, ProductRow  # noqa: E402
 from oms_cli.store.types import utcnow  # noqa: E402
+from oms_cli.warehouse.layout import Layout, location_code  # noqa: E402
 
 CATALOGUE_SIZE = 1500
 

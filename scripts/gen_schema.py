@@ -16,7 +16,7 @@ OUT = ROOT / "docs" / "order.schema.json"
 
 def schema_text() -> str:
     """The schema as pretty JSON text."""
-    from oms_cli.orders.model import Order
+    from oms_cli.importers.model import Order
 
     schema = Order.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -50,7 +50,7 @@ def location_checker(config: Config) -> Callable[[str], str]:
     Codes are checked against the configured warehouse layout, so a location the pick
     planner could not walk to is refused when the catalog is loaded.
     """
-    from oms_cli.picking.warehouse import Layout, parse_location
+    from oms_cli.warehouse.layout import Layout, parse_location
 
     layout = Layout.from_config(config.section("warehouse"))
 

@@ -320,7 +320,7 @@ def step_documents(r: _Runner, ex: Path) -> None:
 
 def _tracking_number(n: int) -> str:
     """A valid UPS tracking number (the demo's own account and serials)."""
-    from oms_cli.shipping.tracking import validate
+    from oms_cli.carriers.tracking import validate
 
     body = f"1Z999AA1{n:09d}"
     for digit in range(10):

@@ -104,7 +104,7 @@ def show_cmd(
     Example: oms orders show shopify:1001
     """
     from oms_cli.cli import render
-    from oms_cli.orders.model import Order
+    from oms_cli.importers.model import Order
     from oms_cli.orders.service import show_order
 
     st = state()
@@ -195,7 +195,7 @@ def export_cmd(
 
     from oms_cli.cli.options import parse_when
     from oms_cli.core.errors import UsageError
-    from oms_cli.orders.model import Order
+    from oms_cli.importers.model import Order
     from oms_cli.orders.service import OrderFilter, iter_export
 
     if format_ not in ("jsonl", "csv"):

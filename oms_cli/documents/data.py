@@ -1,7 +1,7 @@
 """The plain data every document renderer takes, and the result each one returns.
 
 The documents service fills these from the store; benchmarks and tests build them
-directly. Field names of :class:`PostalAddress` match ``oms_cli.orders.model.Address``
+directly. Field names of :class:`PostalAddress` match ``oms_cli.importers.model.Address``
 so ``PostalAddress(**address.model_dump())`` converts one.
 """
 

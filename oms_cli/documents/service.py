@@ -358,8 +358,8 @@ def shipping_labels(
     dpi: int,
 ) -> DocumentBatch:
     """One label per package of the selected orders (packed by default); orders without packages are skipped."""
+    from oms_cli.carriers.tracking import carrier_name
     from oms_cli.documents.labels import render_labels
-    from oms_cli.shipping.tracking import carrier_name
 
     shop = shop_from_config(config)
     unit = weight_unit(config)

@@ -3,7 +3,7 @@
 Pure parsing, no database: :func:`plan_units` turns the files named on the
 command line into import units (one per file, Etsy's two files as one) and
 :func:`read_unit` streams each unit's orders as plain dicts in the shape of
-:class:`oms_cli.orders.model.Order`. Storing them is the order service's job.
+:class:`oms_cli.importers.model.Order`. Storing them is the order service's job.
 
 This module stays light to import (standard library only); the channel
 readers are imported when a unit is read.
@@ -106,7 +106,7 @@ class ImportSettings:
     @classmethod
     def from_config(cls, mapping: Mapping[str, Any] | None) -> ImportSettings:
         """Settings from the config's ``import:`` mapping; ConfigError on unknown keys or bad values."""
-        from oms_cli.orders.service_levels import check_rules
+        from oms_cli.importers.service_levels import check_rules
 
         if mapping is None:
             return cls()

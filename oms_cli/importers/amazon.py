@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from oms_cli.core.errors import record_error
 from oms_cli.importers import canonical
 from oms_cli.importers.cells import CellError, country, postal_code, quantity, required_text, text, timestamp
+from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
-from oms_cli.orders.service_levels import service_level_for
 
 if TYPE_CHECKING:
     from oms_cli.importers import ImportSettings, ImportUnit

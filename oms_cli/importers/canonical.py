@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from oms_cli.orders.model import Order
+    from oms_cli.importers.model import Order
 
 #: Payment statuses the canonical order knows.
 PAYMENT_STATUSES = ("paid", "pending", "cod", "refunded", "partially_refunded", "voided")

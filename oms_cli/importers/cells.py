@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from oms_cli.core.limits import MAX_AMOUNT, MAX_UNITS
-from oms_cli.orders.countries import country_code
+from oms_cli.importers.countries import country_code
 
 UTC = UTC
 

@@ -25,8 +25,8 @@ from oms_cli.importers.cells import (
     required_text,
     text,
 )
+from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
-from oms_cli.orders.service_levels import service_level_for
 
 if TYPE_CHECKING:
     from oms_cli.importers import ImportSettings, ImportUnit

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from oms_cli.core.errors import record_error
 from oms_cli.importers.canonical import order_dict
+from oms_cli.importers.model import Order, make_ref
 from oms_cli.importers.sources import not_utf8
-from oms_cli.orders.model import Order, make_ref
 
 if TYPE_CHECKING:
     from oms_cli.importers import ImportSettings, ImportUnit

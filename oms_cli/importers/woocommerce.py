@@ -29,8 +29,8 @@ from oms_cli.importers.cells import (
     text,
     timestamp,
 )
+from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
-from oms_cli.orders.service_levels import service_level_for
 
 if TYPE_CHECKING:
     from oms_cli.importers import ImportSettings, ImportUnit

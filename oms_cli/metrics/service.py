@@ -14,10 +14,10 @@ from typing import Any
 from oms_cli.core.errors import UsageError
 from oms_cli.core.gcpause import collector_paused
 from oms_cli.core.money import exponent
+from oms_cli.importers.service_levels import SERVICE_LEVELS
 from oms_cli.metrics import definitions as d
 from oms_cli.metrics import facts
 from oms_cli.metrics.periods import BY_CHOICES, auto_by, buckets
-from oms_cli.orders.service_levels import SERVICE_LEVELS
 from oms_cli.release.schedule import shop_timezone
 from oms_cli.store.engine import Store
 from oms_cli.store.types import utcnow

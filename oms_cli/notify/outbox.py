@@ -71,7 +71,7 @@ def _first_name(name: str | None) -> str | None:
 def order_context(conn: Connection, order_id: int, config: Config) -> dict[str, Any]:
     """What every template can use about an order: shop, customer, order, items,
     packages with their tracking links, and the first parcel's tracking link."""
-    from oms_cli.shipping.tracking import carrier_name, tracking_url
+    from oms_cli.carriers.tracking import carrier_name, tracking_url
 
     row = conn.execute(select(orders_t).where(orders_t.c.id == order_id)).first()
     if row is None:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from oms_cli.core.errors import ConfigError
 from oms_cli.picking.routing import RouteLengths
-from oms_cli.picking.warehouse import UNITS_PER_M, Layout, Location, check_location, parse_location
+from oms_cli.warehouse.layout import UNITS_PER_M, Layout, Location, check_location, parse_location
 
 BatchingMethod = Literal["savings", "fcfs"]
 

@@ -24,7 +24,7 @@ from oms_cli.picking.batching import (
     batch_orders,
 )
 from oms_cli.picking.routing import location_code_order_route, optimal_route
-from oms_cli.picking.warehouse import Layout, Location, parse_location, zone_of
+from oms_cli.warehouse.layout import Layout, Location, parse_location, zone_of
 
 PickMethod = Literal["single", "batch", "zone", "wave"]
 METHODS: tuple[PickMethod, ...] = ("single", "batch", "zone", "wave")

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from oms_cli.picking.warehouse import (
+from oms_cli.warehouse.layout import (
     UNITS_PER_M,
     Grid,
     Layout,

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from oms_cli.picking.warehouse import location_code
+from oms_cli.warehouse.layout import location_code
 
 EventKind = Literal[
     "prompt",

@@ -33,7 +33,6 @@ from oms_cli.orders.service import free_reservations, lines_of, resolve_ref
 from oms_cli.picking.batching import CartCapacity
 from oms_cli.picking.planning import METHODS, Picker, PickLine, PickOrder, PickPlan, plan_document, plan_picking
 from oms_cli.picking.scanning import Event, ScanAllocation, ScanSession, ScanStop, normalise_location
-from oms_cli.picking.warehouse import Layout, parse_location
 from oms_cli.release.priority import LEVEL_RANK, queue_key
 from oms_cli.release.schedule import Schedule
 from oms_cli.stock.ledger import CHUNK, move, product_locations
@@ -52,6 +51,7 @@ from oms_cli.store.models import (
     StockRow,
 )
 from oms_cli.store.types import utcnow
+from oms_cli.warehouse.layout import Layout, parse_location
 
 orders_t = OrderRow.__table__
 lines_t = OrderLineRow.__table__

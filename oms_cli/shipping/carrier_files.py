@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
+from oms_cli.carriers.tracking import TrackingCheck, carrier_name, carriers, known_carrier, normalize_number, validate
 from oms_cli.core.errors import BadInput
-from oms_cli.shipping.tracking import TrackingCheck, carrier_name, carriers, known_carrier, normalize_number, validate
 
 __all__ = [
     "DeliveryLine",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from oms_cli.carriers.tracking import canonical_carrier, normalize_number, tracking_url
 from oms_cli.core.errors import BadInput
-from oms_cli.shipping.tracking import canonical_carrier, normalize_number, tracking_url
 
 __all__ = [
     "AMAZON_COLUMNS",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from oms_cli.carriers.tracking import canonical_carrier, carrier_name, known_carrier, normalize_number, tracking_url
 from oms_cli.core.errors import BadInput, NotFound, OmsError, Refused, StoreBusy, UsageError
 from oms_cli.core.files import read_input_text
 from oms_cli.core.money import to_minor
@@ -27,7 +28,6 @@ from oms_cli.release.instructions import check_can_ship
 from oms_cli.release.schedule import shop_timezone
 from oms_cli.shipping import carrier_files
 from oms_cli.shipping.channel_export import WRITERS, ShipmentRow, ShippedItem
-from oms_cli.shipping.tracking import canonical_carrier, carrier_name, known_carrier, normalize_number, tracking_url
 from oms_cli.stock.ledger import move
 from oms_cli.store.models import (
     OrderLineRow,

@@ -8,7 +8,7 @@ import pytest
 
 from oms_cli.catalog.csvfile import CatalogFileError, read_products
 from oms_cli.core.errors import BadInput
-from oms_cli.picking.warehouse import Layout, parse_location
+from oms_cli.warehouse.layout import Layout, parse_location
 
 HEADER = (
     "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"

@@ -9,7 +9,7 @@ import pytest
 
 from oms_cli.core.errors import BadInput
 from oms_cli.importers import ImportSettings, plan_units, read_unit
-from oms_cli.orders.model import Order
+from oms_cli.importers.model import Order
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -10,10 +10,10 @@ import pytest
 from oms_cli.core.errors import ConfigError
 from oms_cli.importers import ImportSettings
 from oms_cli.importers.cells import CellError, country, money, named_zone_date, quantity, timestamp, us_date
+from oms_cli.importers.countries import _COUNTRIES, _key, country_code, country_name
 from oms_cli.importers.ebay import money_currency
+from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.woocommerce import packed_items
-from oms_cli.orders.countries import _COUNTRIES, _key, country_code, country_name
-from oms_cli.orders.service_levels import service_level_for
 
 UTC = UTC
 

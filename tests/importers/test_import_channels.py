@@ -11,7 +11,7 @@ from import_helpers import DATA, EXAMPLES, by_ref, read_orders, write
 
 from oms_cli.core.errors import BadInput, NotFound
 from oms_cli.importers import CHANNELS, ImportSettings, plan_units, read_unit
-from oms_cli.orders.model import Order
+from oms_cli.importers.model import Order
 
 UTC = UTC
 EXAMPLE_FILES = [

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from import_helpers import DATA, by_ref, read_orders, write
 
 from oms_cli.importers.canonical import order_dict
-from oms_cli.orders.countries import COUNTRY_NAMES
-from oms_cli.orders.model import STATUSES, Address, Customer, Line, Order, Payment, Totals
+from oms_cli.importers.countries import COUNTRY_NAMES
+from oms_cli.importers.model import STATUSES, Address, Customer, Line, Order, Payment, Totals
 
 words = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
     lambda s: s == s.strip() and s

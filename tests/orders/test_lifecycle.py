@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from oms_cli.core.errors import Refused
+from oms_cli.importers.model import STATUSES
 from oms_cli.orders.lifecycle import TRANSITIONS, can_transition, check_transition
-from oms_cli.orders.model import STATUSES
 from tests.conftest import EXAMPLES, store_digest
 
 ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in sorted(targets)]

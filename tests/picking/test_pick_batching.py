@@ -18,7 +18,7 @@ from oms_cli.picking.batching import (
     savings_batches,
 )
 from oms_cli.picking.routing import route_length
-from oms_cli.picking.warehouse import Layout, Location
+from oms_cli.warehouse.layout import Layout, Location
 
 LAYOUT = Layout()
 

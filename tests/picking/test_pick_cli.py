@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from oms_cli.picking.routing import tour_length
-from oms_cli.picking.warehouse import Layout
+from oms_cli.warehouse.layout import Layout
 from tests.conftest import store_digest
 from tests.picking.store_fixtures import Floor, Product, ean13, floor, order  # noqa: F401
 

@@ -29,7 +29,7 @@ from oms_cli.picking.planning import (
     plan_zone,
 )
 from oms_cli.picking.routing import location_code_order_route, optimal_route, tour_length
-from oms_cli.picking.warehouse import Layout, parse_location, zone_of
+from oms_cli.warehouse.layout import Layout, parse_location, zone_of
 
 ZONES = {"front": [1, 2, 3, 4], "middle": [5, 6, 7, 8], "back": [9, 10, 11, 12]}
 LAYOUT = Layout.from_config({"zones": ZONES})

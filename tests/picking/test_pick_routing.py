@@ -19,7 +19,7 @@ from oms_cli.picking.routing import (
     s_shape_route,
     tour_length,
 )
-from oms_cli.picking.warehouse import DEPOT, UNITS_PER_M, Layout, Location, walking_distance_units
+from oms_cli.warehouse.layout import DEPOT, UNITS_PER_M, Layout, Location, walking_distance_units
 
 LAYOUT = Layout()
 

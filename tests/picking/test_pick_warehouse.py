@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oms_cli.core.errors import ConfigError
-from oms_cli.picking.warehouse import (
+from oms_cli.warehouse.layout import (
     DEPOT,
     Layout,
     Location,

@@ -15,7 +15,7 @@ from oms_cli.shipping.service import Shipment, ship_order
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "tracking_numbers" / "couriers"
 # the same files (with their licence) travel inside the package: use them when ../shared is absent
-BUNDLED = Path(__file__).resolve().parents[2] / "oms_cli" / "shipping" / "couriers"
+BUNDLED = Path(__file__).resolve().parents[2] / "oms_cli" / "carriers" / "couriers"
 DATA = SHARED if SHARED.is_dir() else BUNDLED
 
 

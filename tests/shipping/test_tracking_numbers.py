@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oms_cli.shipping.tracking import (
+from oms_cli.carriers.tracking import (
     NumberFormat,
     canonical_carrier,
     carrier_name,

@@ -2,7 +2,7 @@
 customer follow the parcel.
 
 The carriers' number formats, check-digit algorithms and tracking-page templates
-come from the courier definitions shipped in ``oms_cli/shipping/couriers/`` (data
+come from the courier definitions shipped in ``oms_cli/carriers/couriers/`` (data
 from jkeen/tracking_number_data, MIT licence, kept with its LICENSE file).
 
 Pure module: reads only its own package data, no database, no Typer/Rich.
@@ -157,7 +157,7 @@ def _number_format(carrier: str, raw: dict[str, Any]) -> NumberFormat:
 def carriers() -> dict[str, Carrier]:
     """Every carrier in the bundled courier data, by canonical code."""
     found: dict[str, Carrier] = {}
-    folder = resources.files("oms_cli.shipping").joinpath("couriers")
+    folder = resources.files("oms_cli.carriers").joinpath("couriers")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
             continue
