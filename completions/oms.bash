@@ -46,6 +46,7 @@ _oms() {
             "pack") path="pack" ;;
             "pack verify") path="pack verify" ;;
             "payments") path="payments" ;;
+            "payments ack") path="payments ack" ;;
             "payments import") path="payments import" ;;
             "payments list") path="payments list" ;;
             "payments reconcile") path="payments reconcile" ;;
@@ -129,7 +130,8 @@ _oms() {
         "orders tag") words="--help --json --remove" ;;
         "pack") words="verify --drawing --help --json --no-drawing" ;;
         "pack verify") words="--all --help --json --strict-weight --weight -w" ;;
-        "payments") words="import list reconcile record refund --help --json" ;;
+        "payments") words="ack import list reconcile record refund --help --json" ;;
+        "payments ack") words="--help --json --note --tolerance --undo --window" ;;
         "payments import") words="--date-order --help --json" ;;
         "payments list") words="--help --json --limit --since --source -n" ;;
         "payments reconcile") words="--csv --help --json --since --tolerance --window" ;;

@@ -248,6 +248,7 @@ complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_
 complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_from verify' -l weight
 complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_from verify' -s w
 complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_from verify' -F
+complete -c oms -n '__fish_seen_subcommand_from payments' -a ack -d 'Acknowledge an explained reconcile finding, so it stops making reconcile exit 9.'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a import -d 'Import payment processor exports (format detected from the header); safe to run again.'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a list -d 'List imported and recorded payments, newest first.'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a reconcile -d 'Match payments to orders and report what needs attention; exit code 9 when something does.'
@@ -255,6 +256,13 @@ complete -c oms -n '__fish_seen_subcommand_from payments' -a record -d 'Record m
 complete -c oms -n '__fish_seen_subcommand_from payments' -a refund -d 'Record a refund given outside a return (a cancelled order, a goodwill gesture).'
 complete -c oms -n '__fish_seen_subcommand_from payments' -l help
 complete -c oms -n '__fish_seen_subcommand_from payments' -l json
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -l help
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -l json
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -l note
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -l tolerance
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -l undo
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -l window
+complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from ack' -F
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -l date-order
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -l help
 complete -c oms -n '__fish_seen_subcommand_from payments and __fish_seen_subcommand_from import' -l json

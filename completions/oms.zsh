@@ -45,6 +45,7 @@ _oms() {
             'pack') path='pack' ;;
             'pack verify') path='pack verify' ;;
             'payments') path='payments' ;;
+            'payments ack') path='payments ack' ;;
             'payments import') path='payments import' ;;
             'payments list') path='payments list' ;;
             'payments reconcile') path='payments reconcile' ;;
@@ -127,7 +128,8 @@ _oms() {
         'orders tag') subs=(); opts=(--help --json --remove) ;;
         'pack') subs=('verify:Verify every unit of a picked order by scanner, then record its packages and mark it packed.'); opts=(--drawing --help --json --no-drawing) ;;
         'pack verify') subs=(); opts=(--all --help --json --strict-weight --weight -w) ;;
-        'payments') subs=('import:Import payment processor exports (format detected from the header); safe to run again.' 'list:List imported and recorded payments, newest first.' 'reconcile:Match payments to orders and report what needs attention; exit code 9 when something does.' 'record:Record money received by hand for an order (cash on delivery, a bank transfer).' 'refund:Record a refund given outside a return (a cancelled order, a goodwill gesture).'); opts=(--help --json) ;;
+        'payments') subs=('ack:Acknowledge an explained reconcile finding, so it stops making reconcile exit 9.' 'import:Import payment processor exports (format detected from the header); safe to run again.' 'list:List imported and recorded payments, newest first.' 'reconcile:Match payments to orders and report what needs attention; exit code 9 when something does.' 'record:Record money received by hand for an order (cash on delivery, a bank transfer).' 'refund:Record a refund given outside a return (a cancelled order, a goodwill gesture).'); opts=(--help --json) ;;
+        'payments ack') subs=(); opts=(--help --json --note --tolerance --undo --window) ;;
         'payments import') subs=(); opts=(--date-order --help --json) ;;
         'payments list') subs=(); opts=(--help --json --limit --since --source -n) ;;
         'payments reconcile') subs=(); opts=(--csv --help --json --since --tolerance --window) ;;
