@@ -41,9 +41,9 @@ from oms_cli.picking import service  # noqa: E402
 from oms_cli.picking.planning import plan_picking  # noqa: E402
 from oms_cli.release.service import release_orders  # noqa: E402
 from oms_cli.stock.ledger import move  # noqa: E402
+from oms_cli.store import tables  # noqa: E402
 from oms_cli.store.bulk import BulkInserter  # noqa: E402
 from oms_cli.store.engine import Store  # noqa: E402
-from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ProductLocationRow, ProductRow  # noqa: E402
 from oms_cli.store.types import utcnow  # noqa: E402
 from oms_cli.warehouse.layout import Layout, location_code  # noqa: E402
 
@@ -114,24 +114,22 @@ def build_store(path: str, size: int, seed: int) -> None:
     store = Store(path)
     with store.connect() as conn:
         conn.execute(
-            ProductRow.__table__.insert(),
+            tables.products.insert(),
             [{"sku": s, "name": s, "weight_g": 300, "fragile": False, "keep_upright": False} for s in skus],
         )
-        conn.execute(
-            ProductLocationRow.__table__.insert(), [{"sku": s, "location": where[s], "position": 0} for s in skus]
-        )
+        conn.execute(tables.product_locations.insert(), [{"sku": s, "location": where[s], "position": 0} for s in skus])
         for s in skus:
             move(conn, s, where[s], 10 * size, "count", command="bench")
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert(
+        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert(
             [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
         )
-        t = OrderRow.__table__
+        t = tables.orders
         ids = dict(conn.execute(t.select().with_only_columns(t.c.ref, t.c.id)).all())
-        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert(
+        BulkInserter(conn, tables.order_lines, LINE_COLUMNS).insert(
             [r for o in orders for r in line_values(ids[o["ref"]], o)]
         )
         BulkInserter(
-            conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
+            conn, tables.order_events, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
         ).insert([(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
     report = release_orders(store, load_config(None))
     store.dispose()

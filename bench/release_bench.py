@@ -40,9 +40,9 @@ from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, ord
 from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.release.service import release_orders  # noqa: E402
 from oms_cli.stock.ledger import move  # noqa: E402
+from oms_cli.store import tables  # noqa: E402
 from oms_cli.store.bulk import BulkInserter  # noqa: E402
 from oms_cli.store.engine import Store  # noqa: E402
-from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ProductLocationRow, ProductRow  # noqa: E402
 from oms_cli.store.types import utcnow  # noqa: E402
 
 CONFIG = """\
@@ -149,7 +149,7 @@ def build_store(path: str, n_orders: int, n_skus: int, seed: int) -> None:
     now = utcnow()
     with store.connect() as conn:
         conn.execute(
-            ProductRow.__table__.insert(),
+            tables.products.insert(),
             [
                 {"sku": s, "name": f"Product {s}", "weight_g": 200, "fragile": False, "keep_upright": False}
                 for s in skus + ["THANKYOU-CARD"]
@@ -159,7 +159,7 @@ def build_store(path: str, n_orders: int, n_skus: int, seed: int) -> None:
         for i, s in enumerate(skus + ["THANKYOU-CARD"]):
             locs.append({"sku": s, "location": f"A{1 + i % 12:02d}-B{1 + (i // 12) % 20:02d}-L1", "position": 0})
             locs.append({"sku": s, "location": f"A{1 + (i + 5) % 12:02d}-B{1 + (i // 7) % 20:02d}-L3", "position": 1})
-        conn.execute(ProductLocationRow.__table__.insert(), locs)
+        conn.execute(tables.product_locations.insert(), locs)
         for i, s in enumerate(skus):
             # Stock covers about 90% of each SKU's demand, split over its two locations.
             have = int(demand.get(s, 0) * 0.9)
@@ -168,16 +168,16 @@ def build_store(path: str, n_orders: int, n_skus: int, seed: int) -> None:
             if have // 3:
                 move(conn, s, locs[2 * i + 1]["location"], have // 3, "count", command="bench")
         move(conn, "THANKYOU-CARD", locs[-2]["location"], 500, "count", command="bench")
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert(
+        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert(
             [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
         )
-        t = OrderRow.__table__
+        t = tables.orders
         ids = dict(conn.execute(t.select().with_only_columns(t.c.ref, t.c.id)).all())
-        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert(
+        BulkInserter(conn, tables.order_lines, LINE_COLUMNS).insert(
             [r for o in orders for r in line_values(ids[o["ref"]], o)]
         )
         BulkInserter(
-            conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
+            conn, tables.order_events, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
         ).insert([(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
     store.dispose()
 

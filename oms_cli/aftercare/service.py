@@ -13,16 +13,15 @@ from oms_cli.aftercare.complaints import complaint_words, is_low
 from oms_cli.core.errors import BadInput, NotFound, UsageError
 from oms_cli.orders.events import record_event
 from oms_cli.orders.service import resolve_ref
-from oms_cli.store.models import FeedbackRow, OrderRow, ProblemRow
+from oms_cli.store.tables import feedback as feedback_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import problems as problems_t
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
 
-feedback_t = FeedbackRow.__table__
-problems_t = ProblemRow.__table__
-orders_t = OrderRow.__table__
 
 PROBLEM_SOURCES = ("feedback", "return", "manual")
 

@@ -16,13 +16,11 @@ from oms_cli.core.config import Config
 from oms_cli.core.errors import BadInput, NotFound, UsageError, record_error
 from oms_cli.core.files import read_input_text
 from oms_cli.store.engine import Store
-from oms_cli.store.models import ProductBarcodeRow, ProductLocationRow, ProductRow, StockRow
+from oms_cli.store.tables import product_barcodes as barcodes_t
+from oms_cli.store.tables import product_locations as locations_t
+from oms_cli.store.tables import products as products_t
+from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.types import utcnow
-
-products_t = ProductRow.__table__
-barcodes_t = ProductBarcodeRow.__table__
-locations_t = ProductLocationRow.__table__
-stock_t = StockRow.__table__
 
 CHUNK = 500
 

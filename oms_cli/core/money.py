@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-# ISO 4217 currencies with no minor unit (or three), the rest have two.
+# ISO 4217 minor units, for the currencies whose minor unit is not two digits: the one
+# table both the store (integer minor units) and printed documents use.
 _EXPONENT = {
     "BIF": 0,
     "CLP": 0,
@@ -30,6 +31,8 @@ _EXPONENT = {
     "LYD": 3,
     "OMR": 3,
     "TND": 3,
+    "CLF": 4,
+    "UYW": 4,
 }
 
 

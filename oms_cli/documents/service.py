@@ -49,32 +49,18 @@ from oms_cli.orders.service import resolve_ref
 from oms_cli.store import counters
 from oms_cli.store.counters import next_number
 from oms_cli.store.engine import Store
-from oms_cli.store.models import (
-    InvoiceRow,
-    OrderEventRow,
-    OrderLineRow,
-    OrderRow,
-    PackageRow,
-    PickAllocationRow,
-    PickListRow,
-    PickRunRow,
-    PickStopRow,
-    ProductBarcodeRow,
-    ProductRow,
-)
+from oms_cli.store.tables import invoices as invoices_t
+from oms_cli.store.tables import order_events as events_t
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import packages as packages_t
+from oms_cli.store.tables import pick_allocations as allocs_t
+from oms_cli.store.tables import pick_lists as lists_t
+from oms_cli.store.tables import pick_runs as runs_t
+from oms_cli.store.tables import pick_stops as stops_t
+from oms_cli.store.tables import product_barcodes as barcodes_t
+from oms_cli.store.tables import products as products_t
 from oms_cli.store.types import utcnow
-
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-events_t = OrderEventRow.__table__
-packages_t = PackageRow.__table__
-invoices_t = InvoiceRow.__table__
-runs_t = PickRunRow.__table__
-lists_t = PickListRow.__table__
-stops_t = PickStopRow.__table__
-allocs_t = PickAllocationRow.__table__
-products_t = ProductRow.__table__
-barcodes_t = ProductBarcodeRow.__table__
 
 #: the counters SSCC serials and invoice numbers are taken from (returns share ``sscc``)
 #: how the release step records a thank-you rule's note on an order (an event of kind "note")

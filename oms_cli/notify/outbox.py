@@ -22,17 +22,16 @@ from oms_cli.core.money import format_money
 from oms_cli.notify.message import valid_address
 from oms_cli.notify.templates import render
 from oms_cli.orders.lifecycle import OPEN_STATUSES
-from oms_cli.store.models import OrderLineRow, OrderRow, OutboxRow, PackageRow
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import outbox as outbox_t
+from oms_cli.store.tables import packages as packages_t
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
 
-outbox_t = OutboxRow.__table__
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-packages_t = PackageRow.__table__
 
 #: service levels whose customers are told when their order misses its ship-by time
 EXPEDITED_LEVELS = ("expedited", "next_day")

@@ -33,7 +33,7 @@ from oms_cli.notify import smtp
 from oms_cli.notify.message import address_of, build_message, eml_filename, message_id_for
 from oms_cli.notify.outbox import message_attachments, outbox_t, queue_answers, queue_late_notices
 from oms_cli.notify.policy import STATES, is_permanent, next_attempt_at, stale_after
-from oms_cli.store.models import OrderRow
+from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
 
-orders_t = OrderRow.__table__
 
 #: messages claimed per write transaction: small, so a second sender gets its share
 CLAIM_BATCH = 10

@@ -13,11 +13,9 @@ from sqlalchemy.engine import Connection
 from oms_cli.core.errors import Refused
 from oms_cli.orders.lifecycle import MILESTONE_COLUMN, check_transition
 from oms_cli.store.bulk import BulkInserter
-from oms_cli.store.models import OrderEventRow, OrderRow
+from oms_cli.store.tables import order_events as _events
+from oms_cli.store.tables import orders as _orders
 from oms_cli.store.types import utcnow
-
-_events = OrderEventRow.__table__
-_orders = OrderRow.__table__
 
 #: the order_events columns written for a status change, in this order
 EVENT_COLUMNS = ("order_id", "kind", "from_status", "to_status", "at", "command", "note")

@@ -24,13 +24,12 @@ from oms_cli.orders.staging import HASHED as _HASHED
 from oms_cli.orders.staging import Staged, Writers, staged_chunks
 from oms_cli.store.bulk import BulkInserter, execute_processed, process_value, row_processor
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ReservationRow
+from oms_cli.store.tables import order_events as events_t
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import pick_allocations as allocs_t
+from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.types import utcnow
-
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-events_t = OrderEventRow.__table__
-reservations_t = ReservationRow.__table__
 
 _STATUS = ORDER_COLUMNS.index("status")
 
@@ -162,9 +161,7 @@ def _update_order(
     """
     from oms_cli.orders.events import transition
     from oms_cli.orders.service import _unassign_picks, free_reservations
-    from oms_cli.store.models import PickAllocationRow
 
-    allocs_t = PickAllocationRow.__table__
     _, staged, lines = item
     values = dict(zip(ORDER_COLUMNS, staged + _stamps(conn, now)))
     cancelled = values["status"] == "cancelled"

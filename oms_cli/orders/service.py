@@ -15,13 +15,12 @@ from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.lifecycle import HOLD_REASONS, check_statuses
 from oms_cli.orders.records import order_to_canonical
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderLineRow, OrderRow, ReservationRow, StockRow
+from oms_cli.store.tables import order_events, pick_allocations
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import reservations as reservations_t
+from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.types import utcnow
-
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-reservations_t = ReservationRow.__table__
-stock_t = StockRow.__table__
 
 
 def resolve_ref(conn: Connection, ref: str) -> Any:
@@ -140,9 +139,7 @@ def list_orders(store: Store, f: OrderFilter) -> list[dict[str, Any]]:
 
 def show_order(store: Store, ref: str) -> dict[str, Any]:
     """One order in canonical shape, plus its events and instruction state."""
-    from oms_cli.store.models import OrderEventRow
-
-    ev = OrderEventRow.__table__
+    ev = order_events
     with store.connect(write=False) as conn:
         row = resolve_ref(conn, ref)
         order = canonical(conn, row)
@@ -233,9 +230,7 @@ def hold_order(
 
 def _unassign_picks(conn: Connection, order_id: int) -> None:
     """An order taken off the floor no longer counts on open pick lists."""
-    from oms_cli.store.models import PickAllocationRow
-
-    alloc = PickAllocationRow.__table__
+    alloc = pick_allocations
     conn.execute(
         update(alloc)
         .where(alloc.c.order_id == order_id, alloc.c.picked_qty + alloc.c.short_qty < alloc.c.quantity)

@@ -22,10 +22,9 @@ from oms_cli.core.errors import ConfigError, NotFound, UsageError
 from oms_cli.packing.catalogue import Catalogue
 from oms_cli.packing.engine import Box
 from oms_cli.store.engine import Store
-from oms_cli.store.models import BoxMoveRow
+from oms_cli.store.tables import box_moves as moves_t
+from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.types import utcnow
-
-moves_t = BoxMoveRow.__table__
 
 #: the most boxes of one type a count or a delivery may name
 MAX_BOXES = 1_000_000
@@ -179,9 +178,6 @@ def give_back(conn: Connection, refs: Iterable[str], order_id: int, at: datetime
 
 def moves(store: Store, ref: str | None = None, *, limit: int | None = 50) -> list[dict[str, Any]]:
     """The latest box moves, newest first (of one box when named)."""
-    from oms_cli.store.models import OrderRow
-
-    orders_t = OrderRow.__table__
     q = (
         select(moves_t, orders_t.c.ref.label("order_ref"))
         .select_from(moves_t.outerjoin(orders_t, orders_t.c.id == moves_t.c.order_id))

@@ -43,13 +43,11 @@ from oms_cli.packing.verify import ExpectedLine, Missing, Scan
 from oms_cli.store import counters
 from oms_cli.store.counters import take_numbers
 from oms_cli.store.engine import Store
-from oms_cli.store.models import PackageRow, ProductBarcodeRow, ProductRow, VerifyScanRow
+from oms_cli.store.tables import packages as packages_t
+from oms_cli.store.tables import product_barcodes as barcodes_t
+from oms_cli.store.tables import products as products_t
+from oms_cli.store.tables import verify_scans as scans_t
 from oms_cli.store.types import utcnow
-
-products_t = ProductRow.__table__
-barcodes_t = ProductBarcodeRow.__table__
-packages_t = PackageRow.__table__
-scans_t = VerifyScanRow.__table__
 
 COMMAND = "pack verify"
 #: statuses in which an order has been packed already: verifying again changes nothing

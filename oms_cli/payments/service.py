@@ -25,16 +25,15 @@ from oms_cli.payments import findings
 from oms_cli.payments.amounts import minor_units
 from oms_cli.payments.parsers import PaymentRecord, read_payment_file
 from oms_cli.payments.reconcile import MANUAL, OrderRecord, Reconciliation, reconcile
-from oms_cli.store.models import OrderRow, PaymentAckRow, PaymentRow, RefundRow
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import payment_acks as acks_t
+from oms_cli.store.tables import payments as payments_t
+from oms_cli.store.tables import refunds as refunds_t
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
     from oms_cli.store.engine import Store
 
-payments_t = PaymentRow.__table__
-orders_t = OrderRow.__table__
-refunds_t = RefundRow.__table__
-acks_t = PaymentAckRow.__table__
 
 ZERO = Decimal(0)
 #: columns an import compares to tell an unchanged row from an updated one

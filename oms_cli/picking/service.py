@@ -38,31 +38,17 @@ from oms_cli.release.schedule import Schedule
 from oms_cli.stock.ledger import CHUNK, move, product_locations
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
-from oms_cli.store.models import (
-    OrderLineRow,
-    OrderRow,
-    PickAllocationRow,
-    PickListRow,
-    PickRunRow,
-    PickStopRow,
-    ProductBarcodeRow,
-    ProductRow,
-    ReservationRow,
-    StockRow,
-)
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import pick_allocations as allocs_t
+from oms_cli.store.tables import pick_lists as lists_t
+from oms_cli.store.tables import pick_runs as runs_t
+from oms_cli.store.tables import pick_stops as stops_t
+from oms_cli.store.tables import product_barcodes as barcodes_t
+from oms_cli.store.tables import products as products_t
+from oms_cli.store.tables import reservations as reservations_t
+from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.types import utcnow
 from oms_cli.warehouse.layout import Layout, parse_location
-
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-reservations_t = ReservationRow.__table__
-products_t = ProductRow.__table__
-barcodes_t = ProductBarcodeRow.__table__
-stock_t = StockRow.__table__
-runs_t = PickRunRow.__table__
-lists_t = PickListRow.__table__
-stops_t = PickStopRow.__table__
-allocs_t = PickAllocationRow.__table__
 
 PLAN_COMMAND = "pick plan"
 CONFIRM_COMMAND = "pick confirm"

@@ -39,14 +39,12 @@ from oms_cli.release.thank_you import fields_used
 from oms_cli.stock.ledger import CHUNK, product_locations, reserve_many, stock_levels
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow, ProductRow, ReservationRow
+from oms_cli.store.tables import order_events as events_t
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import products as products_t
+from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.types import utcnow
-
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-events_t = OrderEventRow.__table__
-products_t = ProductRow.__table__
-reservations_t = ReservationRow.__table__
 
 CANDIDATE_STATUSES = ("new", "on_hold")
 #: the event notes that mark a rule as applied, and an order as a backorder of another

@@ -38,26 +38,19 @@ from oms_cli.returns.plan import (
 )
 from oms_cli.store import counters
 from oms_cli.store.counters import next_number
-from oms_cli.store.models import (
-    OrderLineRow,
-    OrderRow,
-    RefundRow,
-    ReturnLineRow,
-    ReturnRow,
-    StockMovementRow,
-)
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import products as products_t
+from oms_cli.store.tables import refunds as refunds_t
+from oms_cli.store.tables import return_lines as return_lines_t
+from oms_cli.store.tables import returns as returns_t
+from oms_cli.store.tables import stock_movements as moves_t
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
 
-returns_t = ReturnRow.__table__
-return_lines_t = ReturnLineRow.__table__
-refunds_t = RefundRow.__table__
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-moves_t = StockMovementRow.__table__
 
 #: order statuses from which a return may be opened
 RETURNABLE_STATUSES = ("shipped", "delivered")
@@ -485,10 +478,7 @@ def _check_in(
 
 
 def _is_product(conn: Connection, sku: str) -> bool:
-    from oms_cli.store.models import ProductRow
-
-    products = ProductRow.__table__
-    return conn.execute(select(products.c.sku).where(products.c.sku == sku)).first() is not None
+    return conn.execute(select(products_t.c.sku).where(products_t.c.sku == sku)).first() is not None
 
 
 def _mark_order(conn: Connection, order: Any, rma: str, at: datetime) -> bool:

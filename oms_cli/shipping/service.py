@@ -29,26 +29,18 @@ from oms_cli.release.schedule import shop_timezone
 from oms_cli.shipping import carrier_files
 from oms_cli.shipping.channel_export import WRITERS, ShipmentRow, ShippedItem
 from oms_cli.stock.ledger import move
-from oms_cli.store.models import (
-    OrderLineRow,
-    OrderRow,
-    OutboxRow,
-    PackageRow,
-    ReservationRow,
-    StockRow,
-)
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import outbox as outbox_t
+from oms_cli.store.tables import packages as packages_t
+from oms_cli.store.tables import reservations as reservations_t
+from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.types import utcnow
 
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
 
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-packages_t = PackageRow.__table__
-reservations_t = ReservationRow.__table__
-stock_t = StockRow.__table__
-outbox_t = OutboxRow.__table__
 
 #: statuses in which an order has left the building
 GONE = ("shipped", "delivered", "returned")

@@ -15,13 +15,11 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.store.bulk import BulkInserter
-from oms_cli.store.models import ProductLocationRow, ReservationRow, StockMovementRow, StockRow
+from oms_cli.store.tables import product_locations as locations_t
+from oms_cli.store.tables import reservations as reservations_t
+from oms_cli.store.tables import stock as stock_t
+from oms_cli.store.tables import stock_movements as moves_t
 from oms_cli.store.types import utcnow
-
-stock_t = StockRow.__table__
-moves_t = StockMovementRow.__table__
-reservations_t = ReservationRow.__table__
-locations_t = ProductLocationRow.__table__
 
 #: how many values one IN (…) list may carry (SQLite's limit is 999 on old builds)
 CHUNK = 500

@@ -15,12 +15,10 @@ from oms_cli.core.limits import MAX_UNITS
 from oms_cli.stock.counts import read_counts
 from oms_cli.stock.ledger import add_location, move, moves_t, stock_t
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderRow, ProductLocationRow, ProductRow, ReservationRow
-
-products_t = ProductRow.__table__
-locations_t = ProductLocationRow.__table__
-reservations_t = ReservationRow.__table__
-orders_t = OrderRow.__table__
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import product_locations as locations_t
+from oms_cli.store.tables import products as products_t
+from oms_cli.store.tables import reservations as reservations_t
 
 #: reservation states that still hold stock on the shelf
 HOLDING_STATES = ("active", "picked")

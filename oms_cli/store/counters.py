@@ -9,9 +9,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.store.models import CounterRow
-
-counters_t = CounterRow.__table__
+from oms_cli.store.tables import counters as counters_t
 
 #: SSCC serials are shared by packages, labels and return labels
 SSCC = "sscc"

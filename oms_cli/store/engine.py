@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -20,9 +20,6 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from oms_cli.core.errors import StoreBusy, Unavailable
 from oms_cli.store.migrations import HEAD
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
 def database_url(db: str) -> str:
@@ -132,16 +129,6 @@ class Store:
                     hint="try again later, or raise store.busy_timeout_s",
                 ) from None
             raise
-
-    @contextmanager
-    def session(self, write: bool = True) -> Iterator[Session]:
-        """An ORM session inside one transaction (see :meth:`connect`)."""
-        from sqlmodel import Session  # the ORM is for single-row work; most commands never load it
-
-        with self.connect(write=write) as conn:
-            with Session(bind=conn, expire_on_commit=False, autoflush=True) as s:
-                yield s
-                s.flush()
 
     # --- schema ---------------------------------------------------------------------
 

@@ -34,16 +34,11 @@ from sqlalchemy.engine import Connection
 
 from oms_cli.documents.gs1 import sscc18
 from oms_cli.orders.events import record_event, transition
+from oms_cli.store import tables
 from oms_cli.store.engine import Store
-from oms_cli.store.models import (
-    OrderLineRow,
-    OrderRow,
-    PackageRow,
-    PickAllocationRow,
-    PickListRow,
-    PickRunRow,
-    PickStopRow,
-)
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import packages as packages_t
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 UTC = UTC
@@ -54,10 +49,6 @@ PRESET_SSCC = sscc18(0, "0614141", 777)
 PRESET_TRACKING = "1Z5R89390357567127"  # a valid UPS number, recorded at packing
 SHIPPED_TRACKING = "9400111201080805483016"  # a valid USPS number
 THANK_YOU = "Thank you for being a repeat customer, Olivia!"
-
-orders_t = OrderRow.__table__
-lines_t = OrderLineRow.__table__
-packages_t = PackageRow.__table__
 
 
 @dataclass
@@ -116,7 +107,7 @@ def _list(
 ) -> int:
     return int(
         conn.execute(
-            insert(PickListRow.__table__).values(
+            insert(tables.pick_lists).values(
                 run_id=run,
                 seq=seq,
                 wave=wave,
@@ -135,7 +126,7 @@ def _stops(
     """Stops in walking order: (location, sku, [(order ref, tote, quantity, shorted)])."""
     for seq, (location, sku, shares) in enumerate(stops, start=1):
         stop_id = conn.execute(
-            insert(PickStopRow.__table__).values(
+            insert(tables.pick_stops).values(
                 list_id=list_id,
                 seq=seq,
                 location=location,
@@ -146,7 +137,7 @@ def _stops(
         for ref, tote, quantity, short in shares:
             order_id = floor.orders[ref]
             conn.execute(
-                insert(PickAllocationRow.__table__).values(
+                insert(tables.pick_allocations).values(
                     stop_id=stop_id,
                     order_id=order_id,
                     order_line_id=_line_ids(conn, order_id)[sku],
@@ -257,7 +248,7 @@ def _write_floor(oms: Callable[..., Any], store: Store, db: tuple[str, ...]) -> 
 
         floor.batch_run = int(
             conn.execute(
-                insert(PickRunRow.__table__).values(
+                insert(tables.pick_runs).values(
                     created_at=PLANNED_AT,
                     method="batch",
                     batching="savings",
@@ -284,7 +275,7 @@ def _write_floor(oms: Callable[..., Any], store: Store, db: tuple[str, ...]) -> 
 
         floor.zone_run = int(
             conn.execute(
-                insert(PickRunRow.__table__).values(
+                insert(tables.pick_runs).values(
                     created_at=PLANNED_AT + timedelta(hours=1),
                     method="wave",
                     batching="savings",

@@ -16,7 +16,8 @@ from test_documents_printing import fake_lp
 from test_documents_zpl import BARCODE, FIELD, decode_bc, formats, unhex
 
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderRow, PackageRow
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import packages as packages_t
 from tests.documents.store_fixtures import (
     PRESET_TRACKING,
     SHIPPED_TRACKING,
@@ -26,8 +27,6 @@ from tests.documents.store_fixtures import (
     store_digest,
 )
 
-orders_t = OrderRow.__table__
-packages_t = PackageRow.__table__
 UPS_OTHER = "1Z879E930346834440"  # a valid UPS number, for shipping during a test
 
 

@@ -26,13 +26,11 @@ from oms_cli.documents.service import (
 )
 from oms_cli.orders.events import record_event, transition
 from oms_cli.store.engine import Store
-from oms_cli.store.models import CounterRow, InvoiceRow, OrderRow, PackageRow
+from oms_cli.store.tables import counters as counters_t
+from oms_cli.store.tables import invoices as invoices_t
+from oms_cli.store.tables import orders as orders_t
+from oms_cli.store.tables import packages as packages_t
 from tests.documents.store_fixtures import PRESET_SSCC, THANK_YOU, Floor, build_floor
-
-counters_t = CounterRow.__table__
-packages_t = PackageRow.__table__
-invoices_t = InvoiceRow.__table__
-orders_t = OrderRow.__table__
 
 
 @pytest.fixture

@@ -229,15 +229,12 @@ def write_history(store: Any) -> None:
     from sqlalchemy import insert, update
 
     from oms_cli.orders.lifecycle import MILESTONE_COLUMN
-    from oms_cli.store import models as m
-
-    def t(model: Any) -> Any:
-        return model.__table__
+    from oms_cli.store import tables
 
     with store.connect(write=True) as conn:
         for o in ORDERS:
             conn.execute(
-                insert(t(m.OrderRow)).values(
+                insert(tables.orders).values(
                     id=o["id"],
                     ref=f"{o['channel']}:{o['id']}",
                     channel=o["channel"],
@@ -254,12 +251,12 @@ def write_history(store: Any) -> None:
                 )
             )
             conn.execute(
-                insert(t(m.OrderLineRow)).values(
+                insert(tables.order_lines).values(
                     id=o["id"], order_id=o["id"], line_no=1, sku="SKU-1", quantity=1, free=False
                 )
             )
             conn.execute(
-                insert(t(m.OrderEventRow)).values(
+                insert(tables.order_events).values(
                     order_id=o["id"],
                     kind="status",
                     from_status=None,
@@ -270,7 +267,7 @@ def write_history(store: Any) -> None:
             )
             # Notes never count as status changes.
             conn.execute(
-                insert(t(m.OrderEventRow)).values(
+                insert(tables.order_events).values(
                     order_id=o["id"],
                     kind="note",
                     at=h(o["placed"]) + timedelta(minutes=2),
@@ -280,7 +277,7 @@ def write_history(store: Any) -> None:
             )
         for oid, frm, to, at in TRANSITIONS:
             conn.execute(
-                insert(t(m.OrderEventRow)).values(
+                insert(tables.order_events).values(
                     order_id=oid, kind="status", from_status=frm, to_status=to, at=h(at), command="test"
                 )
             )
@@ -290,12 +287,12 @@ def write_history(store: Any) -> None:
             if to in MILESTONE_COLUMN:
                 first[oid, to] = min(at, first.get((oid, to), at))
         for (oid, to), at in first.items():
-            conn.execute(update(t(m.OrderRow)).where(t(m.OrderRow).c.id == oid).values({MILESTONE_COLUMN[to]: h(at)}))
-        conn.execute(insert(t(m.PickRunRow)).values(id=1, created_at=h(-100), method="batch"))
+            conn.execute(update(tables.orders).where(tables.orders.c.id == oid).values({MILESTONE_COLUMN[to]: h(at)}))
+        conn.execute(insert(tables.pick_runs).values(id=1, created_at=h(-100), method="batch"))
         stop = 0
         for lid, picker, status, claimed, completed, distance, allocs in PICK_LISTS:
             conn.execute(
-                insert(t(m.PickListRow)).values(
+                insert(tables.pick_lists).values(
                     id=lid,
                     run_id=1,
                     picker=picker,
@@ -308,19 +305,19 @@ def write_history(store: Any) -> None:
             for oid, qty, picked, short in allocs:
                 stop += 1
                 conn.execute(
-                    insert(t(m.PickStopRow)).values(
+                    insert(tables.pick_stops).values(
                         id=stop, list_id=lid, seq=stop, location="A01-01", sku="SKU-1", quantity=qty
                     )
                 )
                 conn.execute(
-                    insert(t(m.PickAllocationRow)).values(
+                    insert(tables.pick_allocations).values(
                         stop_id=stop, order_id=oid, order_line_id=oid, quantity=qty, picked_qty=picked, short_qty=short
                     )
                 )
         for oid, result, at, n in SCANS:
             for _ in range(n):
                 conn.execute(
-                    insert(t(m.VerifyScanRow)).values(
+                    insert(tables.verify_scans).values(
                         order_id=oid, code="4006381333931", sku="SKU-1", result=result, at=h(at)
                     )
                 )
@@ -328,7 +325,7 @@ def write_history(store: Any) -> None:
         for oid, box, packed, weight, measured, billable, fill, cost, shipped in PACKAGES:
             per_order[oid] = per_order.get(oid, 0) + 1
             conn.execute(
-                insert(t(m.PackageRow)).values(
+                insert(tables.packages).values(
                     order_id=oid,
                     package_no=per_order[oid],
                     box=box,
@@ -347,18 +344,18 @@ def write_history(store: Any) -> None:
                 )
             )
         for oid, rating, at in FEEDBACK:
-            conn.execute(insert(t(m.FeedbackRow)).values(order_id=oid, rating=rating, at=h(at)))
+            conn.execute(insert(tables.feedback).values(order_id=oid, rating=rating, at=h(at)))
         for problem_order, status, at in PROBLEMS:
             conn.execute(
-                insert(t(m.ProblemRow)).values(
+                insert(tables.problems).values(
                     order_id=problem_order, source="manual", description="x", status=status, opened_at=h(at)
                 )
             )
         for n, (oid, reason, at) in enumerate(RETURNS, start=1):
-            conn.execute(insert(t(m.ReturnRow)).values(rma=f"RMA-{n}", order_id=oid, reason=reason, opened_at=h(at)))
+            conn.execute(insert(tables.returns).values(rma=f"RMA-{n}", order_id=oid, reason=reason, opened_at=h(at)))
         for n, (message_order, status, at) in enumerate(OUTBOX, start=1):
             conn.execute(
-                insert(t(m.OutboxRow)).values(
+                insert(tables.outbox).values(
                     key=f"msg:{n}",
                     order_id=message_order,
                     kind="shipped",

@@ -10,21 +10,21 @@ from sqlalchemy import select
 
 from oms_cli.orders.events import StatusChange, transition, transition_many
 from oms_cli.orders.lifecycle import MILESTONE_COLUMN
-from oms_cli.store.models import OrderRow
+from oms_cli.store import tables
 from tests.conftest import EXAMPLES
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def _times(store, ref: str) -> dict[str, datetime | None]:  # type: ignore[no-untyped-def]
-    t = OrderRow.__table__
+    t = tables.orders
     with store.connect(write=False) as conn:
         row = conn.execute(select(*[t.c[c] for c in MILESTONE_COLUMN.values()]).where(t.c.ref == ref)).one()
     return dict(zip(MILESTONE_COLUMN.values(), row))
 
 
 def _id(store, ref: str) -> int:  # type: ignore[no-untyped-def]
-    t = OrderRow.__table__
+    t = tables.orders
     with store.connect(write=False) as conn:
         return int(conn.execute(select(t.c.id).where(t.c.ref == ref)).scalar_one())
 

@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from oms_cli.orders.events import transition
 from oms_cli.orders.service import resolve_ref
+from oms_cli.store import tables
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderLineRow, ProductBarcodeRow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -104,7 +104,7 @@ def pick(store: Store, *refs: str) -> None:
 
 def order_units(store: Store, ref: str) -> list[tuple[str, int, bool]]:
     """(sku, quantity, free) of every line of an order."""
-    lines = OrderLineRow.__table__
+    lines = tables.order_lines
     with store.connect(write=False) as conn:
         row = resolve_ref(conn, ref)
         return [
@@ -115,7 +115,7 @@ def order_units(store: Store, ref: str) -> list[tuple[str, int, bool]]:
 
 def barcode_of(store: Store, sku: str) -> str:
     """The first barcode of a product, as a scanner reads it."""
-    codes = ProductBarcodeRow.__table__
+    codes = tables.product_barcodes
     with store.connect(write=False) as conn:
         code = conn.execute(select(codes.c.code).where(codes.c.sku == sku).order_by(codes.c.code)).scalar()
     assert code is not None, f"{sku} has no barcode"

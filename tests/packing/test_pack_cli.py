@@ -11,8 +11,8 @@ from sqlalchemy import insert, select
 
 from oms_cli.documents.gs1 import is_sscc18
 from oms_cli.packing.dimweight import UPS, billable_weight_g
+from oms_cli.store import tables
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderLineRow, OrderRow
 from tests.packing.store_fixtures import barcode_of, examples_db, examples_store, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 REF = "shopify:1041"  # 2 x MUG-SPK-BLU, 1 x COASTER-SET4
@@ -87,7 +87,7 @@ def test_end_of_input_is_done(oms, examples_store: Store, db_path: Path) -> None
 
 
 def test_free_lines_must_be_scanned_too(oms, examples_store: Store, db_path: Path) -> None:
-    orders, lines = OrderRow.__table__, OrderLineRow.__table__
+    orders, lines = tables.orders, tables.order_lines
     with examples_store.connect() as conn:
         order_id = conn.execute(select(orders.c.id).where(orders.c.ref == REF)).scalar_one()
         conn.execute(

@@ -18,8 +18,8 @@ from oms_cli.packing.dimweight import UPS, billable_weight_g
 from oms_cli.packing.materials import Material, MaterialRule
 from oms_cli.packing.service import begin_verify, finish_verify, plan_order
 from oms_cli.packing.verify import ExpectedLine, Scan, VerifySession, code_key
+from oms_cli.store import tables
 from oms_cli.store.engine import Store
-from oms_cli.store.models import ProductRow
 from tests.packing.store_fixtures import examples_db, examples_store, order_units, pick, rows, scans_for, store_digest  # noqa: F401 - fixtures
 
 BARCODES = {"0614141000012": "MUG-BLU", "4006381333931": "MUG-BLU", "0614141000029": "MUG-GRN", "0614141000142": "CARD"}
@@ -334,7 +334,7 @@ def test_an_item_no_box_takes_is_refused_before_scanning(examples_store: Store, 
 def test_a_product_without_a_weight_stops_packing(examples_store: Store, oms_home: Path) -> None:
     config = _config(oms_home)
     pick(examples_store, "shopify:1041")
-    products = ProductRow.__table__
+    products = tables.products
     with examples_store.connect() as conn:
         conn.execute(update(products).where(products.c.sku == "COASTER-SET4").values(weight_g=None))
     with pytest.raises(BadInput, match="shopify:1041: product COASTER-SET4 has no weight in the catalogue"):

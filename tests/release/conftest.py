@@ -45,27 +45,27 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
             """Change an order's columns, as a re-import of newer channel data does (e.g. now paid)."""
             from sqlalchemy import update
 
-            from oms_cli.store.models import OrderRow
+            from oms_cli.store import tables
 
-            t = OrderRow.__table__
+            t = tables.orders
             with store.connect() as conn:
                 conn.execute(update(t).where(t.c.ref == ref).values(**values))
 
         def order(self, ref: str) -> Any:
             from sqlalchemy import select
 
-            from oms_cli.store.models import OrderRow
+            from oms_cli.store import tables
 
-            t = OrderRow.__table__
+            t = tables.orders
             with store.connect(write=False) as conn:
                 return conn.execute(select(t).where(t.c.ref == ref)).one()
 
         def lines(self, ref: str) -> list[Any]:
             from sqlalchemy import select
 
-            from oms_cli.store.models import OrderLineRow, OrderRow
+            from oms_cli.store import tables
 
-            o, ln = OrderRow.__table__, OrderLineRow.__table__
+            o, ln = tables.orders, tables.order_lines
             with store.connect(write=False) as conn:
                 return conn.execute(
                     select(ln).join(o, o.c.id == ln.c.order_id).where(o.c.ref == ref).order_by(ln.c.line_no)
@@ -74,9 +74,9 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
         def reservations(self, ref: str, state: str = "active") -> list[tuple[str, str, int]]:
             from sqlalchemy import select
 
-            from oms_cli.store.models import OrderRow, ReservationRow
+            from oms_cli.store import tables
 
-            o, rv = OrderRow.__table__, ReservationRow.__table__
+            o, rv = tables.orders, tables.reservations
             with store.connect(write=False) as conn:
                 return [
                     (r.sku, r.location, r.quantity)
@@ -97,9 +97,9 @@ def shop(store: Any, oms: Any, oms_home: Path):  # type: ignore[no-untyped-def]
         def events(self, ref: str) -> list[Any]:
             from sqlalchemy import select
 
-            from oms_cli.store.models import OrderEventRow, OrderRow
+            from oms_cli.store import tables
 
-            o, ev = OrderRow.__table__, OrderEventRow.__table__
+            o, ev = tables.orders, tables.order_events
             with store.connect(write=False) as conn:
                 return conn.execute(
                     select(ev).join(o, o.c.id == ev.c.order_id).where(o.c.ref == ref).order_by(ev.c.at, ev.c.id)

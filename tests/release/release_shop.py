@@ -82,23 +82,23 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
     from oms_cli.orders.importing import writers_for
     from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
     from oms_cli.orders.staging import fingerprint
+    from oms_cli.store import tables
     from oms_cli.store.bulk import BulkInserter
-    from oms_cli.store.models import OrderEventRow, OrderLineRow, OrderRow
     from oms_cli.store.types import utcnow
 
     now = utcnow()
     with store.connect() as conn:
-        BulkInserter(conn, OrderRow.__table__, ORDER_COLUMNS).insert(
+        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert(
             [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
         )
-        t = OrderRow.__table__
+        t = tables.orders
         ids = {
             r.ref: r.id for r in conn.execute(select(t.c.id, t.c.ref).where(t.c.ref.in_([o["ref"] for o in orders])))
         }
         rows = [row for o in orders for row in line_values(ids[o["ref"]], o)]
-        BulkInserter(conn, OrderLineRow.__table__, LINE_COLUMNS).insert(rows)
+        BulkInserter(conn, tables.order_lines, LINE_COLUMNS).insert(rows)
         BulkInserter(
-            conn, OrderEventRow.__table__, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
+            conn, tables.order_events, ("order_id", "kind", "from_status", "to_status", "at", "command", "note")
         ).insert([(ids[o["ref"]], "status", None, "new", now, "import", None) for o in orders])
 
 

@@ -24,7 +24,10 @@ from oms_cli.orders.events import transition
 from oms_cli.orders.service import resolve_ref
 from oms_cli.stock.ledger import move, product_locations
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderLineRow, ReservationRow, StockMovementRow, StockRow
+from oms_cli.store.tables import order_lines as lines_t
+from oms_cli.store.tables import reservations as reservations_t
+from oms_cli.store.tables import stock as stock_t
+from oms_cli.store.tables import stock_movements as moves_t
 
 
 def _root_conftest() -> Any:
@@ -44,11 +47,6 @@ store_digest = _root_conftest().store_digest
 table_counts = _root_conftest().table_counts
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PATH_TO_SHIPPED = ("ready", "picking", "picked", "packed", "shipped")
-
-lines_t = OrderLineRow.__table__
-stock_t = StockRow.__table__
-moves_t = StockMovementRow.__table__
-reservations_t = ReservationRow.__table__
 
 
 DEMO_COMMANDS = (

@@ -23,8 +23,8 @@ import pytest
 from sqlalchemy import insert
 
 from oms_cli.orders.events import record_event
+from oms_cli.store import tables
 from oms_cli.store.engine import Store
-from oms_cli.store.models import OrderLineRow, OrderRow, PackageRow, ReservationRow, StockRow
 
 UTC = UTC
 
@@ -82,7 +82,7 @@ def make_order(
     placed = placed_at or now - timedelta(days=1)
     with store.connect(write=True) as conn:
         order_id = conn.execute(
-            insert(OrderRow.__table__).values(
+            insert(tables.orders).values(
                 ref=ref,
                 channel=channel,
                 external_id=external_id,
@@ -111,7 +111,7 @@ def make_order(
         for no, (sku, qty, line_id) in enumerate(lines, start=1):
             line_ids.append(
                 conn.execute(
-                    insert(OrderLineRow.__table__).values(
+                    insert(tables.order_lines).values(
                         order_id=order_id,
                         line_no=no,
                         line_id=line_id,
@@ -128,11 +128,11 @@ def make_order(
             record_event(
                 conn, order_id, command=f"test {b}", from_status=a, to_status=b, at=placed + timedelta(minutes=i)
             )
-        conn.execute(OrderRow.__table__.update().where(OrderRow.__table__.c.id == order_id).values(status=status))
+        conn.execute(tables.orders.update().where(tables.orders.c.id == order_id).values(status=status))
         reached = LIFECYCLE.index(status) if status in LIFECYCLE else 0
         if reached >= LIFECYCLE.index("ready"):
             for (sku, qty, _), line_pk in zip(lines, line_ids):
-                stock = StockRow.__table__
+                stock = tables.stock
                 existing = conn.execute(stock.select().where(stock.c.sku == sku, stock.c.location == location)).first()
                 if existing is None:
                     conn.execute(insert(stock).values(sku=sku, location=location, on_hand=on_hand, reserved=qty))
@@ -141,7 +141,7 @@ def make_order(
                         stock.update().where(stock.c.id == existing.id).values(reserved=stock.c.reserved + qty)
                     )
                 conn.execute(
-                    insert(ReservationRow.__table__).values(
+                    insert(tables.reservations).values(
                         order_id=order_id,
                         order_line_id=line_pk,
                         sku=sku,
@@ -154,7 +154,7 @@ def make_order(
         if reached >= LIFECYCLE.index("packed"):
             for n in range(1, packages + 1):
                 conn.execute(
-                    insert(PackageRow.__table__).values(
+                    insert(tables.packages).values(
                         order_id=order_id,
                         package_no=n,
                         box="M",
