@@ -93,6 +93,14 @@ def import_orders(
             render.warn(
                 f"{ref} was cancelled at the channel after it was released here: stop it with `oms orders cancel {ref}`"
             )
+        if r.without_sku:
+            shown = ", ".join(r.without_sku[:5]) + (
+                f" and {len(r.without_sku) - 5} more" if len(r.without_sku) > 5 else ""
+            )
+            render.warn(
+                f"{r.file}: {len(r.without_sku)} order(s) with a line that has no SKU (a custom item): {shown}. "
+                "`oms release` holds them (reason no_sku) until the line has one: give it a SKU at the channel and import again"
+            )
         for ref in r.lines_changed_on_floor:
             render.warn(
                 f"{ref}: its lines changed at the channel after it had been on the floor; kept as it was here (check it with `oms orders show {ref}`)"

@@ -27,7 +27,7 @@ def release_cmd(
     An order is released when it is paid (or COD where allowed), its address has what the
     carrier needs, and every line's SKU is known, located and in stock; otherwise it goes
     on hold with a reason code (awaiting_payment, cod_not_allowed, incorrect_address,
-    unknown_sku, no_location, out_of_stock). Run it again (e.g. from cron) to pick up
+    unknown_sku, no_sku, no_location, out_of_stock). Run it again (e.g. from cron) to pick up
     orders paid or restocked since. Holding is a normal outcome: the exit code is 0.
 
     Example: oms release --all

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from oms_cli.core.errors import record_error
 from oms_cli.importers import canonical
 from oms_cli.importers.cells import CellError, country, postal_code, quantity, required_text, text, timestamp
+from oms_cli.importers.cells import sku as line_sku
 from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
 
@@ -98,7 +99,7 @@ def read_orders(
                     current = start_order(row, order_id)
                 current["lines"].append(
                     canonical.line(
-                        sku=required_text(row[i_sku], "sku"),
+                        sku=line_sku(row[i_sku]),
                         name=text(row[i_product]) if i_product < len(row) else None,
                         quantity=quantity(row[i_quantity], to_ship_column),
                         line_id=required_text(row[i_item], "order-item-id"),

@@ -39,6 +39,12 @@ def required_text(value: str, column: str) -> str:
     return value
 
 
+def sku(value: str) -> str:
+    """A line's SKU; empty for a custom item the channel gives none (the export still
+    imports: release holds the order, reason ``no_sku``, until the line has one)."""
+    return value.strip()
+
+
 _MONEY = re.compile(
     r"""^\s*(?P<neg>[-−])?\s*
     (?:[A-Za-z]{1,3}\s*)?            # a currency code or prefix: USD, US, AU, C

@@ -22,8 +22,10 @@ from oms_cli.importers.cells import (
     named_zone_date,
     postal_code,
     quantity,
-    required_text,
     text,
+)
+from oms_cli.importers.cells import (
+    sku as line_sku,
 )
 from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
@@ -197,7 +199,7 @@ def read_orders(
                 title, variation = text(row[i_title]), text(row[i_variation])
                 current["lines"].append(
                     canonical.line(
-                        sku=required_text(row[i_sku], "Custom Label"),
+                        sku=line_sku(row[i_sku]),
                         name=f"{title} ({variation})" if title and variation else title,
                         quantity=quantity(row[i_quantity], "Quantity"),
                         unit_price=money(row[i_sold_for], "Sold For"),

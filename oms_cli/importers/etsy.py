@@ -24,6 +24,9 @@ from oms_cli.importers.cells import (
     text,
     us_date,
 )
+from oms_cli.importers.cells import (
+    sku as line_sku,
+)
 from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Progress, Source, Table
 
@@ -155,7 +158,7 @@ def read_orders(
                 item_name = text(cells(row, "item"))
                 order["lines"].append(
                     canonical.line(
-                        sku=required_text(cells(row, "sku"), "SKU"),
+                        sku=line_sku(cells(row, "sku")),
                         name=f"{item_name} ({variations})" if item_name and variations else item_name,
                         quantity=quantity(cells(row, "quantity"), label["quantity"]),
                         unit_price=money(cells(row, "price"), label["price"]),

@@ -25,6 +25,9 @@ from oms_cli.importers.cells import (
     text,
     timestamp,
 )
+from oms_cli.importers.cells import (
+    sku as line_sku,
+)
 from oms_cli.importers.service_levels import SERVICE_LEVELS, service_level_for
 from oms_cli.importers.sources import Table
 
@@ -87,7 +90,7 @@ def read_orders(
                     order = orders[external_id] = _start_order(cell, headers, channel, external_id, cod_methods, rules)
                 order["lines"].append(
                     canonical.line(
-                        sku=required_text(cell("sku"), headers["sku"]),
+                        sku=line_sku(cell("sku")),
                         name=text(cell("name")),
                         quantity=quantity(cell("quantity"), headers["quantity"]),
                         unit_price=money(cell("unit_price"), headers["unit_price"]),

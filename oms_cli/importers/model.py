@@ -90,7 +90,9 @@ class Totals(_Strict):
 class Line(_Strict):
     """One order line: SKU, name, quantity and unit price."""
 
-    sku: str = Field(min_length=1)
+    sku: str = Field(
+        description="empty for a custom item the channel gives no SKU: release holds the order (no_sku) until it has one"
+    )
     name: str | None = None
     quantity: int = Field(gt=0)
     unit_price: Decimal | None = None

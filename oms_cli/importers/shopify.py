@@ -23,6 +23,9 @@ from oms_cli.importers.cells import (
     text,
     timestamp,
 )
+from oms_cli.importers.cells import (
+    sku as line_sku,
+)
 from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
 
@@ -57,6 +60,7 @@ def read_orders(
         i_sku = table.need("Lineitem sku")
         i_item = table.column("Lineitem name")
         i_price = table.column("Lineitem price")
+        i_ships = table.column("Lineitem requires shipping")
         table.need("Created at")
         # A column this export lacks reads as the empty cell appended to each order's first row.
         missing = len(table.header)
@@ -176,7 +180,7 @@ def read_orders(
             try:
                 name = row[i_name]
                 if name != current_name:
-                    if current is not None:
+                    if current is not None and current["lines"]:
                         yield current
                     current_name = name
                     external_id = name.strip().lstrip("#").strip()
@@ -190,9 +194,10 @@ def read_orders(
                         )
                     started[external_id] = line_no
                     current = start_order(row, external_id)
-                sku = row[i_sku].strip()
-                if not sku:
-                    raise CellError("Lineitem sku", "is empty")
+                sku = line_sku(row[i_sku])
+                if not sku and i_ships is not None and row[i_ships].strip().lower() == "false":
+                    # a tip, a gift card, a digital item: nothing to pick, pack or ship
+                    continue
                 current["lines"].append(  # type: ignore[index]
                     {
                         "sku": sku,
@@ -205,5 +210,5 @@ def read_orders(
                 )
             except CellError as exc:
                 raise record_error(file, line_no, exc.column, exc.message) from None
-        if current is not None:
+        if current is not None and current["lines"]:  # an order with nothing to ship is no work here
             yield current

@@ -25,9 +25,11 @@ from oms_cli.importers.cells import (
     money,
     postal_code,
     quantity,
-    required_text,
     text,
     timestamp,
+)
+from oms_cli.importers.cells import (
+    sku as line_sku,
 )
 from oms_cli.importers.service_levels import service_level_for
 from oms_cli.importers.sources import Table
@@ -87,9 +89,7 @@ def _unit_price(amount: Decimal | None, count: int) -> Decimal | None:
 
 def _packed_line(fields: dict[str, str], column: str, number: int) -> dict[str, Any]:
     where = f"item {number}"
-    sku = fields.get("sku", "").strip()
-    if not sku:
-        raise CellError(column, f"{where} has no sku")
+    sku = line_sku(fields.get("sku", ""))
     try:
         count = quantity(fields.get("quantity", fields.get("qty", "")), column)
         price = money(fields["price"], column) if fields.get("price") else None
@@ -267,7 +267,7 @@ def read_orders(
                 elif i_item_total < len(row):
                     price = _unit_price(money(row[i_item_total], "item_total"), count)
             return canonical.line(
-                sku=required_text(row[i_item_sku], "item_sku"),
+                sku=line_sku(row[i_item_sku]),
                 name=text(row[i_item_name]) if i_item_name < len(row) else None,
                 quantity=count,
                 unit_price=price,

@@ -32,6 +32,7 @@ from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.types import utcnow
 
 _STATUS = ORDER_COLUMNS.index("status")
+_SKU = LINE_COLUMNS.index("sku")  # in a staged line
 
 
 @dataclass
@@ -49,6 +50,8 @@ class FileReport:
     cancelled_after_release: list[str] = field(default_factory=list)
     #: held orders whose lines changed at the channel after they had been on the floor: left as they were
     lines_changed_on_floor: list[str] = field(default_factory=list)
+    #: orders with a line that has no SKU (a custom item): release holds them until it has one
+    without_sku: list[str] = field(default_factory=list)
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -283,6 +286,7 @@ def _import_unit(
                 "events": BulkInserter(conn, events_t, EVENT_COLUMNS),
             }
             for chunk in chunks:
+                report.without_sku.extend(ref for ref, _, lines in chunk if any(not ln[_SKU] for ln in lines))
                 _write_chunk(conn, chunk, report, inserters)
             if dry_run:
                 raise _Rollback()

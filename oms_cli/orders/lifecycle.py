@@ -48,6 +48,7 @@ HOLD_REASONS = (
     "incorrect_address",
     "high_risk",
     "unknown_sku",
+    "no_sku",
     "no_location",
     "cod_not_allowed",
     "manual",

@@ -34,6 +34,7 @@ class LineFacts:
     key: LineKey
     sku: str
     quantity: int
+    name: str | None = None
 
 
 @dataclass
@@ -165,7 +166,11 @@ def decide(
     addr = address_problems(order.ship_to, gate.address_required)
     if addr:
         problems.append(("incorrect_address", "; ".join(addr)))
-    skus = list(dict.fromkeys(ln.sku for ln in order.lines))
+    no_sku = [ln for ln in order.lines if not ln.sku]
+    if no_sku:
+        named = ", ".join(f"{ln.name!r}" if ln.name else "a line with no name" for ln in no_sku)
+        problems.append(("no_sku", f"no SKU for {named}: give it one at the channel and import again"))
+    skus = list(dict.fromkeys(ln.sku for ln in order.lines if ln.sku))
     unknown = [s for s in skus if s not in catalog.skus]
     if unknown:
         problems.append(("unknown_sku", "not in the catalog: " + ", ".join(unknown)))

@@ -280,7 +280,7 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
             payment_status=row.payment_status,
             payment_method=row.payment_method,
             ship_to={k: getattr(row, col) for k, col in SHIP_TO_COLUMNS.items()},
-            lines=[LineFacts(ln.id, ln.sku, ln.quantity) for ln in lines],
+            lines=[LineFacts(ln.id, ln.sku, ln.quantity, ln.name) for ln in lines],
             rule_facts=partial(rule_facts, row, lines, c.customer_orders),
             applied_rules=c.applied,
             is_backorder=c.is_backorder,

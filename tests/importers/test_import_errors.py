@@ -64,7 +64,6 @@ def shopify(bad_row: str, name: str = "shopify.csv") -> str:
             "#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,Narnia,\n",
             "Shipping Country 'Narnia' is not a country oms knows (write its English name or ISO code)",
         ),
-        ("#1002,,paid,2026-11-21 10:00:00 +0000,1,Mug,18.00,,US,\n", "Lineitem sku is empty"),
         (
             "#1002,,maybe,2026-11-21 10:00:00 +0000,1,Mug,18.00,MUG-SPK-BLU,US,\n",
             "Financial Status 'maybe' is not a Shopify financial status",
@@ -215,8 +214,6 @@ def test_woocommerce_bad_packed_item() -> None:
         "woo.csv:2: status 'shipped' is not a WooCommerce order status "
         "(pending, on-hold, processing, completed, cancelled, failed, refunded)"
     )
-    rows = '7,2026-11-20 10:00:00,processing,EUR,DE,"id:1|name:Mug|quantity:1|total:18.00"\n'
-    assert import_error(write("woo.csv", header + rows)) == "woo.csv:2: line_items item 1 has no sku"
 
 
 def test_etsy_errors_name_the_file_they_are_in() -> None:
