@@ -25,7 +25,7 @@ from oms_cli.metrics.definitions import (
     VerifyFacts,
     WeightFacts,
 )
-from oms_cli.orders.lifecycle import MILESTONE_COLUMN, OPEN_STATUSES
+from oms_cli.orders.lifecycle import MILESTONE_COLUMN, OPEN
 from oms_cli.store.types import UTCDateTime
 
 # The columns these queries read, as lightweight table constructs rather than the
@@ -183,7 +183,7 @@ def overdue_now(conn: Connection, now: datetime, channel: str | None) -> dict[st
     o = _orders
     q = (
         select(o.c.service_level, func.count())
-        .where(o.c.status.in_(sorted(OPEN_STATUSES)), o.c.ship_by.is_not(None), o.c.ship_by < now)
+        .where(o.c.status.in_(sorted(OPEN)), o.c.ship_by.is_not(None), o.c.ship_by < now)
         .group_by(o.c.service_level)
     )
     if channel is not None:

@@ -21,7 +21,7 @@ from oms_cli.core.errors import BadInput
 from oms_cli.core.money import format_money
 from oms_cli.notify.message import valid_address
 from oms_cli.notify.templates import render
-from oms_cli.orders.lifecycle import OPEN_STATUSES
+from oms_cli.orders.lifecycle import OPEN
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import outbox as outbox_t
@@ -227,7 +227,7 @@ def queue_late_notices(conn: Connection, config: Config, now: datetime | None = 
             orders_t.c.service_level.in_(EXPEDITED_LEVELS),
             orders_t.c.ship_by.is_not(None),
             orders_t.c.ship_by < now,
-            orders_t.c.status.in_(sorted(OPEN_STATUSES)),
+            orders_t.c.status.in_(sorted(OPEN)),
             _missing_key("delay_notice"),
         )
         .order_by(orders_t.c.id)

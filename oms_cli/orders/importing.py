@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from oms_cli.core.gcpause import collector_paused
 from oms_cli.orders.events import EVENT_COLUMNS, record_event
-from oms_cli.orders.lifecycle import IMPORT_MUTABLE, MILESTONE_COLUMN
+from oms_cli.orders.lifecycle import IMPORT_MUTABLE, MILESTONE_COLUMN, ON_FLOOR, Status
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS
 from oms_cli.orders.staging import HASHED as _HASHED
 from oms_cli.orders.staging import Staged, Writers, staged_chunks
@@ -86,7 +86,7 @@ def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inse
             report.unchanged += 1
             continue
         if old.status not in IMPORT_MUTABLE:
-            if values[_STATUS] == "cancelled" and old.status not in ("cancelled", "shipped", "delivered", "returned"):
+            if values[_STATUS] == Status.CANCELLED and old.status in ON_FLOOR:
                 report.cancelled_after_release.append(ref)
             report.skipped += 1
             continue
@@ -115,7 +115,7 @@ def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inse
         event_rows.append((oid, "status", None, status, at, "import", None))
         if status in MILESTONE_COLUMN:
             milestones.setdefault(MILESTONE_COLUMN[status], []).append(oid)
-        if status == "cancelled":
+        if status == Status.CANCELLED:
             report.cancelled += 1
     inserters["lines"].insert_processed(line_rows)
     inserters["events"].insert_processed(event_rows)
@@ -162,12 +162,11 @@ def _update_order(
     order keeps its lines and is reported, so a person decides. A cancellation at the
     channel always goes through: the order is cancelled and its stock given back.
     """
-    from oms_cli.orders.events import transition
-    from oms_cli.orders.service import _unassign_picks, free_reservations
+    from oms_cli.orders.floor import take_off_floor
 
     _, staged, lines = item
     values = dict(zip(ORDER_COLUMNS, staged + _stamps(conn, now)))
-    cancelled = values["status"] == "cancelled"
+    cancelled = values["status"] == Status.CANCELLED
     for keep in ("ref", "imported_at", "status", "instruction_state"):
         values.pop(keep)
     # Tags given here (`oms orders tag`) stay: the channel's tags, then the shop's own.
@@ -180,20 +179,16 @@ def _update_order(
     set_values = update(orders_t).where(orders_t.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values})
     if cancelled:
         execute_processed(conn, set_values, {**values, "b_id": old.id})
-        transition(
+        take_off_floor(
             conn,
-            old.id,
-            old.ref,
-            old.status,
-            "cancelled",
+            old,
+            Status.CANCELLED,
             command="import",
             note="cancelled at the channel",
             at=now,
             hold_reason=None,
             hold_note=None,
         )
-        free_reservations(conn, old.id, "import")
-        _unassign_picks(conn, old.id)
         report.cancelled += 1
         report.updated += 1
         return

@@ -10,16 +10,15 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.core.errors import BadInput, NotFound, Refused, UsageError
-from oms_cli.orders.events import record_event, transition
-from oms_cli.orders.lifecycle import HOLD_REASONS, check_statuses
+from oms_cli.core.errors import BadInput, NotFound, UsageError
+from oms_cli.orders.events import record_event
+from oms_cli.orders.floor import take_off_floor
+from oms_cli.orders.lifecycle import HOLD_REASONS, OPEN, Status, check_statuses, require_status
 from oms_cli.orders.records import order_to_canonical
 from oms_cli.store.engine import Store
-from oms_cli.store.tables import order_events, pick_allocations
+from oms_cli.store.tables import order_events
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
-from oms_cli.store.tables import reservations as reservations_t
-from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.types import utcnow
 
 
@@ -172,28 +171,6 @@ def iter_export(store: Store, f: OrderFilter, chunk: int = 1000) -> Iterator[dic
             last_id = rows[-1].id
 
 
-def free_reservations(conn: Connection, order_id: int, command: str) -> int:
-    """Give back an order's active reservations to available stock; returns units freed."""
-    rows = conn.execute(
-        select(reservations_t).where(reservations_t.c.order_id == order_id, reservations_t.c.state == "active")
-    ).all()
-    freed = 0
-    for r in rows:
-        conn.execute(
-            update(stock_t)
-            .where(stock_t.c.sku == r.sku, stock_t.c.location == r.location)
-            .values(reserved=stock_t.c.reserved - r.quantity)
-        )
-        freed += r.quantity
-    if rows:
-        conn.execute(
-            update(reservations_t)
-            .where(reservations_t.c.order_id == order_id, reservations_t.c.state == "active")
-            .values(state="released")
-        )
-    return freed
-
-
 def hold_order(
     store: Store, ref: str, reason: str, note: str | None = None, command: str = "orders hold"
 ) -> dict[str, Any]:
@@ -202,57 +179,29 @@ def hold_order(
         raise UsageError(f"unknown hold reason '{reason}'", hint="one of: " + ", ".join(HOLD_REASONS))
     with store.connect() as conn:
         row = resolve_ref(conn, ref)
-        if row.status == "on_hold" and row.hold_reason == reason:
-            return {"ref": row.ref, "status": "on_hold", "changed": False}
-        if row.status == "on_hold":
+        if row.status == Status.ON_HOLD and row.hold_reason == reason:
+            return {"ref": row.ref, "status": Status.ON_HOLD, "changed": False}
+        if row.status == Status.ON_HOLD:
             conn.execute(
                 update(orders_t)
                 .where(orders_t.c.id == row.id)
                 .values(hold_reason=reason, hold_note=note, updated_at=utcnow())
             )
             record_event(conn, row.id, command=command, kind="note", note=f"hold reason {row.hold_reason} -> {reason}")
-            return {"ref": row.ref, "status": "on_hold", "changed": True}
-        transition(
-            conn,
-            row.id,
-            row.ref,
-            row.status,
-            "on_hold",
-            command=command,
-            note=f"{reason}{': ' + note if note else ''}",
-            hold_reason=reason,
-            hold_note=note,
-        )
-        free_reservations(conn, row.id, command)
-        _unassign_picks(conn, row.id)
-        return {"ref": row.ref, "status": "on_hold", "changed": True}
-
-
-def _unassign_picks(conn: Connection, order_id: int) -> None:
-    """An order taken off the floor no longer counts on open pick lists."""
-    alloc = pick_allocations
-    conn.execute(
-        update(alloc)
-        .where(alloc.c.order_id == order_id, alloc.c.picked_qty + alloc.c.short_qty < alloc.c.quantity)
-        .values(short_qty=alloc.c.quantity - alloc.c.picked_qty)
-    )
+            return {"ref": row.ref, "status": Status.ON_HOLD, "changed": True}
+        take_off_floor(conn, row, Status.ON_HOLD, command=command, reason=reason, detail=note)
+        return {"ref": row.ref, "status": Status.ON_HOLD, "changed": True}
 
 
 def cancel_order(store: Store, ref: str, note: str | None = None) -> dict[str, Any]:
     """Cancel an order that has not shipped; frees its reservations. Safe to repeat."""
     with store.connect() as conn:
         row = resolve_ref(conn, ref)
-        if row.status == "cancelled":
-            return {"ref": row.ref, "status": "cancelled", "changed": False}
-        if row.status in ("shipped", "delivered", "returned"):
-            raise Refused(
-                f"{row.ref}: already {row.status}; it can no longer be cancelled",
-                hint="open a return with `oms returns open`",
-            )
-        transition(conn, row.id, row.ref, row.status, "cancelled", command="orders cancel", note=note)
-        freed = free_reservations(conn, row.id, "orders cancel")
-        _unassign_picks(conn, row.id)
-        return {"ref": row.ref, "status": "cancelled", "changed": True, "units_freed": freed}
+        if row.status == Status.CANCELLED:
+            return {"ref": row.ref, "status": Status.CANCELLED, "changed": False}
+        require_status(row, OPEN, "cancelled", hint="open a return with `oms returns open`")
+        freed = take_off_floor(conn, row, Status.CANCELLED, command="orders cancel", note=note)
+        return {"ref": row.ref, "status": Status.CANCELLED, "changed": True, "units_freed": freed}
 
 
 def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from oms_cli.core.errors import BadInput, OmsError, Refused, UsageError
 from oms_cli.core.files import read_input_text
 from oms_cli.documents.gs1 import shop_sscc
 from oms_cli.orders.events import record_event, transition
+from oms_cli.orders.lifecycle import PACKABLE, PACKED_OR_LATER, Status, require_status
 from oms_cli.orders.service import lines_of, resolve_ref
 from oms_cli.packing.boxstock import give_back, low_threshold, on_hand, use, with_stock
 from oms_cli.packing.catalogue import (
@@ -50,8 +51,6 @@ from oms_cli.store.tables import verify_scans as scans_t
 from oms_cli.store.types import utcnow
 
 COMMAND = "pack verify"
-#: statuses in which an order has been packed already: verifying again changes nothing
-PACKED_STATUSES = frozenset({"packed", "shipped", "delivered"})
 
 
 def catalogue(config: Config) -> Catalogue:
@@ -270,7 +269,7 @@ def plan_order(store: Store, config: Config, ref: str) -> OrderPlan:
         row = resolve_ref(conn, ref)
         cat = with_stock(conn, catalogue(config), order_id=row.id)
         if (
-            row.status in PACKED_STATUSES
+            row.status in PACKED_OR_LATER
             and conn.execute(select(packages_t.c.id).where(packages_t.c.order_id == row.id)).first()
         ):
             return _recorded_plan(conn, row, cat)
@@ -298,11 +297,8 @@ class VerifyStart:
 
 
 def _refuse_unless_picked(row: Any) -> None:
-    if row.status != "picked":
-        raise Refused(
-            f"{row.ref} is {row.status}, not picked: only picked orders are verified and packed",
-            hint="pick it first (`oms pick confirm`)" if row.status in ("ready", "picking") else None,
-        )
+    pick_first = "pick it first (`oms pick confirm`)"
+    require_status(row, PACKABLE, "verified and packed", hint={Status.READY: pick_first, Status.PICKING: pick_first})
 
 
 def _refuse_unpackable(plan: OrderPlan) -> None:
@@ -324,7 +320,7 @@ def begin_verify(store: Store, config: Config, ref: str) -> VerifyStart:
     with store.connect(write=False) as conn:
         row = resolve_ref(conn, ref)
         cat = with_stock(conn, catalogue(config), order_id=row.id)
-        if row.status in PACKED_STATUSES:
+        if row.status in PACKED_OR_LATER:
             return VerifyStart(row.ref, row.status, already_packed=True)
         _refuse_unless_picked(row)
         plan = _plan(conn, row, cat)
@@ -481,7 +477,7 @@ def finish_verify(
         if scans:
             # recorded whatever happens next: they are what the accuracy metrics count
             _insert_scans(conn, row.id, scans, now)
-        if row.status in PACKED_STATUSES:
+        if row.status in PACKED_OR_LATER:
             return VerifyOutcome(row.ref, row.status, changed=False, scans=counts)
         try:
             _refuse_unless_picked(row)
@@ -570,15 +566,15 @@ def finish_verify(
                 conn,
                 row.id,
                 row.ref,
-                "picked",
-                "packed",
+                Status.PICKED,
+                Status.PACKED,
                 command=COMMAND,
                 at=now,
                 note=f"{how}; {len(written)} package{'s' if len(written) != 1 else ''}",
             )
             return VerifyOutcome(
                 row.ref,
-                "packed",
+                Status.PACKED,
                 changed=True,
                 packages=written,
                 weights=checks,

@@ -29,7 +29,9 @@ from sqlalchemy.engine import Connection
 from oms_cli.core.config import Config
 from oms_cli.core.errors import ConfigError, NotFound, Refused, UsageError
 from oms_cli.orders.events import StatusChange, transition, transition_many
-from oms_cli.orders.service import free_reservations, lines_of, resolve_ref
+from oms_cli.orders.floor import take_off_floor
+from oms_cli.orders.lifecycle import PICKABLE, Status, refusal
+from oms_cli.orders.service import lines_of, resolve_ref
 from oms_cli.picking.batching import CartCapacity
 from oms_cli.picking.planning import METHODS, Picker, PickLine, PickOrder, PickPlan, plan_document, plan_picking
 from oms_cli.picking.scanning import Event, ScanAllocation, ScanSession, ScanStop, normalise_location
@@ -282,19 +284,9 @@ def plan_run(
                 plan = plan_of(gathered)
                 list_ids = list(range(1, len(plan.lists) + 1))
             for c in gathered.held:
-                transition(
-                    conn,
-                    c.row.id,
-                    c.row.ref,
-                    "ready",
-                    "on_hold",
-                    command=PLAN_COMMAND,
-                    note=f"no_location: {c.problem}",
-                    at=now,
-                    hold_reason="no_location",
-                    hold_note=c.problem,
+                take_off_floor(
+                    conn, c.row, Status.ON_HOLD, command=PLAN_COMMAND, reason="no_location", detail=c.problem, at=now
                 )
-                free_reservations(conn, c.row.id, PLAN_COMMAND)
             if plan.lists:
                 run_id, list_ids = _write_plan(conn, plan, gathered.plannable, request.method, setup.batching, now)
     held, plannable, skipped, after_cutoff = gathered.held, gathered.plannable, gathered.skipped, gathered.after_cutoff
@@ -330,17 +322,15 @@ def _ready_orders(conn: Connection, refs: Sequence[str] | None) -> tuple[list[An
         if row.id in seen:
             continue
         seen.add(row.id)
-        if row.status == "ready":
+        if row.status in PICKABLE:
             rows.append(row)
-        elif row.status == "picking":
+        elif row.status == Status.PICKING:
             lists = _lists_of_order(conn, row.id)
             skipped.append(
                 {"ref": row.ref, "status": row.status, "why": "already on pick list " + ", ".join(map(str, lists))}
             )
         else:
-            skipped.append(
-                {"ref": row.ref, "status": row.status, "why": f"{row.status}: only ready orders can be picked"}
-            )
+            skipped.append({"ref": row.ref, "status": row.status, "why": refusal(row.status, PICKABLE, "picked")})
     return rows, skipped
 
 
@@ -899,22 +889,18 @@ def _apply(conn: Connection, session: ScanSession, head: Any, now: datetime) -> 
         _book_shortage(conn, sku, location, units, head.id, now)
     for ref, why in session.held.items():
         row = conn.execute(select(orders_t).where(orders_t.c.ref == ref)).one()
-        if row.status != "picking":
+        if row.status != Status.PICKING:
             continue
-        transition(
+        take_off_floor(
             conn,
-            row.id,
-            row.ref,
-            "picking",
-            "on_hold",
+            row,
+            Status.ON_HOLD,
             command=CONFIRM_COMMAND,
+            reason="out_of_stock",
+            detail=why,
             note=f"out_of_stock: {why} (pick list {head.id})",
             at=now,
-            hold_reason="out_of_stock",
-            hold_note=why,
         )
-        free_reservations(conn, row.id, CONFIRM_COMMAND)
-        _close_order_allocations(conn, row.id)
         touched.discard(row.id)
         events += _put_back(conn, row, head.id)
     for ref in complete_orders(conn, touched, now):
@@ -953,15 +939,6 @@ def _book_shortage(conn: Connection, sku: str, location: str, units: int, list_i
     gone = min(units, int(on_hand or 0))
     if gone > 0:
         move(conn, sku, location, -gone, SHORT_REASON, command=CONFIRM_COMMAND, note=f"pick list {list_id}", at=now)
-
-
-def _close_order_allocations(conn: Connection, order_id: int) -> None:
-    """An order off the floor has nothing more to pick on any list."""
-    conn.execute(
-        update(allocs_t)
-        .where(allocs_t.c.order_id == order_id, allocs_t.c.picked_qty + allocs_t.c.short_qty < allocs_t.c.quantity)
-        .values(short_qty=allocs_t.c.quantity - allocs_t.c.picked_qty)
-    )
 
 
 def complete_orders(conn: Connection, order_ids: Iterable[int], now: datetime) -> list[str]:

@@ -29,9 +29,10 @@ from oms_cli.core.config import Config
 from oms_cli.core.errors import OmsError, StoreBusy
 from oms_cli.core.money import from_minor
 from oms_cli.orders.events import StatusChange, record_event, transition_many
-from oms_cli.orders.lifecycle import MILESTONE_COLUMN, check_transition
+from oms_cli.orders.floor import free_reservations
+from oms_cli.orders.lifecycle import MILESTONE_COLUMN, ON_FLOOR, RELEASABLE, Status, check_transition, refusal
 from oms_cli.orders.records import SHIP_TO_COLUMNS
-from oms_cli.orders.service import free_reservations, lines_of, resolve_ref
+from oms_cli.orders.service import lines_of, resolve_ref
 from oms_cli.release.decision import PERSON_HOLDS, Catalog, Decision, Gate, LineFacts, OrderFacts, decide
 from oms_cli.release.priority import queue_key
 from oms_cli.release.schedule import Schedule
@@ -46,7 +47,6 @@ from oms_cli.store.tables import products as products_t
 from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.types import utcnow
 
-CANDIDATE_STATUSES = ("new", "on_hold")
 #: the event notes that mark a rule as applied, and an order as a backorder of another
 RULE_NOTE = re.compile(r"^thank-you rule '(?P<name>.+)' (?:applied|matched)")
 BACKORDER_NOTE = "backorder of "
@@ -97,7 +97,7 @@ def policy(config: Config) -> tuple[Gate, Schedule]:
 
 def clock_start(row: Any, now: datetime) -> datetime:
     """When an order's handling clock starts: when it was placed, or now for one that waited for payment."""
-    if row.status == "on_hold" and row.hold_reason in _PAYMENT_HOLDS:
+    if row.status == Status.ON_HOLD and row.hold_reason in _PAYMENT_HOLDS:
         return max(now, row.placed_at)
     return row.placed_at
 
@@ -128,14 +128,14 @@ def release_orders(
                 if row.id in seen:
                     continue
                 seen.add(row.id)
-                if row.status not in CANDIDATE_STATUSES:
+                if row.status not in RELEASABLE:
                     report.skipped.append({"ref": row.ref, "status": row.status, "why": _why_not(row.status)})
                     continue
                 rows.append(row)
         else:
             rows = conn.execute(
                 select(orders_t).where(
-                    orders_t.c.status.in_(CANDIDATE_STATUSES),
+                    orders_t.c.status.in_(sorted(RELEASABLE)),
                     or_(orders_t.c.hold_reason.is_(None), orders_t.c.hold_reason.not_in(sorted(PERSON_HOLDS))),
                 )
             ).all()
@@ -252,8 +252,8 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
         # Another run (or a person) may have moved the order since the candidates were read.
         if (
             now_row is None
-            or now_row.status not in CANDIDATE_STATUSES
-            or (not ctx.by_ref and now_row.status == "on_hold" and now_row.hold_reason in PERSON_HOLDS)
+            or now_row.status not in RELEASABLE
+            or (not ctx.by_ref and now_row.status == Status.ON_HOLD and now_row.hold_reason in PERSON_HOLDS)
         ):
             part.unchanged += 1
             continue
@@ -269,7 +269,7 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
     # Active reservations of an order going round again are given back first, so the
     # order competes for stock afresh instead of counting its own stock as taken.
     for oid in _with_active_reservations(conn, [row.id for row, _, _ in todo]):
-        free_reservations(conn, oid, ctx.command)
+        free_reservations(conn, oid)
     skus = {ln.sku for _, _, lines in todo for ln in lines} | set(ctx.rule_skus)
     # Read inside the write transaction: no other writer can take this stock until we commit.
     stock = {sku: dict(levels) for sku, levels in stock_levels(conn, skus).items()}
@@ -297,14 +297,14 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
 
 
 def _plan_hold(ctx: _Context, row: Any, d: Decision, w: _Writes, part: ReleaseReport) -> None:
-    changed = not (row.status == "on_hold" and row.hold_reason == d.reason)
+    changed = not (row.status == Status.ON_HOLD and row.hold_reason == d.reason)
     if changed:
         w.changes.append(
             StatusChange(
                 row.id,
                 row.ref,
                 row.status,
-                "on_hold",
+                Status.ON_HOLD,
                 f"{d.reason}: {d.detail}",
                 {"hold_reason": d.reason, "hold_note": d.detail},
             )
@@ -335,7 +335,7 @@ def _plan_release(
     part: ReleaseReport,
     ship_by: datetime | None,
 ) -> None:
-    check_transition(row.ref, row.status, "ready")
+    check_transition(row.ref, row.status, Status.READY)
     now = ctx.now
     next_no = max((ln.line_no for ln in lines), default=0)
     tags = list(row.tags or [])
@@ -392,7 +392,7 @@ def _plan_release(
             row.id,
             row.ref,
             row.status,
-            "ready",
+            Status.READY,
             note,
             {"ship_by": ship_by, "hold_reason": None, "hold_note": None, "tags": tags},
         )
@@ -457,11 +457,11 @@ def _insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _why_not(status: str) -> str:
-    if status == "ready":
+    if status == Status.READY:
         return "already released"
-    if status in ("picking", "picked", "packed"):
+    if status in ON_FLOOR:
         return f"already on the floor ({status})"
-    return f"{status}: only new or on-hold orders can be released"
+    return refusal(status, RELEASABLE, "released")
 
 
 def _rule_marks(conn: Connection, ids: list[int]) -> tuple[dict[int, set[str]], set[int]]:
@@ -490,7 +490,7 @@ def _customer_orders(conn: Connection, rows: list[Any]) -> dict[str, int]:
             select(func.lower(orders_t.c.customer_email), func.count())
             .where(
                 func.lower(orders_t.c.customer_email).in_(emails[start : start + CHUNK]),
-                orders_t.c.status != "cancelled",
+                orders_t.c.status != Status.CANCELLED,
             )
             .group_by(func.lower(orders_t.c.customer_email))
         )
@@ -543,7 +543,7 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
     copy.update(
         ref=bo_ref,
         external_id=bo_ext,
-        status="on_hold",
+        status=Status.ON_HOLD,
         ship_by=None,
         hold_reason="out_of_stock",
         hold_note=f"backorder: {detail}",
@@ -582,7 +582,7 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
         bo_id,
         command=ctx.command,
         from_status=None,
-        to_status="on_hold",
+        to_status=Status.ON_HOLD,
         at=ctx.now,
         note=f"out_of_stock: backorder: {detail}",
     )

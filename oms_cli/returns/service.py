@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from oms_cli.core.errors import BadInput, ConfigError, NotFound, Refused, UsageError
 from oms_cli.core.money import format_money
 from oms_cli.orders.events import record_event, transition
+from oms_cli.orders.lifecycle import OPEN, RETURNABLE, Status, require_status
 from oms_cli.orders.service import resolve_ref
 from oms_cli.returns.plan import (
     CAME_BACK,
@@ -50,10 +51,6 @@ from oms_cli.store.types import utcnow
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
-
-
-#: order statuses from which a return may be opened
-RETURNABLE_STATUSES = ("shipped", "delivered")
 
 
 def reasons(config: Config) -> list[str]:
@@ -214,13 +211,12 @@ def open_return(
     at = now or utcnow()
     with store.connect() as conn:
         order = resolve_ref(conn, ref)
-        if order.status not in RETURNABLE_STATUSES:
-            raise Refused(
-                f"{order.ref} is {order.status}: only shipped or delivered orders can be returned",
-                hint="cancel an order that has not shipped with `oms orders cancel`"
-                if order.status not in ("returned", "cancelled")
-                else None,
-            )
+        require_status(
+            order,
+            RETURNABLE,
+            "returned",
+            hint=dict.fromkeys(OPEN, "cancel an order that has not shipped with `oms orders cancel`"),
+        )
         states = line_states(conn, order.id)
         nothing_left = not any(s.returnable for s in states if not s.added_by_shop)
         repeat = None if again else _repeat_of(conn, order.id, reason, wanted, nothing_left)
@@ -485,13 +481,13 @@ def _mark_order(conn: Connection, order: Any, rma: str, at: datetime) -> bool:
     """Move the order to ``returned`` once all its items are back, else note the partial return."""
     states = line_states(conn, order.id)
     if all_items_back(states):
-        if order.status in RETURNABLE_STATUSES:
+        if order.status in RETURNABLE:
             transition(
                 conn,
                 order.id,
                 order.ref,
                 order.status,
-                "returned",
+                Status.RETURNED,
                 command="returns receive",
                 note=f"all items back ({rma})",
                 at=at,

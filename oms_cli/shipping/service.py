@@ -23,6 +23,7 @@ from oms_cli.core.errors import BadInput, NotFound, OmsError, Refused, StoreBusy
 from oms_cli.core.files import read_input_text
 from oms_cli.core.money import to_minor
 from oms_cli.orders.events import record_event, transition
+from oms_cli.orders.lifecycle import ARRIVED, DELIVERABLE, GONE, SHIPPABLE, Status, require_status
 from oms_cli.orders.service import resolve_ref
 from oms_cli.release.instructions import check_can_ship
 from oms_cli.release.schedule import shop_timezone
@@ -40,10 +41,6 @@ from oms_cli.store.types import utcnow
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
-
-
-#: statuses in which an order has left the building
-GONE = ("shipped", "delivered", "returned")
 
 
 @dataclass(frozen=True)
@@ -145,12 +142,9 @@ def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, comma
     every package has tracking."""
     row = resolve_ref(conn, s.ref)
     ref = row.ref
-    if row.status not in ("packed", *GONE):
-        raise Refused(
-            f"{ref} is {row.status}, not packed: only packed orders can be shipped",
-            hint="pack it first with `oms pack`",
-        )
-    if row.status == "packed":
+    if row.status not in GONE:
+        require_status(row, SHIPPABLE, "shipped", hint="pack it first with `oms pack`")
+    if row.status == Status.PACKED:
         check_can_ship(ref, row.instruction_state, row.notes)
     packages = _packages(conn, row.id)
     if not packages:
@@ -204,7 +198,7 @@ def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, comma
                 f"{ref} package {package.package_no} already shipped with {_describe(package.carrier or '', package.tracking, None)}",
                 hint="to correct a wrong number, run the same command with --replace",
             )
-        if row.status in ("delivered", "returned"):
+        if row.status in ARRIVED:
             raise Refused(f"{ref} is already {row.status}; its tracking number can no longer be replaced")
         # A correction keeps the original ship time, and the service and cost unless given
         # anew: the parcel left when it left, on the service it was booked on.
@@ -223,19 +217,19 @@ def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, comma
         )
         result["replaced"] = True
         result["outcome"] = "replaced"
-        if row.status == "shipped":
+        if row.status == Status.SHIPPED:
             result["message"] = _queue_shipped(conn, config, row, replaced=True)
         return result
     conn.execute(update(packages_t).where(packages_t.c.id == package.id).values(**values))
     waiting = [p.package_no for p in packages if p.id != package.id and not p.tracking]
-    if row.status != "packed" or waiting:
+    if row.status != Status.PACKED or waiting:
         note = f"package {package.package_no} of {len(packages)} shipped: {_describe(carrier, number, s.service)}"
         record_event(conn, row.id, command=command, kind="note", note=note)
         return result | {"waiting_for_packages": waiting, "outcome": "package shipped"}
     note = "; ".join(_describe(p.carrier or "", p.tracking or "", p.service) for p in _packages(conn, row.id))
-    transition(conn, row.id, ref, "packed", "shipped", command=command, note=note, at=now)
+    transition(conn, row.id, ref, Status.PACKED, Status.SHIPPED, command=command, note=note, at=now)
     result["units_shipped"] = _stock_leaves(conn, row.id, now, command)
-    result["status"] = "shipped"
+    result["status"] = Status.SHIPPED
     result["outcome"] = "shipped"
     result["message"] = _queue_shipped(conn, config, row)
     return result
@@ -399,10 +393,9 @@ def _deliver_in(
     delivered, and its feedback request queued, once every package is."""
     ref = row.ref
     result: dict[str, Any] = {"ref": ref, "delivered_at": at, "changed": False, "status": row.status, "message": None}
-    if row.status in ("delivered", "returned"):
+    if row.status in ARRIVED:
         return result
-    if row.status != "shipped":
-        raise Refused(f"{ref} is {row.status}, not shipped: only shipped orders can be delivered")
+    require_status(row, DELIVERABLE, "delivered")
     packages = _packages(conn, row.id)
     shipped = [p.shipped_at for p in packages if p.shipped_at]
     if shipped and at < min(shipped):
@@ -430,8 +423,12 @@ def _deliver_in(
                 at=at,
             )
         return result | {"changed": bool(changed), "waiting_for_packages": [p.package_no for p in remaining]}
-    transition(conn, row.id, ref, "shipped", "delivered", command=command, at=at)
-    return result | {"changed": True, "status": "delivered", "message": _queue_feedback_request(conn, config, row, at)}
+    transition(conn, row.id, ref, Status.SHIPPED, Status.DELIVERED, command=command, at=at)
+    return result | {
+        "changed": True,
+        "status": Status.DELIVERED,
+        "message": _queue_feedback_request(conn, config, row, at),
+    }
 
 
 def deliver_order(
@@ -481,7 +478,7 @@ def deliver_from_file(store: Store, config: Config, path: Path, *, now: datetime
                     res = _deliver_in(conn, config, owner, ln.delivered_at, "deliver --from-csv", tracking=ln.tracking)
                     outcome = (
                         "delivered"
-                        if res["status"] == "delivered" and res["changed"]
+                        if res["status"] == Status.DELIVERED and res["changed"]
                         else ("package delivered" if res["changed"] else "unchanged")
                     )
                     rows.append(entry | {"ref": owner.ref, "result": outcome, "message": res.get("message")})

@@ -69,7 +69,8 @@ def test_cancelling_a_shipped_order_is_refused_and_changes_nothing(oms, db_path)
     before = store_digest(db_path)
     r = oms("orders", "cancel", "shopify:1042")
     assert r.exit_code == 5
-    assert "shopify:1042: already shipped" in r.stderr
+    assert "shopify:1042 is shipped: only orders not yet shipped can be cancelled" in r.stderr
+    assert "oms returns open" in r.stderr
     assert store_digest(db_path) == before
 
 
