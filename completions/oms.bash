@@ -13,6 +13,12 @@ _oms() {
             "boxes moves") path="boxes moves" ;;
             "boxes pack") path="boxes pack" ;;
             "boxes receive") path="boxes receive" ;;
+            "channels") path="channels" ;;
+            "channels add") path="channels add" ;;
+            "channels list") path="channels list" ;;
+            "channels remove") path="channels remove" ;;
+            "channels show") path="channels show" ;;
+            "channels test") path="channels test" ;;
             "config") path="config" ;;
             "config show") path="config show" ;;
             "db") path="db" ;;
@@ -23,6 +29,7 @@ _oms() {
             "feedback") path="feedback" ;;
             "feedback add") path="feedback add" ;;
             "feedback list") path="feedback list" ;;
+            "health") path="health" ;;
             "import") path="import" ;;
             "invoices") path="invoices" ;;
             "invoices print") path="invoices print" ;;
@@ -87,17 +94,24 @@ _oms() {
             "stock list") path="stock list" ;;
             "stock moves") path="stock moves" ;;
             "stock receive") path="stock receive" ;;
+            "sync") path="sync" ;;
         esac
     done
     local words=""
     case "$path" in
-        "") words="boxes config db deliver demo feedback import invoices labels notify orders pack payments pick problems products queue release report returns ship slips stock --config --db --debug --help --json --quiet --version -q" ;;
+        "") words="boxes channels config db deliver demo feedback health import invoices labels notify orders pack payments pick problems products queue release report returns ship slips stock sync --config --db --debug --help --json --quiet --version -q" ;;
         "boxes") words="count list moves pack receive --help --json" ;;
         "boxes count") words="--help --json" ;;
         "boxes list") words="--help --json" ;;
         "boxes moves") words="--help --json --limit -n" ;;
         "boxes pack") words="--boxes --carrier --drawing --help --json --no-drawing --objective" ;;
         "boxes receive") words="--help --json --note" ;;
+        "channels") words="add list remove show test --help --json" ;;
+        "channels add") words="--account --help --initial-days --interval --json --kind --secret --url -k -s" ;;
+        "channels list") words="--help --json" ;;
+        "channels remove") words="--help --json" ;;
+        "channels show") words="--help --json" ;;
+        "channels test") words="--help --json" ;;
         "config") words="show --help --json" ;;
         "config show") words="--help --json" ;;
         "db") words="status upgrade --help --json" ;;
@@ -108,6 +122,7 @@ _oms() {
         "feedback") words="add list --help --json" ;;
         "feedback add") words="--comment --help --json --rating -r" ;;
         "feedback list") words="--below --help --json --limit --order --since -n" ;;
+        "health") words="--help --json --quiet -q" ;;
         "import") words="--channel --dry-run --help --json -c" ;;
         "invoices") words="print --help --json" ;;
         "invoices print") words="--help --json --list --out --paper --print --printer --run --status -o -s" ;;
@@ -172,6 +187,7 @@ _oms() {
         "stock list") words="--help --json --low --sku" ;;
         "stock moves") words="--help --json --limit -n" ;;
         "stock receive") words="--help --json --location --ref -l" ;;
+        "sync") words="--help --json --no-push --push" ;;
     esac
     COMPREPLY=( $(compgen -W "$words" -- "$cur") )
     if [[ ${#COMPREPLY[@]} -eq 0 ]]; then COMPREPLY=( $(compgen -f -- "$cur") ); fi

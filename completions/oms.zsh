@@ -12,6 +12,12 @@ _oms() {
             'boxes moves') path='boxes moves' ;;
             'boxes pack') path='boxes pack' ;;
             'boxes receive') path='boxes receive' ;;
+            'channels') path='channels' ;;
+            'channels add') path='channels add' ;;
+            'channels list') path='channels list' ;;
+            'channels remove') path='channels remove' ;;
+            'channels show') path='channels show' ;;
+            'channels test') path='channels test' ;;
             'config') path='config' ;;
             'config show') path='config show' ;;
             'db') path='db' ;;
@@ -22,6 +28,7 @@ _oms() {
             'feedback') path='feedback' ;;
             'feedback add') path='feedback add' ;;
             'feedback list') path='feedback list' ;;
+            'health') path='health' ;;
             'import') path='import' ;;
             'invoices') path='invoices' ;;
             'invoices print') path='invoices print' ;;
@@ -86,16 +93,23 @@ _oms() {
             'stock list') path='stock list' ;;
             'stock moves') path='stock moves' ;;
             'stock receive') path='stock receive' ;;
+            'sync') path='sync' ;;
         esac
     done
     case "$path" in
-        '') subs=('boxes:Standard boxes\: list them with how many are on hand, count and receive them, or pack items from a CSV file.' 'config:Inspect the configuration.' 'db:The local store\: schema status and upgrades.' 'deliver:Mark a shipped order delivered, or every parcel of a carrier'\''s delivery report.' 'demo:Walk the whole fulfilment process on the bundled example data, in a store of its own.' 'feedback:Customer feedback\: record ratings and comments, list them.' 'import:Import orders from channel exports (safe to run again\: no duplicates).' 'invoices:Invoices with sequential numbers, kept for reprints\: prices, tax, shipping and totals.' 'labels:Shipping labels\: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers.' 'notify:Customer messages\: send the outbox over SMTP, list it, retry failures, preview templates.' 'orders:See and steer orders\: list, show, export, hold, release, cancel, tag, acknowledge instructions.' 'pack:Pack picked orders\: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).' 'payments:Make sure every payment arrived\: import Stripe/PayPal exports, record cash and refunds, reconcile.' 'pick:Pick released orders\: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning.' 'problems:Problems to resolve (from low ratings, complaints, returns)\: list and resolve.' 'products:The catalog\: import products from CSV, list, show and change them.' 'queue:Show the released orders to work on now\: overdue first, then next-day, expedited, oldest.' 'release:Release orders to the floor\: reserve their stock and set a ship-by deadline, or hold them with a reason.' 'report:Measure fulfilment over a period and show where to improve.' 'returns:Returns (RMA)\: open, receive (restock), close with a refund, list.' 'ship:Ship packed orders with their tracking numbers, and write the channels'\'' shipping-confirmation files.' 'slips:Packing slips\: what is in the parcel, the buyer'\''s instruction, the thank-you note and how to return.' 'stock:Stock on hand per SKU and location\: receive, adjust, count, list; every change is a ledger row.'); opts=(--config --db --debug --help --json --quiet --version -q) ;;
+        '') subs=('boxes:Standard boxes\: list them with how many are on hand, count and receive them, or pack items from a CSV file.' 'channels:Channel connections (Shopify, WooCommerce, Etsy, eBay, Amazon)\: add, list, show, remove, test.' 'config:Inspect the configuration.' 'db:The local store\: schema status and upgrades.' 'deliver:Mark a shipped order delivered, or every parcel of a carrier'\''s delivery report.' 'demo:Walk the whole fulfilment process on the bundled example data, in a store of its own.' 'feedback:Customer feedback\: record ratings and comments, list them.' 'health:Say what needs attention\: stale or failing syncs, missing orders, tracking not accepted, failing messages.' 'import:Import orders from channel exports (safe to run again\: no duplicates).' 'invoices:Invoices with sequential numbers, kept for reprints\: prices, tax, shipping and totals.' 'labels:Shipping labels\: one per package, PDF (4x6, A6, 2-up A4/Letter) or ZPL for Zebra printers.' 'notify:Customer messages\: send the outbox over SMTP, list it, retry failures, preview templates.' 'orders:See and steer orders\: list, show, export, hold, release, cancel, tag, acknowledge instructions.' 'pack:Pack picked orders\: show the plan (oms pack REF), verify by scanner and record the packages (oms pack verify REF).' 'payments:Make sure every payment arrived\: import Stripe/PayPal exports, record cash and refunds, reconcile.' 'pick:Pick released orders\: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning.' 'problems:Problems to resolve (from low ratings, complaints, returns)\: list and resolve.' 'products:The catalog\: import products from CSV, list, show and change them.' 'queue:Show the released orders to work on now\: overdue first, then next-day, expedited, oldest.' 'release:Release orders to the floor\: reserve their stock and set a ship-by deadline, or hold them with a reason.' 'report:Measure fulfilment over a period and show where to improve.' 'returns:Returns (RMA)\: open, receive (restock), close with a refund, list.' 'ship:Ship packed orders with their tracking numbers, and write the channels'\'' shipping-confirmation files.' 'slips:Packing slips\: what is in the parcel, the buyer'\''s instruction, the thank-you note and how to return.' 'stock:Stock on hand per SKU and location\: receive, adjust, count, list; every change is a ledger row.' 'sync:Pull new and changed orders from the channels'\'' APIs and hand tracking back.'); opts=(--config --db --debug --help --json --quiet --version -q) ;;
         'boxes') subs=('count:Set how many of a box are on hand, after counting them (safe to run again).' 'list:List the standard boxes of the config (packing.boxes), smallest first, with how many are on hand.' 'moves:The latest changes to the boxes on hand\: counts, deliveries, packages packed.' 'pack:Choose boxes for items in a CSV file, without any order\: each order of the file is packed on its own.' 'receive:Add a delivery of boxes to what is on hand.'); opts=(--help --json) ;;
         'boxes count') subs=(); opts=(--help --json) ;;
         'boxes list') subs=(); opts=(--help --json) ;;
         'boxes moves') subs=(); opts=(--help --json --limit -n) ;;
         'boxes pack') subs=(); opts=(--boxes --carrier --drawing --help --json --no-drawing --objective) ;;
         'boxes receive') subs=(); opts=(--help --json --note) ;;
+        'channels') subs=('add:Add a channel connection; its credentials stay in environment variables or the keyring.' 'list:List the channel connections with when each last synced and what waits to be pushed.' 'remove:Remove a connection (its orders stay; tracking not yet pushed stays unpushed).' 'show:Show one connection\: where its credentials are read, its cursor and its last sync.' 'test:Check a connection'\''s address and credentials with one cheap request (nothing is stored).'); opts=(--help --json) ;;
+        'channels add') subs=(); opts=(--account --help --initial-days --interval --json --kind --secret --url -k -s) ;;
+        'channels list') subs=(); opts=(--help --json) ;;
+        'channels remove') subs=(); opts=(--help --json) ;;
+        'channels show') subs=(); opts=(--help --json) ;;
+        'channels test') subs=(); opts=(--help --json) ;;
         'config') subs=('show:Print the effective configuration and the source of every value.'); opts=(--help --json) ;;
         'config show') subs=(); opts=(--help --json) ;;
         'db') subs=('status:Show where the store is, its schema revision and pending migrations.' 'upgrade:Apply pending schema migrations (oms also does this on first use).'); opts=(--help --json) ;;
@@ -106,6 +120,7 @@ _oms() {
         'feedback') subs=('add:Record a customer'\''s rating and comment.' 'list:List feedback, newest first, with any open problem it raised.'); opts=(--help --json) ;;
         'feedback add') subs=(); opts=(--comment --help --json --rating -r) ;;
         'feedback list') subs=(); opts=(--below --help --json --limit --order --since -n) ;;
+        'health') subs=(); opts=(--help --json --quiet -q) ;;
         'import') subs=(); opts=(--channel --dry-run --help --json -c) ;;
         'invoices') subs=('print:Print invoices; an order'\''s first invoice takes the next number, reprints keep it.'); opts=(--help --json) ;;
         'invoices print') subs=(); opts=(--help --json --list --out --paper --print --printer --run --status -o -s) ;;
@@ -170,6 +185,7 @@ _oms() {
         'stock list') subs=(); opts=(--help --json --low --sku) ;;
         'stock moves') subs=(); opts=(--help --json --limit -n) ;;
         'stock receive') subs=(); opts=(--help --json --location --ref -l) ;;
+        'sync') subs=(); opts=(--help --json --no-push --push) ;;
     esac
     if [[ $PREFIX == -* ]]; then
         compadd -a opts

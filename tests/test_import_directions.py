@@ -45,6 +45,11 @@ PURE = (
     "oms_cli.documents.gs1",
     "oms_cli.documents.zpl",
     "oms_cli.documents.label_layout",
+    "oms_cli.channels.base",
+    "oms_cli.channels.http",
+    "oms_cli.channels.client",
+    "oms_cli.channels.shopify",
+    "oms_cli.channels.woocommerce",
 )
 
 #: what "database code" is: the ORM, the SQL toolkit, migrations and our store

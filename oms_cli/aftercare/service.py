@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from oms_cli.store.engine import Store
 
 
-PROBLEM_SOURCES = ("feedback", "return", "manual")
+PROBLEM_SOURCES = ("feedback", "return", "manual", "channel")
 
 
 def open_problem(

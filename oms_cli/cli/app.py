@@ -61,6 +61,11 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("documents",),
         "Invoices with sequential numbers, kept for reprints: prices, tax, shipping and totals.",
     ),
+    "sync": (("channels",), "Pull new and changed orders from the channels' APIs and hand tracking back."),
+    "channels": (
+        ("channels",),
+        "Channel connections (Shopify, WooCommerce, Etsy, eBay, Amazon): add, list, show, remove, test.",
+    ),
     "ship": (
         ("shipping",),
         "Ship packed orders with their tracking numbers, and write the channels' shipping-confirmation files.",
@@ -78,6 +83,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "Make sure every payment arrived: import Stripe/PayPal exports, record cash and refunds, reconcile.",
     ),
     "report": (("report",), "Measure fulfilment over a period and show where to improve."),
+    "health": (
+        ("channels",),
+        "Say what needs attention: stale or failing syncs, missing orders, tracking not accepted, failing messages.",
+    ),
     "config": (("config",), "Inspect the configuration."),
     "db": (("db",), "The local store: schema status and upgrades."),
 }

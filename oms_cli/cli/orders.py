@@ -103,15 +103,19 @@ def show_cmd(
 
     Example: oms orders show shopify:1001
     """
+    from oms_cli.channels.push import pushes_of
     from oms_cli.cli import render
     from oms_cli.importers.model import Order
     from oms_cli.orders.service import show_order
 
     st = state()
     data = show_order(st.store, ref)
+    told = pushes_of(st.store, data["order"]["ref"])
     if st.json:
         order = Order.model_validate(data["order"]).model_dump(mode="json")
-        render.emit_json(order | {"events": data["events"], "instruction_state": data["instruction_state"]})
+        render.emit_json(
+            order | {"events": data["events"], "instruction_state": data["instruction_state"], "channel_updates": told}
+        )
         return
     o = data["order"]
     con = render.out()
@@ -171,6 +175,25 @@ def show_cmd(
             for e in data["events"]
         ],
     )
+    if told:
+        render.table(
+            "told to the channel",
+            ["connection", "package", "tracking", "status", "when", "tries", "channel's id / message"],
+            [
+                [
+                    t["connection"],
+                    t["package"],
+                    t["tracking"],
+                    t["status"]
+                    if t["status"] != "queued"
+                    else f"queued, next try {render._cell(t['next_attempt_at'])}",
+                    t["accepted_at"] or t["last_attempt_at"] or t["queued_at"],
+                    t["attempts"],
+                    t["channel_ref"] if t["status"] == "accepted" else (t["error"] or ""),
+                ]
+                for t in told
+            ],
+        )
 
 
 @orders_app.command("export")

@@ -151,6 +151,19 @@ DEFAULTS: dict[str, Any] = {
         "max_attempts": 8,
         "backoff_s": 60,
     },
+    "channels": {
+        "tries": 4,  # tries per request (connection failures, 5xx, 429)
+        "backoff_s": 1.0,  # first retry delay; doubles with each try (also for tracking pushes, between syncs)
+        "max_wait_s": 60,  # a Retry-After longer than this ends the sync for that connection; the next one goes on
+        "timeout_s": 30,
+        "page_size": 50,
+        "lookback_s": 300,  # each pass starts this long before the last one ended (channels index late)
+        "max_pages": 1000,  # pages per connection and run
+        "lease_s": 600,  # a sync that gave no sign of life this long is taken over
+        "push_max_attempts": 10,
+        "tracking_alert_hours": 4,  # oms health: tracking not accepted by the channel this long after shipping
+        "gap_window": 500,  # oms health: look for missing order numbers among this many latest
+    },
     "returns": {
         "reasons": ["wrong_item", "damaged_in_transit", "doesnt_fit", "changed_mind", "defective", "other"],
         "label": False,

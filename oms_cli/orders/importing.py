@@ -292,3 +292,18 @@ def _import_unit(
             raise
         report = FileReport(file=unit.name, channel=unit.channel, error=exc.message)
     return report
+
+
+def write_orders(conn: Connection, orders: list[dict[str, Any]], writers: Writers, report: FileReport) -> None:
+    """Write canonical order dicts in the caller's transaction with the same staging and
+    upsert as a file import (``oms sync`` writes each page of a channel's API this way,
+    so a file import and a sync of one order never make two)."""
+    from oms_cli.orders.staging import stage
+
+    inserters = {
+        "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
+        "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),
+        "events": BulkInserter(conn, events_t, EVENT_COLUMNS),
+    }
+    for chunk in stage(orders, writers):
+        _write_chunk(conn, chunk, report, inserters)

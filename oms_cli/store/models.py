@@ -484,4 +484,71 @@ class BoxMoveRow(SQLModel, table=True):
     note: str | None = None
 
 
+# --- channel connections (migration 0010) --------------------------------------------
+
+
+class ChannelConnectionRow(SQLModel, table=True):
+    """A shop account on a sales channel that `oms sync` pulls orders from and pushes tracking to.
+
+    Secrets are never stored: ``secrets`` maps each credential to where it is read
+    (``env:NAME`` or ``keyring``)."""
+
+    __tablename__ = "channel_connections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str  # shopify | woocommerce | etsy | ebay | amazon
+    base_url: str
+    account: str | None = None  # Etsy shop id, Amazon marketplace id, …
+    secrets: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    expected_interval_s: int = 900
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # the high-water mark: {"since": ISO, "window_end": ISO, "page": token}, committed with the orders it covers
+    cursor: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    last_synced_at: datetime | None = _ts()  # the end of the last complete pass
+    last_attempt_at: datetime | None = _ts()
+    last_error: str | None = None
+    last_error_at: datetime | None = _ts()
+    # the process syncing it now ("host:pid") and its last sign of life, so two syncs never interleave pages
+    claimed_by: str | None = None
+    claimed_at: datetime | None = _ts()
+
+
+class ChannelOrderRow(SQLModel, table=True):
+    """An order as a connection knows it: the channel's own id and what pushing tracking needs."""
+
+    __tablename__ = "channel_orders"
+    __table_args__ = (UniqueConstraint("connection_id", "order_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_id: int = Field(foreign_key="channel_connections.id", index=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    remote_id: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ChannelPushRow(SQLModel, table=True):
+    """Tracking to hand back to a channel, one per package: an outbox like the e-mail one."""
+
+    __tablename__ = "channel_pushes"
+    __table_args__ = (UniqueConstraint("connection_id", "package_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_id: int = Field(foreign_key="channel_connections.id", index=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    package_id: int = Field(foreign_key="packages.id")
+    status: str = Field(default="queued", index=True)  # queued | sending | accepted | failed
+    attempts: int = 0
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    next_attempt_at: datetime | None = _ts()
+    claimed_at: datetime | None = _ts()
+    claimed_by: str | None = None
+    last_attempt_at: datetime | None = _ts()
+    last_error: str | None = None
+    accepted_at: datetime | None = _ts()
+    remote_ref: str | None = None  # the channel's id for the fulfilment
+
+
 __all__ = [n for n in dir() if n.endswith("Row")] + ["utcnow"]

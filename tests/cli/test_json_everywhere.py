@@ -97,10 +97,34 @@ SAMPLES: dict[tuple[str, ...], tuple[list[str], set[int]]] = {
     ("payments", "reconcile"): ([], {0, 9}),
     ("payments", "ack"): (["unmatched_payment:ch_3TdB0001", "--note", "a gift card sold at the counter"], {0}),
     ("report",): ([], {0}),
+    ("channels", "add"): (
+        ["demo-shop", "--kind", "shopify", "--url", "{shop}", "--secret", "access_token=env:SHOP_TOKEN"],
+        {0},
+    ),
+    ("channels", "list"): ([], {0}),
+    ("channels", "show"): (["json-shop"], {0}),
+    ("channels", "test"): (["json-shop"], {0}),
+    ("channels", "remove"): (["json-shop"], {0}),
+    ("sync",): ([], {0}),
+    ("health",): ([], {0, 9}),
     ("config", "show"): ([], {0}),
     ("db", "status"): ([], {0}),
     ("db", "upgrade"): ([], {0}),
 }
+
+
+#: commands that need a channel connection in the store first (to a fake Shopify)
+NEEDS_CONNECTION = {("channels", "show"), ("channels", "test"), ("channels", "remove"), ("sync",)}
+
+
+@pytest.fixture
+def shop(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A Shopify Admin API on 127.0.0.1 (see tests/channels/fakes.py), its token in SHOP_TOKEN."""
+    from channels.fakes import ShopifyFake
+
+    monkeypatch.setenv("SHOP_TOKEN", ShopifyFake.token)
+    with ShopifyFake() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +156,7 @@ def _parses(stdout: str) -> object:
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES), ids=lambda p: " ".join(p))
-def test_both_forms_of_json(oms, demo: Path, tmp_path: Path, path: tuple[str, ...]) -> None:
+def test_both_forms_of_json(oms, demo: Path, tmp_path: Path, shop, path: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     from oms_cli.cli.demo import examples_dir
 
     (tmp_path / "items.csv").write_text(ITEMS, encoding="utf-8")
@@ -148,13 +172,21 @@ def test_both_forms_of_json(oms, demo: Path, tmp_path: Path, path: tuple[str, ..
 
         boxes = yaml.safe_load(config.read_text(encoding="utf-8")).get("packing", {}).get("boxes") or [{"ref": "S"}]
         filled = [
-            a.format(tmp=tmp_path / form, examples=examples_dir(), box=boxes[0].get("ref", boxes[0].get("name")))
+            a.format(
+                tmp=tmp_path / form,
+                examples=examples_dir(),
+                box=boxes[0].get("ref", boxes[0].get("name")),
+                shop=shop.url,
+            )
             for a in args
         ]
         (tmp_path / form).mkdir()
         (tmp_path / form / "items.csv").write_text(ITEMS, encoding="utf-8")
         (tmp_path / form / "count.csv").write_text(COUNT, encoding="utf-8")
         base = ["--db", str(db), "--config", str(config)]
+        if path in NEEDS_CONNECTION:
+            add = ["channels", "add", "json-shop", "--kind", "shopify", "--url", shop.url]
+            assert oms(*base, *add, "--secret", "access_token=env:SHOP_TOKEN").exit_code == 0
         argv = [*base, "--json", *path, *filled] if form == "before" else [*base, *path, *filled, "--json"]
         r = oms(*argv)
         assert r.exit_code in codes, (argv, r.stderr)

@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0009"
+HEAD = "0010"
