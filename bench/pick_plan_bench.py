@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oms_cli.core.config import load_config  # noqa: E402
-from oms_cli.orders.importing import writers_for  # noqa: E402
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values  # noqa: E402
 from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.picking import service  # noqa: E402
@@ -120,9 +119,7 @@ def build_store(path: str, size: int, seed: int) -> None:
         conn.execute(tables.product_locations.insert(), [{"sku": s, "location": where[s], "position": 0} for s in skus])
         for s in skus:
             move(conn, s, where[s], 10 * size, "count", command="bench")
-        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert(
-            [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
-        )
+        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert([order_values(o, fingerprint(o), now) for o in orders])
         t = tables.orders
         ids = dict(conn.execute(t.select().with_only_columns(t.c.ref, t.c.id)).all())
         BulkInserter(conn, tables.order_lines, LINE_COLUMNS).insert(

@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oms_cli.core.config import load_config  # noqa: E402
-from oms_cli.orders.importing import writers_for  # noqa: E402
 from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values  # noqa: E402
 from oms_cli.orders.staging import fingerprint  # noqa: E402
 from oms_cli.release.service import release_orders  # noqa: E402
@@ -168,9 +167,7 @@ def build_store(path: str, n_orders: int, n_skus: int, seed: int) -> None:
             if have // 3:
                 move(conn, s, locs[2 * i + 1]["location"], have // 3, "count", command="bench")
         move(conn, "THANKYOU-CARD", locs[-2]["location"], 500, "count", command="bench")
-        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert(
-            [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
-        )
+        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert([order_values(o, fingerprint(o), now) for o in orders])
         t = tables.orders
         ids = dict(conn.execute(t.select().with_only_columns(t.c.ref, t.c.id)).all())
         BulkInserter(conn, tables.order_lines, LINE_COLUMNS).insert(

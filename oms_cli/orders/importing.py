@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.core.gcpause import collector_paused
+from oms_cli.orders import fast_import
 from oms_cli.orders.events import EVENT_COLUMNS, record_event
 from oms_cli.orders.lifecycle import IMPORT_MUTABLE, MILESTONE_COLUMN, ON_FLOOR, Status
-from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS
-from oms_cli.orders.staging import HASHED as _HASHED
-from oms_cli.orders.staging import Staged, Writers, staged_chunks
-from oms_cli.store.bulk import BulkInserter, execute_processed, process_value, row_processor
+from oms_cli.orders.records import LINE_COLUMNS, LINE_SOURCE_COLUMNS, ORDER_COLUMNS, ORDER_SOURCE_COLUMNS
+from oms_cli.orders.staging import FINGERPRINT_PREFIX, StagedOrder, Writers, legacy_fingerprint
+from oms_cli.store.bulk import BulkInserter, execute_processed, process_value
 from oms_cli.store.engine import Store
 from oms_cli.store.tables import order_events as events_t
 from oms_cli.store.tables import order_lines as lines_t
@@ -31,8 +30,7 @@ from oms_cli.store.tables import pick_allocations as allocs_t
 from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.types import utcnow
 
-_STATUS = ORDER_COLUMNS.index("status")
-_SKU = LINE_COLUMNS.index("sku")  # in a staged line
+_SKU = LINE_SOURCE_COLUMNS.index("sku")  # in a staged line
 
 
 @dataclass
@@ -63,11 +61,13 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
-def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inserters: dict[str, BulkInserter]) -> None:
+def _write_chunk(
+    conn: Connection, chunk: list[StagedOrder], report: FileReport, inserters: dict[str, BulkInserter]
+) -> None:
     now = utcnow()
     existing: dict[str, Any] = {}
     for start in range(0, len(chunk), 900):
-        part = [ref for ref, _, _ in chunk[start : start + 900]]
+        part = [order.ref for order in chunk[start : start + 900]]
         for row in conn.execute(
             select(orders_t.c.id, orders_t.c.ref, orders_t.c.status, orders_t.c.source_hash, orders_t.c.own_tags).where(
                 orders_t.c.ref.in_(part)
@@ -75,43 +75,53 @@ def _write_chunk(conn: Connection, chunk: list[Staged], report: FileReport, inse
         ):
             existing[row.ref] = row
 
-    new_orders: list[Staged] = []
+    new_orders: list[StagedOrder] = []
+    refingerprinted: list[dict[str, Any]] = []
     for item in chunk:
-        ref, values, _ = item
-        old = existing.get(ref)
+        old = existing.get(item.ref)
         if old is None:
             new_orders.append(item)
             continue
-        if old.source_hash == values[_HASHED]:
+        if old.source_hash == item.fingerprint:
+            report.unchanged += 1
+            continue
+        if _is_legacy(old.source_hash) and old.source_hash == legacy_fingerprint(item):
+            # unchanged since an import by an older oms: it keeps this version's fingerprint
+            refingerprinted.append({"b_id": old.id, "source_hash": item.fingerprint})
             report.unchanged += 1
             continue
         if old.status not in IMPORT_MUTABLE:
-            if values[_STATUS] == Status.CANCELLED and old.status in ON_FLOOR:
-                report.cancelled_after_release.append(ref)
+            if item.status == Status.CANCELLED and old.status in ON_FLOOR:
+                report.cancelled_after_release.append(item.ref)
             report.skipped += 1
             continue
         _update_order(conn, old, item, now, report, inserters)
+    if refingerprinted:
+        conn.execute(
+            update(orders_t).where(orders_t.c.id == bindparam("b_id")).values(source_hash=bindparam("source_hash")),
+            refingerprinted,
+        )
 
     if not new_orders:
         return
     stamps = _stamps(conn, now)
     before = conn.execute(select(func.max(orders_t.c.id))).scalar() or 0
-    inserters["orders"].insert_processed([values + stamps for _, values, _ in new_orders])
+    inserters["orders"].insert_processed([(*order.row, order.fingerprint, *stamps) for order in new_orders])
     # The new rows' ids: every row above the highest id before the insert, kept when its
     # ref is one of ours (on a server database other sessions may add rows too).
     # (Plain driver rows: an id and a ref need no conversion, and a large import reads
     # 100,000 of them.)
-    wanted = {ref for ref, _, _ in new_orders}
+    wanted = {order.ref for order in new_orders}
     fresh = conn.execute(select(orders_t.c.id, orders_t.c.ref).where(orders_t.c.id > before)).cursor.fetchall()
     ids = {ref: oid for oid, ref in fresh if ref in wanted}
     at = process_value(events_t, "at", now, conn.dialect)
     line_rows: list[tuple[Any, ...]] = []
     event_rows: list[tuple[Any, ...]] = []
     milestones: dict[str, list[int]] = {}
-    for ref, values, lines in new_orders:
-        oid = ids[ref]
-        line_rows.extend((oid,) + ln[1:] for ln in lines)
-        status = values[_STATUS]
+    for order in new_orders:
+        oid = ids[order.ref]
+        line_rows.extend((oid, *line) for line in order.lines)
+        status = order.status
         event_rows.append((oid, "status", None, status, at, "import", None))
         if status in MILESTONE_COLUMN:
             milestones.setdefault(MILESTONE_COLUMN[status], []).append(oid)
@@ -133,12 +143,18 @@ def _stamps(conn: Connection, now: datetime) -> tuple[Any, Any]:
     )
 
 
+def _is_legacy(source_hash: str | None) -> bool:
+    """True for a fingerprint stored by an oms from before FINGERPRINT_PREFIX."""
+    return source_hash is not None and not source_hash.startswith(FINGERPRINT_PREFIX)
+
+
 def writers_for(store: Store) -> Writers:
     """The bind processing of the store's dialect, for staging orders away from the
-    connection (and for :func:`oms_cli.orders.staging.fingerprint`)."""
+    connection."""
     dialect = store.engine.dialect
     return Writers(
-        row_processor(orders_t, ORDER_COLUMNS[:_HASHED], dialect), row_processor(lines_t, LINE_COLUMNS, dialect)
+        fast_import.processor(orders_t, ORDER_SOURCE_COLUMNS, dialect),
+        fast_import.processor(lines_t, LINE_SOURCE_COLUMNS, dialect),
     )
 
 
@@ -151,11 +167,15 @@ def _plain_json(value: Any) -> Any:
 
 
 def _update_order(
-    conn: Connection, old: Any, item: Staged, now: datetime, report: FileReport, inserters: dict[str, BulkInserter]
+    conn: Connection,
+    old: Any,
+    item: StagedOrder,
+    now: datetime,
+    report: FileReport,
+    inserters: dict[str, BulkInserter],
 ) -> None:
-    """Bring a new or held order up to date with a newer export: ``item`` is its ref, its
-    orders-row values up to and including source_hash, and its line values, all staged
-    (processed for the DBAPI).
+    """Bring a new or held order up to date with a newer export (``item``: the order as
+    staged, its values processed for the DBAPI).
 
     Lines are replaced only while nothing on the floor refers to them (no active
     reservation, no pick allocation, no line added by a thank-you rule); otherwise the
@@ -164,10 +184,11 @@ def _update_order(
     """
     from oms_cli.orders.floor import take_off_floor
 
-    _, staged, lines = item
-    values = dict(zip(ORDER_COLUMNS, staged + _stamps(conn, now)))
-    cancelled = values["status"] == Status.CANCELLED
-    for keep in ("ref", "imported_at", "status", "instruction_state"):
+    values = dict(zip(ORDER_SOURCE_COLUMNS, item.row))
+    values["source_hash"] = item.fingerprint
+    values["updated_at"] = _stamps(conn, now)[1]
+    cancelled = item.status == Status.CANCELLED
+    for keep in ("ref", "status", "instruction_state"):
         values.pop(keep)
     # Tags given here (`oms orders tag`) stay: the channel's tags, then the shop's own.
     own = list(old.own_tags or [])
@@ -192,7 +213,7 @@ def _update_order(
         report.cancelled += 1
         report.updated += 1
         return
-    new_lines = [(old.id,) + ln[1:] for ln in lines]
+    new_lines = [(old.id, *line) for line in item.lines]
     stored = conn.execute(
         select(*[lines_t.c[c] for c in LINE_COLUMNS], lines_t.c.added_by_rule)
         .where(lines_t.c.order_id == old.id)
@@ -241,7 +262,7 @@ def import_files(
 
     units = plan_units(paths, channel, stdin=stdin)
     reports: list[FileReport] = []
-    with collector_paused():  # about a tenth of the run time on a large export
+    with fast_import.import_run():
         for unit in units:
             reports.append(
                 _import_unit(
@@ -274,14 +295,17 @@ def _import_unit(
     try:
         # The reading starts (in its own process, for a large file) before the write
         # transaction opens: the child must not inherit an open transaction.
-        with staged_chunks(unit, settings, writers_for(store), cb) as chunks, store.connect(write=True) as conn:
+        with (
+            fast_import.staged_chunks(unit, settings, writers_for(store), cb) as chunks,
+            store.connect(write=True) as conn,
+        ):
             inserters = {
                 "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
                 "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),
                 "events": BulkInserter(conn, events_t, EVENT_COLUMNS),
             }
             for chunk in chunks:
-                report.without_sku.extend(ref for ref, _, lines in chunk if any(not ln[_SKU] for ln in lines))
+                report.without_sku.extend(order.ref for order in chunk if any(not line[_SKU] for line in order.lines))
                 _write_chunk(conn, chunk, report, inserters)
             if dry_run:
                 raise _Rollback()

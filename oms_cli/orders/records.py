@@ -29,8 +29,9 @@ TOTAL_COLUMNS = {
     "total": "total_minor",
 }
 
-#: the orders columns written by an import, in a fixed order
-ORDER_COLUMNS = (
+#: the orders columns whose values come from the channel's export, in a fixed order
+#: (what an import fingerprints and what an update replaces)
+ORDER_SOURCE_COLUMNS = (
     "ref",
     "channel",
     "external_id",
@@ -51,11 +52,13 @@ ORDER_COLUMNS = (
     "tags",
     "currency",
     *TOTAL_COLUMNS.values(),
-    "source_hash",
-    "imported_at",
-    "updated_at",
 )
-LINE_COLUMNS = ("order_id", "line_no", "line_id", "sku", "name", "quantity", "unit_price_minor", "free")
+#: the orders columns written by an import: the source values, their fingerprint and
+#: the import's own timestamps
+ORDER_COLUMNS = (*ORDER_SOURCE_COLUMNS, "source_hash", "imported_at", "updated_at")
+#: the order_lines columns whose values come from the export (all but the order's id)
+LINE_SOURCE_COLUMNS = ("line_no", "line_id", "sku", "name", "quantity", "unit_price_minor", "free")
+LINE_COLUMNS = ("order_id", *LINE_SOURCE_COLUMNS)
 
 
 _NO_ADDRESS = (None,) * len(BILL_TO_COLUMNS)
@@ -63,6 +66,11 @@ _NO_ADDRESS = (None,) * len(BILL_TO_COLUMNS)
 
 def order_values(order: dict[str, Any], source_hash: str | None, now: Any) -> tuple[Any, ...]:
     """The orders-row values (in ORDER_COLUMNS order) for a canonical order dict."""
+    return (*order_source_values(order), source_hash, now, now)
+
+
+def order_source_values(order: dict[str, Any]) -> tuple[Any, ...]:
+    """The values of the ORDER_SOURCE_COLUMNS for a canonical order dict."""
     # Written out field by field: this runs once per imported order, and generator
     # expressions over the column maps cost a third of the time here.
     cur = order.get("currency")
@@ -123,18 +131,19 @@ def order_values(order: dict[str, Any], source_hash: str | None, now: Any) -> tu
         minor_units(tot.get("tax"), e),
         minor_units(tot.get("discount"), e),
         minor_units(tot.get("total"), e),
-        source_hash,
-        now,
-        now,
     )
 
 
 def line_values(order_id: int, order: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The order_lines-row values (in LINE_COLUMNS order) for a canonical order dict."""
+    return [(order_id, *line) for line in line_source_values(order)]
+
+
+def line_source_values(order: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The values of the LINE_SOURCE_COLUMNS of each line of a canonical order dict."""
     e = exponent(order.get("currency"))
     return [
         (
-            order_id,
             i,
             ln.get("line_id"),
             ln["sku"],

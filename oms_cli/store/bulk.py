@@ -84,13 +84,18 @@ def execute_processed(conn: Connection, stmt: Executable, params: Mapping[str, A
         cursor.close()
 
 
-def row_processor(table: Table, columns: Sequence[str], dialect: Dialect) -> RowProcessor | None:
+def row_processor(
+    table: Table,
+    columns: Sequence[str],
+    dialect: Dialect,
+    wrap: Callable[[Callable[[Any], Any]], Callable[[Any], Any]] | None = None,
+) -> RowProcessor | None:
     """A function that runs each value of a row through its column's bind processor, or
-    None when no column has one.
+    None when no column has one (``wrap``, when given, is applied to each processor: the
+    import's fast path memoises them).
 
     Built as one expression, ``lambda r: (r[0], p1(r[1]), r[2], …)``, so it spends no
-    time on the columns without a processor (most of them), and memoised per value (an
-    import chunk repeats the same timestamps, flags and empty lists).
+    time on the columns without a processor (most of them).
     """
     processors = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
     if not any(processors):
@@ -101,26 +106,7 @@ def row_processor(table: Table, columns: Sequence[str], dialect: Dialect) -> Row
         if process is None:
             cells.append(f"r[{i}]")
         else:
-            env[f"p{i}"] = _memoised(process)
+            env[f"p{i}"] = process if wrap is None else wrap(process)
             cells.append(f"p{i}(r[{i}])")
     function: RowProcessor = eval(f"lambda r: ({', '.join(cells)},)", env)  # noqa: S307  (our own text)
     return function
-
-
-def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    cache: dict[Any, Any] = {None: None}
-
-    def run(value: Any) -> Any:
-        key = tuple(value) if type(value) is list else value
-        try:
-            return cache[key]
-        except KeyError:
-            if len(cache) > 10_000:  # a column of distinct values (order times): keep memory flat
-                cache.clear()
-                cache[None] = None
-            out = cache[key] = process(value)
-            return out
-        except TypeError:  # unhashable: no memo
-            return process(value)
-
-    return run

@@ -79,7 +79,6 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
     """Write orders as `oms import` does: order rows, line rows and an import event each."""
     from sqlalchemy import select
 
-    from oms_cli.orders.importing import writers_for
     from oms_cli.orders.records import LINE_COLUMNS, ORDER_COLUMNS, line_values, order_values
     from oms_cli.orders.staging import fingerprint
     from oms_cli.store import tables
@@ -88,9 +87,7 @@ def add_orders(store: Any, orders: list[dict[str, Any]]) -> None:
 
     now = utcnow()
     with store.connect() as conn:
-        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert(
-            [order_values(o, fingerprint(o, writers_for(store)), now) for o in orders]
-        )
+        BulkInserter(conn, tables.orders, ORDER_COLUMNS).insert([order_values(o, fingerprint(o), now) for o in orders])
         t = tables.orders
         ids = {
             r.ref: r.id for r in conn.execute(select(t.c.id, t.c.ref).where(t.c.ref.in_([o["ref"] for o in orders])))
