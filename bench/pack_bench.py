@@ -9,7 +9,11 @@ Prints:
    boxes used against BoxPacker's, validity of every packing, and a naive
    volume-sum chooser measured in the same run as a baseline;
 3. the OR-Library container problems (BR1-BR7, and LN): mean volume
-   utilisation when filling the one container, beside BoxPacker's.
+   utilisation when filling the one container, beside BoxPacker's;
+4. generated hard orders (items cut guillotine-style from a standard box and
+   trimmed to fill it to about 90%): the share solved to the best box, the
+   share proved best, and time per order (median, p95), for the engine with
+   its exact search against the heuristics alone, in the same run.
 
 Not part of the test suite's pass/fail.
 """
@@ -28,9 +32,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "packing"))
 
 from conformance_data import DATA, Order, container_problems, order_boxes, orders  # noqa: E402
+from hard_cases import DEFAULT_BOXES, hard_cases  # noqa: E402
 from packcheck import packing_errors  # noqa: E402
 
-from oms_cli.packing.engine import Box, Item, choose_boxes, fill_box  # noqa: E402
+from oms_cli.packing.dimweight import METRIC  # noqa: E402
+from oms_cli.packing.engine import Box, Item, _objective_key, choose_boxes, fill_box  # noqa: E402
 
 TYPICAL_UNITS = 20
 
@@ -147,18 +153,84 @@ def bench_containers(step: int) -> None:
         print(f"   BR1-BR7 mean: ours {statistics.mean(br_ours):.1f}%, BoxPacker {statistics.mean(br_ref):.1f}%")
 
 
+def bench_hard(count: int, seed: int = 17) -> None:
+    """Generated hard orders: how often each engine finds the best box, and how long it takes."""
+    cases = hard_cases(seed, count)
+    fill = statistics.mean(c.fill_pct for c in cases)
+    print(
+        f"4. Hard orders: {count} generated (seed {seed}), 3-12 units cut from a box of the default catalogue "
+        f"({', '.join(b.ref for b in DEFAULT_BOXES)}), mean fill {fill:.1f}% of the source box"
+    )
+    runs = {}
+    for name, work in (("heuristics alone (current engine)", 0.0), ("with the exact search", None)):
+        times: list[float] = []
+        results = []
+        for case in cases:
+            started = time.perf_counter()
+            result = (
+                choose_boxes(case.items, DEFAULT_BOXES)
+                if work is None
+                else choose_boxes(case.items, DEFAULT_BOXES, exact_work=work)
+            )
+            times.append(time.perf_counter() - started)
+            results.append(result)
+        runs[name] = (results, times)
+    # the best box known: the source box, or a better one either engine packed (validly)
+    best = []
+    for n, case in enumerate(cases):
+        weight = sum(i.weight_g for i in case.items)
+
+        def key(b: Box, weight: int = weight) -> tuple:
+            return _objective_key(b, weight, "billable_weight", METRIC)
+
+        known = [case.source]
+        for results, _ in runs.values():
+            r = results[n]
+            if len(r.packages) == 1 and not r.unpacked and not packing_errors(case.items, r):
+                known.append(r.packages[0].box)
+        best.append(min(key(b) for b in known))
+    for name, (results, times) in runs.items():
+        solved = proven = two = invalid = 0
+        for n, (case, r) in enumerate(zip(cases, results)):
+            if packing_errors(case.items, r) or r.unpacked:
+                invalid += 1
+                continue
+            weight = sum(i.weight_g for i in case.items)
+            if len(r.packages) == 1 and _objective_key(r.packages[0].box, weight, "billable_weight", METRIC) == best[n]:
+                solved += 1
+            proven += r.proven_best
+            two += len(r.packages) > 1
+        print(f"   {name}:")
+        print(
+            f"     best box {solved}/{count} ({100 * solved / count:.1f}%), proved best {proven} "
+            f"({100 * proven / count:.1f}%), two or more boxes {two}, invalid {invalid}"
+        )
+        print(
+            f"     time per order: median {statistics.median(times) * 1000:.1f} ms, "
+            f"p95 {percentile(times, 0.95) * 1000:.1f} ms, max {max(times) * 1000:.0f} ms"
+        )
+
+
 def main() -> None:
     """Run the three benchmarks and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="every 10th order and problem only")
+    parser.add_argument(
+        "--hard", type=int, default=500, help="generated hard orders (default 500; a tenth with --quick)"
+    )
+    parser.add_argument("--only-hard", action="store_true", help="run only the hard orders (4.)")
     args = parser.parse_args()
     step = 10 if args.quick else 1
+    if args.only_hard:
+        bench_hard(args.hard // step)
+        return
     print(f"Reference data: {DATA}")
     boxes = order_boxes()
     sample = orders()[::step]
     bench_typical(sample, boxes)
     bench_orders(sample, boxes)
     bench_containers(step)
+    bench_hard(args.hard // step)
 
 
 if __name__ == "__main__":

@@ -136,6 +136,10 @@ def _print_plan(plan: OrderPlan, *, drawing: bool) -> None:
                 con.print(text, highlight=False, markup=False)
     if n > 1:
         con.print(f"\nall packages: expected weight {_grams(plan.expected_weight_g)}", highlight=False)
+    if plan.proven_best:
+        con.print("\nbest box: proved (no better box holds these items)", highlight=False)
+    elif plan.one_box_ruled_out:
+        con.print("\nno single box holds these items (proved)", highlight=False)
 
 
 # ---------------------------------------------------------------- oms pack verify REF

@@ -99,6 +99,15 @@ DEFAULTS: dict[str, Any] = {
                 "cost": "0.70",
             },
             {
+                # tall: bottles, vases, lamps and rolled items that stand up
+                "ref": "T",
+                "inner": [200, 200, 450],
+                "outer": [210, 210, 460],
+                "empty_weight_g": 260,
+                "max_weight_g": 15000,
+                "cost": "0.95",
+            },
+            {
                 "ref": "L",
                 "inner": [400, 300, 250],
                 "outer": [410, 310, 260],

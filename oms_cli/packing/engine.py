@@ -33,8 +33,10 @@ from oms_cli.packing.box_filling import (
     Strategy,
     Unit,
     fill,
+    settle,
 )
 from oms_cli.packing.dimweight import METRIC, DimWeightRule, billable_weight_g
+from oms_cli.packing.exact_box import DOES_NOT_FIT, FITS, MAX_UNITS, UNKNOWN, fit_units
 from oms_cli.packing.exact_fit import fit_exactly, fit_perfectly
 
 Objective = Literal["billable_weight", "cost"]
@@ -44,6 +46,10 @@ EXACT_SEARCH_UNITS = 8
 EXACT_SEARCH_BUDGET = 700
 #: Search steps allowed when the items would fill a box exactly.
 PERFECT_FIT_BUDGET = 10_000
+#: Solver work (CP-SAT deterministic time, about seconds) the exact search may spend on one box ...
+EXACT_BOX_WORK = 1.0
+#: ... and on one order, over all its boxes.
+EXACT_ORDER_WORK = 3.0
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,10 @@ class PackResult:
 
     packages: list[PackedBox] = field(default_factory=list)
     unpacked: list[UnpackedItem] = field(default_factory=list)
+    #: One box, and the exact search showed that no better box (by the objective) holds the items.
+    proven_best: bool = False
+    #: Several boxes, and the exact search showed that no single box holds the items.
+    one_box_ruled_out: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON-ready plain data (the shape ``oms pack --json`` prints)."""
@@ -160,6 +170,8 @@ class PackResult:
                 for p in self.packages
             ],
             "unpacked": [{"ref": u.ref, "reason": u.reason} for u in self.unpacked],
+            "proven_best": self.proven_best,
+            "one_box_ruled_out": self.one_box_ruled_out,
         }
 
 
@@ -275,8 +287,12 @@ def _as_given(kind: Kind) -> Kind:
 class _Packer:
     """Packs one order's kinds into boxes, remembering what it already tried."""
 
-    def __init__(self, kinds: Sequence[Kind], boxes: Sequence[Box] = ()) -> None:
+    def __init__(self, kinds: Sequence[Kind], boxes: Sequence[Box] = (), exact_work: float = 0.0) -> None:
         self.kinds = kinds
+        # solver work left for the exact search on this order (0: heuristics only)
+        self.exact_work = exact_work
+        # what is known about (box, counts): FITS, DOES_NOT_FIT (proved) or UNKNOWN
+        self.answers: dict[tuple[Box, tuple[int, ...]], str] = {}
         as_given = [_as_given(k) for k in kinds]
         self.variants: dict[str, Sequence[Kind]] = {"any": kinds}
         # an as-given pass is only worth running when it differs from the unrestricted one
@@ -299,6 +315,7 @@ class _Packer:
         }
         self.restricted_matters = len(set(choices)) > 1
         self._fits_cache: dict[tuple[Box, tuple[int, ...]], list[Unit] | None] = {}
+        self._solved: dict[tuple[Box, tuple[int, ...]], list[Unit] | None] = {}
         self._fill_cache: dict[tuple[Box, tuple[int, ...]], list[tuple[list[Unit], list[int]]]] = {}
 
     def kind_fits(self, k: int, box: Box) -> bool:
@@ -325,20 +342,52 @@ class _Packer:
             if kinds:
                 yield fill(kinds, counts, size, box.payload_g, strategy, self.orders[order])
 
-    def fits_all(self, box: Box, counts: Sequence[int]) -> list[Unit] | None:
-        """A layout of all ``counts`` in ``box``, or None if none was found."""
+    def fits_all(self, box: Box, counts: Sequence[int], exact: bool = False) -> list[Unit] | None:
+        """A layout of all ``counts`` in ``box``, or None if none was found.
+
+        With ``exact`` (and solver work left) a few units the heuristics cannot
+        place go to the constraint model, which also proves a box too small.
+        """
         key = (box, tuple(counts))
         if key in self._fits_cache:
-            return self._fits_cache[key]
-        result = self._fits_all(box, counts)
-        self._fits_cache[key] = result
-        return result
+            found = self._fits_cache[key]
+        else:
+            found = self._fits_cache[key] = self._fits_all(box, counts)
+        if found is None and exact and self.exact_work > 0 and sum(counts) <= MAX_UNITS:
+            if key not in self._solved:
+                self._solved[key] = self._solve(box, counts)
+            found = self._solved[key]
+        return found
+
+    def answer(self, box: Box, counts: Sequence[int]) -> str:
+        """What the searches so far know about all of ``counts`` in ``box``."""
+        return self.answers.get((box, tuple(counts)), UNKNOWN)
 
     def _fits_all(self, box: Box, counts: Sequence[int]) -> list[Unit] | None:
+        key = (box, tuple(counts))
         if self.weight(counts) > box.payload_g or self.volume(counts) > box.inner_volume:
+            self.answers[key] = DOES_NOT_FIT
             return None
         if not all(self.kind_fits(k, box) for k, c in enumerate(counts) if c):
+            self.answers[key] = DOES_NOT_FIT
             return None
+        found = self._fits_heuristically(box, counts)
+        self.answers[key] = FITS if found is not None else UNKNOWN
+        return found
+
+    def _solve(self, box: Box, counts: Sequence[int]) -> list[Unit] | None:
+        """The constraint model's layout, when the heuristics found none; records a proof of "too small"."""
+        key = (box, tuple(counts))
+        if self.answers[key] == DOES_NOT_FIT:
+            return None
+        size = (box.inner_length, box.inner_width, box.inner_height)
+        fit = fit_units(self.kinds, counts, size, min(EXACT_BOX_WORK, self.exact_work))
+        self.exact_work -= fit.work
+        self.answers[key] = fit.answer
+        # the solver leaves units anywhere; they rest on the floor or on each other
+        return settle(fit.units) if fit.units is not None else None
+
+    def _fits_heuristically(self, box: Box, counts: Sequence[int]) -> list[Unit] | None:
         for units, left in self._passes(box, counts):
             if not any(left):
                 return units
@@ -397,6 +446,8 @@ class _Plan:
 
     packages: list[tuple[Box, list[Unit]]]
     left: list[int]
+    #: one box: no better box holds everything; several: no single box does (both proved)
+    proven: bool = False
 
 
 def _counts_of(units: Sequence[Unit], kinds: int) -> list[int]:
@@ -419,14 +470,26 @@ class _Chooser:
         """Boxes best first by the objective for contents of ``item_weight`` grams."""
         return sorted(boxes, key=lambda b: _objective_key(b, item_weight, self.objective, self.rule))
 
-    def one_box(self, counts: Sequence[int], stock: dict[Box, int | None]) -> tuple[Box, list[Unit]] | None:
-        """The best box that takes all of ``counts``, with its layout."""
+    def one_box(
+        self, counts: Sequence[int], stock: dict[Box, int | None], exact: bool = False
+    ) -> tuple[Box, list[Unit]] | None:
+        """The best box that takes all of ``counts``, with its layout (``exact``: the exact search backs up the heuristics)."""
         weight = self.packer.weight(counts)
         for box in self.ranked((b for b in self.boxes if stock[b] != 0), weight):
-            units = self.packer.fits_all(box, counts)
+            units = self.packer.fits_all(box, counts, exact)
             if units is not None:
                 return box, units
         return None
+
+    def proven_before(self, counts: Sequence[int], stock: dict[Box, int | None], chosen: Box | None) -> bool:
+        """Whether every box ranked before ``chosen`` (every box, for None) is proved unable to take ``counts``."""
+        weight = self.packer.weight(counts)
+        for box in self.ranked((b for b in self.boxes if stock[b] != 0), weight):
+            if box == chosen:
+                return True
+            if self.packer.answer(box, counts) != DOES_NOT_FIT:
+                return False
+        return chosen is None
 
     def lower_bound(self, counts: Sequence[int], stock: dict[Box, int | None]) -> int:
         """Boxes that ``counts`` need at least, by volume and by weight."""
@@ -508,7 +571,7 @@ class _Chooser:
                     break
                 if candidate != box and stock[candidate] == 0:
                     continue
-                layout = self.packer.fits_all(candidate, counts)
+                layout = self.packer.fits_all(candidate, counts, exact=True)
                 if layout is not None:
                     _give_back(stock, box)
                     _take(stock, candidate)
@@ -519,9 +582,10 @@ class _Chooser:
 
     def best_plan(self, counts: Sequence[int], stock: dict[Box, int | None]) -> _Plan:
         """One box if a box takes everything; else the best of the greedy plans."""
-        single = self.one_box(counts, stock)
+        single = self.one_box(counts, stock, exact=True)
         if single is not None:
-            return _Plan([single], [0] * len(counts))
+            return _Plan([single], [0] * len(counts), self.proven_before(counts, stock, single[0]))
+        ruled_out = self.proven_before(counts, stock, None)
         bound = self.lower_bound(counts, stock)
         best: _Plan | None = None
         for score in ("rest", "volume", "units"):
@@ -532,6 +596,7 @@ class _Chooser:
             if not any(best.left) and len(best.packages) <= bound:
                 break
         assert best is not None
+        best.proven = ruled_out
         return best
 
     def plan_key(self, plan: _Plan) -> tuple[Any, ...]:
@@ -643,7 +708,13 @@ def _result(
     for k, count in enumerate(plan.left):
         for _ in range(count):
             unpacked.append(UnpackedItem(refs[k].pop(), reason))
-    return PackResult(packages, unpacked)
+    # proofs speak of the items some box can take; items too big for every box are beside the point
+    return PackResult(
+        packages,
+        unpacked,
+        proven_best=plan.proven and len(packages) == 1,
+        one_box_ruled_out=plan.proven and len(packages) > 1,
+    )
 
 
 # ---------------------------------------------------------------- public API
@@ -655,11 +726,15 @@ def choose_boxes(
     *,
     objective: Objective = "billable_weight",
     dim_rule: DimWeightRule | None = METRIC,
+    exact_work: float = EXACT_ORDER_WORK,
 ) -> PackResult:
     """Pack all items into the fewest boxes, then the lowest billable weight (or cost), then the least volume.
 
     Items that no box can take are listed in ``unpacked`` with the reason.
     ``dim_rule`` prices billable weight (None: actual weight only).
+    Orders of up to 12 units get an exact search as well, within
+    ``exact_work`` of solver work (0: heuristics only); ``proven_best`` in
+    the result says when it proved the chosen box the best.
     """
     if objective not in ("billable_weight", "cost"):
         raise BadInput(f"objective must be 'billable_weight' or 'cost', not {objective!r}")
@@ -678,7 +753,7 @@ def choose_boxes(
             unpacked.extend(UnpackedItem(ref, reason) for ref in group.refs)
     if not packable:
         return PackResult([], unpacked)
-    packer = _Packer([g.kind for g in packable], usable)
+    packer = _Packer([g.kind for g in packable], usable, exact_work)
     counts = [len(g.refs) for g in packable]
     chooser = _Chooser(packer, usable, objective, dim_rule)
     stock: dict[Box, int | None] = {b: b.stock for b in usable}

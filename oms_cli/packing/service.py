@@ -106,6 +106,9 @@ class OrderPlan:
     instruction_state: str = "none"
     carrier: str | None = None
     recorded: bool = False  # True: the packages as recorded when the order was packed
+    # the exact search proved no better box holds everything / no single box does (None: a recorded packing)
+    proven_best: bool | None = None
+    one_box_ruled_out: bool | None = None
 
     @property
     def expected_weight_g(self) -> int:
@@ -124,6 +127,8 @@ class OrderPlan:
             "packages": [p.to_json() for p in self.packages],
             "unpacked": self.unpacked,
             "expected_weight_g": self.expected_weight_g,
+            "proven_best": self.proven_best,
+            "one_box_ruled_out": self.one_box_ruled_out,
         }
 
 
@@ -229,6 +234,8 @@ def _plan(conn: Connection, row: Any, cat: Catalogue) -> OrderPlan:
         notes=row.notes,
         instruction_state=row.instruction_state,
         carrier=cat.carrier,
+        proven_best=result.proven_best,
+        one_box_ruled_out=result.one_box_ruled_out,
     )
 
 

@@ -23,7 +23,7 @@ def _on_hand(oms: Any) -> dict[str, Any]:
 
 
 def test_count_receive_and_list(oms, examples_store) -> None:
-    assert _on_hand(oms) == {"S": None, "M": None, "L": None, "XL": None}  # nothing counted yet
+    assert _on_hand(oms) == {"S": None, "M": None, "T": None, "L": None, "XL": None}  # nothing counted yet
     r = oms("boxes", "count", "m", "3")
     assert r.exit_code == 0, r.stderr
     assert "box M: 3 on hand (was not counted)" in r.stderr
@@ -136,7 +136,7 @@ def test_two_packers_and_the_last_box(oms, examples_store) -> None:
     boxes = {ref: _box_of(oms, ref) for ref in refs}
     shared = boxes[refs[0]]
     if boxes[refs[1]] != shared:  # make them want the same box: count every other box out
-        for other in {"S", "M", "L", "XL"} - {shared}:
+        for other in {"S", "M", "T", "L", "XL"} - {shared}:
             assert oms("boxes", "count", other, "0").exit_code == 0
     assert oms("boxes", "count", shared, "1").exit_code == 0
     starts = [begin_verify(examples_store, config, ref) for ref in refs]

@@ -31,7 +31,8 @@ def test_json_shape_is_exactly_as_documented(oms, items: Path) -> None:
     out = r.json()
     assert out == oms("--json", "boxes", "pack", items).json()
     (order,) = out
-    assert set(order) == {"order", "packages", "unpacked"}
+    assert set(order) == {"order", "packages", "unpacked", "proven_best", "one_box_ruled_out"}
+    assert order["proven_best"] is True and order["one_box_ruled_out"] is False
     assert order["order"] is None and order["unpacked"] == []
     boxes = {b["ref"]: b for b in __import__("oms_cli.core.config", fromlist=["DEFAULTS"]).DEFAULTS["packing"]["boxes"]}
     units = []

@@ -169,13 +169,14 @@ def test_weights_and_fill_are_reported() -> None:
 def test_to_json_has_exactly_the_documented_shape() -> None:
     result = choose_boxes([Item("cube", 100, 100, 100, 250), Item("pole", 900, 10, 10, 5)], [box("b", (200, 100, 100))])
     data = result.to_json()
-    assert set(data) == {"packages", "unpacked"}
+    assert set(data) == {"packages", "unpacked", "proven_best", "one_box_ruled_out"}
     (package,) = data["packages"]
     assert set(package) == {"box", "items", "weight_g", "billable_weight", "fill_pct"}
     assert package["box"] == "b"
     assert package["items"] == [{"ref": "cube", "x": 0, "y": 0, "z": 0, "length": 100, "width": 100, "height": 100}]
     assert data["unpacked"] == [{"ref": "pole", "reason": result.unpacked[0].reason}]
-    assert PackResult().to_json() == {"packages": [], "unpacked": []}
+    assert data["proven_best"] is True and data["one_box_ruled_out"] is False
+    assert PackResult().to_json() == {"packages": [], "unpacked": [], "proven_best": False, "one_box_ruled_out": False}
 
 
 def test_fill_box_says_which_limit_stopped_an_item() -> None:
@@ -221,7 +222,12 @@ def test_bad_boxes_and_objectives_are_refused() -> None:
 
 def test_nothing_to_pack() -> None:
     assert choose_boxes([], [SMALL_DEAR]).packages == []
-    assert choose_boxes([Item("x", 1, 1, 1, 1, quantity=0)], [SMALL_DEAR]).to_json() == {"packages": [], "unpacked": []}
+    assert choose_boxes([Item("x", 1, 1, 1, 1, quantity=0)], [SMALL_DEAR]).to_json() == {
+        "packages": [],
+        "unpacked": [],
+        "proven_best": False,
+        "one_box_ruled_out": False,
+    }
 
 
 def test_the_final_self_check_catches_impossible_layouts() -> None:

@@ -250,6 +250,10 @@ def test_pack_ref_json_is_the_engine_json_plus_materials(oms, examples_store: St
     (pkg,) = out["packages"]
     assert set(pkg) == {"box", "items", "weight_g", "billable_weight", "fill_pct", "outer", "inner", "materials"}
     assert pkg["box"] == "M" and pkg["weight_g"] == 1100 == out["expected_weight_g"]
+    # the exact search proved that box S (the only one ranked before M) cannot take the three items
+    assert out["proven_best"] is True and out["one_box_ruled_out"] is False
+    text = oms("pack", REF, "--no-drawing")
+    assert "best box: proved (no better box holds these items)" in text.stdout.splitlines()
     assert pkg["billable_weight"] == billable_weight_g((310, 240, 160), 1100, UPS)
     assert [m["name"] for m in pkg["materials"]] == ["bubble wrap", "paper fill"]
     for u in pkg["items"]:

@@ -107,7 +107,7 @@ def test_verify_all_takes_every_unit_without_scans() -> None:
 
 def test_config_catalogue_defaults() -> None:
     cat = catalogue_from_config(DEFAULTS["packing"])
-    assert [b.ref for b in cat.boxes] == ["S", "M", "L", "XL"]
+    assert [b.ref for b in cat.boxes] == ["S", "M", "T", "L", "XL"]
     assert cat.boxes[1].outer_length == 310 and cat.boxes[1].cost == Decimal("0.70")
     assert cat.dim_rule == UPS
     # per: item in the config is one per matching unit
