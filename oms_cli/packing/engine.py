@@ -47,9 +47,9 @@ EXACT_SEARCH_BUDGET = 700
 #: Search steps allowed when the items would fill a box exactly.
 PERFECT_FIT_BUDGET = 10_000
 #: Solver work (CP-SAT deterministic time, about seconds) the exact search may spend on one box ...
-EXACT_BOX_WORK = 1.0
+EXACT_BOX_WORK = 0.5
 #: ... and on one order, over all its boxes.
-EXACT_ORDER_WORK = 3.0
+EXACT_ORDER_WORK = 1.5
 
 
 @dataclass(frozen=True)
