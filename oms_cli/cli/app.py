@@ -82,6 +82,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("payments",),
         "Make sure every payment arrived: import Stripe/PayPal exports, record cash and refunds, reconcile.",
     ),
+    "rates": (
+        ("rates",),
+        "Carrier rate cards: import rate tables and zone charts, quote what an order's parcels cost with each service.",
+    ),
     "report": (("report",), "Measure fulfilment over a period and show where to improve."),
     "health": (
         ("channels",),

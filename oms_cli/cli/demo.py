@@ -285,10 +285,14 @@ def step_pack(r: _Runner, ex: Path) -> None:
     """Every item verified by scanner, the right standard box chosen."""
     r.title("4. pack: verify every item by scanner, choose the box")
     r.run("boxes", "count", "M", "12")  # the shelf of M boxes, counted; packing counts it down
+    # the carriers' rate cards: packing books the cheapest service that keeps each order's promise
+    r.run("rates", "import", str(ex / "rates" / "rates.csv"))
+    r.run("rates", "import", str(ex / "rates" / "ups_zones.csv"))
     picked = [o["ref"] for o in r.json("orders", "list", "--status", "picked", "--limit", "0")]
     for i, ref in enumerate(sorted(picked)):
         if i == 0:
             r.run("pack", ref)
+            r.run("rates", "quote", ref)
             order = r.json("orders", "show", ref)
             scans = []
             for line in order["lines"]:

@@ -241,6 +241,8 @@ def verify_cmd(
                     markup=True,
                     highlight=False,
                 )
+    from oms_cli.rates.service import choose_for_packing
+
     outcome = finish_verify(
         st.store,
         st.config,
@@ -250,6 +252,7 @@ def verify_cmd(
         weights_g=weights,
         strict_weight=strict_weight,
         shown_boxes=[p.box.ref for p in start.plan.packages],
+        choose_service=choose_for_packing,
     )
     for check in outcome.weights:
         if check.flagged:
@@ -287,6 +290,14 @@ def verify_cmd(
     )
     n = len(outcome.packages)
     render.success(f"{outcome.ref} packed: {n} package{'s' if n != 1 else ''}")
+    if outcome.service is not None:
+        q = outcome.service
+        render.info(
+            f"ship with {q['carrier']} {q['service']}: {q['price']} {q['currency']}, delivery {q['delivery'] or '-'} "
+            "(the cheapest service that keeps the promise)"
+        )
+    elif outcome.rated:
+        render.warn(f"{outcome.ref}: no carrier service keeps the promise (see oms rates quote {outcome.ref})")
 
 
 def _announce(start: VerifyStart) -> None:

@@ -141,7 +141,12 @@ DEFAULTS: dict[str, Any] = {
         "zpl_font": None,  # a printer-resident Unicode font for ZPL text, e.g. E:TT0003M_.TTF
         "invoice_prefix": "INV-",  # invoice numbers are the prefix and a six-digit sequence
     },
-    "shipping": {"tracking_urls": {}, "default_carrier": None},
+    "shipping": {
+        "tracking_urls": {},
+        "default_carrier": None,
+        # per destination country ("*": anywhere): carriers to prefer or exclude when choosing a service
+        "carrier_rules": [],
+    },
     "notify": {
         "auto": False,
         "from": "My Shop <orders@example.com>",

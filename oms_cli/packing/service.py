@@ -13,7 +13,7 @@ Owns its transactions; never prints; raises OmsError.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -420,6 +420,9 @@ class VerifyOutcome:
     trusted: bool = False
     #: box ref -> how many are left, for the counted boxes this packing used
     boxes_left: dict[str, int] = field(default_factory=dict)
+    #: the carrier service chosen from the rate cards (None: none keeps the promise, or no rate cards)
+    service: dict[str, Any] | None = None
+    rated: bool = False  # the store has rate cards
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready plain data."""
@@ -432,7 +435,48 @@ class VerifyOutcome:
             "packages": self.packages,
             "weights": [w.to_json() for w in self.weights],
             "boxes_left": self.boxes_left,
+            "service": self.service,
         }
+
+
+@dataclass
+class ChosenService:
+    """The cheapest service keeping the promise at pack time (``rated``: the store has rate cards)."""
+
+    rated: bool
+    quote: Any = None
+
+    @property
+    def note(self) -> str:
+        """The part of the packing event that names the service."""
+        if self.quote is None:
+            return ""
+        return f"; {self.quote.carrier} {self.quote.service}"
+
+    def to_json(self) -> dict[str, Any] | None:
+        """The chosen service as JSON-ready plain data (None: none keeps the promise)."""
+        return self.quote.to_json() if self.quote is not None else None
+
+
+#: (connection, config, order row, [(outer size in mm, gross weight in g)] per package, now)
+#: -> (whether there are rate cards, the chosen quote or None)
+ServiceChooser = Callable[[Connection, Config, Any, list[tuple[tuple[int, int, int], int]], Any], tuple[bool, Any]]
+
+
+def _choose_service(
+    chooser: ServiceChooser | None,
+    conn: Connection,
+    config: Config,
+    row: Any,
+    packages: Sequence[PackagePlan],
+    gross: Sequence[int],
+    now: Any,
+) -> ChosenService:
+    if chooser is None:
+        return ChosenService(False)
+    parcels = [((p.box.outer_length, p.box.outer_width, p.box.outer_height), w) for p, w in zip(packages, gross)]
+    rated, quote = chooser(conn, config, row, parcels, now)
+    return ChosenService(rated, quote)
 
 
 def record_scans(store: Store, ref: str, scans: Sequence[Scan]) -> int:
@@ -463,8 +507,12 @@ def finish_verify(
     weights_g: Sequence[int] = (),
     strict_weight: bool = False,
     shown_boxes: Sequence[str] = (),
+    choose_service: ServiceChooser | None = None,
 ) -> VerifyOutcome:
     """Record the scans; when every unit was verified (or ``trust_pick``), record the packages and mark the order packed.
+
+    ``choose_service`` (the rates service's, given by the command) books each
+    package on the cheapest carrier service that keeps the promise.
 
     ``shown_boxes``: the boxes the packer was shown (``begin_verify``) and has used;
     they are planned with even when another packer has since taken the last one
@@ -535,11 +583,16 @@ def finish_verify(
             serials = take_numbers(conn, counters.SSCC, len(plan.packages))
             per_package = len(checks) == len(plan.packages)
             written: list[dict[str, Any]] = []
+            # carriers bill on what the scale says when it has been weighed
+            gross = [
+                checks[no].measured_g if per_package and checks[no].measured_g is not None else pkg.weight_g
+                for no, pkg in enumerate(plan.packages)
+            ]
+            service = _choose_service(choose_service, conn, config, row, plan.packages, gross, now)
             for no, (pkg, serial) in enumerate(zip(plan.packages, serials), start=1):
                 measured = checks[no - 1].measured_g if per_package else None
                 outer = (pkg.box.outer_length, pkg.box.outer_width, pkg.box.outer_height)
-                # carriers bill on what the scale says when it has been weighed
-                billable = billable_weight_g(outer, measured if measured is not None else pkg.weight_g, cat.dim_rule)
+                billable = billable_weight_g(outer, gross[no - 1], cat.dim_rule)
                 values = {
                     "order_id": row.id,
                     "package_no": no,
@@ -557,6 +610,11 @@ def finish_verify(
                     "packed_at": now,
                     "carrier": cat.carrier,
                 }
+                if service.quote is not None:
+                    values["carrier"] = service.quote.carrier
+                    values["service"] = service.quote.service
+                    if service.quote.currency == row.currency:
+                        values["cost_minor"] = service.quote.prices[no - 1]
                 conn.execute(insert(packages_t).values(**values))
                 written.append({k: v for k, v in values.items() if k not in ("order_id", "packed_at")})
             left = use(conn, base, [pkg.box.ref for pkg in plan.packages], row.id, now, command=COMMAND)
@@ -569,6 +627,10 @@ def finish_verify(
                 if trust_pick
                 else f"{counts['ok']} units verified by scan"
             )
+            if service.rated and service.quote is None:
+                record_event(
+                    conn, row.id, command=COMMAND, kind="note", note="no carrier service keeps the promise", at=now
+                )
             transition(
                 conn,
                 row.id,
@@ -577,7 +639,7 @@ def finish_verify(
                 Status.PACKED,
                 command=COMMAND,
                 at=now,
-                note=f"{how}; {len(written)} package{'s' if len(written) != 1 else ''}",
+                note=f"{how}; {len(written)} package{'s' if len(written) != 1 else ''}{service.note}",
             )
             return VerifyOutcome(
                 row.ref,
@@ -588,6 +650,8 @@ def finish_verify(
                 scans=counts,
                 trusted=trust_pick,
                 boxes_left=left,
+                service=service.to_json(),
+                rated=service.rated,
             )
     # the scans are committed; now say why the order was not packed
     assert refusal is not None

@@ -137,6 +137,24 @@ def _stored_carrier(code: str) -> str:
     return canonical_carrier(code) if known_carrier(code) else " ".join(code.split())
 
 
+def _service_for(
+    conn: Connection, config: Config, row: Any, package: Any, carrier: str, now: datetime
+) -> tuple[str | None, int | None]:
+    """The service (and its price) when ``oms ship`` names none: the one chosen at pack time for
+    this carrier, else the carrier's cheapest that keeps the promise by the rate cards."""
+    if package.service and package.carrier == carrier:
+        return package.service, package.cost_minor
+    from oms_cli.rates.quote import Parcel
+    from oms_cli.rates.service import choose_service
+
+    weight = package.measured_weight_g or package.weight_g
+    parcel = Parcel((package.length_mm, package.width_mm, package.height_mm), weight)
+    _, quote = choose_service(conn, config, row, [parcel], carrier=carrier, now=now)
+    if quote is None:
+        return None, None
+    return quote.service, quote.prices[0] if quote.currency == row.currency else None
+
+
 def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, command: str) -> dict[str, Any]:
     """Record one package's tracking in the caller's transaction; ships the order when
     every package has tracking."""
@@ -185,13 +203,19 @@ def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, comma
         # One number is one parcel: a second use is a typo or a pasted number, and a
         # delivery report for it would deliver both orders.
         raise Refused(f"{ref}: tracking number {number} is already on {other}", hint="check the number on the label")
+    service, cost_minor = s.service, to_minor(s.cost, row.currency) if s.cost is not None else None
+    if service is None and not package.tracking:
+        service, chosen_cost = _service_for(conn, config, row, package, carrier, now)
+        if cost_minor is None:
+            cost_minor = chosen_cost
     values = {
         "carrier": carrier,
-        "service": s.service,
+        "service": service,
         "tracking": number,
-        "cost_minor": to_minor(s.cost, row.currency) if s.cost is not None else None,
+        "cost_minor": cost_minor,
         "shipped_at": now,
     }
+    result["service"] = service
     if package.tracking:
         if not s.replace:
             raise Refused(
@@ -223,7 +247,7 @@ def _ship_in(conn: Connection, config: Config, s: Shipment, now: datetime, comma
     conn.execute(update(packages_t).where(packages_t.c.id == package.id).values(**values))
     waiting = [p.package_no for p in packages if p.id != package.id and not p.tracking]
     if row.status != Status.PACKED or waiting:
-        note = f"package {package.package_no} of {len(packages)} shipped: {_describe(carrier, number, s.service)}"
+        note = f"package {package.package_no} of {len(packages)} shipped: {_describe(carrier, number, service)}"
         record_event(conn, row.id, command=command, kind="note", note=note)
         return result | {"waiting_for_packages": waiting, "outcome": "package shipped"}
     note = "; ".join(_describe(p.carrier or "", p.tracking or "", p.service) for p in _packages(conn, row.id))

@@ -549,6 +549,44 @@ class ChannelPushRow(SQLModel, table=True):
     last_error: str | None = None
     accepted_at: datetime | None = _ts()
     remote_ref: str | None = None  # the channel's id for the fulfilment
+class RateRow(SQLModel, table=True):
+    """One band of a carrier's rate card (``oms rates import``, migration 0010): the price of a
+    parcel of a service to a zone or country, over weight_from_g up to weight_to_g billable grams."""
+
+    __tablename__ = "rate_cards"
+
+    id: int | None = Field(default=None, primary_key=True)
+    carrier: str = Field(index=True)
+    service: str
+    zone: str | None = None
+    country: str | None = None
+    weight_from_g: int
+    weight_to_g: int
+    price_minor: int
+    currency: str
+    dim_rule: str
+    transit_days: int | None = None
+    level: str = "standard"
+    source: str  # the file it came from
+    line: int
+    imported_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class RateZoneRow(SQLModel, table=True):
+    """One row of a carrier's zone chart (migration 0010): parcels from postal codes starting
+    origin_prefix to country codes starting destination_prefix are in zone."""
+
+    __tablename__ = "rate_zones"
+
+    id: int | None = Field(default=None, primary_key=True)
+    carrier: str = Field(index=True)
+    origin_prefix: str
+    country: str
+    destination_prefix: str
+    zone: str
+    source: str
+    line: int
+    imported_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 __all__ = [n for n in dir() if n.endswith("Row")] + ["utcnow"]

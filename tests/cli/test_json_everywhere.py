@@ -90,6 +90,8 @@ SAMPLES: dict[tuple[str, ...], tuple[list[str], set[int]]] = {
     ("returns", "close"): (["RMA-000002", "--refund", "0"], {0}),
     ("returns", "list"): ([], {0}),
     ("returns", "show"): (["RMA-000001"], {0}),
+    ("rates", "import"): (["{examples}/rates/rates.csv"], {0}),
+    ("rates", "quote"): (["shopify:1041"], {0}),
     ("payments", "import"): (["{examples}/payments/stripe_balance.csv"], {0}),
     ("payments", "record"): (["shopify:1041", "1.00"], {0}),
     ("payments", "refund"): (["shopify:1041", "1.00"], {0}),

@@ -4,4 +4,4 @@
 the scripts.
 """
 
-HEAD = "0010"
+HEAD = "0011"
