@@ -174,14 +174,14 @@ def quote_services(
             quote.parcels.append(billable)
             quote.billable_g += billable
             quote.actual_g += parcel.weight_g
-            rate = _price(bands, billable)
-            if rate is None:
+            band = _price(bands, billable)
+            if band is None:
                 quote.reason = f"takes parcels up to {bands[-1].weight_to_g} g, not {billable} g (billable)"
                 break
-            total += rate.price_minor
-            quote.prices.append(rate.price_minor)
+            total += band.price_minor
+            quote.prices.append(band.price_minor)
             at_actual = _price(bands, billable_weight_g(parcel.outer_mm, parcel.weight_g, None))
-            actual_total += (at_actual or rate).price_minor
+            actual_total += (at_actual or band).price_minor
         else:
             quote.price_minor = total
             quote.actual_price_minor = actual_total
