@@ -19,6 +19,7 @@ complete -c oms -n '__fish_use_subcommand' -a pick -d 'Pick released orders: pla
 complete -c oms -n '__fish_use_subcommand' -a problems -d 'Problems to resolve (from low ratings, complaints, returns): list and resolve.'
 complete -c oms -n '__fish_use_subcommand' -a products -d 'The catalog: import products from CSV, list, show and change them.'
 complete -c oms -n '__fish_use_subcommand' -a queue -d 'Show the released orders to work on now: overdue first, then next-day, expedited, oldest.'
+complete -c oms -n '__fish_use_subcommand' -a rates -d 'Carrier rate cards: import rate tables and zone charts, quote what an order\'s parcels cost with each service.'
 complete -c oms -n '__fish_use_subcommand' -a release -d 'Release orders to the floor: reserve their stock and set a ship-by deadline, or hold them with a reason.'
 complete -c oms -n '__fish_use_subcommand' -a report -d 'Measure fulfilment over a period and show where to improve.'
 complete -c oms -n '__fish_use_subcommand' -a returns -d 'Returns (RMA): open, receive (restock), close with a refund, list.'
@@ -443,6 +444,16 @@ complete -c oms -n '__fish_seen_subcommand_from queue' -l status
 complete -c oms -n '__fish_seen_subcommand_from queue' -s n
 complete -c oms -n '__fish_seen_subcommand_from queue' -s s
 complete -c oms -n '__fish_seen_subcommand_from queue' -F
+complete -c oms -n '__fish_seen_subcommand_from rates' -a import -d 'Load a carrier rate card or zone chart; it replaces the store\'s rates (or zones) of the carriers it names.'
+complete -c oms -n '__fish_seen_subcommand_from rates' -a quote -d 'Each service\'s price for the order\'s packed (or planned) boxes, billable weight, and delivery date against the promise.'
+complete -c oms -n '__fish_seen_subcommand_from rates' -l help
+complete -c oms -n '__fish_seen_subcommand_from rates' -l json
+complete -c oms -n '__fish_seen_subcommand_from rates and __fish_seen_subcommand_from import' -l help
+complete -c oms -n '__fish_seen_subcommand_from rates and __fish_seen_subcommand_from import' -l json
+complete -c oms -n '__fish_seen_subcommand_from rates and __fish_seen_subcommand_from import' -F
+complete -c oms -n '__fish_seen_subcommand_from rates and __fish_seen_subcommand_from quote' -l help
+complete -c oms -n '__fish_seen_subcommand_from rates and __fish_seen_subcommand_from quote' -l json
+complete -c oms -n '__fish_seen_subcommand_from rates and __fish_seen_subcommand_from quote' -F
 complete -c oms -n '__fish_seen_subcommand_from release' -l all
 complete -c oms -n '__fish_seen_subcommand_from release' -l help
 complete -c oms -n '__fish_seen_subcommand_from release' -l json
