@@ -64,6 +64,7 @@ def report_cmd(
         request,
         min_orders=int(st.config.get("report.min_orders", 5)),
         timezone_name=str(st.config.get("schedule.timezone", "UTC")),
+        config=st.config,
     )
     if pdf:
         from pathlib import Path

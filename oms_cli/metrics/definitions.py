@@ -747,6 +747,37 @@ def margin_per_order(s: ShippingCostFacts, exponent: int) -> Decimal | None:
     return _per_order(s.charged_minor - s.cost_minor, s.orders, exponent)
 
 
+@dataclass(frozen=True)
+class DimWeightCostFacts:
+    """Packages of one currency packed in the period whose booked service the rate cards price."""
+
+    currency: str | None
+    packages: int
+    lost_minor: int  # sum over them of (price at the billable weight - price at the actual weight)
+
+
+describe(
+    "dim_weight_cost",
+    "packages",
+    "count",
+    "Packages packed in the period whose carrier service (booked at pack time or given to oms ship) "
+    "the rate cards (oms rates import) price, in this currency.",
+)
+
+
+@metric("dim_weight_cost", "lost", "money")
+def dim_weight_lost(s: DimWeightCostFacts, exponent: int) -> Decimal:
+    """Money lost to dimensional weight: over those packages, the booked service's price at the
+    billable weight minus its price at the actual weight (measured if weighed)."""
+    return (Decimal(s.lost_minor) / (Decimal(10) ** exponent)).quantize(Decimal(1).scaleb(-exponent))
+
+
+@metric("dim_weight_cost", "lost_per_package", "money", sampled=True)
+def dim_weight_lost_per_package(s: DimWeightCostFacts, exponent: int) -> Decimal | None:
+    """Money lost to dimensional weight per package: lost over the number of those packages."""
+    return _per_order(s.lost_minor, s.packages, exponent)
+
+
 # --- after delivery -----------------------------------------------------------------------
 
 

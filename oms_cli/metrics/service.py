@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from oms_cli.core.config import Config
 from oms_cli.core.errors import UsageError
 from oms_cli.core.gcpause import collector_paused
 from oms_cli.core.money import exponent
@@ -18,6 +19,7 @@ from oms_cli.importers.service_levels import SERVICE_LEVELS
 from oms_cli.metrics import definitions as d
 from oms_cli.metrics import facts
 from oms_cli.metrics.periods import BY_CHOICES, auto_by, buckets
+from oms_cli.rates.service import dim_weight_costs
 from oms_cli.release.schedule import shop_timezone
 from oms_cli.store.engine import Store
 from oms_cli.store.types import utcnow
@@ -41,8 +43,13 @@ def build_report(
     min_orders: int = 5,
     timezone_name: str = "UTC",
     now: datetime | None = None,
+    config: Config | None = None,
 ) -> dict[str, Any]:
-    """The fulfilment report for the request, as plain JSON-ready data."""
+    """The fulfilment report for the request, as plain JSON-ready data.
+
+    With ``config`` (the shop's address and dimensional-weight rules) the report prices
+    the money lost to dimensional weight by the rate cards in the store.
+    """
     tz = shop_timezone(timezone_name)
     now = now or utcnow()
     until = request.until or now
@@ -68,6 +75,7 @@ def build_report(
         shipped_ids = {orders.order_id[i] for i in d.shipped(orders, window)}
         returned = facts.returned_orders(conn, shipped_ids)
         messages = facts.notifications(conn, scope)
+        dim_costs = dim_weight_costs(conn, config, request.since, until, request.channel) if config is not None else []
 
     by = request.by or (auto_by(since, until) if since is not None and since < until else "day")
     report: dict[str, Any] = {
@@ -88,6 +96,7 @@ def build_report(
         "packing": d.packing(verify, min_orders),
         "packaging": d.packaging(boxes, weight, min_orders),
         "shipping_cost": _shipping_cost(shipping, min_orders),
+        "dim_weight_cost": _dim_weight_cost(dim_costs, min_orders),
         **_after_delivery(stars, problems, len(shipped_ids), returned, reasons, min_orders),
         "notifications": _notifications(messages),
         "series": d.series(orders, window, buckets(since, until, by, tz), min_orders)
@@ -127,6 +136,23 @@ def _shipping_cost(rows: list[d.ShippingCostFacts], min_orders: int) -> list[dic
                 "charged_per_order": d.charged_per_order(s, e),
                 "margin_per_order": d.margin_per_order(s, e),
                 "low_sample": d.stats.is_low_sample(s.orders, min_orders),
+            }
+        )
+    return out
+
+
+def _dim_weight_cost(rows: list[tuple[str | None, int, int]], min_orders: int) -> list[dict[str, Any]]:
+    out = []
+    for currency, packages, lost in rows:
+        s = d.DimWeightCostFacts(currency, packages, lost)
+        e = exponent(currency)
+        out.append(
+            {
+                "currency": currency or "",
+                "packages": packages,
+                "lost": d.dim_weight_lost(s, e),
+                "lost_per_package": d.dim_weight_lost_per_package(s, e),
+                "low_sample": d.stats.is_low_sample(packages, min_orders),
             }
         )
     return out

@@ -142,6 +142,13 @@ SECTIONS: tuple[Section, ...] = (
         lambda r: [(c["currency"], c) for c in r["shipping_cost"]],
         ("orders", "cost_per_order", "charged_per_order", "margin_per_order"),
     ),
+    Section(
+        "dim_weight_cost",
+        "Money lost to dimensional weight",
+        "currency",
+        lambda r: [(c["currency"], c) for c in r.get("dim_weight_cost", [])],
+        ("packages", "lost", "lost_per_package"),
+    ),
     Section("feedback", "Feedback", "", _one("feedback"), ("responses", "average")),
     Section(
         "ratings",
@@ -220,6 +227,8 @@ LABELS = {
     "cost_per_order": "cost/order",
     "charged_per_order": "charged/order",
     "margin_per_order": "margin/order",
+    "lost": "lost",
+    "lost_per_package": "lost/package",
     "responses": "ratings",
     "average": "average",
     "open_now": "open now",

@@ -292,3 +292,53 @@ def quote_order(store: Store, config: Config, ref: str, *, now: datetime | None 
         chosen,
         plan.unpacked,
     )
+
+
+def dim_weight_costs(
+    conn: Connection, config: Config, since: datetime | None, until: datetime, channel: str | None = None
+) -> list[tuple[str | None, int, int]]:
+    """Per currency: (currency, packages, money lost to dimensional weight in minor units) of the
+    packages packed in [since, until) whose booked carrier service the rate cards price."""
+    rates, zones = load_rates(conn)
+    if not rates:
+        return []
+    p, o = tables.packages, tables.orders
+    query = (
+        select(
+            p.c.carrier,
+            p.c.service,
+            p.c.length_mm,
+            p.c.width_mm,
+            p.c.height_mm,
+            p.c.weight_g,
+            p.c.measured_weight_g,
+            p.c.packed_at,
+            o.c.ship_country,
+            o.c.ship_postal_code,
+        )
+        .select_from(p.join(o, o.c.id == p.c.order_id))
+        .where(p.c.service.is_not(None), p.c.packed_at.is_not(None), p.c.packed_at < until)
+    )
+    if since is not None:
+        query = query.where(p.c.packed_at >= since)
+    if channel is not None:
+        query = query.where(o.c.channel == channel)
+    by_service: dict[tuple[str, str], list[Rate]] = {}
+    for rate in rates:
+        by_service.setdefault((rate.carrier, rate.service), []).append(rate)
+    origin = origin_of(config)
+    rules = _dim_rules(config)
+    totals: dict[str | None, list[int]] = {}
+    for row in conn.execute(query):
+        offered = by_service.get((row.carrier, row.service))
+        if not offered:
+            continue
+        parcel = Parcel((row.length_mm, row.width_mm, row.height_mm), row.measured_weight_g or row.weight_g)
+        destination = Place((row.ship_country or "").upper(), row.ship_postal_code)
+        (quote,) = quote_services([parcel], offered, zones, origin, destination, rules, row.packed_at.date(), None)
+        if quote.price_minor is None:
+            continue
+        total = totals.setdefault(quote.currency, [0, 0])
+        total[0] += 1
+        total[1] += quote.dim_cost_minor
+    return [(currency, n, lost) for currency, (n, lost) in sorted(totals.items(), key=lambda t: t[0] or "")]

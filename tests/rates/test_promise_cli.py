@@ -89,3 +89,27 @@ def test_no_service_keeps_the_promise_is_said_at_pack_time(
     assert r.exit_code == 0, r.stderr
     assert "no carrier service keeps the promise" in r.stderr
     assert _packages(db_path, "shopify:1041")[0][1] is None
+
+
+def test_the_report_shows_money_lost_to_dimensional_weight(oms, examples_store: Store, tmp_path: Path) -> None:
+    # box M (outer 31 x 24 x 16 cm, 1,100 g): by the metric rule 11,904 cm3 / 5,000 = 2.4 -> 3 kg billable,
+    # so it pays the 2-5 kg price (12.00) instead of the 1-2 kg one (9.00): 3.00 lost
+    card = tmp_path / "post.csv"
+    card.write_text(
+        "carrier,service,country,weight_break,price,currency,dim_rule,transit_days\n"
+        "post,Parcel,US,2,9.00,USD,metric,3\npost,Parcel,US,5,12.00,USD,metric,3\n",
+        encoding="utf-8",
+    )
+    assert oms("rates", "import", card).exit_code == 0
+    pick(examples_store, "shopify:1041")
+    assert oms("pack", "verify", "shopify:1041", "--all").exit_code == 0
+    r = oms("--json", "report")
+    assert r.exit_code == 0, r.stderr
+    report = r.json()
+    assert report["dim_weight_cost"] == [
+        {"currency": "USD", "packages": 1, "lost": "3.00", "lost_per_package": "3.00", "low_sample": True}
+    ]
+    quote = oms("--json", "rates", "quote", "shopify:1041").json()
+    assert quote["chosen"]["dim_weight_cost"] == "3.00" and quote["packages"] == "recorded"
+    text = oms("report")
+    assert "Money lost to dimensional weight" in text.stdout
