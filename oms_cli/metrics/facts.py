@@ -26,6 +26,7 @@ from oms_cli.metrics.definitions import (
     WeightFacts,
 )
 from oms_cli.orders.lifecycle import MILESTONE_COLUMN, OPEN
+from oms_cli.rates.cards import Rate, ZoneRow
 from oms_cli.store.types import UTCDateTime
 
 # The columns these queries read, as lightweight table constructs rather than the
@@ -45,6 +46,8 @@ _orders = table(
     column("ship_by", _T),
     column("currency"),
     column("shipping_minor"),
+    column("ship_country"),
+    column("ship_postal_code"),
     *[column(name, _T) for name in _MILESTONE_COLUMNS],
 )
 _events = table("order_events", column("order_id"), column("kind"), column("to_status"), column("at", _T))
@@ -72,13 +75,57 @@ _packages = table(
     column("packed_at", _T),
     column("cost_minor"),
     column("shipped_at", _T),
+    column("carrier"),
+    column("service"),
+    column("length_mm"),
+    column("width_mm"),
+    column("height_mm"),
 )
 _scans = table("verify_scans", column("order_id"), column("result"), column("at", _T))
 _outbox = table("outbox", column("order_id"), column("status"), column("created_at", _T))
 _feedback = table("feedback", column("order_id"), column("rating"), column("at", _T))
 _problems = table("problems", column("order_id"), column("status"), column("opened_at", _T))
 _returns = table("returns", column("order_id"), column("reason"), column("opened_at", _T))
-TABLES = (_orders, _events, _lists, _stops, _allocs, _packages, _scans, _outbox, _feedback, _problems, _returns)
+_rate_cards = table(
+    "rate_cards",
+    *(
+        column(name)
+        for name in (
+            "id",
+            "carrier",
+            "service",
+            "zone",
+            "country",
+            "weight_from_g",
+            "weight_to_g",
+            "price_minor",
+            "currency",
+            "dim_rule",
+            "transit_days",
+            "level",
+            "line",
+        )
+    ),
+)
+_rate_zones = table(
+    "rate_zones",
+    *(column(name) for name in ("id", "carrier", "origin_prefix", "country", "destination_prefix", "zone", "line")),
+)
+TABLES = (
+    _orders,
+    _events,
+    _lists,
+    _stops,
+    _allocs,
+    _packages,
+    _scans,
+    _outbox,
+    _feedback,
+    _problems,
+    _returns,
+    _rate_cards,
+    _rate_zones,
+)
 
 
 @dataclass(frozen=True)
@@ -384,3 +431,64 @@ def notifications(conn: Connection, scope: Scope) -> dict[str, int]:
         .group_by(m.c.status)
     )
     return {status: int(n) for status, n in conn.execute(q)}
+
+
+def rate_tables(conn: Connection) -> tuple[list[Rate], list[ZoneRow]]:
+    """The rate cards and zone charts in the store (``oms rates import``)."""
+    r, z = _rate_cards, _rate_zones
+    rates = [
+        Rate(*row)
+        for row in conn.execute(
+            select(
+                r.c.carrier,
+                r.c.service,
+                r.c.zone,
+                r.c.country,
+                r.c.weight_from_g,
+                r.c.weight_to_g,
+                r.c.price_minor,
+                r.c.currency,
+                r.c.dim_rule,
+                r.c.transit_days,
+                r.c.level,
+                r.c.line,
+            ).order_by(r.c.id)
+        )
+    ]
+    zones = [
+        ZoneRow(*row)
+        for row in conn.execute(
+            select(z.c.carrier, z.c.origin_prefix, z.c.country, z.c.destination_prefix, z.c.zone, z.c.line).order_by(
+                z.c.id
+            )
+        )
+    ]
+    return rates, zones
+
+
+def booked_packages(conn: Connection, scope: Scope) -> list[Any]:
+    """Packages packed in the period with a carrier service booked: size, weight, destination."""
+    p, o = _packages, _orders
+    return list(
+        conn.execute(
+            select(
+                p.c.carrier,
+                p.c.service,
+                p.c.length_mm,
+                p.c.width_mm,
+                p.c.height_mm,
+                p.c.weight_g,
+                p.c.measured_weight_g,
+                p.c.packed_at,
+                o.c.ship_country,
+                o.c.ship_postal_code,
+            )
+            .select_from(p.join(o, o.c.id == p.c.order_id))
+            .where(
+                p.c.service.is_not(None),
+                p.c.packed_at.is_not(None),
+                *_in_period(p.c.packed_at, scope),
+                *_of_channel(p.c.order_id, scope),
+            )
+        )
+    )

@@ -19,7 +19,8 @@ from oms_cli.importers.service_levels import SERVICE_LEVELS
 from oms_cli.metrics import definitions as d
 from oms_cli.metrics import facts
 from oms_cli.metrics.periods import BY_CHOICES, auto_by, buckets
-from oms_cli.rates.service import dim_weight_costs
+from oms_cli.packing.dimweight import rules_from_config
+from oms_cli.rates.quote import Parcel, Place, quote_services
 from oms_cli.release.schedule import shop_timezone
 from oms_cli.store.engine import Store
 from oms_cli.store.types import utcnow
@@ -75,7 +76,9 @@ def build_report(
         shipped_ids = {orders.order_id[i] for i in d.shipped(orders, window)}
         returned = facts.returned_orders(conn, shipped_ids)
         messages = facts.notifications(conn, scope)
-        dim_costs = dim_weight_costs(conn, config, request.since, until, request.channel) if config is not None else []
+        booked = facts.booked_packages(conn, scope) if config is not None else []
+        rate_tables = facts.rate_tables(conn) if booked else ([], [])
+    dim_costs = _dim_weight_costs(booked, *rate_tables, config) if config is not None else []
 
     by = request.by or (auto_by(since, until) if since is not None and since < until else "day")
     report: dict[str, Any] = {
@@ -139,6 +142,35 @@ def _shipping_cost(rows: list[d.ShippingCostFacts], min_orders: int) -> list[dic
             }
         )
     return out
+
+
+def _dim_weight_costs(
+    booked: list[Any], rates: list[Any], zones: list[Any], config: Config
+) -> list[tuple[str | None, int, int]]:
+    """Per currency: (currency, packages, money lost to dimensional weight in minor units) of the
+    booked packages whose carrier service the rate cards price."""
+    if not booked or not rates:
+        return []
+    by_service: dict[tuple[str, str], list[Any]] = {}
+    for rate in rates:
+        by_service.setdefault((rate.carrier, rate.service), []).append(rate)
+    address = (config.get("shop", {}) or {}).get("address") or {}
+    origin = Place(str(address.get("country") or "").upper(), address.get("postal_code"))
+    rules = rules_from_config((config.get("packing", {}) or {}).get("dim_weight") or {})
+    totals: dict[str | None, list[int]] = {}
+    for row in booked:
+        offered = by_service.get((row.carrier, row.service))
+        if not offered:
+            continue
+        parcel = Parcel((row.length_mm, row.width_mm, row.height_mm), row.measured_weight_g or row.weight_g)
+        destination = Place((row.ship_country or "").upper(), row.ship_postal_code)
+        (quote,) = quote_services([parcel], offered, zones, origin, destination, rules, row.packed_at.date(), None)
+        if quote.price_minor is None:
+            continue
+        total = totals.setdefault(quote.currency, [0, 0])
+        total[0] += 1
+        total[1] += quote.dim_cost_minor
+    return [(currency, n, lost) for currency, (n, lost) in sorted(totals.items(), key=lambda t: t[0] or "")]
 
 
 def _dim_weight_cost(rows: list[tuple[str | None, int, int]], min_orders: int) -> list[dict[str, Any]]:
