@@ -75,6 +75,9 @@ _oms() {
             "products set") path="products set" ;;
             "products show") path="products show" ;;
             "queue") path="queue" ;;
+            "rates") path="rates" ;;
+            "rates import") path="rates import" ;;
+            "rates quote") path="rates quote" ;;
             "release") path="release" ;;
             "report") path="report" ;;
             "returns") path="returns" ;;
@@ -99,7 +102,7 @@ _oms() {
     done
     local words=""
     case "$path" in
-        "") words="boxes channels config db deliver demo feedback health import invoices labels notify orders pack payments pick problems products queue release report returns ship slips stock sync --config --db --debug --help --json --quiet --version -q" ;;
+        "") words="boxes channels config db deliver demo feedback health import invoices labels notify orders pack payments pick problems products queue rates release report returns ship slips stock sync --config --db --debug --help --json --quiet --version -q" ;;
         "boxes") words="count list moves pack receive --help --json" ;;
         "boxes count") words="--help --json" ;;
         "boxes list") words="--help --json" ;;
@@ -168,6 +171,9 @@ _oms() {
         "products set") words="--any-way-up --barcode --create --fragile --height --help --json --keep-upright --length --location --low-stock --name --not-fragile --packaging-class --remove-barcode --weight --width" ;;
         "products show") words="--help --json" ;;
         "queue") words="--at --help --json --limit --status -n -s" ;;
+        "rates") words="import quote --help --json" ;;
+        "rates import") words="--help --json" ;;
+        "rates quote") words="--help --json" ;;
         "release") words="--all --help --json" ;;
         "report") words="--by --channel --csv --help --json --pdf --since --until -c" ;;
         "returns") words="close list open receive show --help --json" ;;

@@ -549,6 +549,8 @@ class ChannelPushRow(SQLModel, table=True):
     last_error: str | None = None
     accepted_at: datetime | None = _ts()
     remote_ref: str | None = None  # the channel's id for the fulfilment
+
+
 class RateRow(SQLModel, table=True):
     """One band of a carrier's rate card (``oms rates import``, migration 0010): the price of a
     parcel of a service to a zone or country, over weight_from_g up to weight_to_g billable grams."""

@@ -69,7 +69,19 @@ def test_db_status_and_upgrade(oms) -> None:
     assert r.exit_code == 0
     assert r.json()["revision"] is None
     r = oms("--json", "db", "upgrade")
-    assert r.json()["applied"] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
+    assert r.json()["applied"] == [
+        "0001",
+        "0002",
+        "0003",
+        "0004",
+        "0005",
+        "0006",
+        "0007",
+        "0008",
+        "0009",
+        "0010",
+        "0011",
+    ]
     r = oms("--json", "db", "upgrade")
     assert r.json()["applied"] == []
 
