@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from oms_cli.orders.lifecycle import Status
+
 
 def register(app: typer.Typer) -> None:
     """Add the `demo` command."""
@@ -240,7 +242,7 @@ def step_release(r: _Runner, ex: Path) -> None:
     pending = [
         o["ref"]
         for o in r.json("orders", "list", "--limit", "0")
-        if o["instruction"] == "pending" and o["status"] == "ready"
+        if o["instruction"] == "pending" and o["status"] == Status.READY
     ]
     for i, ref in enumerate(pending):
         if i == 0:
@@ -374,9 +376,9 @@ def step_after(r: _Runner, ex: Path) -> None:
     r.run("payments", "import", *sorted(str(p) for p in pay.glob("*.csv")))
     r.run("payments", "reconcile", ok=(0, 9))
     statuses = {o["ref"]: o["status"] for o in r.json("orders", "list", "--limit", "0")}
-    if statuses.get("woocommerce:2151") in ("shipped", "delivered"):
+    if statuses.get("woocommerce:2151") in (Status.SHIPPED, Status.DELIVERED):
         r.run("payments", "record", "woocommerce:2151", "64.50", "--method", "cash")
-    if statuses.get("woocommerce:2155") == "cancelled":
+    if statuses.get("woocommerce:2155") == Status.CANCELLED:
         r.run("payments", "refund", "woocommerce:2155", "29.90", "--note", "cancelled before release")
     r.run("payments", "reconcile", ok=(0, 9))
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from oms_cli.cli.context import state
+from oms_cli.orders.lifecycle import Status
 
 orders_app = typer.Typer(
     help="See and steer orders: list, show, export, hold, release, cancel, tag, acknowledge instructions.",
@@ -14,10 +15,10 @@ orders_app = typer.Typer(
 )
 
 STATUS_STYLE = {
-    "on_hold": "yellow",
-    "cancelled": "dim",
-    "shipped": "green",
-    "delivered": "green",
+    Status.ON_HOLD: "yellow",
+    Status.CANCELLED: "dim",
+    Status.SHIPPED: "green",
+    Status.DELIVERED: "green",
 }
 
 

@@ -15,6 +15,7 @@ import typer
 
 from oms_cli.cli.context import state
 from oms_cli.cli.groups import ActionGroup
+from oms_cli.orders.lifecycle import Status
 
 if TYPE_CHECKING:
     from oms_cli.packing.service import OrderPlan, VerifyStart
@@ -71,7 +72,7 @@ def pack_cmd(
         render.emit_json(plan.to_json())
     else:
         _show_instruction(plan.notes, plan.instruction_state)
-        if plan.status != "picked" and not plan.recorded:
+        if plan.status != Status.PICKED and not plan.recorded:
             render.warn(f"{plan.ref} is {plan.status}, not picked yet: this is how it would be packed")
         _print_plan(plan, drawing=drawing)
     if plan.unpacked:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from oms_cli.cli.context import state
+from oms_cli.orders.lifecycle import Status
 
 pick_app = typer.Typer(
     help="Pick released orders: plan runs of pick lists with the shortest walking routes, hand lists to pickers, confirm picks by scanning.",
@@ -88,11 +89,11 @@ def plan_cmd(
         render.emit_json(doc)
     else:
         _render_plan(doc)
-    refused = [s for s in doc["skipped"] if s["status"] != "picking"]
+    refused = [s for s in doc["skipped"] if s["status"] != Status.PICKING]
     if refused:
         if refs is not None and len(refs) == 1 and len(refused) == 1:
             raise Refused(
-                f"{refused[0]['ref']} is {refused[0]['why']}", hint="only ready orders can be planned; see `oms queue`"
+                f"{refused[0]['ref']} is {refused[0]['why']}", hint="see `oms queue` for the orders ready to pick"
             )
         raise typer.Exit(int(ExitCode.REFUSED))
 
@@ -112,7 +113,7 @@ def _render_plan(doc: dict[str, Any]) -> None:
     for h in doc["held"]:
         render.warn(f"{h['ref']} {'would go' if doc['dry_run'] else 'goes'} on hold ({h['reason']}): {h['detail']}")
     for s in doc["skipped"]:
-        (render.info if s["status"] == "picking" else render.warn)(f"{s['ref']} is {s['why']}")
+        (render.info if s["status"] == Status.PICKING else render.warn)(f"{s['ref']} is {s['why']}")
     if not doc["lists"]:
         if doc["after_cutoff"]:
             render.info(
@@ -241,7 +242,7 @@ def lists_cmd(
     Example: oms pick lists --open
     """
     from oms_cli.cli import render
-    from oms_cli.picking.service import list_lists
+    from oms_cli.picking.service import ListStatus, list_lists
 
     st = state()
     rows = list_lists(st.store, open_only=open_, run=run)
@@ -251,7 +252,7 @@ def lists_cmd(
     if not rows:
         render.info("no open pick lists" if open_ else "no pick lists yet (oms pick plan)")
         return
-    style = {"done": "dim", "claimed": "bold"}
+    style = {ListStatus.DONE: "dim", ListStatus.CLAIMED: "bold"}
     render.table(
         None,
         ["list", "run", "method", "wave", "zone", "picker", "status", "orders", "stops", "picked", "left", "route m"],
@@ -324,7 +325,7 @@ def _render_list(view: dict[str, Any]) -> None:
             [t["tote"], "!" if t["instruction"] == "pending" else "", t["ref"], t["status"], t["notes"] or "", others]
         )
         tote_styles.append(
-            "bold red" if t["instruction"] == "pending" else (None if t["status"] == "picking" else "dim")
+            "bold red" if t["instruction"] == "pending" else (None if t["status"] == Status.PICKING else "dim")
         )
     render.table(
         None,
@@ -416,14 +417,14 @@ def confirm_cmd(
 def _scan_loop(list_id: int, picker: str | None) -> list[dict[str, Any]]:
     """Read scans line by line until 'done', end of input or nothing is left; return every event."""
     from oms_cli.cli import render
-    from oms_cli.picking.service import scan, start_confirm
+    from oms_cli.picking.service import ListStatus, scan, start_confirm
 
     st = state()
     start = start_confirm(st.store, list_id, picker=picker)
     if start["remaining"] == 0:
         render.info(
             f"list {list_id} is already done"
-            if start["status"] == "done"
+            if start["status"] == ListStatus.DONE
             else f"nothing left to pick on list {list_id}"
         )
         return []

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from oms_cli.cli.context import state
+from oms_cli.orders.lifecycle import Status
 
 
 def register(app: typer.Typer) -> None:
@@ -53,7 +54,7 @@ def release_refs(refs: list[str] | None, command: str = "release") -> None:
     # Orders per write transaction: smaller chunks hold the store's write lock for less time.
     chunk = int(os.environ.get("OMS_RELEASE_CHUNK") or 500)
     report = release_orders(st.store, st.config, refs=refs, command=command, chunk=chunk)
-    refused = [s for s in report.skipped if s["status"] != "ready"]
+    refused = [s for s in report.skipped if s["status"] != Status.READY]
     if st.json:
         render.emit_json(report.as_dict())
     else:
@@ -102,7 +103,7 @@ def _render(report: Any, by_ref: bool) -> None:
             styles=["yellow"] * len(shown),
         )
     for s in report.skipped:
-        if s["status"] == "ready":
+        if s["status"] == Status.READY:
             render.info(f"{s['ref']} is already released")
         elif not by_ref or len(report.skipped) > 1:
             render.warn(f"{s['ref']} is {s['why']}")

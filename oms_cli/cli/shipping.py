@@ -10,6 +10,7 @@ import typer
 
 from oms_cli.cli.context import state
 from oms_cli.cli.groups import ActionGroup
+from oms_cli.orders.lifecycle import Status
 
 ship_app = typer.Typer(
     cls=ActionGroup,
@@ -308,7 +309,7 @@ def deliver_cmd(
         render.emit_json(result)
     elif not result["changed"]:
         render.info(f"{result['ref']} was already {result['status']}: nothing to do")
-    elif result["status"] == "delivered":
+    elif result["status"] == Status.DELIVERED:
         render.success(
             f"{result['ref']} delivered"
             + (

@@ -43,7 +43,7 @@ from oms_cli.documents.data import (
     ZoneTote,
 )
 from oms_cli.documents.gs1 import is_ean13, is_upca, shop_sscc
-from oms_cli.orders.lifecycle import check_statuses
+from oms_cli.orders.lifecycle import Status, check_statuses
 from oms_cli.orders.records import bill_to_of
 from oms_cli.orders.service import resolve_ref
 from oms_cli.store import counters
@@ -351,12 +351,12 @@ def shipping_labels(
     unit = weight_unit(config)
     _check_label_options(shop, size, fmt, dpi)
     with store.connect(write=False) as conn:
-        rows = select_orders(conn, selection, default_status="packed")
+        rows = select_orders(conn, selection, default_status=Status.PACKED)
         packages = _packages(conn, [r.id for r in rows])
     batch = DocumentBatch("labels", None)
     labelled = []
     for row in rows:
-        if row.status == "cancelled":
+        if row.status == Status.CANCELLED:
             batch.skipped.append(Skipped(row.ref, "cancelled"))
         elif not packages[row.id]:
             batch.skipped.append(Skipped(row.ref, f"no packages recorded ({row.status}); pack it first"))
@@ -453,13 +453,13 @@ def packing_slips(store: Store, config: Config, selection: OrderSelection, *, pa
     shop = shop_from_config(config)
     with store.connect(write=False) as conn:
         rows = select_orders(conn, selection)
-        kept = [r for r in rows if r.status != "cancelled"]
+        kept = [r for r in rows if r.status != Status.CANCELLED]
         documents = _order_documents(conn, kept)
     batch = DocumentBatch(
         "packing slips",
         None,
         [r.ref for r in kept],
-        [Skipped(r.ref, "cancelled") for r in rows if r.status == "cancelled"],
+        [Skipped(r.ref, "cancelled") for r in rows if r.status == Status.CANCELLED],
     )
     if kept:
         batch.rendered = render_packing_slips([documents[r.id] for r in kept], shop, page=cast(PageSize, page))
@@ -518,7 +518,7 @@ def invoices(store: Store, config: Config, selection: OrderSelection, *, page: s
     with store.connect(write=False) as conn:
         rows = select_orders(conn, selection)
         issued = _invoices(conn, [r.id for r in rows])
-        kept = [r for r in rows if r.status != "cancelled" or r.id in issued]
+        kept = [r for r in rows if r.status != Status.CANCELLED or r.id in issued]
         documents = _order_documents(conn, kept)
     kept_ids = {r.id for r in kept}
     batch = DocumentBatch(

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from oms_cli.orders.lifecycle import Status
 from oms_cli.payments.parsers import PaymentRecord
 
 __all__ = [
@@ -38,7 +39,8 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
-SHIPPED = frozenset({"shipped", "delivered"})
+#: the order has gone out and not come back
+SHIPPED = frozenset({Status.SHIPPED, Status.DELIVERED})
 # Payment statuses under which the channel says the money has arrived.
 PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
 _COD_METHOD = re.compile(r"\bcod\b|cash[ _-]?on[ _-]?delivery|nachnahme|contra ?reembolso", re.IGNORECASE)
@@ -511,7 +513,7 @@ def _check_orders(
                         f"paid in {currencies}, order is in {order.currency}",
                     )
                 )
-            elif order.status == "cancelled" and paid - given_back > tolerance:
+            elif order.status == Status.CANCELLED and paid - given_back > tolerance:
                 result.amount_mismatches.append(
                     AmountMismatch(
                         order.ref,
@@ -523,7 +525,7 @@ def _check_orders(
                         f"order is cancelled but {paid - given_back} was kept",
                     )
                 )
-            elif order.status != "cancelled" and abs(paid - order.total) > tolerance:
+            elif order.status != Status.CANCELLED and abs(paid - order.total) > tolerance:
                 note = "paid less than the order total" if paid < order.total else "paid more than the order total"
                 result.amount_mismatches.append(
                     AmountMismatch(order.ref, order.total, paid, paid - order.total, order.currency, ids, note)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, insert, or_, select, update
@@ -51,6 +52,15 @@ from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.types import utcnow
 from oms_cli.warehouse.layout import Layout, parse_location
+
+
+class ListStatus(StrEnum):
+    """A pick list's status: open (nobody has it), claimed (a picker has it), done."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"
+
 
 PLAN_COMMAND = "pick plan"
 CONFIRM_COMMAND = "pick confirm"
@@ -313,7 +323,7 @@ def plan_run(
 
 def _ready_orders(conn: Connection, refs: Sequence[str] | None) -> tuple[list[Any], list[dict[str, Any]]]:
     if refs is None:
-        return list(conn.execute(select(orders_t).where(orders_t.c.status == "ready")).all()), []
+        return list(conn.execute(select(orders_t).where(orders_t.c.status == Status.READY)).all()), []
     rows: list[Any] = []
     skipped: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -473,7 +483,7 @@ def _write_plan(
                         wave=planned_list.wave,
                         zone=planned_list.zone,
                         picker=planned_list.picker,
-                        status="open",
+                        status=ListStatus.OPEN,
                         distance_m=round(planned_list.distance_m, 3),
                         code_order_distance_m=round(planned_list.code_order_distance_m, 3),
                     )
@@ -513,7 +523,7 @@ def _write_plan(
         if not lists:
             continue  # left out by --max-orders
         where = f"list {lists[0]}" if len(lists) == 1 else "lists " + ", ".join(map(str, lists))
-        changes.append(StatusChange(c.row.id, c.row.ref, "ready", "picking", f"run {run_id} {where}"))
+        changes.append(StatusChange(c.row.id, c.row.ref, Status.READY, Status.PICKING, f"run {run_id} {where}"))
     transition_many(conn, changes, command=PLAN_COMMAND, at=now)
     return run_id, list_ids
 
@@ -523,7 +533,7 @@ def _write_plan(
 
 def _outstanding() -> Any:
     """SQL condition: an allocation still to pick (its order is on the floor and units are left)."""
-    return and_(orders_t.c.status == "picking", allocs_t.c.picked_qty + allocs_t.c.short_qty < allocs_t.c.quantity)
+    return and_(orders_t.c.status == Status.PICKING, allocs_t.c.picked_qty + allocs_t.c.short_qty < allocs_t.c.quantity)
 
 
 def list_lists(store: Store, *, open_only: bool = False, run: int | None = None) -> list[dict[str, Any]]:
@@ -531,7 +541,7 @@ def list_lists(store: Store, *, open_only: bool = False, run: int | None = None)
     remaining = func.sum(
         # Units of orders that left the floor (held, cancelled) are not left to pick.
         case(
-            (orders_t.c.status == "picking", allocs_t.c.quantity - allocs_t.c.picked_qty - allocs_t.c.short_qty),
+            (orders_t.c.status == Status.PICKING, allocs_t.c.quantity - allocs_t.c.picked_qty - allocs_t.c.short_qty),
             else_=0,
         )
     )
@@ -553,7 +563,7 @@ def list_lists(store: Store, *, open_only: bool = False, run: int | None = None)
         .order_by(lists_t.c.id)
     )
     if open_only:
-        q = q.where(lists_t.c.status != "done")
+        q = q.where(lists_t.c.status != ListStatus.DONE)
     if run is not None:
         q = q.where(lists_t.c.run_id == run)
     with store.connect(write=False) as conn:
@@ -644,7 +654,7 @@ def _list_view(conn: Connection, list_id: int) -> dict[str, Any]:
                 "remaining": 0,
                 "orders": [],
             }
-        left = max(0, r.quantity - r.picked_qty - r.short_qty) if r.status == "picking" else 0
+        left = max(0, r.quantity - r.picked_qty - r.short_qty) if r.status == Status.PICKING else 0
         stop["picked"] += r.picked_qty
         stop["short"] += r.short_qty
         stop["remaining"] += left
@@ -725,7 +735,7 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
     with store.connect() as conn:
         mine = conn.execute(
             select(lists_t.c.id)
-            .where(lists_t.c.picker == name, lists_t.c.status == "claimed")
+            .where(lists_t.c.picker == name, lists_t.c.status == ListStatus.CLAIMED)
             .order_by(lists_t.c.id)
             .limit(1)
         ).scalar()
@@ -737,7 +747,7 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
         while True:
             candidate = conn.execute(
                 select(lists_t.c.id)
-                .where(lists_t.c.status == "open", or_(lists_t.c.picker == name, may_take))
+                .where(lists_t.c.status == ListStatus.OPEN, or_(lists_t.c.picker == name, may_take))
                 .order_by(lists_t.c.id)
                 .limit(1)
             ).scalar()
@@ -748,8 +758,8 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
             # The status condition makes the claim safe even without the write lock.
             res = conn.execute(
                 update(lists_t)
-                .where(lists_t.c.id == candidate, lists_t.c.status == "open")
-                .values(status="claimed", picker=name, claimed_at=now)
+                .where(lists_t.c.id == candidate, lists_t.c.status == ListStatus.OPEN)
+                .values(status=ListStatus.CLAIMED, picker=name, claimed_at=now)
             )
             if res.rowcount == 1:
                 return {"picker": name, "claimed": True, "resumed": False, **_list_view(conn, candidate)}
@@ -771,8 +781,8 @@ def _close_if_empty(conn: Connection, list_id: int, now: datetime) -> bool:
         return False
     conn.execute(
         update(lists_t)
-        .where(lists_t.c.id == list_id, lists_t.c.status != "done")
-        .values(status="done", completed_at=now)
+        .where(lists_t.c.id == list_id, lists_t.c.status != ListStatus.DONE)
+        .values(status=ListStatus.DONE, completed_at=now)
     )
     return True
 
@@ -788,7 +798,7 @@ def start_confirm(
     with store.connect() as conn:
         head = _claim_for_confirm(conn, list_id, picker, now)
         session = _session(conn, list_id, None)
-        if head.status != "done":
+        if head.status != ListStatus.DONE:
             _close_if_empty(conn, list_id, now)
         return {
             "list": list_id,
@@ -802,13 +812,13 @@ def start_confirm(
 
 def _claim_for_confirm(conn: Connection, list_id: int, picker: str | None, now: datetime) -> Any:
     head = _list_row(conn, list_id)
-    if picker and head.picker and head.picker != picker and head.status == "claimed":
+    if picker and head.picker and head.picker != picker and head.status == ListStatus.CLAIMED:
         raise Refused(f"pick list {list_id} is being picked by {head.picker}", hint=f"see `oms pick show {list_id}`")
-    if head.status == "open":
+    if head.status == ListStatus.OPEN:
         conn.execute(
             update(lists_t)
-            .where(lists_t.c.id == list_id, lists_t.c.status == "open")
-            .values(status="claimed", picker=picker or head.picker, claimed_at=now)
+            .where(lists_t.c.id == list_id, lists_t.c.status == ListStatus.OPEN)
+            .values(status=ListStatus.CLAIMED, picker=picker or head.picker, claimed_at=now)
         )
     return head
 
@@ -826,7 +836,13 @@ def _session(conn: Connection, list_id: int, cursor: int | None, scanned: str | 
             stop = stops[r.stop_id] = ScanStop(r.stop_id, r.seq, r.location, r.sku, [], r.name)
         stop.allocations.append(
             ScanAllocation(
-                r.alloc_id, r.ref, int(r.quantity), r.tote, int(r.picked_qty), int(r.short_qty), r.status == "picking"
+                r.alloc_id,
+                r.ref,
+                int(r.quantity),
+                r.tote,
+                int(r.picked_qty),
+                int(r.short_qty),
+                r.status == Status.PICKING,
             )
         )
     skus = sorted({s.sku for s in stops.values()})
@@ -948,7 +964,7 @@ def complete_orders(conn: Connection, order_ids: Iterable[int], now: datetime) -
         row = conn.execute(
             select(orders_t.c.id, orders_t.c.ref, orders_t.c.status).where(orders_t.c.id == order_id)
         ).one()
-        if row.status != "picking":
+        if row.status != Status.PICKING:
             continue
         latest = conn.execute(
             select(func.max(stops_t.c.list_id), func.max(lists_t.c.run_id))
@@ -978,8 +994,8 @@ def complete_orders(conn: Connection, order_ids: Iterable[int], now: datetime) -
             conn,
             row.id,
             row.ref,
-            "picking",
-            "picked",
+            Status.PICKING,
+            Status.PICKED,
             command=CONFIRM_COMMAND,
             note=f"picked: run {latest[1]} {where}",
             at=now,
@@ -1025,7 +1041,7 @@ def confirm_all(
                 update(allocs_t).where(allocs_t.c.id == r.id).values(picked_qty=r.quantity - r.short_qty, picked_at=now)
             )
         picked = complete_orders(conn, {r.order_id for r in rows}, now)
-        was_done = head.status == "done"
+        was_done = head.status == ListStatus.DONE
         _close_if_empty(conn, list_id, now)
         return {
             "list": list_id,
@@ -1038,6 +1054,7 @@ def confirm_all(
 
 
 __all__ = [
+    "ListStatus",
     "PlanRequest",
     "PickingSettings",
     "plan_run",

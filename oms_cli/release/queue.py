@@ -7,14 +7,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from oms_cli.orders.lifecycle import check_statuses
+from oms_cli.orders.lifecycle import ON_FLOOR, WAITING, Status, check_statuses
 from oms_cli.orders.service import lines_t, orders_t
 from oms_cli.release.priority import is_late_promise, is_overdue, queue_key
 from oms_cli.store.engine import Store
 from oms_cli.store.types import utcnow
-
-#: statuses of orders on the floor: released and not yet shipped
-WORK_STATUSES = ("ready", "picking", "picked", "packed")
 
 
 def work_queue(
@@ -23,7 +20,7 @@ def work_queue(
     """Orders on the floor in queue order, with counts of overdue and late paid-fast orders."""
     check_statuses(status)
     now = now or utcnow()
-    statuses = status or list(WORK_STATUSES)
+    statuses = status or sorted(ON_FLOOR)
     units = (
         select(func.coalesce(func.sum(lines_t.c.quantity), 0))
         .where(lines_t.c.order_id == orders_t.c.id)
@@ -34,7 +31,7 @@ def work_queue(
         waiting = dict(
             conn.execute(
                 select(orders_t.c.status, func.count())
-                .where(orders_t.c.status.in_(("new", "on_hold")))
+                .where(orders_t.c.status.in_(sorted(WAITING)))
                 .group_by(orders_t.c.status)
             ).all()
         )
@@ -64,7 +61,7 @@ def work_queue(
         "overdue": sum(1 for i in items if i["overdue"]),
         "late_promises": sum(1 for i in items if i["late_promise"]),
         "instructions_pending": sum(1 for i in items if i["instruction"] == "pending"),
-        "new": int(waiting.get("new", 0)),
-        "on_hold": int(waiting.get("on_hold", 0)),
+        "new": int(waiting.get(Status.NEW, 0)),
+        "on_hold": int(waiting.get(Status.ON_HOLD, 0)),
         "orders": items[:limit] if limit else items,
     }
