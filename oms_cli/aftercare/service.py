@@ -14,6 +14,7 @@ from oms_cli.core.errors import BadInput, NotFound, UsageError
 from oms_cli.orders.events import record_event
 from oms_cli.orders.service import resolve_ref
 from oms_cli.store.tables import feedback as feedback_t
+from oms_cli.store.tables import inserted_id
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import problems as problems_t
 from oms_cli.store.types import utcnow
@@ -37,7 +38,7 @@ def open_problem(
             order_id=order_id, source=source, description=description, status="open", opened_at=now or utcnow()
         )
     )
-    return int(res.inserted_primary_key[0])
+    return inserted_id(res)
 
 
 def _complaints(config: Config, comment: str | None) -> list[str]:
@@ -74,10 +75,8 @@ def add_feedback(
         }
         if same is not None:
             return result | {"id": same.id}
-        feedback_id = int(
-            conn.execute(
-                insert(feedback_t).values(order_id=row.id, rating=rating, comment=comment, at=now)
-            ).inserted_primary_key[0]
+        feedback_id = inserted_id(
+            conn.execute(insert(feedback_t).values(order_id=row.id, rating=rating, comment=comment, at=now))
         )
         result |= {"id": feedback_id, "changed": True}
         words = _complaints(config, comment)

@@ -198,6 +198,7 @@ def command_tree() -> Any:
     import typer.main
 
     root_group = typer.main.get_command(app)
+    assert isinstance(root_group, TyperGroup)  # an app with subcommands is built as a group
     for name in COMMANDS:
         root_group.add_command(load_command(name), name)
     return root_group

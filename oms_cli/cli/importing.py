@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from oms_cli.cli.context import state
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def register(app: typer.Typer) -> None:
@@ -44,15 +48,7 @@ def import_orders(
         raise UsageError(f"unknown channel '{channel}'", hint="one of: auto, " + ", ".join(CHANNELS))
     st = state()
     settings = ImportSettings.from_config(st.config.section("import"))
-    bar = None
-    tasks: dict[str, int] = {}
-
-    def progress(name: str, done: int, total: int) -> None:
-        if name not in tasks:
-            tasks[name] = bar.add_task(name, total=total or None)
-        bar.update(tasks[name], completed=done)
-        bar.refresh()
-
+    bar: Progress | None = None
     if render.is_tty() and not st.quiet and not st.json and not render.no_color_env():
         from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -68,11 +64,10 @@ def import_orders(
             auto_refresh=False,
         )
         bar.start()
+    progress = None if bar is None else _one_bar_per_file(bar)
     try:
         stdin = getattr(sys.stdin, "buffer", None)  # cron may run us with no standard input at all
-        reports = import_files(
-            st.store, files, channel, settings, dry_run=dry_run, stdin=stdin, progress=progress if bar else None
-        )
+        reports = import_files(st.store, files, channel, settings, dry_run=dry_run, stdin=stdin, progress=progress)
     finally:
         if bar is not None:
             bar.stop()
@@ -108,3 +103,16 @@ def import_orders(
     if failed:
         # nothing imported at all is bad input; some files imported is a partial success
         raise typer.Exit(int(ExitCode.BAD_INPUT if len(failed) == len(reports) else ExitCode.PARTIAL))
+
+
+def _one_bar_per_file(bar: Progress) -> Callable[[str, int, int], None]:
+    """The import's progress callback: one bar per file, redrawn on each report."""
+    tasks: dict[str, TaskID] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total or None)
+        bar.update(tasks[name], completed=done)
+        bar.refresh()
+
+    return progress

@@ -186,7 +186,7 @@ def _render_planned_list(entry: dict[str, Any], pending: set[str]) -> None:
         for i, s in enumerate(entry["stops"], start=1)
     ]
     render.table(" · ".join(bits), ["#", "location", "sku", "qty", "totes"], rows)
-    totes = {}
+    totes: dict[int, str] = {}
     for s in entry["stops"]:
         for o in s["orders"]:
             totes.setdefault(o["tote"], o["ref"])

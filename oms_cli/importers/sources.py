@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from oms_cli.core.errors import BadInput, record_error
 
@@ -107,7 +107,7 @@ class Table:
         source: Source,
         *,
         delimiter: str = ",",
-        quoting: int = csv.QUOTE_MINIMAL,
+        quoting: Literal[0, 1, 2, 3] = csv.QUOTE_MINIMAL,  # csv.QUOTE_*
         progress: Progress | None = None,
     ) -> None:
         self.source = source

@@ -22,6 +22,7 @@ from oms_cli.core.money import format_money
 from oms_cli.notify.message import valid_address
 from oms_cli.notify.templates import render
 from oms_cli.orders.lifecycle import OPEN
+from oms_cli.store.tables import inserted_id
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import outbox as outbox_t
@@ -191,7 +192,7 @@ def queue_message(
         folder.mkdir(parents=True, exist_ok=True)
         for f in files:
             shutil.copyfile(f, folder / f.name)
-    return Queued(int(result.inserted_primary_key[0]), True, key)
+    return Queued(inserted_id(result), True, key)
 
 
 def rerender_queued(

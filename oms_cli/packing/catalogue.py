@@ -356,7 +356,9 @@ def read_boxes(lines: Iterable[str], file: str) -> list[Box]:
                 if not text.isdigit():
                     raise record_error(file, line, names["stock"], f"'{text}' is not a whole number of boxes")
                 stock = int(text)
-        boxes.append(Box(ref, *(size[c] for c in BOX_COLUMNS[1:7]), empty, most, cost, stock))
+        inner = size["inner_length"], size["inner_width"], size["inner_height"]
+        outer = size["outer_length"], size["outer_width"], size["outer_height"]
+        boxes.append(Box(ref, *inner, *outer, empty, most, cost, stock))
     if not boxes:
         raise record_error(file, None, None, "has no boxes (only a header)")
     return boxes

@@ -248,11 +248,11 @@ def _recorded_plan(conn: Connection, row: Any, cat: Catalogue) -> OrderPlan:
         box = boxes.get(p.box)
         if box is None:
             # a box since removed from the config: its inner size is at least what the placements reach
-            reach = [
+            reach_l, reach_w, reach_h = (
                 max((u[k] + u[size] for u in placements), default=1)
                 for k, size in (("x", "length"), ("y", "width"), ("z", "height"))
-            ]
-            box = Box(p.box, *reach, p.length_mm, p.width_mm, p.height_mm, 0, max(p.weight_g, 1))
+            )
+            box = Box(p.box, reach_l, reach_w, reach_h, p.length_mm, p.width_mm, p.height_mm, 0, max(p.weight_g, 1))
         uses = [
             MaterialUse(m["name"], int(m["quantity"]), Decimal(str(m.get("cost", "0"))), int(m.get("weight_g", 0)))
             for m in (p.materials or [])
@@ -719,7 +719,7 @@ def box_list(store: Store, config: Config) -> list[dict[str, Any]]:
             "max_weight_g": b.max_weight_g,
             "cost": b.cost,
             "stock": stock[b.ref],
-            "low": stock[b.ref] is not None and stock[b.ref] <= low,
+            "low": (on := stock[b.ref]) is not None and on <= low,
         }
         for b in sorted(cat.boxes, key=lambda b: (b.inner_volume, b.ref))
     ]

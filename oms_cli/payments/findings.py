@@ -104,7 +104,9 @@ def acknowledge(result: Reconciliation, acks: Mapping[str, Acknowledgement]) -> 
                 explained.append(AcknowledgedFinding(key, category, ack.note, ack.acknowledged_at))
             else:
                 kept[attr].append(item)
-    return replace(result, acknowledged=explained, **kept)
+    # the attention lists are named at run time, so the changes are a plain mapping
+    changes: dict[str, Any] = {"acknowledged": explained, **kept}
+    return replace(result, **changes)
 
 
 def _text(value: Decimal | None) -> str:

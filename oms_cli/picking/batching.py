@@ -398,12 +398,12 @@ def _improve_order(carts: _Carts, o: int, near: list[int]) -> tuple[int, ...]:
                 best, best_change = delta, (ka, kb, q)
     if best_change is None:
         return ()
-    ka, kb, q = best_change
+    ka, kb, swapped = best_change
     members_a = [m for m in carts.carts[ka].members if m != o]
     members_b = list(carts.carts[kb].members)
-    if q is not None:
-        members_a.append(q)
-        members_b.remove(q)
+    if swapped is not None:
+        members_a.append(swapped)
+        members_b.remove(swapped)
     members_b.append(o)
     carts.set_members(kb, members_b)
     carts.set_members(ka, members_a)

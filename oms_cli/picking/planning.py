@@ -300,7 +300,7 @@ def _zones_in_order(layout: Layout) -> list[str | None]:
 def _assemble(
     method: PickMethod,
     layout: Layout,
-    carts: list[tuple[list[_Order], bool, int | None]],
+    carts: Sequence[tuple[list[_Order], bool, int | None]],
     *,
     zoned: bool,
     pickers: list[Picker],

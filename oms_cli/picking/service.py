@@ -24,7 +24,7 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.config import Config
@@ -41,6 +41,7 @@ from oms_cli.release.schedule import Schedule
 from oms_cli.stock.ledger import CHUNK, move, product_locations
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
+from oms_cli.store.tables import inserted_id
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import pick_allocations as allocs_t
 from oms_cli.store.tables import pick_lists as lists_t
@@ -461,7 +462,7 @@ def _write_plan(
 ) -> tuple[int, list[int]]:
     """Store the run, its lists, stops and allocations; move each planned order to picking."""
     by_ref = {c.row.ref: c for c in planned}
-    run_id = int(
+    run_id = inserted_id(
         conn.execute(
             insert(runs_t).values(
                 created_at=now,
@@ -470,12 +471,12 @@ def _write_plan(
                 distance_m=round(plan.distance_m, 3),
                 code_order_distance_m=round(plan.code_order_distance_m, 3),
             )
-        ).inserted_primary_key[0]
+        )
     )
     list_ids: list[int] = []
     for seq, planned_list in enumerate(plan.lists, start=1):
         list_ids.append(
-            int(
+            inserted_id(
                 conn.execute(
                     insert(lists_t).values(
                         run_id=run_id,
@@ -487,7 +488,7 @@ def _write_plan(
                         distance_m=round(planned_list.distance_m, 3),
                         code_order_distance_m=round(planned_list.code_order_distance_m, 3),
                     )
-                ).inserted_primary_key[0]
+                )
             )
         )
     BulkInserter(conn, stops_t, ("list_id", "seq", "location", "sku", "quantity")).insert(
@@ -741,7 +742,7 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
         ).scalar()
         if mine is not None:
             return {"picker": name, "claimed": False, "resumed": True, **_list_view(conn, mine)}
-        may_take = lists_t.c.picker.is_(None)
+        may_take: ColumnElement[bool] = lists_t.c.picker.is_(None)
         if zones:
             may_take = and_(may_take, or_(lists_t.c.zone.is_(None), lists_t.c.zone.in_(zones)))
         while True:

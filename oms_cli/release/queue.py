@@ -28,14 +28,14 @@ def work_queue(
     )
     with store.connect(write=False) as conn:
         rows = conn.execute(select(orders_t, units.label("units")).where(orders_t.c.status.in_(statuses))).all()
-        waiting = dict(
+        waiting: dict[str, int] = dict(
             conn.execute(
                 select(orders_t.c.status, func.count())
                 .where(orders_t.c.status.in_(sorted(WAITING)))
                 .group_by(orders_t.c.status)
             ).all()
         )
-    rows.sort(key=lambda r: queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
+    rows = sorted(rows, key=lambda r: queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
     items = []
     for rank, r in enumerate(rows, start=1):
         items.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,7 +48,7 @@ class Schedule:
     handling_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_HANDLING_DAYS))
 
     @property
-    def tz(self) -> ZoneInfo | timezone:
+    def tz(self) -> tzinfo:
         """The shop's time zone."""
         return shop_timezone(self.timezone)
 

@@ -40,6 +40,7 @@ from oms_cli.release.thank_you import fields_used
 from oms_cli.stock.ledger import CHUNK, product_locations, reserve_many, stock_levels
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
+from oms_cli.store.tables import inserted_id
 from oms_cli.store.tables import order_events as events_t
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
@@ -133,12 +134,14 @@ def release_orders(
                     continue
                 rows.append(row)
         else:
-            rows = conn.execute(
-                select(orders_t).where(
-                    orders_t.c.status.in_(sorted(RELEASABLE)),
-                    or_(orders_t.c.hold_reason.is_(None), orders_t.c.hold_reason.not_in(sorted(PERSON_HOLDS))),
+            rows = list(
+                conn.execute(
+                    select(orders_t).where(
+                        orders_t.c.status.in_(sorted(RELEASABLE)),
+                        or_(orders_t.c.hold_reason.is_(None), orders_t.c.hold_reason.not_in(sorted(PERSON_HOLDS))),
+                    )
                 )
-            ).all()
+            )
         ids = [r.id for r in rows]
         lines = lines_of(conn, ids)
         names = {r.sku: r.name for r in conn.execute(select(products_t.c.sku, products_t.c.name))}
@@ -436,9 +439,9 @@ def _write(conn: Connection, ctx: _Context, w: _Writes) -> None:
                 )
             ):
                 ids[(r.order_id, r.line_no)] = r.id
-        for r in w.reservations:
-            if r["order_line_id"] is None:
-                r["order_line_id"] = ids[(r["order_id"], r["gift_line_no"])]
+        for res in w.reservations:
+            if res["order_line_id"] is None:
+                res["order_line_id"] = ids[(res["order_id"], res["gift_line_no"])]
     reserve_many(conn, w.reservations)
     transition_many(conn, w.changes, command=ctx.command, at=ctx.now)
     if w.hold_notes:
@@ -558,7 +561,7 @@ def _split(conn: Connection, ctx: _Context, row: Any, lines: list[Any], d: Decis
         # a new order: it has reached none of the original's milestones
         **{column: None for column in MILESTONE_COLUMN.values()},
     )
-    bo_id = int(conn.execute(insert(orders_t).values(**copy)).inserted_primary_key[0])
+    bo_id = inserted_id(conn.execute(insert(orders_t).values(**copy)))
     for i, (ln, qty) in enumerate(moved, start=1):
         if qty == ln.quantity:
             conn.execute(update(lines_t).where(lines_t.c.id == ln.id).values(order_id=bo_id, line_no=i))

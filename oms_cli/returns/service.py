@@ -39,6 +39,7 @@ from oms_cli.returns.plan import (
 )
 from oms_cli.store import counters
 from oms_cli.store.counters import next_number
+from oms_cli.store.tables import inserted_id
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import products as products_t
@@ -232,11 +233,13 @@ def open_return(
         if not taken:
             raise Refused(f"{order.ref}: every item is already on a return or back", hint="see `oms returns list`")
         rma = rma_number(next_number(conn, counters.RMA))
-        inserted = conn.execute(
-            insert(returns_t).values(rma=rma, order_id=order.id, reason=reason, note=note, status="open", opened_at=at)
-        ).inserted_primary_key
-        assert inserted is not None
-        return_id = int(inserted[0])
+        return_id = inserted_id(
+            conn.execute(
+                insert(returns_t).values(
+                    rma=rma, order_id=order.id, reason=reason, note=note, status="open", opened_at=at
+                )
+            )
+        )
         conn.execute(
             insert(return_lines_t),
             [

@@ -9,6 +9,7 @@ ledger) takes the units off ``on_hand``, and off ``reserved``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -59,13 +60,13 @@ class Shipment:
 # --- ship ---------------------------------------------------------------------------
 
 
-def _packages(conn: Connection, order_id: int) -> list[Any]:
+def _packages(conn: Connection, order_id: int) -> Sequence[Any]:
     return conn.execute(
         select(packages_t).where(packages_t.c.order_id == order_id).order_by(packages_t.c.package_no)
     ).all()
 
 
-def _choose_package(ref: str, packages: list[Any], package_no: int | None, number: str) -> Any:
+def _choose_package(ref: str, packages: Sequence[Any], package_no: int | None, number: str) -> Any:
     if package_no is not None:
         for p in packages:
             if p.package_no == package_no:
@@ -536,7 +537,7 @@ def _unit_sku(ref: str, skus: set[str]) -> str | None:
     return None
 
 
-def _items_by_package(order_lines: list[Any], packages: list[Any]) -> dict[int, list[ShippedItem]]:
+def _items_by_package(order_lines: Sequence[Any], packages: Sequence[Any]) -> dict[int, list[ShippedItem]]:
     """Which lines travel in which package: read from the packing's placements when
     they name SKUs, else every line in the first package (the channels then confirm
     the rest of the parcels as extra tracking for the whole order)."""

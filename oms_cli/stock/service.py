@@ -237,7 +237,7 @@ def count(
     try:
         with store.connect() as conn:
             skus = sorted({r.sku for r in records})
-            known = set()
+            known: set[str] = set()
             for start in range(0, len(skus), 500):
                 known.update(
                     conn.execute(

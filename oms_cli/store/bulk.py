@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql.dml import UpdateBase
 
 #: a row (values in a fixed column order) -> the tuple the DBAPI is given
 RowProcessor = Callable[[Sequence[Any]], tuple[Any, ...]]
@@ -71,7 +71,7 @@ def process_value(table: Table, column: str, value: Any, dialect: Dialect) -> An
     return value if process is None or value is None else process(value)
 
 
-def execute_processed(conn: Connection, stmt: Executable, params: Mapping[str, Any]) -> int:
+def execute_processed(conn: Connection, stmt: UpdateBase, params: Mapping[str, Any]) -> int:
     """Execute a Core statement whose bind parameters (named in ``params``) already went
     through their bind processors; returns the row count."""
     compiled = stmt.compile(dialect=conn.dialect)

@@ -92,7 +92,7 @@ class Store:
         timeout_ms = int(self.busy_timeout_s * 1000)
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is too lazy).
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()

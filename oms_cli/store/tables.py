@@ -7,7 +7,9 @@ have one name and one type wherever they are used.
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from typing import Any
+
+from sqlalchemy import CursorResult, Table
 from sqlmodel import SQLModel
 
 from oms_cli.store import models
@@ -18,6 +20,14 @@ def _table(model: type[SQLModel]) -> Table:
     # SQLModel's metaclass sets __table__ on every table=True class; its type hints do not declare it.
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row a single-row INSERT wrote."""
+    key = result.inserted_primary_key
+    if key is None:  # only for an executemany, which has no single new row
+        raise ValueError("the statement did not insert a single row")
+    return int(key[0])
 
 
 orders = _table(models.OrderRow)
