@@ -160,7 +160,16 @@ def quote_services(
             bands = [r for r in offered if zone is not None and r.zone == zone]
         quote = Quote(carrier, service, offered[0].level, zone)
         if not bands:
-            quote.reason = f"does not serve {destination.country}" if zone is None else f"has no rates for zone {zone}"
+            if zone is not None:
+                quote.reason = f"has no rates for zone {zone}"
+            elif any(r.zone is not None for r in offered):
+                # priced by zone, but the zone chart has no row for this trip
+                to = " ".join(filter(None, (destination.country, destination.postal_code)))
+                quote.reason = (
+                    f"no zone in the {carrier} zone chart from {origin.postal_code or origin.country} to {to}"
+                )
+            else:
+                quote.reason = f"does not serve {destination.country}"
             quotes.append(quote)
             continue
         bands = sorted(bands, key=lambda r: r.weight_to_g)

@@ -185,3 +185,21 @@ def test_a_parcel_over_the_heaviest_break_is_not_taken() -> None:
     assert found[("post", "Parcel")].price_minor is None
     assert "up to 5000 g" in (found[("post", "Parcel")].reason or "")
     assert found[("slow", "Freight")].price_minor == 600
+
+
+def test_a_trip_the_zone_chart_lacks_is_named_as_such() -> None:
+    from oms_cli.rates.cards import ZoneRow
+
+    found = quote_services(
+        [M_BOX],
+        card(*TABLE).rates,
+        [ZoneRow("ups", "627", "US", "", "5")],
+        Place("US", "97214"),  # not from 627..
+        Place("US", "97205"),
+        RULES,
+        ship_on=date(2026, 12, 4),
+        deliver_by=None,
+    )
+    ground = next(q for q in found if q.service == "Ground")
+    assert ground.price_minor is None
+    assert ground.reason == "no zone in the ups zone chart from 97214 to US 97205"

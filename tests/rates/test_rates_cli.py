@@ -29,12 +29,12 @@ def test_import_rates_and_zones_twice_changes_nothing_the_second_time(oms, db_pa
     assert out["kind"] == "rates" and out["carriers"] == ["ups", "usps"] and out["rows"] == 24
     r = oms("rates", "import", RATES / "ups_zones.csv")
     assert r.exit_code == 0, r.stderr
-    assert "3 zone rows for ups" in r.stderr
+    assert "4 zone rows for ups" in r.stderr
     before = store_digest(db_path)
     again = oms("--json", "rates", "import", RATES / "rates.csv").json()
     assert again["unchanged"] is True and again["replaced"] == 0
     assert store_digest(db_path) == before
-    assert _count(db_path, "rate_cards") == 24 and _count(db_path, "rate_zones") == 3
+    assert _count(db_path, "rate_cards") == 24 and _count(db_path, "rate_zones") == 4
 
 
 def test_a_new_card_replaces_only_its_carriers(oms, db_path: Path, tmp_path: Path) -> None:
