@@ -303,7 +303,28 @@ def load_config(explicit: str | None = None, overrides: dict[str, Any] | None = 
             node = node[part]
         node[rest[-1]] = value
         sources[dotted] = "command line"
-    return Config(data=data, sources=sources, path=path)
+    config = Config(data=data, sources=sources, path=path)
+    _check(config)
+    return config
+
+
+def _check(config: Config) -> None:
+    """Refuse a configuration that does not fit the schema, naming where the value came from and its key."""
+    from oms_cli.core.config_schema import problems
+
+    found = problems(config.data, defaults=DEFAULTS)
+    if not found:
+        return
+    key, message = found[0]
+    origin, parent = None, key.split("[")[0]
+    while origin is None and parent:
+        origin = config.sources.get(parent)
+        parent = parent.rpartition(".")[0]
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    raise ConfigError(
+        f"{origin or 'config'}: {key}: {message}{more}",
+        hint="config.example.yaml documents every key with an example; oms config show prints the values in force",
+    )
 
 
 def effective_items(config: Config) -> list[tuple[str, Any, str]]:

@@ -185,6 +185,7 @@ def test_a_bad_low_stock_setting_stops_before_anything_is_packed(oms, examples_s
     pick(examples_store, REF)
     r = oms("pack", "verify", REF, "--all")
     assert r.exit_code == 3 and "packing.box_low_stock" in r.stderr
+    config_file({})  # every command refuses the bad setting: look with a good one
     assert oms("--json", "orders", "show", REF).json()["status"] == "picked"
 
 
