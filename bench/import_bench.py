@@ -98,9 +98,17 @@ def baseline(path: Path, db: Path) -> tuple[float, int]:
 
 def run_oms(args: list[str], env: dict[str, str]) -> float:
     """Run `oms ARGS` as a process; return wall seconds."""
+    return run_oms_timed(args, env)[0]
+
+
+def run_oms_timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run `oms ARGS` as a process; return (wall seconds, CPU seconds of it and its reader)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "oms_cli", *args], check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def startup(cmd: list[str], n: int = 15) -> float:
@@ -120,6 +128,7 @@ def measure(label: str, export: Path, work: Path, runs: int, orders: int) -> tup
     # is then about the code, not about what else the machine was doing in one run.
     base_runs: list[float] = []
     oms_runs: list[float] = []
+    cpu_runs: list[float] = []
     peak_mb = 0.0
     n = 0
     env = dict(os.environ, OMS_DB=str(work / "oms.db"), NO_COLOR="1")
@@ -133,17 +142,19 @@ def measure(label: str, export: Path, work: Path, runs: int, orders: int) -> tup
         for old in work.glob("oms.db*"):
             old.unlink()
         run_oms(["--quiet", "db", "upgrade"], env)  # schema creation is not part of the import
-        oms_runs.append(run_oms(["--quiet", "import", str(export)], env))
+        wall, cpu = run_oms_timed(["--quiet", "import", str(export)], env)
+        oms_runs.append(wall)
+        cpu_runs.append(cpu)
         # the largest resident set of any process the import started (the reader too)
         peak_mb = max(peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     base_s, oms_s = min(base_runs), min(oms_runs)
-    print(f"[{label}]")
+    print(f"[{label}]  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         f"  baseline  csv + sqlite3.executemany:   best {base_s:5.2f} s  median {statistics.median(base_runs):5.2f} s  ({n / base_s:,.0f} orders/s)"
     )
     print(
         f"  oms import (end to end, new store):    best {oms_s:5.2f} s  median {statistics.median(oms_runs):5.2f} s  "
-        f"({orders / oms_s:,.0f} orders/s)  peak RSS {peak_mb:.0f} MB"
+        f"({orders / oms_s:,.0f} orders/s)  CPU best {min(cpu_runs):.2f} s (both processes)  peak RSS {peak_mb:.0f} MB"
     )
     print(
         f"  ratio oms / baseline (best of {runs} each): {oms_s / base_s:.2f}x  "
