@@ -56,10 +56,6 @@ def list_cmd(
         OrderFilter(status=status, channel=channel, since=parse_when(since), search=search, limit=limit or None),
     )
     if st.json:
-        for r in rows:
-            r["total"] = (
-                None if r["total_minor"] is None else format_money(r["total_minor"], r["currency"]).split(" ")[0]
-            )
         render.emit_json(rows)
         return
     if not rows:
@@ -68,21 +64,21 @@ def list_cmd(
     styles = []
     table_rows = []
     for r in rows:
-        flag = "!" if r["instruction"] == "pending" else ("✓" if r["instruction"] in ("done", "replied") else "")
-        styles.append("bold red" if r["instruction"] == "pending" else STATUS_STYLE.get(r["status"]))
+        flag = "!" if r.instruction == "pending" else ("✓" if r.instruction in ("done", "replied") else "")
+        styles.append("bold red" if r.instruction == "pending" else STATUS_STYLE.get(r.status))
         table_rows.append(
             [
                 flag,
-                r["ref"],
-                r["placed_at"],
-                r["status"] + (f" ({r['hold_reason']})" if r["hold_reason"] else ""),
-                r["payment"],
-                r["service_level"],
-                r["customer"],
-                r["country"],
-                r["units"],
-                format_money(r["total_minor"], r["currency"]),
-                r["ship_by"],
+                r.ref,
+                r.placed_at,
+                r.status + (f" ({r.hold_reason})" if r.hold_reason else ""),
+                r.payment,
+                r.service_level,
+                r.customer,
+                r.country,
+                r.units,
+                format_money(r.total_minor, r.currency),
+                r.ship_by,
             ]
         )
     render.table(
@@ -91,7 +87,7 @@ def list_cmd(
         table_rows,
         styles=styles,
         caption="! = special instruction not yet acknowledged (oms orders ack)"
-        if any(r["instruction"] == "pending" for r in rows)
+        if any(r.instruction == "pending" for r in rows)
         else None,
     )
 
@@ -104,28 +100,28 @@ def show_cmd(
 
     Example: oms orders show shopify:1001
     """
+    from dataclasses import replace
+
     from oms_cli.channels.push import pushes_of
     from oms_cli.cli import render
-    from oms_cli.importers.model import Order
     from oms_cli.orders.service import show_order
 
     st = state()
-    data = show_order(st.store, ref)
-    told = pushes_of(st.store, data["order"]["ref"])
+    detail = show_order(st.store, ref)
+    # what the channels were told is the channels' record; it joins the order's view here
+    detail = replace(detail, channel_updates=pushes_of(st.store, detail.order.ref))
+    told = detail.channel_updates
     if st.json:
-        order = Order.model_validate(data["order"]).model_dump(mode="json")
-        render.emit_json(
-            order | {"events": data["events"], "instruction_state": data["instruction_state"], "channel_updates": told}
-        )
+        render.emit_json(detail)
         return
-    o = data["order"]
+    o = detail.order.model_dump()  # its times are ISO text here: the header takes them from the model
     con = render.out()
     con.print(
-        f"[bold]{o['ref']}[/bold]  {o['status']}  placed {render._cell(o['placed_at'])}  {o['service_level']}"
-        + (f"  ship by {render._cell(o['ship_by'])}" if o["ship_by"] else "")
+        f"[bold]{o['ref']}[/bold]  {o['status']}  placed {render._cell(detail.order.placed_at)}  {o['service_level']}"
+        + (f"  ship by {render._cell(detail.order.ship_by)}" if detail.order.ship_by else "")
     )
     if o["hold_reason"]:
-        con.print(f"[yellow]on hold: {o['hold_reason']}[/yellow] {render._escape(data['hold_note'] or '')}")
+        con.print(f"[yellow]on hold: {o['hold_reason']}[/yellow] {render._escape(detail.hold_note or '')}")
     c, s = o["customer"], o["ship_to"]
     con.print(f"customer: {render._escape(c['name'] or '')} <{c['email'] or ''}> {c['phone'] or ''}")
     for label, address in (("ship to:  ", s), ("bill to:  ", o.get("bill_to"))):
@@ -151,10 +147,10 @@ def show_cmd(
             "pending": "[bold red]NOT YET ACKNOWLEDGED[/bold red]",
             "done": "[green]will be fulfilled[/green]",
             "replied": "[green]answered[/green]",
-        }.get(data["instruction_state"], "")
+        }.get(detail.instruction_state, "")
         con.print(f"[bold]special instruction[/bold] {state_txt}: {render._escape(o['notes'])}")
-        if data["instruction_reply"]:
-            con.print(f"  reply: {render._escape(data['instruction_reply'])}")
+        if detail.instruction_reply:
+            con.print(f"  reply: {render._escape(detail.instruction_reply)}")
     render.table(
         None,
         ["sku", "name", "qty", "unit price"],
@@ -171,10 +167,7 @@ def show_cmd(
     render.table(
         "history",
         ["at", "from", "to", "command", "note"],
-        [
-            [e["at"], e["from"], e["to"] if e["kind"] == "status" else "·", e["command"], e["note"]]
-            for e in data["events"]
-        ],
+        [[e.at, e.from_status, e.to_status if e.kind == "status" else "·", e.command, e.note] for e in detail.events],
     )
     if told:
         render.table(
@@ -313,7 +306,7 @@ def hold_cmd(
     from oms_cli.orders.service import hold_order
 
     res = hold_order(state().store, ref, reason, note)
-    _done(res, f"{res['ref']} on hold ({reason})" if res["changed"] else f"{res['ref']} already on hold ({reason})")
+    _done(res, f"{res.ref} on hold ({reason})" if res.changed else f"{res.ref} already on hold ({reason})")
 
 
 @orders_app.command("release")
@@ -339,7 +332,7 @@ def cancel_cmd(
     from oms_cli.orders.service import cancel_order
 
     res = cancel_order(state().store, ref, note)
-    _done(res, f"{res['ref']} cancelled" if res["changed"] else f"{res['ref']} was already cancelled")
+    _done(res, f"{res.ref} cancelled" if res.changed else f"{res.ref} was already cancelled")
 
 
 @orders_app.command("tag")
@@ -355,10 +348,10 @@ def tag_cmd(
     from oms_cli.orders.service import tag_order
 
     res = tag_order(state().store, ref, tags, remove=remove)
-    _done(res, f"{res['ref']} tags: {', '.join(res['tags']) or '(none)'}")
+    _done(res, f"{res.ref} tags: {', '.join(res.tags) or '(none)'}")
 
 
-def _done(result: dict, message: str) -> None:
+def _done(result: object, message: str) -> None:
     from oms_cli.cli import render
 
     if state().json:
@@ -382,7 +375,5 @@ def ack_cmd(
     from oms_cli.release.instructions import acknowledge
 
     res = acknowledge(state().store, ref, done=done, reply=reply)
-    what = "will be followed" if res["instruction_state"] == "done" else "answered"
-    _done(
-        res, f"{res['ref']}: instruction {what}" if res["changed"] else f"{res['ref']}: instruction was already {what}"
-    )
+    what = "will be followed" if res.instruction_state == "done" else "answered"
+    _done(res, f"{res.ref}: instruction {what}" if res.changed else f"{res.ref}: instruction was already {what}")

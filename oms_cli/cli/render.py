@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,21 +26,39 @@ def _default(o: Any) -> Any:
         return o.isoformat()
     if isinstance(o, Decimal):
         return format(o, "f")
+    if isinstance(o, Enum):
+        return o.value
     if isinstance(o, Path):
         return str(o)
     if isinstance(o, (set, frozenset, tuple)):
         return list(o)
     if hasattr(o, "model_dump"):
         return o.model_dump(mode="json")
-    if hasattr(o, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(o)
+    if is_dataclass(o) and not isinstance(o, type):
+        return _dataclass_json(o)
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
+def _dataclass_json(o: Any) -> dict[str, Any]:
+    """A result's fields as JSON keys, in declaration order. A field declared with
+    ``metadata={"json": False}`` is for the terminal only; one with ``{"inline": True}``
+    (an object) gives its keys to the result itself."""
+    data: dict[str, Any] = {}
+    for f in fields(o):
+        if not f.metadata.get("json", True):
+            continue
+        value = getattr(o, f.name)
+        if f.metadata.get("inline"):
+            inner = _default(value)
+            data.update(inner)
+        else:
+            data[f.metadata.get("key", f.name)] = value
+    return data
+
+
 def to_json(obj: Any, indent: int | None = 2) -> str:
-    """JSON text for any result (datetimes as UTC ISO 8601, Decimals as strings)."""
+    """JSON text for any result: dataclasses field by field, datetimes as UTC ISO 8601,
+    Decimals as exact strings, enums as their value."""
     return json.dumps(obj, default=_default, ensure_ascii=False, indent=indent)
 
 

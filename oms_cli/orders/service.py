@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput, NotFound, UsageError
+from oms_cli.core.money import from_minor
 from oms_cli.orders.events import record_event
 from oms_cli.orders.floor import take_off_floor
 from oms_cli.orders.lifecycle import HOLD_REASONS, OPEN, Status, check_statuses, require_status
@@ -20,6 +22,79 @@ from oms_cli.store.tables import order_events
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.types import utcnow
+
+if TYPE_CHECKING:
+    from oms_cli.importers.model import Order
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One order as `oms orders list` shows it."""
+
+    ref: str
+    channel: str
+    placed_at: datetime
+    status: str
+    payment: str | None
+    customer: str | None
+    country: str | None
+    service_level: str
+    units: int
+    total_minor: int | None
+    currency: str | None
+    instruction: str
+    hold_reason: str | None
+    ship_by: datetime | None
+    tags: list[str]
+    #: the total in the currency's major unit, exactly (from total_minor)
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    """One entry of an order's history."""
+
+    at: datetime
+    kind: str
+    from_status: str | None = field(metadata={"key": "from"})
+    to_status: str | None = field(metadata={"key": "to"})
+    command: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    """One order as `oms orders show` shows it: the canonical order, its history and
+    instruction; in JSON the order's own keys come first."""
+
+    order: Order = field(metadata={"inline": True})
+    events: list[OrderEvent]
+    instruction_state: str
+    instruction_reply: str | None = field(metadata={"json": False})
+    hold_note: str | None = field(metadata={"json": False})
+    #: what each channel connection was told about the order's packages (filled by the CLI
+    #: from the channels' record)
+    channel_updates: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """What hold or cancel did to an order (``changed`` false: it was so already)."""
+
+    ref: str
+    status: str
+    changed: bool
+    #: reserved units given back to available stock
+    units_freed: int = 0
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """An order's tags after `oms orders tag`."""
+
+    ref: str
+    tags: list[str]
+    changed: bool
 
 
 def resolve_ref(conn: Connection, ref: str) -> Any:
@@ -98,8 +173,8 @@ def _where(f: OrderFilter) -> list[Any]:
     return conds
 
 
-def list_orders(store: Store, f: OrderFilter) -> list[dict[str, Any]]:
-    """Orders matching the filter, newest first, as summary dicts."""
+def list_orders(store: Store, f: OrderFilter) -> list[OrderSummary]:
+    """Orders matching the filter, newest first."""
     q = (
         select(
             orders_t,
@@ -115,44 +190,47 @@ def list_orders(store: Store, f: OrderFilter) -> list[dict[str, Any]]:
         q = q.limit(f.limit)
     with store.connect(write=False) as conn:
         return [
-            {
-                "ref": r.ref,
-                "channel": r.channel,
-                "placed_at": r.placed_at,
-                "status": r.status,
-                "payment": r.payment_status,
-                "customer": r.customer_name,
-                "country": r.ship_country,
-                "service_level": r.service_level,
-                "units": int(r.units),
-                "total_minor": r.total_minor,
-                "currency": r.currency,
-                "instruction": r.instruction_state,
-                "hold_reason": r.hold_reason,
-                "ship_by": r.ship_by,
-                "tags": list(r.tags or []),
-            }
+            OrderSummary(
+                ref=r.ref,
+                channel=r.channel,
+                placed_at=r.placed_at,
+                status=r.status,
+                payment=r.payment_status,
+                customer=r.customer_name,
+                country=r.ship_country,
+                service_level=r.service_level,
+                units=int(r.units),
+                total_minor=r.total_minor,
+                currency=r.currency,
+                instruction=r.instruction_state,
+                hold_reason=r.hold_reason,
+                ship_by=r.ship_by,
+                tags=list(r.tags or []),
+                total=from_minor(r.total_minor, r.currency),
+            )
             for r in conn.execute(q)
         ]
 
 
-def show_order(store: Store, ref: str) -> dict[str, Any]:
+def show_order(store: Store, ref: str) -> OrderDetail:
     """One order in canonical shape, plus its events and instruction state."""
+    from oms_cli.importers.model import Order
+
     ev = order_events
     with store.connect(write=False) as conn:
         row = resolve_ref(conn, ref)
         order = canonical(conn, row)
         events = [
-            {"at": e.at, "kind": e.kind, "from": e.from_status, "to": e.to_status, "command": e.command, "note": e.note}
+            OrderEvent(e.at, e.kind, e.from_status, e.to_status, e.command, e.note)
             for e in conn.execute(select(ev).where(ev.c.order_id == row.id).order_by(ev.c.at, ev.c.id))
         ]
-    return {
-        "order": order,
-        "events": events,
-        "instruction_state": row.instruction_state,
-        "instruction_reply": row.instruction_reply,
-        "hold_note": row.hold_note,
-    }
+    return OrderDetail(
+        order=Order.model_validate(order),
+        events=events,
+        instruction_state=row.instruction_state,
+        instruction_reply=row.instruction_reply,
+        hold_note=row.hold_note,
+    )
 
 
 def iter_export(store: Store, f: OrderFilter, chunk: int = 1000) -> Iterator[dict[str, Any]]:
@@ -173,14 +251,14 @@ def iter_export(store: Store, f: OrderFilter, chunk: int = 1000) -> Iterator[dic
 
 def hold_order(
     store: Store, ref: str, reason: str, note: str | None = None, command: str = "orders hold"
-) -> dict[str, Any]:
+) -> OrderChange:
     """Put an order on hold with a reason code; frees its reserved stock."""
     if reason not in HOLD_REASONS:
         raise UsageError(f"unknown hold reason '{reason}'", hint="one of: " + ", ".join(HOLD_REASONS))
     with store.connect() as conn:
         row = resolve_ref(conn, ref)
         if row.status == Status.ON_HOLD and row.hold_reason == reason:
-            return {"ref": row.ref, "status": Status.ON_HOLD, "changed": False}
+            return OrderChange(row.ref, Status.ON_HOLD, changed=False)
         if row.status == Status.ON_HOLD:
             conn.execute(
                 update(orders_t)
@@ -188,23 +266,23 @@ def hold_order(
                 .values(hold_reason=reason, hold_note=note, updated_at=utcnow())
             )
             record_event(conn, row.id, command=command, kind="note", note=f"hold reason {row.hold_reason} -> {reason}")
-            return {"ref": row.ref, "status": Status.ON_HOLD, "changed": True}
-        take_off_floor(conn, row, Status.ON_HOLD, command=command, reason=reason, detail=note)
-        return {"ref": row.ref, "status": Status.ON_HOLD, "changed": True}
+            return OrderChange(row.ref, Status.ON_HOLD, changed=True)
+        freed = take_off_floor(conn, row, Status.ON_HOLD, command=command, reason=reason, detail=note)
+        return OrderChange(row.ref, Status.ON_HOLD, changed=True, units_freed=freed)
 
 
-def cancel_order(store: Store, ref: str, note: str | None = None) -> dict[str, Any]:
+def cancel_order(store: Store, ref: str, note: str | None = None) -> OrderChange:
     """Cancel an order that has not shipped; frees its reservations. Safe to repeat."""
     with store.connect() as conn:
         row = resolve_ref(conn, ref)
         if row.status == Status.CANCELLED:
-            return {"ref": row.ref, "status": Status.CANCELLED, "changed": False}
+            return OrderChange(row.ref, Status.CANCELLED, changed=False)
         require_status(row, OPEN, "cancelled", hint="open a return with `oms returns open`")
         freed = take_off_floor(conn, row, Status.CANCELLED, command="orders cancel", note=note)
-        return {"ref": row.ref, "status": Status.CANCELLED, "changed": True, "units_freed": freed}
+        return OrderChange(row.ref, Status.CANCELLED, changed=True, units_freed=freed)
 
 
-def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> dict[str, Any]:
+def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> TagChange:
     """Add (or remove) tags on an order."""
     clean = [t.strip() for t in tags if t.strip()]
     if not clean:
@@ -226,4 +304,4 @@ def tag_order(store: Store, ref: str, tags: list[str], remove: bool = False) -> 
                 kind="note",
                 note=("untagged " if remove else "tagged ") + ", ".join(clean),
             )
-        return {"ref": row.ref, "tags": new, "changed": new != current}
+        return TagChange(row.ref, new, changed=new != current)

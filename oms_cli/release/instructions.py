@@ -9,7 +9,7 @@ notification work).
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import update
 
@@ -18,6 +18,18 @@ from oms_cli.orders.events import record_event
 from oms_cli.orders.service import orders_t, resolve_ref
 from oms_cli.store.engine import Store
 from oms_cli.store.types import utcnow
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """An order's instruction after `oms orders ack` (``changed`` false: it was so already)."""
+
+    ref: str
+    instruction_state: str
+    #: the answer to the buyer (None when the instruction will simply be followed)
+    reply: str | None
+    changed: bool
+
 
 #: instruction states that let an order ship
 SETTLED = frozenset({"none", "done", "replied"})
@@ -42,7 +54,7 @@ def check_can_ship(ref: str, instruction_state: str | None, notes: str | None) -
 
 def acknowledge(
     store: Store, ref: str, *, done: bool = False, reply: str | None = None, command: str = "orders ack"
-) -> dict[str, Any]:
+) -> Acknowledgement:
     """Record that an order's instruction will be fulfilled (``done``) or the answer to the buyer (``reply``); safe to repeat."""
     if done == (reply is not None):
         raise UsageError('give either --done or --reply "…"')
@@ -54,19 +66,19 @@ def acknowledge(
             raise Refused(f"{row.ref}: has no special instruction to acknowledge")
         if done:
             if row.instruction_state == "done":
-                return {"ref": row.ref, "instruction_state": "done", "changed": False}
+                return Acknowledgement(row.ref, "done", None, changed=False)
             conn.execute(
                 update(orders_t).where(orders_t.c.id == row.id).values(instruction_state="done", updated_at=utcnow())
             )
             record_event(conn, row.id, command=command, kind="note", note="instruction acknowledged: will be fulfilled")
-            return {"ref": row.ref, "instruction_state": "done", "changed": True}
+            return Acknowledgement(row.ref, "done", None, changed=True)
         text = (reply or "").strip()
         if row.instruction_state == "replied" and row.instruction_reply == text:
-            return {"ref": row.ref, "instruction_state": "replied", "reply": text, "changed": False}
+            return Acknowledgement(row.ref, "replied", text, changed=False)
         conn.execute(
             update(orders_t)
             .where(orders_t.c.id == row.id)
             .values(instruction_state="replied", instruction_reply=text, updated_at=utcnow())
         )
         record_event(conn, row.id, command=command, kind="note", note=f"reply to the buyer: {text}")
-        return {"ref": row.ref, "instruction_state": "replied", "reply": text, "changed": True}
+        return Acknowledgement(row.ref, "replied", text, changed=True)
