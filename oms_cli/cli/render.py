@@ -40,14 +40,17 @@ def _default(o: Any) -> Any:
 
 
 def _dataclass_json(o: Any) -> dict[str, Any]:
-    """A result's fields as JSON keys, in declaration order. A field declared with
-    ``metadata={"json": False}`` is for the terminal only; one with ``{"inline": True}``
-    (an object) gives its keys to the result itself."""
+    """A result's fields as JSON keys, in declaration order. Field metadata shapes the
+    JSON: ``{"json": False}`` is for the terminal only; ``{"inline": True}`` (an object)
+    gives its keys to the result itself; ``{"key": "from"}`` names the key;
+    ``{"optional": True}`` leaves the key out while the value is None."""
     data: dict[str, Any] = {}
     for f in fields(o):
         if not f.metadata.get("json", True):
             continue
         value = getattr(o, f.name)
+        if value is None and f.metadata.get("optional"):
+            continue
         if f.metadata.get("inline"):
             inner = _default(value)
             data.update(inner)

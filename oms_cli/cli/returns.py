@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from oms_cli.cli.context import state
+
+if TYPE_CHECKING:
+    from oms_cli.returns.service import ReturnView
 
 returns_app = typer.Typer(
     help="Returns (RMA): open, receive (restock), close with a refund, list.", no_args_is_help=True
@@ -52,21 +55,21 @@ def open_cmd(
     if st.json:
         render.emit_json(res)
         return
-    items = _items(res)
-    if res["changed"]:
-        render.success(f"{res['rma']} opened for {res['order_ref']} ({res['reason']}): {items}")
-        message = res.get("message") or {}
-        if message.get("created"):
+    ret = res.ret
+    items = _items(ret)
+    if res.changed:
+        render.success(f"{ret.rma} opened for {ret.order_ref} ({ret.reason}): {items}")
+        if res.message is not None and res.message.created:
             render.info("return instructions queued: send them with `oms notify send`")
-        if res.get("label_path"):
-            render.info(f"return label: {res['label_path']}")
-        if res.get("problem_id"):
-            render.info(f"problem #{res['problem_id']} opened for this return (see `oms problems list`)")
+        if res.label_path:
+            render.info(f"return label: {res.label_path}")
+        if res.problem_id:
+            render.info(f"problem #{res.problem_id} opened for this return (see `oms problems list`)")
     else:
-        render.success(f"{res['rma']} is already open for {res['order_ref']} ({res['reason']}): {items}")
-    for w in res.get("warnings") or []:
+        render.success(f"{ret.rma} is already open for {ret.order_ref} ({ret.reason}): {items}")
+    for w in res.warnings:
         render.warn(w)
-    _print_rma(res["rma"])
+    _print_rma(ret.rma)
 
 
 @returns_app.command("receive")
@@ -97,16 +100,17 @@ def receive_cmd(
     if st.json:
         render.emit_json(res)
         return
-    if not res["changed"]:
-        render.success(f"{res['rma']}: nothing left to receive ({res['received_units']} of {res['units']} checked in)")
+    ret = res.ret
+    if not res.changed:
+        render.success(f"{ret.rma}: nothing left to receive ({ret.received_units} of {ret.units} checked in)")
         return
-    render.success(f"{res['rma']}: received {res['received_units']} of {res['units']} ({condition})")
-    for r in res["restocked"]:
-        render.info(f"  {r['sku']} x{r['quantity']} back in stock at {r['location']}")
-    if res["order_returned"]:
-        render.info(f"{res['order_ref']} is now returned: every item is back")
-    elif res["awaited_units"]:
-        render.info(f"still awaited: {res['awaited_units']}")
+    render.success(f"{ret.rma}: received {ret.received_units} of {ret.units} ({condition})")
+    for r in res.restocked:
+        render.info(f"  {r.sku} x{r.quantity} back in stock at {r.location}")
+    if res.order_returned:
+        render.info(f"{ret.order_ref} is now returned: every item is back")
+    elif ret.awaited_units:
+        render.info(f"still awaited: {ret.awaited_units}")
 
 
 @returns_app.command("close")
@@ -133,10 +137,11 @@ def close_cmd(
     if st.json:
         render.emit_json(res)
         return
-    what = f"refund {res['refund']}" if res["refund"] else "no refund"
-    render.success(f"{res['rma']} closed, {what}" if res["changed"] else f"{res['rma']} was already closed, {what}")
-    if res["changed"] and res["awaited_units"]:
-        render.warn(f"{res['awaited_units']} item(s) of {res['rma']} never arrived")
+    ret = res.ret
+    what = f"refund {_refund(ret)}" if ret.refund_minor is not None else "no refund"
+    render.success(f"{ret.rma} closed, {what}" if res.changed else f"{ret.rma} was already closed, {what}")
+    if res.changed and ret.awaited_units:
+        render.warn(f"{ret.awaited_units} item(s) of {ret.rma} never arrived")
 
 
 @returns_app.command("list")
@@ -163,14 +168,14 @@ def list_cmd(
         ["rma", "order", "opened", "status", "reason", "items", "received", "refund"],
         [
             [
-                r["rma"],
-                r["order_ref"],
-                r["opened_at"],
-                r["status"],
-                r["reason"],
+                r.rma,
+                r.order_ref,
+                r.opened_at,
+                r.status,
+                r.reason,
                 _items(r),
-                f"{r['received_units']}/{r['units']}",
-                r["refund"],
+                f"{r.received_units}/{r.units}",
+                _refund(r),
             ]
             for r in rows
         ],
@@ -194,26 +199,33 @@ def show_cmd(rma: Annotated[str, typer.Argument(help="Return number, e.g. RMA-00
     con = render.out()
     esc = render._escape
     con.print(
-        f"[bold]{esc(r['rma'])}[/bold]  {r['status']}  order {esc(r['order_ref'])} ({r['order_status']})  reason {esc(r['reason'])}"
+        f"[bold]{esc(r.rma)}[/bold]  {r.status}  order {esc(r.order_ref)} ({r.order_status})  reason {esc(r.reason)}"
     )
     con.print(
-        f"opened {render._cell(r['opened_at'])}  received {render._cell(r['received_at']) or '-'}  closed {render._cell(r['closed_at']) or '-'}  refund {r['refund'] or '-'}",
+        f"opened {render._cell(r.opened_at)}  received {render._cell(r.received_at) or '-'}  closed {render._cell(r.closed_at) or '-'}  refund {_refund(r) or '-'}",
         markup=False,
     )
-    if r["note"]:
-        con.print(f"note: {r['note']}", markup=False)
+    if r.note:
+        con.print(f"note: {r.note}", markup=False)
     render.table(
         None,
         ["sku", "qty", "received", "condition"],
-        [[ln["sku"], ln["quantity"], ln["received"], ln["condition"] or "awaited"] for ln in r["lines"]],
+        [[ln.sku, ln.quantity, ln.received, ln.condition or "awaited"] for ln in r.lines],
     )
 
 
-def _items(r: dict[str, Any]) -> str:
+def _items(r: ReturnView) -> str:
     total: dict[str, int] = {}
-    for ln in r["lines"]:
-        total[ln["sku"]] = total.get(ln["sku"], 0) + ln["quantity"]
+    for ln in r.lines:
+        total[ln.sku] = total.get(ln.sku, 0) + ln.quantity
     return ", ".join(f"{sku} x{qty}" for sku, qty in total.items())
+
+
+def _refund(r: ReturnView) -> str | None:
+    """The refund as the shop reads it (``18.00 USD``), or None when there is none."""
+    from oms_cli.core.money import format_money
+
+    return format_money(r.refund_minor, r.currency) if r.refund_minor is not None else None
 
 
 def _print_rma(rma: str) -> None:

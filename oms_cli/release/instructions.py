@@ -9,7 +9,7 @@ notification work).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import update
 
@@ -26,9 +26,9 @@ class Acknowledgement:
 
     ref: str
     instruction_state: str
-    #: the answer to the buyer (None when the instruction will simply be followed)
-    reply: str | None
-    changed: bool
+    #: the answer to the buyer (None, and no key in JSON, when the instruction will simply be followed)
+    reply: str | None = field(metadata={"optional": True})
+    changed: bool = False
 
 
 #: instruction states that let an order ship

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput, ConfigError, NotFound, Refused, UsageError
-from oms_cli.core.money import format_money
+from oms_cli.core.money import format_money, from_minor
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.lifecycle import OPEN, RETURNABLE, Status, require_status
 from oms_cli.orders.service import resolve_ref
@@ -52,6 +53,90 @@ from oms_cli.store.types import utcnow
 if TYPE_CHECKING:
     from oms_cli.core.config import Config
     from oms_cli.store.engine import Store
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """One line of a return: what was taken back, and what has been checked in."""
+
+    sku: str
+    quantity: int
+    received: int
+    #: resellable, damaged or missing; None while awaited
+    condition: str | None
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    """One return as `oms returns show` and `list` give it."""
+
+    rma: str
+    order_ref: str
+    order_status: str
+    status: str
+    reason: str
+    note: str | None
+    opened_at: datetime
+    received_at: datetime | None
+    closed_at: datetime | None
+    units: int
+    received_units: int
+    awaited_units: int
+    lines: list[ReturnLine]
+    currency: str | None
+    refund_minor: int | None
+    #: the refund in the currency's major unit, exactly (from refund_minor)
+    refund: Decimal | None
+    refunded_minor: int
+
+
+@dataclass(frozen=True)
+class QueuedNotice:
+    """The return instructions queued for the customer (``created`` false: queued before)."""
+
+    key: str
+    queued: bool
+    created: bool
+    skipped: str | None
+
+
+@dataclass(frozen=True)
+class ReturnOpened:
+    """What `oms returns open` did (``changed`` false: the same return was open already)."""
+
+    ret: ReturnView = field(metadata={"inline": True})
+    changed: bool
+    problem_id: int | None = None
+    message: QueuedNotice | None = None
+    label_path: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Restocked:
+    """Units of a SKU put back on a shelf by a receipt."""
+
+    sku: str
+    location: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ReturnReceived:
+    """What `oms returns receive` checked in, and whether the order is now returned."""
+
+    ret: ReturnView = field(metadata={"inline": True})
+    changed: bool
+    restocked: list[Restocked]
+    order_returned: bool
+
+
+@dataclass(frozen=True)
+class ReturnClosed:
+    """A closed return (``changed`` false: it was closed so already)."""
+
+    ret: ReturnView = field(metadata={"inline": True})
+    changed: bool
 
 
 def reasons(config: Config) -> list[str]:
@@ -115,7 +200,7 @@ def _return_lines(conn: Connection, return_id: int) -> Sequence[Any]:
     ).all()
 
 
-def _describe(conn: Connection, ret: Any, order: Any | None = None) -> dict[str, Any]:
+def _describe(conn: Connection, ret: Any, order: Any | None = None) -> ReturnView:
     order = order if order is not None else _order(conn, ret.order_id)
     lines = _return_lines(conn, ret.id)
     refunded = conn.execute(
@@ -123,31 +208,28 @@ def _describe(conn: Connection, ret: Any, order: Any | None = None) -> dict[str,
     ).scalar_one()
     units = sum(ln.quantity for ln in lines)
     received = sum(ln.received_qty for ln in lines if ln.condition is not None)
-    return {
-        "rma": ret.rma,
-        "order_ref": order.ref,
-        "order_status": order.status,
-        "status": ret.status,
-        "reason": ret.reason,
-        "note": ret.note,
-        "opened_at": ret.opened_at,
-        "received_at": ret.received_at,
-        "closed_at": ret.closed_at,
-        "units": units,
-        "received_units": received,
-        "awaited_units": units - received,
-        "lines": [
-            {"sku": ln.sku, "quantity": ln.quantity, "received": ln.received_qty, "condition": ln.condition}
-            for ln in lines
-        ],
-        "currency": order.currency,
-        "refund_minor": ret.refund_minor,
-        "refund": format_money(ret.refund_minor, order.currency) if ret.refund_minor is not None else None,
-        "refunded_minor": int(refunded),
-    }
+    return ReturnView(
+        rma=ret.rma,
+        order_ref=order.ref,
+        order_status=order.status,
+        status=ret.status,
+        reason=ret.reason,
+        note=ret.note,
+        opened_at=ret.opened_at,
+        received_at=ret.received_at,
+        closed_at=ret.closed_at,
+        units=units,
+        received_units=received,
+        awaited_units=units - received,
+        lines=[ReturnLine(ln.sku, ln.quantity, ln.received_qty, ln.condition) for ln in lines],
+        currency=order.currency,
+        refund_minor=ret.refund_minor,
+        refund=from_minor(ret.refund_minor, order.currency),
+        refunded_minor=int(refunded),
+    )
 
 
-def list_returns(store: Store, *, open_only: bool = False) -> list[dict[str, Any]]:
+def list_returns(store: Store, *, open_only: bool = False) -> list[ReturnView]:
     """Returns, newest first; ``open_only`` leaves out closed ones."""
     q = select(returns_t).order_by(returns_t.c.opened_at.desc(), returns_t.c.id.desc())
     if open_only:
@@ -156,7 +238,7 @@ def list_returns(store: Store, *, open_only: bool = False) -> list[dict[str, Any
         return [_describe(conn, r) for r in conn.execute(q).all()]
 
 
-def show_return(store: Store, rma: str) -> dict[str, Any]:
+def show_return(store: Store, rma: str) -> ReturnView:
     """One return with its lines, conditions and refund."""
     with store.connect(write=False) as conn:
         return _describe(conn, _find(conn, rma))
@@ -199,7 +281,7 @@ def open_return(
     note: str | None = None,
     again: bool = False,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> ReturnOpened:
     """Open a return for a shipped or delivered order and queue the return instructions.
 
     ``lines`` are ``SKU:QTY`` (default: everything not yet returned). Running the same
@@ -222,13 +304,7 @@ def open_return(
         nothing_left = not any(s.returnable for s in states if not s.added_by_shop)
         repeat = None if again else _repeat_of(conn, order.id, reason, wanted, nothing_left)
         if repeat is not None:
-            return _describe(conn, repeat, order) | {
-                "changed": False,
-                "problem_id": None,
-                "message": None,
-                "label_path": None,
-                "warnings": [],
-            }
+            return ReturnOpened(_describe(conn, repeat, order), changed=False)
         taken = allocate_return(states, wanted, order.ref)
         if not taken:
             raise Refused(f"{order.ref}: every item is already on a return or back", hint="see `oms returns list`")
@@ -278,14 +354,16 @@ def open_return(
         label_path = _label(conn, config, order, rma, warnings)
         message = _queue_instructions(conn, config, order, rma, taken, label_path)
         ret = conn.execute(select(returns_t).where(returns_t.c.id == return_id)).one()
-        return _describe(conn, ret, order) | {
-            "changed": True,
-            "problem_id": problem_id,
-            "message": message,
-            "label_path": str(label_path) if label_path else None,
-            "warnings": warnings
-            + ([f"no message queued: {message['skipped']}"] if message and message.get("skipped") else []),
-        }
+        if message.skipped:
+            warnings.append(f"no message queued: {message.skipped}")
+        return ReturnOpened(
+            _describe(conn, ret, order),
+            changed=True,
+            problem_id=problem_id,
+            message=message,
+            label_path=str(label_path) if label_path else None,
+            warnings=warnings,
+        )
 
 
 def _per_sku(units: list[ReturnUnits]) -> list[tuple[str, int]]:
@@ -316,7 +394,7 @@ def _label(conn: Connection, config: Config, order: Any, rma: str, warnings: lis
 
 def _queue_instructions(
     conn: Connection, config: Config, order: Any, rma: str, taken: list[ReturnUnits], label_path: Any
-) -> dict[str, Any]:
+) -> QueuedNotice:
     """Queue the return instructions (idempotent by the key ``return_instructions:<RMA>``)."""
     from oms_cli.notify.outbox import queue_message
 
@@ -333,7 +411,7 @@ def _queue_instructions(
         context["label_path"] = str(label_path)
     key = f"return_instructions:{rma}"
     queued = queue_message(conn, key=key, order_id=order.id, kind="return_instructions", context=context, config=config)
-    return {"key": key, "queued": queued.id is not None, "created": queued.created, "skipped": queued.skipped}
+    return QueuedNotice(key, queued=queued.id is not None, created=queued.created, skipped=queued.skipped)
 
 
 # --- receiving -----------------------------------------------------------------------
@@ -381,7 +459,7 @@ def receive_return(
     lines: list[str] | None = None,
     location: str | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> ReturnReceived:
     """Check returned units in: resellable ones go back on the shelf (a ``return`` row in
     the stock ledger), damaged and missing ones are recorded. ``lines`` (``SKU:QTY``)
     receive part; by default everything still awaited. Never restocks a unit twice."""
@@ -400,7 +478,7 @@ def receive_return(
         states = [ReturnLineState(ln.id, ln.sku, ln.quantity, ln.condition) for ln in _return_lines(conn, ret.id)]
         receipts = plan_receipt(states, wanted, ret.rma)
         if not receipts:
-            return _describe(conn, ret, order) | {"changed": False, "restocked": [], "order_returned": False}
+            return ReturnReceived(_describe(conn, ret, order), changed=False, restocked=[], order_returned=False)
         restocked = _check_in(conn, config, ret, order, receipts, condition, place)
         awaited = conn.execute(
             select(func.count())
@@ -411,9 +489,7 @@ def receive_return(
             conn.execute(update(returns_t).where(returns_t.c.id == ret.id).values(status="received", received_at=at))
         checked = _items_text(_per_sku([ReturnUnits(0, r.sku, r.quantity) for r in receipts]))
         where = (
-            "; restocked " + ", ".join(f"{r['sku']} x{r['quantity']} at {r['location']}" for r in restocked)
-            if restocked
-            else ""
+            "; restocked " + ", ".join(f"{r.sku} x{r.quantity} at {r.location}" for r in restocked) if restocked else ""
         )
         record_event(
             conn,
@@ -425,16 +501,14 @@ def receive_return(
         )
         returned = _mark_order(conn, order, ret.rma, at)
         ret = conn.execute(select(returns_t).where(returns_t.c.id == ret.id)).one()
-        return _describe(conn, ret, _order(conn, order.id)) | {
-            "changed": True,
-            "restocked": restocked,
-            "order_returned": returned,
-        }
+        return ReturnReceived(
+            _describe(conn, ret, _order(conn, order.id)), changed=True, restocked=restocked, order_returned=returned
+        )
 
 
 def _check_in(
     conn: Connection, config: Config, ret: Any, order: Any, receipts: list[Receipt], condition: str, place: str | None
-) -> list[dict[str, Any]]:
+) -> list[Restocked]:
     """Write the receipts on the return lines and restock resellable units; returns what was restocked."""
     from oms_cli.stock.ledger import add_location, move
 
@@ -473,7 +547,7 @@ def _check_in(
             # product_locations names catalog products only; the ledger takes any SKU.
             add_location(conn, sku, loc)
         move(conn, sku, loc, qty, "return", command="returns receive", note=ret.rma, order_id=order.id)
-    return [{"sku": sku, "location": loc, "quantity": qty} for (sku, loc), qty in restocked.items()]
+    return [Restocked(sku, loc, qty) for (sku, loc), qty in restocked.items()]
 
 
 def _is_product(conn: Connection, sku: str) -> bool:
@@ -520,7 +594,7 @@ def close_return(
     refund: Decimal | None,
     note: str | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> ReturnClosed:
     """Close a return, recording the refund (``refund`` None: closed without one).
 
     Closing again with the same refund changes nothing; with a different one it is refused.
@@ -534,7 +608,7 @@ def close_return(
         amount = minor_units(refund, order.currency, "--refund") if refund is not None else None
         if ret.status == "closed":
             if ret.refund_minor == amount:
-                return _describe(conn, ret, order) | {"changed": False}
+                return ReturnClosed(_describe(conn, ret, order), changed=False)
             was = (
                 f"with a refund of {format_money(ret.refund_minor, order.currency)}"
                 if ret.refund_minor is not None
@@ -571,4 +645,4 @@ def close_return(
             note=f"{ret.rma} closed, {text}" + (f"; {note}" if note else ""),
         )
         ret = conn.execute(select(returns_t).where(returns_t.c.id == ret.id)).one()
-        return _describe(conn, ret, order) | {"changed": True}
+        return ReturnClosed(_describe(conn, ret, order), changed=True)

@@ -85,9 +85,9 @@ def test_random_returns_keep_the_ledger_and_the_counts_true(shop, db_path, seed:
                 if not mine:
                     continue
                 chosen = rng.choice(mine)
-                rma = chosen["rma"]
+                rma = chosen.rma
                 if step == "receive":
-                    on_it = [ln["sku"] for ln in chosen["lines"]] + ["CANDLE-FIG"]  # now and then a SKU not on it
+                    on_it = [ln.sku for ln in chosen.lines] + ["CANDLE-FIG"]  # now and then a SKU not on it
                     lines = None if rng.random() < 0.4 else [f"{rng.choice(on_it)}:{rng.randint(1, 3)}"]
                     receive_return(shop, config, rma, condition=rng.choice(CONDITIONS), lines=lines)
                 else:

@@ -79,12 +79,14 @@ def test_a_return_from_opening_to_refund(oms, shop, db_path) -> None:
 
     r = oms("--json", "returns", "list")
     [listed] = r.json()
-    assert (listed["rma"], listed["status"], listed["refund"], listed["received_units"]) == (
-        "RMA-000001",
-        "closed",
-        "18.00 USD",
-        1,
-    )
+    assert (
+        listed["rma"],
+        listed["status"],
+        listed["refund"],
+        listed["refund_minor"],
+        listed["currency"],
+        listed["received_units"],
+    ) == ("RMA-000001", "closed", "18.00", 1800, "USD", 1)
     assert oms("--json", "returns", "list", "--open").json() == []
     r = oms("returns", "show", "rma-000001")
     assert r.exit_code == 0
