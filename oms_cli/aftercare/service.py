@@ -3,8 +3,9 @@ resolved, not forgotten. Owns its transactions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -25,6 +26,68 @@ if TYPE_CHECKING:
 
 
 PROBLEM_SOURCES = ("feedback", "return", "manual", "channel")
+
+
+@dataclass(frozen=True)
+class ThanksQueued:
+    """The thank-you message for good feedback (``queued`` false: queued before, or skipped)."""
+
+    key: str
+    queued: bool
+    skipped: str | None
+
+
+@dataclass(frozen=True)
+class FeedbackRecorded:
+    """What `oms feedback add` recorded (``changed`` false: the same feedback was there)."""
+
+    ref: str
+    rating: int
+    comment: str | None
+    changed: bool
+    id: int
+    problem_id: int | None = None
+    thanks: ThanksQueued | None = None
+    #: the complaint words found, when a problem was opened
+    complaint_words: list[str] | None = field(default=None, metadata={"optional": True})
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """One piece of feedback, with its order's open feedback problem."""
+
+    id: int
+    ref: str
+    customer: str | None
+    rating: int
+    comment: str | None
+    at: datetime
+    open_problem: int | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem to put right (from low ratings, complaints, returns)."""
+
+    id: int
+    ref: str | None
+    source: str
+    description: str
+    status: str
+    opened_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class ProblemResolved:
+    """`oms problems resolve` (``changed`` false: it was resolved before)."""
+
+    id: int
+    status: str
+    changed: bool
+    resolved_at: datetime | None
+    resolution: str | None
 
 
 def open_problem(
@@ -48,7 +111,7 @@ def _complaints(config: Config, comment: str | None) -> list[str]:
 
 def add_feedback(
     store: Store, config: Config, ref: str, rating: int, comment: str | None = None, *, now: datetime | None = None
-) -> dict[str, Any]:
+) -> FeedbackRecorded:
     """Record a customer's rating (1–5) and comment. A low rating or a complaint opens
     a problem; good feedback queues a thank-you message (``notify.thank_you_on_good_feedback``).
     The same rating and comment for the same order again changes nothing."""
@@ -65,36 +128,25 @@ def add_feedback(
                 feedback_t.c.comment.is_(None) if comment is None else feedback_t.c.comment == comment,
             )
         ).first()
-        result: dict[str, Any] = {
-            "ref": row.ref,
-            "rating": rating,
-            "comment": comment,
-            "changed": False,
-            "problem_id": None,
-            "thanks": None,
-        }
         if same is not None:
-            return result | {"id": same.id}
+            return FeedbackRecorded(row.ref, rating, comment, changed=False, id=same.id)
         feedback_id = inserted_id(
             conn.execute(insert(feedback_t).values(order_id=row.id, rating=rating, comment=comment, at=now))
         )
-        result |= {"id": feedback_id, "changed": True}
+        result = FeedbackRecorded(row.ref, rating, comment, changed=True, id=feedback_id)
         words = _complaints(config, comment)
         low = is_low(rating, int(config.get("feedback.problem_below") or 0))
         if low or words:
             why = [f"rating {rating}/5"] + ([f"complaint ({', '.join(dict.fromkeys(words))})"] if words else [])
             description = f"feedback #{feedback_id}: {' and '.join(why)}" + (f": {comment}" if comment else "")
-            result["problem_id"] = open_problem(
-                conn, order_id=row.id, source="feedback", description=description, now=now
-            )
-            result["complaint_words"] = list(dict.fromkeys(words))
+            problem_id = open_problem(conn, order_id=row.id, source="feedback", description=description, now=now)
+            result = replace(result, problem_id=problem_id, complaint_words=list(dict.fromkeys(words)))
         record_event(
             conn,
             row.id,
             command="feedback add",
             kind="note",
-            note=f"feedback {rating}/5"
-            + (f" (problem #{result['problem_id']} opened)" if result["problem_id"] else ""),
+            note=f"feedback {rating}/5" + (f" (problem #{result.problem_id} opened)" if result.problem_id else ""),
             at=now,
         )
         if rating >= 4 and not words and config.get("notify.thank_you_on_good_feedback"):
@@ -108,7 +160,7 @@ def add_feedback(
                 context={"rating": rating, "comment": comment},
                 config=config,
             )
-            result["thanks"] = {"key": queued.key, "queued": queued.created, "skipped": queued.skipped}
+            result = replace(result, thanks=ThanksQueued(queued.key, queued.created, queued.skipped))
         return result
 
 
@@ -119,7 +171,7 @@ def list_feedback(
     since: datetime | None = None,
     below: int | None = None,
     limit: int | None = 100,
-) -> list[dict[str, Any]]:
+) -> list[FeedbackEntry]:
     """Feedback, newest first, with the order reference and its order's open feedback problem."""
     q = select(feedback_t, orders_t.c.ref, orders_t.c.customer_name).join(
         orders_t, orders_t.c.id == feedback_t.c.order_id
@@ -143,22 +195,14 @@ def list_feedback(
             )
         }
         return [
-            {
-                "id": r.id,
-                "ref": r.ref,
-                "customer": r.customer_name,
-                "rating": r.rating,
-                "comment": r.comment,
-                "at": r.at,
-                "open_problem": problems.get(r.order_id),
-            }
+            FeedbackEntry(r.id, r.ref, r.customer_name, r.rating, r.comment, r.at, problems.get(r.order_id))
             for r in conn.execute(q)
         ]
 
 
 def list_problems(
     store: Store, *, open_only: bool = False, ref: str | None = None, limit: int | None = 100
-) -> list[dict[str, Any]]:
+) -> list[Problem]:
     """Problems, open ones first, then newest first."""
     q = select(problems_t, orders_t.c.ref).outerjoin(orders_t, orders_t.c.id == problems_t.c.order_id)
     if open_only:
@@ -170,21 +214,12 @@ def list_problems(
         if limit:
             q = q.limit(limit)
         return [
-            {
-                "id": r.id,
-                "ref": r.ref,
-                "source": r.source,
-                "description": r.description,
-                "status": r.status,
-                "opened_at": r.opened_at,
-                "resolved_at": r.resolved_at,
-                "resolution": r.resolution,
-            }
+            Problem(r.id, r.ref, r.source, r.description, r.status, r.opened_at, r.resolved_at, r.resolution)
             for r in conn.execute(q)
         ]
 
 
-def resolve_problem(store: Store, problem_id: int, note: str, *, now: datetime | None = None) -> dict[str, Any]:
+def resolve_problem(store: Store, problem_id: int, note: str, *, now: datetime | None = None) -> ProblemResolved:
     """Close a problem with a note saying how it was put right. Safe to repeat."""
     note = (note or "").strip()
     if not note:
@@ -194,13 +229,7 @@ def resolve_problem(store: Store, problem_id: int, note: str, *, now: datetime |
         if row is None:
             raise NotFound(f"problem {problem_id} does not exist", hint="see `oms problems list --open`")
         if row.status == "resolved":
-            return {
-                "id": problem_id,
-                "status": "resolved",
-                "changed": False,
-                "resolved_at": row.resolved_at,
-                "resolution": row.resolution,
-            }
+            return ProblemResolved(problem_id, "resolved", False, row.resolved_at, row.resolution)
         now = now or utcnow()
         conn.execute(
             update(problems_t)
@@ -216,4 +245,4 @@ def resolve_problem(store: Store, problem_id: int, note: str, *, now: datetime |
                 note=f"problem #{problem_id} resolved: {note}",
                 at=now,
             )
-        return {"id": problem_id, "status": "resolved", "changed": True, "resolved_at": now, "resolution": note}
+        return ProblemResolved(problem_id, "resolved", True, now, note)

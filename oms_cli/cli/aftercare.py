@@ -40,19 +40,19 @@ def feedback_add_cmd(
     if st.json:
         render.emit_json(res)
         return
-    if not res["changed"]:
-        render.info(f"{res['ref']}: this feedback is already recorded (#{res['id']})")
+    if not res.changed:
+        render.info(f"{res.ref}: this feedback is already recorded (#{res.id})")
         return
-    render.success(f"{res['ref']}: feedback {rating}/5 recorded (#{res['id']})")
-    if res["problem_id"]:
+    render.success(f"{res.ref}: feedback {rating}/5 recorded (#{res.id})")
+    if res.problem_id:
         render.warn(
-            f'problem #{res["problem_id"]} opened: resolve it with `oms problems resolve {res["problem_id"]} --note "…"`'
+            f'problem #{res.problem_id} opened: resolve it with `oms problems resolve {res.problem_id} --note "…"`'
         )
-    thanks = res.get("thanks")
-    if thanks and thanks["queued"]:
+    thanks = res.thanks
+    if thanks and thanks.queued:
         render.info("thank-you message queued")
-    elif thanks and thanks["skipped"]:
-        render.info(f"no thank-you message: {thanks['skipped']}")
+    elif thanks and thanks.skipped:
+        render.info(f"no thank-you message: {thanks.skipped}")
 
 
 @feedback_app.command("list")
@@ -85,17 +85,17 @@ def feedback_list_cmd(
         ["id", "at", "order", "customer", "rating", "comment", "problem"],
         [
             [
-                r["id"],
-                r["at"],
-                r["ref"],
-                r["customer"],
-                "★" * r["rating"],
-                r["comment"],
-                f"#{r['open_problem']}" if r["open_problem"] else None,
+                r.id,
+                r.at,
+                r.ref,
+                r.customer,
+                "★" * r.rating,
+                r.comment,
+                f"#{r.open_problem}" if r.open_problem else None,
             ]
             for r in rows
         ],
-        styles=["red" if r["open_problem"] else None for r in rows],
+        styles=["red" if r.open_problem else None for r in rows],
     )
 
 
@@ -123,11 +123,8 @@ def problems_list_cmd(
         render.table(
             None,
             ["id", "status", "opened", "order", "source", "description", "resolution"],
-            [
-                [r["id"], r["status"], r["opened_at"], r["ref"], r["source"], r["description"], r["resolution"]]
-                for r in rows
-            ],
-            styles=["bold red" if r["status"] == "open" else "dim" for r in rows],
+            [[r.id, r.status, r.opened_at, r.ref, r.source, r.description, r.resolution] for r in rows],
+            styles=["bold red" if r.status == "open" else "dim" for r in rows],
         )
     if open_only and rows:
         raise typer.Exit(int(ExitCode.ATTENTION))
@@ -149,7 +146,7 @@ def problems_resolve_cmd(
     res = resolve_problem(st.store, problem_id, note)
     if st.json:
         render.emit_json(res)
-    elif res["changed"]:
+    elif res.changed:
         render.success(f"problem #{problem_id} resolved")
     else:
-        render.info(f"problem #{problem_id} was already resolved: {res['resolution']}")
+        render.info(f"problem #{problem_id} was already resolved: {res.resolution}")

@@ -110,19 +110,19 @@ def list_cmd(
         ["id", "status", "kind", "order", "to", "due", "tries", "sent", "last error"],
         [
             [
-                r["id"],
-                r["status"],
-                r["kind"],
-                r["order"],
-                r["to"],
-                r["due_at"],
-                r["attempts"],
-                r["sent_at"],
-                r["last_error"],
+                r.id,
+                r.status,
+                r.kind,
+                r.order,
+                r.to,
+                r.due_at,
+                r.attempts,
+                r.sent_at,
+                r.last_error,
             ]
             for r in rows
         ],
-        styles=[STATUS_STYLE.get(r["status"]) for r in rows],
+        styles=[STATUS_STYLE.get(r.status) for r in rows],
     )
 
 
@@ -142,23 +142,24 @@ def show_cmd(
     if st.json:
         render.emit_json(m)
         return
-    for label, key in (
-        ("To", "to"),
-        ("Subject", "subject"),
-        ("Kind", "kind"),
-        ("Order", "order"),
-        ("Status", "status"),
-        ("Due", "due_at"),
-        ("Sent", "sent_at"),
-        ("Message-ID", "message_id"),
-        ("Last error", "last_error"),
+    head = m.message
+    for label, value in (
+        ("To", head.to),
+        ("Subject", head.subject),
+        ("Kind", head.kind),
+        ("Order", head.order),
+        ("Status", head.status),
+        ("Due", head.due_at),
+        ("Sent", head.sent_at),
+        ("Message-ID", head.message_id),
+        ("Last error", head.last_error),
     ):
-        if m.get(key) is not None:
-            typer.echo(f"{label}: {render._cell(m[key])}")
-    if m["attachments"]:
-        typer.echo("Attachments: " + ", ".join(m["attachments"]))
+        if value is not None:
+            typer.echo(f"{label}: {render._cell(value)}")
+    if m.attachments:
+        typer.echo("Attachments: " + ", ".join(m.attachments))
     typer.echo("")
-    typer.echo(m["body_text"].rstrip("\n"))
+    typer.echo(m.body_text.rstrip("\n"))
 
 
 @notify_app.command("retry")
@@ -180,9 +181,9 @@ def retry_cmd(
     res = retry_message(st.store, st.config, message_id)
     if st.json:
         render.emit_json(res)
-    elif res["changed"]:
+    elif res.changed:
         render.success(
-            f"message {message_id} queued again (was {res['previous_status']}); it goes with the next `oms notify send`"
+            f"message {message_id} queued again (was {res.previous_status}); it goes with the next `oms notify send`"
         )
     else:
         render.info(f"message {message_id} is already queued")

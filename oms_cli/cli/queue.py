@@ -43,35 +43,33 @@ def queue_cmd(
     if st.json:
         render.emit_json(q)
         return
-    if not q["orders"]:
+    if not q.orders:
         render.info("nothing to work on")
     else:
         rows, styles = [], []
-        for o in q["orders"]:
-            flag = "!" if o["instruction"] == "pending" else ""
-            late = "LATE" if o["overdue"] else ""
+        for o in q.orders:
+            flag = "!" if o.instruction == "pending" else ""
+            late = "LATE" if o.overdue else ""
             rows.append(
                 [
-                    o["rank"],
+                    o.rank,
                     flag,
-                    o["ref"],
-                    o["status"],
-                    o["service_level"],
-                    o["placed_at"],
-                    o["ship_by"],
+                    o.ref,
+                    o.status,
+                    o.service_level,
+                    o.placed_at,
+                    o.ship_by,
                     late,
-                    o["units"],
-                    o["customer"],
-                    o["country"],
+                    o.units,
+                    o.customer,
+                    o.country,
                 ]
             )
-            styles.append("bold red" if o["late_promise"] else ("red" if o["overdue"] else None))
+            styles.append("bold red" if o.late_promise else ("red" if o.overdue else None))
         caption = []
-        if q["late_promises"]:
-            caption.append(
-                f"{q['late_promises']} paid fast deliver{'ies' if q['late_promises'] != 1 else 'y'} late (red)"
-            )
-        if any(o["instruction"] == "pending" for o in q["orders"]):
+        if q.late_promises:
+            caption.append(f"{q.late_promises} paid fast deliver{'ies' if q.late_promises != 1 else 'y'} late (red)")
+        if any(o.instruction == "pending" for o in q.orders):
             caption.append("! = special instruction to acknowledge (oms orders ack)")
         render.table(
             None,
@@ -80,12 +78,12 @@ def queue_cmd(
             styles=styles,
             caption="; ".join(caption) or None,
         )
-    if q["late_promises"]:
-        n = q["late_promises"]
+    if q.late_promises:
+        n = q.late_promises
         render.warn(
             f"{n} expedited/next-day order{'s are' if n != 1 else ' is'} past {'their' if n != 1 else 'its'} ship-by time"
         )
-    summary = f"{q['total']} to work on, {q['overdue']} overdue"
-    if q["new"] or q["on_hold"]:
-        summary += f"; {q['new']} new not yet released (oms release --all), {q['on_hold']} on hold"
+    summary = f"{q.total} to work on, {q.overdue} overdue"
+    if q.new or q.on_hold:
+        summary += f"; {q.new} new not yet released (oms release --all), {q.on_hold} on hold"
     render.info(summary)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from oms_cli.cli.context import state
+
+if TYPE_CHECKING:
+    from oms_cli.stock.service import Shortfall
 
 stock_app = typer.Typer(
     help="Stock on hand per SKU and location: receive, adjust, count, list; every change is a ledger row.",
@@ -20,7 +23,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(stock_app, name="stock")
 
 
-def _short_warning(short: list[dict[str, Any]]) -> None:
+def _short_warning(short: list[Shortfall]) -> None:
     from oms_cli.cli import render
     from oms_cli.core.errors import ExitCode
 
@@ -28,7 +31,7 @@ def _short_warning(short: list[dict[str, Any]]) -> None:
         return
     for s in short:
         render.warn(
-            f"{s['sku']} at {s['location']}: {s['reserved']} reserved but {s['on_hand']} on hand; orders {', '.join(s['orders']) or '-'} cannot all be filled from here"
+            f"{s.sku} at {s.location}: {s.reserved} reserved but {s.on_hand} on hand; orders {', '.join(s.orders) or '-'} cannot all be filled from here"
         )
     raise typer.Exit(int(ExitCode.ATTENTION))
 
@@ -55,10 +58,10 @@ def receive_cmd(
     res = receive(st.store, st.config, sku, qty, location=location, ref=ref)
     if st.json:
         render.emit_json(res)
-    elif res["changed"]:
-        render.success(f"{sku}: +{qty} at {res['location']}, {res['on_hand']} on hand, {res['available']} available")
+    elif res.changed:
+        render.success(f"{sku}: +{qty} at {res.location}, {res.on_hand} on hand, {res.available} available")
     else:
-        render.info(f"{sku}: {ref} was already received ({res['quantity']} at {res['location']}); nothing booked")
+        render.info(f"{sku}: {ref} was already received ({res.quantity} at {res.location}); nothing booked")
 
 
 @stock_app.command(
@@ -90,11 +93,11 @@ def adjust_cmd(
     res = adjust(st.store, st.config, sku, qty, reason, location=location, ref=ref)
     if st.json:
         render.emit_json(res)
-    elif res["changed"]:
-        render.success(f"{sku}: {qty:+d} at {res['location']} ({reason}), {res['on_hand']} on hand")
+    elif res.changed:
+        render.success(f"{sku}: {qty:+d} at {res.location} ({reason}), {res.on_hand} on hand")
     else:
         render.info(f"{sku}: {ref} was already booked; nothing changed")
-    _short_warning(res["short"])
+    _short_warning(res.short)
 
 
 @stock_app.command("count")
@@ -128,17 +131,15 @@ def count_cmd(
     if st.json:
         render.emit_json(res)
     else:
-        if res["changes"]:
+        if res.changes:
             render.table(
                 None,
                 ["sku", "location", "was", "now", "change"],
-                [[c["sku"], c["location"], c["was"], c["now"], f"{c['delta']:+d}"] for c in res["changes"]],
+                [[c.sku, c.location, c.was, c.now, f"{c.delta:+d}"] for c in res.changes],
             )
         verb = "would change" if dry_run else "changed"
-        render.info(
-            f"{res['file']}: {res['counted']} counted, {verb} {res['changed']}, {res['unchanged']} already right"
-        )
-    _short_warning(res["short"])
+        render.info(f"{res.file}: {res.counted} counted, {verb} {res.changed}, {res.unchanged} already right")
+    _short_warning(res.short)
 
 
 @stock_app.command("list")
@@ -171,17 +172,17 @@ def list_cmd(
         ["sku", "name", "on hand", "reserved", "available", "low at", "locations"],
         [
             [
-                r["sku"],
-                r["name"],
-                r["on_hand"],
-                r["reserved"],
-                r["available"],
-                r["low_stock"],
-                ", ".join(f"{x['location']}:{x['on_hand']}" for x in r["locations"]),
+                r.sku,
+                r.name,
+                r.on_hand,
+                r.reserved,
+                r.available,
+                r.low_stock,
+                ", ".join(f"{x.location}:{x.on_hand}" for x in r.locations),
             ]
             for r in rows
         ],
-        styles=["red" if r["available"] <= 0 else ("yellow" if r["low"] else None) for r in rows],
+        styles=["red" if r.available <= 0 else ("yellow" if r.low else None) for r in rows],
     )
 
 
@@ -205,10 +206,7 @@ def moves_cmd(
     render.table(
         None,
         ["at", "sku", "location", "qty", "why", "order", "command", "note"],
-        [
-            [m["at"], m["sku"], m["location"], f"{m['quantity']:+d}", m["reason"], m["order"], m["command"], m["note"]]
-            for m in rows
-        ],
+        [[m.at, m.sku, m.location, f"{m.quantity:+d}", m.reason, m.order, m.command, m.note] for m in rows],
     )
 
 
@@ -225,14 +223,15 @@ def check_cmd() -> None:
     from oms_cli.stock.service import check
 
     st = state()
-    bad = check(st.store)
+    result = check(st.store)
+    bad = result.mismatches
     if st.json:
-        render.emit_json({"ok": not bad, "mismatches": bad})
+        render.emit_json(result)
     elif bad:
         render.table(
             "stock disagrees with its ledger",
             ["sku", "location", "on hand", "ledger sum", "reserved", "reservations"],
-            [[b["sku"], b["location"], b["on_hand"], b["ledger"], b["reserved"], b["reservations"]] for b in bad],
+            [[b.sku, b.location, b.on_hand, b.ledger, b.reserved, b.reservations] for b in bad],
             styles=["red"] * len(bad),
         )
     else:

@@ -21,6 +21,7 @@ import smtplib
 import socket
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -363,7 +364,7 @@ def list_messages(
     kind: str | None = None,
     ref: str | None = None,
     limit: int | None = 100,
-) -> list[dict[str, Any]]:
+) -> list[OutboxMessage]:
     """Outbox messages, newest first, with their order's reference."""
     for s in status or ():
         if s not in STATES:
@@ -384,38 +385,79 @@ def list_messages(
         return [_summary(r) for r in conn.execute(q)]
 
 
-def _summary(r: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "key": r.key,
-        "kind": r.kind,
-        "order": r.order_ref,
-        "to": r.to_addr,
-        "subject": r.subject,
-        "status": r.status,
-        "attempts": r.attempts,
-        "due_at": r.due_at,
-        "next_attempt_at": r.next_attempt_at,
-        "sent_at": r.sent_at,
-        "message_id": r.message_id,
-        "last_error": r.last_error,
-    }
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One message of the outbox, as `oms notify list` shows it."""
+
+    id: int
+    key: str
+    kind: str
+    order: str | None
+    to: str | None
+    subject: str | None
+    status: str
+    attempts: int
+    due_at: datetime | None
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    message_id: str | None
+    last_error: str | None
 
 
-def show_message(store: Store, outbox_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MessageDetail:
+    """One outbox message with its bodies and the names of its attachments (`oms notify show`)."""
+
+    message: OutboxMessage = field(metadata={"inline": True})
+    body_text: str
+    body_html: str | None
+    attachments: list[str]
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """`oms notify retry`: the message queued again (``changed`` false: it was queued already)."""
+
+    id: int
+    status: str
+    changed: bool
+    previous_status: str | None = field(default=None, metadata={"optional": True})
+    last_error: str | None = field(default=None, metadata={"optional": True})
+
+
+def _summary(r: Any) -> OutboxMessage:
+    return OutboxMessage(
+        id=r.id,
+        key=r.key,
+        kind=r.kind,
+        order=r.order_ref,
+        to=r.to_addr,
+        subject=r.subject,
+        status=r.status,
+        attempts=r.attempts,
+        due_at=r.due_at,
+        next_attempt_at=r.next_attempt_at,
+        sent_at=r.sent_at,
+        message_id=r.message_id,
+        last_error=r.last_error,
+    )
+
+
+def show_message(store: Store, outbox_id: int) -> MessageDetail:
     """One outbox message with its text and HTML bodies."""
     with store.connect(write=False) as conn:
         row = conn.execute(select(outbox_t, _ref_column()).where(outbox_t.c.id == outbox_id)).first()
         if row is None:
             raise NotFound(f"outbox message {outbox_id} does not exist", hint="see `oms notify list`")
-        return _summary(row) | {
-            "body_text": row.body_text,
-            "body_html": row.body_html,
-            "attachments": [p.name for p in message_attachments(conn, row.key)],
-        }
+        return MessageDetail(
+            _summary(row),
+            body_text=row.body_text,
+            body_html=row.body_html,
+            attachments=[p.name for p in message_attachments(conn, row.key)],
+        )
 
 
-def retry_message(store: Store, config: Config, outbox_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+def retry_message(store: Store, config: Config, outbox_id: int, *, now: datetime | None = None) -> RetryResult:
     """Put a failed (or waiting) message back in the queue, to go with the next send,
     with a fresh count of attempts. A sent message is refused: sending it again would duplicate it."""
     now = now or utcnow()
@@ -431,16 +473,10 @@ def retry_message(store: Store, config: Config, outbox_id: int, *, now: datetime
         if row.status == "sending" and row.claimed_at is not None and row.claimed_at >= now - stale_after(timeout_s):
             raise Refused(f"message {outbox_id} is being sent right now by {row.claimed_by}")
         if row.status == "queued" and row.next_attempt_at is None and row.attempts == 0:
-            return {"id": outbox_id, "status": "queued", "changed": False}
+            return RetryResult(outbox_id, "queued", changed=False)
         conn.execute(
             update(outbox_t)
             .where(outbox_t.c.id == outbox_id, outbox_t.c.status == row.status)
             .values(status="queued", attempts=0, next_attempt_at=None, claimed_by=None, claimed_at=None)
         )
-    return {
-        "id": outbox_id,
-        "status": "queued",
-        "changed": True,
-        "previous_status": row.status,
-        "last_error": row.last_error,
-    }
+    return RetryResult(outbox_id, "queued", changed=True, previous_status=row.status, last_error=row.last_error)

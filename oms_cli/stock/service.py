@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TextIO
 
 from sqlalchemy import func, select
@@ -26,6 +28,128 @@ HOLDING_STATES = ("active", "picked")
 
 class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A place holding less than is reserved on it, with the orders that hold it."""
+
+    sku: str
+    location: str
+    on_hand: int
+    reserved: int
+    orders: list[str]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What `oms stock receive` booked (``changed`` false: this ref was booked before)."""
+
+    sku: str
+    location: str
+    quantity: int
+    on_hand: int
+    available: int
+    changed: bool
+    ref: str | None
+    #: the location is new for this SKU (only said when something was booked)
+    new_location: bool | None = field(default=None, metadata={"optional": True})
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """What `oms stock adjust` booked, and the places now short of their reservations."""
+
+    sku: str
+    location: str
+    quantity: int
+    on_hand: int
+    reserved: int
+    changed: bool
+    short: list[Shortfall]
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class CountChange:
+    """One counted place whose quantity on hand changed."""
+
+    sku: str
+    location: str
+    was: int
+    now: int
+    delta: int
+
+
+@dataclass
+class CountReport:
+    """What a cycle count changed (or, with dry_run, would change)."""
+
+    file: str
+    counted: int
+    changed: int = 0
+    unchanged: int = 0
+    units_delta: int = 0
+    short: list[Shortfall] = field(default_factory=list)
+    dry_run: bool = False
+    changes: list[CountChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LocationLevel:
+    """Stock of a SKU at one location."""
+
+    location: str
+    on_hand: int
+    reserved: int
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """Stock of one SKU over its locations, against its low-stock threshold."""
+
+    sku: str
+    name: str | None
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock: int
+    low: bool
+    locations: list[LocationLevel]
+
+
+@dataclass(frozen=True)
+class StockMove:
+    """One row of the stock ledger."""
+
+    at: datetime
+    sku: str
+    location: str
+    quantity: int
+    reason: str
+    order: str | None
+    command: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A place where the stock table disagrees with its ledger or its reservations."""
+
+    sku: str
+    location: str
+    on_hand: int
+    ledger: int
+    reserved: int
+    reservations: int
+
+
+@dataclass(frozen=True)
+class StockCheck:
+    """`oms stock check`: ok when no place disagrees."""
+
+    ok: bool
+    mismatches: list[Mismatch]
 
 
 def _product(conn: Connection, sku: str) -> Any:
@@ -70,7 +194,7 @@ def _already_done(conn: Connection, sku: str, reason: str, ref: str | None) -> A
 
 def receive(
     store: Store, config: Config, sku: str, quantity: int, *, location: str | None = None, ref: str | None = None
-) -> dict[str, Any]:
+) -> Receipt:
     """Book received goods into a location (the SKU's primary one by default).
 
     With ``ref`` (a delivery or purchase-order number) a repeated run books nothing twice.
@@ -93,28 +217,11 @@ def receive(
         done = _already_done(conn, sku, "receive", ref)
         if done is not None:
             on_hand, reserved = _level(conn, sku, done.location)
-            return {
-                "sku": sku,
-                "location": done.location,
-                "quantity": done.quantity,
-                "on_hand": on_hand,
-                "available": on_hand - reserved,
-                "changed": False,
-                "ref": ref,
-            }
+            return Receipt(sku, done.location, done.quantity, on_hand, on_hand - reserved, changed=False, ref=ref)
         new_location = add_location(conn, sku, loc)
         on_hand = move(conn, sku, loc, quantity, "receive", command="stock receive", note=ref)
         _, reserved = _level(conn, sku, loc)
-    return {
-        "sku": sku,
-        "location": loc,
-        "quantity": quantity,
-        "on_hand": on_hand,
-        "available": on_hand - reserved,
-        "changed": True,
-        "ref": ref,
-        "new_location": new_location,
-    }
+    return Receipt(sku, loc, quantity, on_hand, on_hand - reserved, changed=True, ref=ref, new_location=new_location)
 
 
 def adjust(
@@ -126,7 +233,7 @@ def adjust(
     *,
     location: str | None = None,
     ref: str | None = None,
-) -> dict[str, Any]:
+) -> Adjustment:
     """Correct the quantity on hand by a signed amount with a reason (damaged, lost, found…).
 
     Refused when it would leave less than nothing on the shelf; with ``ref`` a repeated
@@ -159,16 +266,7 @@ def adjust(
         done = _already_done(conn, sku, why, ref)
         if done is not None:
             on_hand, reserved = _level(conn, sku, done.location)
-            return {
-                "sku": sku,
-                "location": done.location,
-                "quantity": done.quantity,
-                "on_hand": on_hand,
-                "reserved": reserved,
-                "changed": False,
-                "short": [],
-                "ref": ref,
-            }
+            return Adjustment(sku, done.location, done.quantity, on_hand, reserved, changed=False, short=[], ref=ref)
         on_hand, reserved = _level(conn, sku, loc)
         if on_hand + quantity < 0:
             raise Refused(
@@ -178,19 +276,10 @@ def adjust(
         add_location(conn, sku, loc)
         on_hand = move(conn, sku, loc, quantity, why, command="stock adjust", note=ref)
         short = _shortfalls(conn, [(sku, loc)])
-    return {
-        "sku": sku,
-        "location": loc,
-        "quantity": quantity,
-        "on_hand": on_hand,
-        "reserved": reserved,
-        "changed": True,
-        "short": short,
-        "ref": ref,
-    }
+    return Adjustment(sku, loc, quantity, on_hand, reserved, changed=True, short=short, ref=ref)
 
 
-def _shortfalls(conn: Connection, places: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def _shortfalls(conn: Connection, places: list[tuple[str, str]]) -> list[Shortfall]:
     """Places where more is reserved than is on hand, with the orders holding it."""
     out = []
     for sku, loc in places:
@@ -210,29 +299,20 @@ def _shortfalls(conn: Connection, places: list[tuple[str, str]]) -> list[dict[st
                     .order_by(orders_t.c.ref)
                 )
             ]
-            out.append({"sku": sku, "location": loc, "on_hand": on_hand, "reserved": reserved, "orders": refs})
+            out.append(Shortfall(sku, loc, on_hand, reserved, refs))
     return out
 
 
 def count(
     store: Store, config: Config, path: str, *, dry_run: bool = False, stream: TextIO | None = None
-) -> dict[str, Any]:
+) -> CountReport:
     """Set quantities on hand from a cycle-count CSV (sku, location, quantity) in one transaction.
 
     Each difference is booked as a ``count`` movement; a second run of the same file books nothing.
     """
     source = stream if stream is not None else open_text(path)
     records, header_of = read_counts(source, path, check_location=location_checker(config))
-    report: dict[str, Any] = {
-        "file": path,
-        "counted": len(records),
-        "changed": 0,
-        "unchanged": 0,
-        "units_delta": 0,
-        "short": [],
-        "dry_run": dry_run,
-        "changes": [],
-    }
+    report = CountReport(file=path, counted=len(records), dry_run=dry_run)
 
     try:
         with store.connect() as conn:
@@ -271,7 +351,7 @@ def count(
                 delta = rec.quantity - on_hand
                 places.append((rec.sku, loc))
                 if delta == 0:
-                    report["unchanged"] += 1
+                    report.unchanged += 1
                     continue
                 add_location(conn, rec.sku, loc)
                 move(
@@ -283,12 +363,10 @@ def count(
                     command="stock count",
                     note=f"counted {rec.quantity} ({path}:{rec.line})",
                 )
-                report["changed"] += 1
-                report["units_delta"] += delta
-                report["changes"].append(
-                    {"sku": rec.sku, "location": loc, "was": on_hand, "now": rec.quantity, "delta": delta}
-                )
-            report["short"] = _shortfalls(conn, places)
+                report.changed += 1
+                report.units_delta += delta
+                report.changes.append(CountChange(rec.sku, loc, on_hand, rec.quantity, delta))
+            report.short = _shortfalls(conn, places)
             if dry_run:
                 raise _Rollback()
     except _Rollback:
@@ -296,7 +374,7 @@ def count(
     return report
 
 
-def list_stock(store: Store, config: Config, *, low: bool = False, sku: str | None = None) -> list[dict[str, Any]]:
+def list_stock(store: Store, config: Config, *, low: bool = False, sku: str | None = None) -> list[StockLevel]:
     """Stock per SKU (on hand, reserved, available, low-stock threshold) with its locations."""
     default_threshold = int(config.get("release.low_stock_threshold", 5) or 0)
     with store.connect(write=False) as conn:
@@ -317,26 +395,22 @@ def list_stock(store: Store, config: Config, *, low: bool = False, sku: str | No
         on_hand = sum(r.on_hand for r in rows)
         reserved = sum(r.reserved for r in rows)
         threshold = p.low_stock if p.low_stock is not None else default_threshold
-        item = {
-            "sku": p.sku,
-            "name": p.name,
-            "on_hand": on_hand,
-            "reserved": reserved,
-            "available": on_hand - reserved,
-            "low_stock": threshold,
-            "low": on_hand - reserved <= threshold,
-            "locations": [
-                {"location": r.location, "on_hand": r.on_hand, "reserved": r.reserved}
-                for r in rows
-                if r.on_hand or r.reserved
-            ],
-        }
-        if not low or item["low"]:
+        item = StockLevel(
+            sku=p.sku,
+            name=p.name,
+            on_hand=on_hand,
+            reserved=reserved,
+            available=on_hand - reserved,
+            low_stock=threshold,
+            low=on_hand - reserved <= threshold,
+            locations=[LocationLevel(r.location, r.on_hand, r.reserved) for r in rows if r.on_hand or r.reserved],
+        )
+        if not low or item.low:
             out.append(item)
     return out
 
 
-def movements(store: Store, sku: str | None = None, limit: int | None = 50) -> list[dict[str, Any]]:
+def movements(store: Store, sku: str | None = None, limit: int | None = 50) -> list[StockMove]:
     """The stock ledger, newest first: what, how many, why, when, which order."""
     q = (
         select(moves_t, orders_t.c.ref)
@@ -349,21 +423,11 @@ def movements(store: Store, sku: str | None = None, limit: int | None = 50) -> l
         q = q.limit(limit)
     with store.connect(write=False) as conn:
         return [
-            {
-                "at": r.at,
-                "sku": r.sku,
-                "location": r.location,
-                "quantity": r.quantity,
-                "reason": r.reason,
-                "order": r.ref,
-                "command": r.command,
-                "note": r.note,
-            }
-            for r in conn.execute(q)
+            StockMove(r.at, r.sku, r.location, r.quantity, r.reason, r.ref, r.command, r.note) for r in conn.execute(q)
         ]
 
 
-def check(store: Store) -> list[dict[str, Any]]:
+def check(store: Store) -> StockCheck:
     """Places where the stock table disagrees with its ledger or with the reservations (empty when all is well)."""
     with store.connect(write=False) as conn:
         ledger = {
@@ -389,14 +453,5 @@ def check(store: Store) -> list[dict[str, Any]]:
     for key in sorted(set(ledger) | set(held) | set(cache)):
         on_hand, reserved = cache.get(key, (0, 0))
         if on_hand != ledger.get(key, 0) or reserved != held.get(key, 0):
-            out.append(
-                {
-                    "sku": key[0],
-                    "location": key[1],
-                    "on_hand": on_hand,
-                    "ledger": ledger.get(key, 0),
-                    "reserved": reserved,
-                    "reservations": held.get(key, 0),
-                }
-            )
-    return out
+            out.append(Mismatch(key[0], key[1], on_hand, ledger.get(key, 0), reserved, held.get(key, 0)))
+    return StockCheck(ok=not out, mismatches=out)
