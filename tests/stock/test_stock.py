@@ -173,7 +173,7 @@ def test_the_ledger_always_sums_to_the_quantity_on_hand(ops) -> None:  # type: i
                 service.count(
                     store, config, "c.csv", stream=io.StringIO(f"sku,location,quantity\n{sku},{loc or ''},{qty}\n")
                 )
-            assert service.check(store) == []
+            assert service.check(store).mismatches == []
         con = sqlite3.connect(Path(folder) / "oms.db")
         ledger = dict(
             ((s, loc), q)
