@@ -14,7 +14,7 @@ orders_app = typer.Typer(
     no_args_is_help=True,
 )
 
-STATUS_STYLE = {
+STATUS_STYLE: dict[str, str] = {
     Status.ON_HOLD: "yellow",
     Status.CANCELLED: "dim",
     Status.SHIPPED: "green",
