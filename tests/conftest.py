@@ -3,6 +3,11 @@
 `oms` runs the real command in-process (through the same entry point as the console
 script, so exit codes are the documented ones) with stdout and stderr captured apart.
 `oms_proc` runs it as a real subprocess, for concurrency and start-up tests.
+
+With OMS_TEST_DB=postgresql the whole suite runs against PostgreSQL: the session
+starts a throwaway server (tests/pg_server.py) and every test gets a blank database
+of its own as its store (OMS_DB is then that database's URL). Tests about the SQLite
+file itself are marked ``sqlite_only`` and skipped there.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.storedb import POSTGRESQL, store_digest, table_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -35,16 +42,79 @@ class Result:
         return json.loads(self.stdout)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file itself; skipped on PostgreSQL")
+    config.addinivalue_line("markers", "postgresql_only: about PostgreSQL; skipped on SQLite")
+    config.addinivalue_line("markers", "blank_store: starts from a store no command has opened (not migrated)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    other = "sqlite_only" if POSTGRESQL else "postgresql_only"
+    skip = pytest.mark.skip(reason=f"{other}: this run's store is {'PostgreSQL' if POSTGRESQL else 'SQLite'}")
+    for item in items:
+        if other in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """The session's PostgreSQL server (started on first use, stopped at the end)."""
+    from tests.pg_server import PgServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.exit(
+            "OMS_TEST_DB=postgresql needs the PostgreSQL server binaries (initdb, pg_ctl, postgres): "
+            "apt-get install postgresql, or set OMS_TEST_PG_BIN to their folder",
+            returncode=3,
+        )
+    server = PgServer(bindir)
+    try:
+        server.start()
+    except RuntimeError as exc:
+        server.stop()
+        pytest.exit(f"could not start PostgreSQL from {bindir}: {exc}", returncode=3)
+    # Migrating a store takes a second or two on PostgreSQL: most tests start from a
+    # copy of one migrated once (what the first command would have done anyway).
+    from oms_cli.store.engine import Store
+
+    server.create_database("oms_template")
+    Store(server.url("oms_template")).dispose()
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 1 << 30))
+
+
+@pytest.fixture
+def pg_database(request: pytest.FixtureRequest) -> str:  # type: ignore[misc]
+    """A PostgreSQL database of this test's own, migrated (blank for tests marked
+    ``blank_store``): its URL (dropped afterwards)."""
+    server = request.getfixturevalue("pg_server")
+    name = f"t{os.getpid()}_{next(_databases)}"
+    blank = request.node.get_closest_marker("blank_store") is not None
+    server.create_database(name, template=None if blank else "oms_template")
+    yield server.url(name)
+    server.drop_database(name)
+
+
 @pytest.fixture(autouse=True)
-def oms_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point HOME, XDG dirs, OMS_DB and the working directory at a fresh temp dir."""
+def oms_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """Point HOME, XDG dirs, OMS_DB and the working directory at a fresh temp dir.
+
+    On PostgreSQL, OMS_DB is a blank database of the test's own instead of a file.
+    """
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
-    monkeypatch.setenv("OMS_DB", str(tmp_path / "oms.db"))
+    if POSTGRESQL:
+        monkeypatch.setenv("OMS_DB", request.getfixturevalue("pg_database"))
+    else:
+        monkeypatch.setenv("OMS_DB", str(tmp_path / "oms.db"))
     monkeypatch.delenv("OMS_CONFIG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
@@ -54,7 +124,9 @@ def oms_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def db_path(oms_home: Path) -> Path:
-    """The test's store file."""
+    """The test's store: its file on SQLite, its URL (a str) on PostgreSQL."""
+    if POSTGRESQL:
+        return os.environ["OMS_DB"]  # type: ignore[return-value]
     return oms_home / "oms.db"
 
 
@@ -121,37 +193,3 @@ def store(db_path: Path):  # type: ignore[no-untyped-def]
     s = Store(str(db_path), busy_timeout_s=30)
     yield s
     s.dispose()
-
-
-def table_counts(db: Path) -> dict[str, int]:
-    """Row count of every table: compare before/after to prove nothing changed."""
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    try:
-        names = [
-            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-        ]
-        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    finally:
-        con.close()
-
-
-def store_digest(db: Path) -> str:
-    """A digest of every row of every table: equal digests mean an unchanged store."""
-    import hashlib
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    h = hashlib.sha256()
-    try:
-        names = sorted(
-            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-        )
-        for n in names:
-            h.update(n.encode())
-            for row in con.execute(f'SELECT * FROM "{n}" ORDER BY 1'):
-                h.update(repr(row).encode())
-    finally:
-        con.close()
-    return h.hexdigest()

@@ -3,17 +3,17 @@ good feedback is thanked."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from shipping.fixtures import SmtpSink, make_order, store_digest
 
 from oms_cli.aftercare.complaints import complaint_words, is_low
+from tests import storedb
 
 
 def query(db: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return con.execute(sql).fetchall()
     finally:

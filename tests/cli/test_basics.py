@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
@@ -64,6 +66,7 @@ def test_usage_error_exit_code(oms) -> None:
     assert r.exit_code == 2
 
 
+@pytest.mark.blank_store
 def test_db_status_and_upgrade(oms) -> None:
     r = oms("--json", "db", "status")
     assert r.exit_code == 0

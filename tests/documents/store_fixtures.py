@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import os
 import shutil
 import sys
 import tempfile
@@ -39,6 +40,7 @@ from oms_cli.store.engine import Store
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import packages as packages_t
+from tests import storedb
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 UTC = UTC
@@ -189,6 +191,19 @@ _TEMPLATE: dict[str, Any] = {}
 
 def build_floor(oms: Callable[..., Any], store: Store) -> Floor:
     """Give ``store`` the floor described in this module's docstring (a copy of a store built once)."""
+    if storedb.POSTGRESQL:
+        target_url = store.engine.url.render_as_string(hide_password=False)
+        if "floor" not in _TEMPLATE:
+            url = storedb.new_database(target_url, f"documents_floor_{os.getpid()}")
+            built = Store(url)
+            try:
+                floor = _write_floor(oms, built, ("--db", url))
+            finally:
+                built.dispose()
+            _TEMPLATE.update(url=url, floor=floor)
+        store.dispose()
+        storedb.clone_store(_TEMPLATE["url"], target_url)
+        return copy.deepcopy(_TEMPLATE["floor"])
     if "floor" not in _TEMPLATE:
         folder = tempfile.TemporaryDirectory(prefix="oms-documents-floor-")
         template = Path(folder.name) / "floor.db"

@@ -3,7 +3,7 @@ expected messages, exactly once, also with the server down and two senders at on
 
 from __future__ import annotations
 
-import sqlite3
+import os
 import subprocess
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from shipping.fixtures import UPS_1, UPS_2, SmtpSink, free_port, make_order, store_digest
 
+from tests import storedb
 
-def outbox(db: Path) -> list[sqlite3.Row]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
+
+def outbox(db: Path) -> list[storedb.Row]:
+    con = storedb.connect(db)
     try:
         return con.execute("SELECT * FROM outbox ORDER BY id").fetchall()
     finally:
@@ -217,7 +218,7 @@ def test_a_message_left_sending_by_a_crash_is_taken_over(
     oms("ship", "shopify:1002", "-c", "ups", "-t", UPS_2)
     long_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.000000")
     just_now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     con.execute(
         "UPDATE outbox SET status='sending', attempts=1, claimed_by='crashed', claimed_at=?, message_id='<kept.1@example.com>' WHERE id=1",
         (long_ago,),
@@ -272,8 +273,11 @@ def test_login_uses_the_password_from_the_environment_and_never_shows_it(
         assert proc.returncode == 0, err
         assert sink.logins == ["shop"] and len(sink.received) == 1
         assert "s3cret" not in out + err
-        assert b"s3cret" not in db_path.read_bytes()
-        assert not any(b"s3cret" in p.read_bytes() for p in db_path.parent.rglob("*") if p.is_file() and p != db_path)
+        assert "s3cret" not in storedb.all_rows_text(db_path)
+        if not storedb.POSTGRESQL:
+            assert b"s3cret" not in db_path.read_bytes()
+        folder = Path(os.environ["HOME"]).parent  # the test's folder: home, config, store file, logs
+        assert not any(b"s3cret" in p.read_bytes() for p in folder.rglob("*") if p.is_file() and p != db_path)
     finally:
         sink.stop()
 

@@ -4,7 +4,6 @@ the shop's templates or the defaults; delay notices, answers, feedback requests.
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,11 +13,11 @@ from shipping.fixtures import UPS_1, SmtpSink, free_port, make_order, store_dige
 from oms_cli.core.config import load_config
 from oms_cli.core.errors import BadInput
 from oms_cli.notify.outbox import queue_message
+from tests import storedb
 
 
-def outbox(db: Path) -> list[sqlite3.Row]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
+def outbox(db: Path) -> list[storedb.Row]:
+    con = storedb.connect(db)
     try:
         return con.execute("SELECT * FROM outbox ORDER BY id").fetchall()
     finally:
@@ -156,7 +155,7 @@ def test_the_feedback_request_waits_for_its_delay(
     make_order(store, "shopify:1002", email="bo@example.com")
     for ref, number in (("shopify:1001", UPS_1), ("shopify:1002", "1Z879E930346834440")):
         assert oms("ship", ref, "-c", "ups", "-t", number).exit_code == 0
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     con.execute(
         "UPDATE packages SET shipped_at = ?",
         ((datetime.now(UTC) - timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S.000000"),),

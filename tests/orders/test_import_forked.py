@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +122,7 @@ def test_the_reader_dies_with_a_killed_import(tmp_path, big_export) -> None:
     pipe: the kill always finds the reader mid-file."""
     import os
     import signal
+    import sqlite3  # the import waits on this file's write lock (an explicit SQLite store)
     import subprocess
     import sys
     import time

@@ -193,9 +193,9 @@ def test_one_bad_file_among_good_ones_is_partial_success(oms, db_path, tmp_path)
 
 
 def _refs(db_path: Path) -> list[str]:
-    import sqlite3
+    from tests import storedb
 
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     try:
         return [r[0] for r in con.execute("SELECT ref FROM orders")]
     finally:
@@ -305,7 +305,7 @@ def _shopify_with(tmp_path: Path, edits: dict[str, dict[str, str]]) -> Path:
 
 
 def test_a_held_order_cancelled_at_the_channel_is_cancelled_and_its_stock_freed(oms, db_path, tmp_path) -> None:
-    import sqlite3
+    from tests import storedb
 
     assert oms("import", SHOPIFY).exit_code == 0
     assert oms("products", "import", EXAMPLES / "products.csv").exit_code == 0
@@ -330,7 +330,7 @@ def test_a_held_order_cancelled_at_the_channel_is_cancelled_and_its_stock_freed(
         assert shown["status"] == "cancelled"
         assert shown["hold_reason"] is None
         assert shown["events"][-1]["to"] == "cancelled" and shown["events"][-1]["command"] == "import"
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     try:
         active = con.execute(
             "SELECT count(*) FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.ref IN ('shopify:1041', 'shopify:1043') AND r.state = 'active'"

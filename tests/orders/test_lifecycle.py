@@ -36,9 +36,9 @@ def test_final_states_go_nowhere() -> None:
 
 
 def _set_status(db_path, ref: str, status: str) -> None:  # type: ignore[no-untyped-def]
-    import sqlite3
+    from tests import storedb
 
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     with con:
         con.execute("UPDATE orders SET status=? WHERE ref=?", (status, ref))
     con.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from oms_cli.orders.events import StatusChange, transition, transition_many
 from oms_cli.orders.lifecycle import MILESTONE_COLUMN
 from oms_cli.store import tables
+from tests import storedb
 from tests.conftest import EXAMPLES
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ def test_commands_and_imports_write_the_time_with_the_event(oms, store, db_path,
     order.update(ref="csv:late-1", channel="csv", external_id="late-1", status="cancelled")
     (tmp_path / "late.jsonl").write_text(json.dumps(order) + "\n")
     assert oms("import", tmp_path / "late.jsonl").exit_code == 0
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     try:
         rows = con.execute(
             "SELECT o.ref, o.cancelled_at, e.at FROM orders o JOIN order_events e ON e.order_id = o.id "

@@ -8,8 +8,8 @@ The examples are imported once per test session through the real `oms import` an
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
-import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +22,7 @@ from oms_cli.orders.events import transition
 from oms_cli.orders.service import resolve_ref
 from oms_cli.store import tables
 from oms_cli.store.engine import Store
+from tests import storedb
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -65,15 +66,24 @@ def _run(*args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store file holding the example orders and products (built once per session; copy it, do not change it)."""
+def examples_db(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A store file holding the example orders and products (built once per session; copy it, do not change it).
+
+    On PostgreSQL: a database on the session's server (its URL), cloned for each test.
+    """
     d = tmp_path_factory.mktemp("packing_examples")
     db = d / "examples.db"
     config = d / "empty.yaml"
     config.write_text("{}\n", encoding="utf-8")
+    if storedb.POSTGRESQL:
+        server = request.getfixturevalue("pg_server")
+        url = storedb.new_database(server.url("postgres"), f"packing_examples_{os.getpid()}")
+        _run("--db", url, "--config", config, "--quiet", "import", *(EXAMPLES / f for f in ORDER_FILES))
+        _run("--db", url, "--config", config, "--quiet", "products", "import", EXAMPLES / "products.csv")
+        return url  # type: ignore[return-value]
     _run("--db", db, "--config", config, "--quiet", "import", *(EXAMPLES / f for f in ORDER_FILES))
     _run("--db", db, "--config", config, "--quiet", "products", "import", EXAMPLES / "products.csv")
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         # fold the write-ahead log into the file so that a plain copy has everything
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -85,7 +95,10 @@ def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def examples_store(examples_db: Path, db_path: Path) -> Iterator[Store]:
     """This test's store (the file `oms` uses too), starting as a copy of the examples."""
-    shutil.copyfile(examples_db, db_path)
+    if storedb.POSTGRESQL:
+        storedb.clone_store(str(examples_db), str(db_path))
+    else:
+        shutil.copyfile(examples_db, db_path)
     s = Store(str(db_path), busy_timeout_s=30)
     yield s
     s.dispose()
@@ -127,10 +140,9 @@ def scans_for(store: Store, ref: str) -> list[str]:
     return [barcode_of(store, sku) for sku, qty, _ in order_units(store, ref) for _ in range(qty)]
 
 
-def rows(db: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
+def rows(db: Path, sql: str, *params: Any) -> list[storedb.Row]:
     """Rows of a query against the store file, read with plain sqlite3."""
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
+    con = storedb.connect(db)
     try:
         return list(con.execute(sql, params))
     finally:

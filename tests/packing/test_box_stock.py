@@ -152,14 +152,13 @@ def test_two_packers_and_the_last_box(oms, examples_store) -> None:
 
 
 def test_scans_are_kept_when_the_order_changed_meanwhile(oms, examples_store, db_path) -> None:
-    import sqlite3
-
     import pytest
 
     from oms_cli.core.config import load_config
     from oms_cli.core.errors import Refused
     from oms_cli.packing.service import begin_verify, finish_verify
     from oms_cli.packing.verify import Scan
+    from tests import storedb
 
     config = load_config(None)
     pick(examples_store, REF)
@@ -173,7 +172,7 @@ def test_scans_are_kept_when_the_order_changed_meanwhile(oms, examples_store, db
             [Scan("0614141000012", "MUG-SPK-BLU", "ok")],
             shown_boxes=[start.plan.packages[0].box.ref],
         )
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     try:
         assert con.execute("SELECT code, result FROM verify_scans").fetchall() == [("0614141000012", "ok")]
     finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import storedb
 from tests.packing.store_fixtures import table_counts
 
 ITEMS_HEADER = "ref,length,width,height,weight,quantity,keep_flat"
@@ -134,7 +135,7 @@ def test_drawing_and_table(oms, items: Path) -> None:
 def test_bad_items_file_names_file_line_and_column(
     oms, oms_home: Path, db_path: Path, lines: tuple[str, ...], message: str
 ) -> None:
-    before = table_counts(db_path) if db_path.exists() else None
+    before = table_counts(db_path) if storedb.exists(db_path) else None
     f = write(oms_home / "items.csv", *lines)
     r = oms("boxes", "pack", "items.csv")
     assert r.exit_code == 3
@@ -142,7 +143,7 @@ def test_bad_items_file_names_file_line_and_column(
     assert f"oms: error: {message}" in r.stderr
     assert f.exists()
     # planning touches no store at all
-    assert (table_counts(db_path) if db_path.exists() else None) == before
+    assert (table_counts(db_path) if storedb.exists(db_path) else None) == before
 
 
 @pytest.mark.parametrize(

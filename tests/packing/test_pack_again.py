@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from oms_cli.orders.events import transition
 from oms_cli.orders.service import resolve_ref
+from tests import storedb
 from tests.packing.store_fixtures import examples_db, examples_store, pick  # noqa: F401 - fixtures
 
 
 def _packages(db) -> list[tuple]:  # type: ignore[no-untyped-def]
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return con.execute(
             "SELECT p.package_no, p.sscc FROM packages p JOIN orders o ON o.id = p.order_id WHERE o.ref = 'shopify:1041' ORDER BY p.package_no"

@@ -4,12 +4,13 @@ counted twice."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from returns.fixtures import load_demo, store_digest, table_counts
+
+from tests import storedb
 
 DATA = Path(__file__).resolve().parent / "reconcile_data"
 PAYPAL_HEADER = '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address","To Email Address","Transaction ID","Invoice Number"'
@@ -91,7 +92,7 @@ def test_ambiguous_dates_need_the_date_order(oms, shop, db_path, tmp_path) -> No
     assert "utc.csv:2: Date '05/10/2026' could be day-first or month-first" in r.stderr
     assert table_counts(db_path)["payments"] == 0
     assert oms("payments", "import", path, "--date-order", "DMY").exit_code == 0
-    [(at,)] = sqlite3.connect(db_path).execute("SELECT at FROM payments").fetchall()
+    [(at,)] = storedb.connect(db_path).execute("SELECT at FROM payments").fetchall()
     assert at.startswith("2026-10-05 10:00:00")
 
 
@@ -109,7 +110,7 @@ def test_a_later_export_updates_what_changed(oms, shop, db_path, tmp_path) -> No
     r = oms("--json", "payments", "import", path)
     assert [(f["new"], f["updated"], f["unchanged"]) for f in r.json()["files"]] == [(0, 1, 1)]
     rows = (
-        sqlite3.connect(db_path)
+        storedb.connect(db_path)
         .execute("SELECT transaction_id, kind, gross_minor FROM payments ORDER BY id")
         .fetchall()
     )
@@ -138,7 +139,7 @@ def test_cash_is_never_counted_twice(oms, shop, db_path) -> None:
     assert "60.00 of 64.50 EUR received" in r.stderr
     assert oms("payments", "record", "woocommerce:2151", "4.50").exit_code == 0
     rows = (
-        sqlite3.connect(db_path)
+        storedb.connect(db_path)
         .execute(
             "SELECT source, transaction_id, kind, method, gross_minor, fee_minor, net_minor, order_id IS NOT NULL FROM payments ORDER BY id"
         )
@@ -151,7 +152,7 @@ def test_cash_is_never_counted_twice(oms, shop, db_path) -> None:
     ]
     notes = [
         n
-        for (n,) in sqlite3.connect(db_path).execute("SELECT note FROM order_events WHERE command = 'payments record'")
+        for (n,) in storedb.connect(db_path).execute("SELECT note FROM order_events WHERE command = 'payments record'")
     ]
     assert notes == ["payment recorded: 30.00 EUR cash"] * 2 + ["payment recorded: 4.50 EUR cash"]
     listed = oms("--json", "payments", "list", "--source", "manual").json()
@@ -192,6 +193,6 @@ def test_refunds_by_hand(oms, shop, db_path) -> None:
     assert r.exit_code == 5
     assert "refunds would come to 29.91 EUR, more than the total of 29.90 EUR" in r.stderr
     assert store_digest(db_path) == digest
-    assert sqlite3.connect(db_path).execute("SELECT amount_minor, return_id, note FROM refunds").fetchall() == [
+    assert storedb.connect(db_path).execute("SELECT amount_minor, return_id, note FROM refunds").fetchall() == [
         (2990, None, "cancelled before shipping")
     ]

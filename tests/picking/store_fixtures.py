@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,11 @@ class Floor:
     home: Path
     store: Any
     products_by_sku: dict[str, Product] = field(default_factory=dict)
+
+    @property
+    def db(self) -> str:
+        """The store `oms` uses: its file on SQLite, its URL on PostgreSQL."""
+        return os.environ["OMS_DB"]
 
     # --- building -------------------------------------------------------------------
 

@@ -102,10 +102,10 @@ def test_wave_plan_prints_the_consolidation_sheet(floor: Floor) -> None:
 
 def test_dry_run_prints_lists_and_changes_nothing(floor: Floor) -> None:
     shop(floor)
-    before = store_digest(floor.home / "oms.db")
+    before = store_digest(floor.db)
     r = floor.run("pick", "plan", "--method", "zone", "--dry-run")
     assert "dry run, nothing written" in r.stderr and "route" in r.stdout
-    assert store_digest(floor.home / "oms.db") == before
+    assert store_digest(floor.db) == before
 
 
 def test_unlocated_line_is_a_warning_not_a_failure(floor: Floor, config_file: Any) -> None:
@@ -119,10 +119,10 @@ def test_unlocated_line_is_a_warning_not_a_failure(floor: Floor, config_file: An
 
 def test_plan_refuses_orders_that_are_not_ready(floor: Floor) -> None:
     shop(floor, order("1", [("MUG", 1)]), order("2", [("MUG", 1)], payment="pending"))
-    before = store_digest(floor.home / "oms.db")
+    before = store_digest(floor.db)
     r = floor.oms("pick", "plan", "shop:2")
     assert r.exit_code == 5 and "shop:2 is on_hold" in r.stderr
-    assert store_digest(floor.home / "oms.db") == before
+    assert store_digest(floor.db) == before
     assert floor.oms("pick", "plan", "shop:nope").exit_code == 4
     assert floor.oms("pick", "plan", "--method", "zigzag").exit_code == 2
     assert floor.oms("pick", "plan", "--wave-cutoff", "15:00").exit_code == 2
@@ -206,7 +206,7 @@ def test_confirm_all_for_scripts_is_safe_to_repeat(floor: Floor) -> None:
     floor.run("pick", "plan", "--method", "batch")
     r = floor.run("--json", "pick", "confirm", "1", "--all")
     assert r.json()["units"] == 6 and sorted(r.json()["orders_picked"]) == ["shop:1", "shop:2", "shop:3"]
-    before = store_digest(floor.home / "oms.db")
+    before = store_digest(floor.db)
     again = floor.oms("pick", "confirm", "1", "--all")
     assert again.exit_code == 0 and "already done" in again.stderr
-    assert store_digest(floor.home / "oms.db") == before
+    assert store_digest(floor.db) == before

@@ -68,7 +68,8 @@ def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(
     store holds when it is written, not on what it held when it was read."""
     import os
     import signal
-    import sqlite3
+
+    from tests import storedb
 
     shop(floor, orders=300)
     proc = oms_proc("--json", "pick", "plan", "--method", "batch")
@@ -76,9 +77,13 @@ def test_planning_leaves_the_store_free_and_notices_what_changed_meanwhile(
     line = proc.stderr.readline()  # the planner has read the orders and starts planning
     assert line.startswith("planning 300 orders"), line
     os.kill(proc.pid, signal.SIGSTOP)  # hold it there, however fast it plans
-    con = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    con = storedb.connect(db_path, timeout=0, autocommit=True)
     try:
-        con.execute("BEGIN IMMEDIATE")  # would fail at once if the planner held the write lock
+        if con.is_postgresql:  # would fail at once if the planner held a lock on the order
+            con.execute("SET lock_timeout = '100ms'")
+            con.execute("BEGIN")
+        else:
+            con.execute("BEGIN IMMEDIATE")  # would fail at once if the planner held the write lock
         assert proc.poll() is None
         con.execute("UPDATE orders SET status = 'on_hold', hold_reason = 'manual' WHERE ref = 'shop:7'")
         con.execute(

@@ -183,9 +183,9 @@ def test_a_line_without_a_usable_location_holds_its_order_and_the_run_goes_on(fl
 
 def test_dry_run_writes_nothing_and_shows_the_same_lists(floor: Floor) -> None:
     build(floor, orders=15)
-    before = store_digest(floor.home / "oms.db")
+    before = store_digest(floor.db)
     dry = plan(floor, method="batch", dry_run=True)
-    assert store_digest(floor.home / "oms.db") == before
+    assert store_digest(floor.db) == before
     assert dry["run"] is None and dry["dry_run"] is True
     real = plan(floor, method="batch", batching="fcfs")
     dry_fcfs_orders = [x["orders"] for x in plan(floor, method="batch", dry_run=True)["lists"]]
@@ -196,10 +196,10 @@ def test_dry_run_writes_nothing_and_shows_the_same_lists(floor: Floor) -> None:
 def test_planning_twice_finds_nothing_the_second_time(floor: Floor) -> None:
     build(floor, orders=10)
     first = plan(floor, method="zone")
-    before = store_digest(floor.home / "oms.db")
+    before = store_digest(floor.db)
     second = plan(floor, method="zone")
     assert first["lists"] and second["lists"] == [] and second["run"] is None
-    assert store_digest(floor.home / "oms.db") == before
+    assert store_digest(floor.db) == before
 
 
 def test_named_orders_only(floor: Floor) -> None:
@@ -333,13 +333,13 @@ def test_a_short_pick_holds_the_order_frees_its_stock_and_books_the_shortage(flo
 
 def test_wrong_scans_change_nothing(floor: Floor) -> None:
     lists = small_zone_run(floor)
-    before = store_digest(floor.home / "oms.db")
+    before = store_digest(floor.db)
     service.start_confirm(floor.store, lists["front"])  # claims the list
-    claimed = store_digest(floor.home / "oms.db")
+    claimed = store_digest(floor.db)
     assert claimed != before
     events = feed(floor, lists["front"], ean13(3), "A12-B01", "NOPE", "short 9")
     assert [e["kind"] for e in events] == ["wrong_item", "not_on_list", "unknown_code", "refused"]
-    assert store_digest(floor.home / "oms.db") == claimed
+    assert store_digest(floor.db) == claimed
 
 
 def test_claim_next_gives_each_list_once_and_respects_zones(floor: Floor, config_file: Any) -> None:

@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from tests import storedb
 
 PRODUCTS_HEADER = (
     "sku,name,barcodes,length_mm,width_mm,height_mm,weight_g,fragile,keep_upright,packaging_class,locations,low_stock\n"
@@ -106,17 +106,4 @@ def write_products(path: Path, rows: list[tuple[str, str]]) -> Path:
     return path
 
 
-def store_digest(db: Path) -> str:
-    """A digest of every row of every table: equal digests mean an unchanged store."""
-    con = sqlite3.connect(db)
-    h = hashlib.sha256()
-    try:
-        for (name,) in sorted(
-            con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-        ):
-            h.update(name.encode())
-            for row in con.execute(f'SELECT * FROM "{name}" ORDER BY 1'):
-                h.update(repr(row).encode())
-    finally:
-        con.close()
-    return h.hexdigest()
+store_digest = storedb.store_digest

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from pathlib import Path
 
 from release_shop import add_orders, make_order
+
+from tests import storedb
 
 
 def test_two_release_runs_at_once_never_over_reserve(oms, shop, oms_proc, db_path: Path) -> None:
@@ -40,7 +41,7 @@ def test_two_release_runs_at_once_never_over_reserve(oms, shop, oms_proc, db_pat
     released_by = [{x["ref"] for x in r["released"]} for r in reports]
     assert not released_by[0] & released_by[1]
 
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     try:
         stock = {
             (s, loc): (on, res) for s, loc, on, res in con.execute("SELECT sku, location, on_hand, reserved FROM stock")

@@ -157,7 +157,7 @@ def test_partial_stock_split_into_a_shipment_and_a_backorder(oms, shop, config_f
 
 
 def test_a_backorder_split_from_a_released_order_starts_its_own_milestones(oms, shop, config_file, db_path) -> None:
-    import sqlite3
+    from tests import storedb
 
     config_file({"release": {"partial_stock": "split"}})
     shop.receive("MUG", 3)
@@ -167,7 +167,7 @@ def test_a_backorder_split_from_a_released_order_starts_its_own_milestones(oms, 
     assert oms("stock", "adjust", "MUG", "-2", "--reason", "damaged").exit_code == 0
     assert oms("orders", "release", "shop:p").exit_code == 0  # released again with 1 of 3: split
     assert shop.order("shop:p-BO1").status == "on_hold"
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     try:
         rows = con.execute(
             "SELECT ref, released_at, (SELECT min(at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'status' "

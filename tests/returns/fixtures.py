@@ -28,6 +28,7 @@ from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import reservations as reservations_t
 from oms_cli.store.tables import stock as stock_t
 from oms_cli.store.tables import stock_movements as moves_t
+from tests.storedb import POSTGRESQL
 
 
 def _root_conftest() -> Any:
@@ -75,6 +76,14 @@ def load_demo(oms: Callable[..., Any]) -> None:
 
     The commands run once per test process; each test gets a copy of that store.
     """
+    if POSTGRESQL:
+        # no file to copy: the commands run into the test's own database
+        empty = Path(os.environ["HOME"]) / "empty.yaml"
+        empty.write_text("{}\n", encoding="utf-8")
+        for args in DEMO_COMMANDS:
+            result = oms("--config", empty, *args)
+            assert result.exit_code == 0, (args, result.stderr)
+        return
     if not _demo_store:
         _demo_store.append(_build_demo_store(oms))
     source = sqlite3.connect(_demo_store[0])

@@ -5,7 +5,6 @@ processes opening returns at once get different numbers."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,10 +16,11 @@ from oms_cli.core.config import load_config
 from oms_cli.core.errors import NotFound, Refused
 from oms_cli.returns.plan import CONDITIONS
 from oms_cli.returns.service import close_return, list_returns, open_return, receive_return
+from tests import storedb
 
 
 def shipped_and_back(db: Path) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         shipped = {
             (ref, sku): qty
@@ -41,7 +41,7 @@ def shipped_and_back(db: Path) -> tuple[dict[tuple[str, str], int], dict[tuple[s
 
 
 def returned_to_shelf(db: Path) -> tuple[int, int]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         moved = con.execute(
             "SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE reason = 'return'"

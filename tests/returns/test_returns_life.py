@@ -4,15 +4,16 @@ order's status and history along the way."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from returns.fixtures import ledger_mismatches, on_hand, store_digest, table_counts
 
+from tests import storedb
+
 
 def rows(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return con.execute(sql, args).fetchall()
     finally:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from shipping.fixtures import FEDEX_1, UPS_1, UPS_2, UPS_3, make_order, store_digest
 
+from tests import storedb
+
 
 def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -20,7 +21,7 @@ def query(db: Path, sql: str, *params: object) -> list[tuple]:
 def backdate_shipping(db: Path, days: int = 5) -> None:
     """Pretend the parcels left some days ago, so deliveries "today" come after."""
     when = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S.000000")
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     con.execute("UPDATE packages SET shipped_at = ? WHERE shipped_at IS NOT NULL", (when,))
     con.commit()
     con.close()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from shipping.fixtures import UPS_1, UPS_2, UPS_3, make_order, store_digest
 
+from tests import storedb
 
-def rows(db: Path, sql: str, *params: object) -> list[sqlite3.Row]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
+
+def rows(db: Path, sql: str, *params: object) -> list[storedb.Row]:
+    con = storedb.connect(db)
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -102,7 +102,7 @@ def test_replace_corrects_the_number_and_the_waiting_message(oms, store, db_path
 def test_replace_after_the_message_went_out_queues_a_correction(oms, store, db_path: Path) -> None:
     make_order(store)
     oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1)
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     con.execute("UPDATE outbox SET status = 'sent', sent_at = '2026-01-01 00:00:00.000000'")
     con.commit()
     con.close()

@@ -3,13 +3,13 @@ a number on two orders is refused, a negative or absurd cost is refused."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from shipping.fixtures import UPS_1, UPS_2, make_order, store_digest
+
+from tests import storedb
 
 
 def _package(db, ref: str) -> tuple:  # type: ignore[no-untyped-def]
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return con.execute(
             "SELECT p.carrier, p.service, p.tracking, p.cost_minor FROM packages p JOIN orders o ON o.id = p.order_id WHERE o.ref = ?",

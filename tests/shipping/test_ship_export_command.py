@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 from shipping.fixtures import UPS_1, UPS_2, UPS_3, make_order
 
+from tests import storedb
+
 
 def set_shipped_at(db: Path, tracking: str, when: str) -> None:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     con.execute("UPDATE packages SET shipped_at = ? WHERE tracking = ?", (when, tracking))
     con.commit()
     con.close()

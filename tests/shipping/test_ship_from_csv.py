@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from shipping.fixtures import FEDEX_1, UPS_1, UPS_2, UPS_3, USPS_1, make_order, store_digest
 
+from tests import storedb
+
 
 def statuses(db: Path) -> dict[str, str]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return dict(con.execute("SELECT ref, status FROM orders"))
     finally:
@@ -98,7 +99,7 @@ def test_headerless_and_tab_separated_files(oms, store, db_path: Path, tmp_path:
     tabbed = tmp_path / "carrier-export.txt"
     tabbed.write_text(f"Order Number\tCourier\tTracking Number\tPostage\n1002\tUPS\t{UPS_2}\t$6.10\n", encoding="utf-8")
     assert oms("ship", "--from-csv", tabbed).exit_code == 0
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     assert con.execute("SELECT tracking, cost_minor FROM packages ORDER BY order_id").fetchall() == [
         (UPS_1, None),
         (UPS_2, 610),

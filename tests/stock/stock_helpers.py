@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
+
+from tests import storedb
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
 
 def store_digest(db: Path) -> str:
     """A digest of every row of every table: equal digests mean an unchanged store."""
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     h = hashlib.sha256()
     try:
         for (name,) in sorted(

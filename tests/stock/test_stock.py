@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from stock_helpers import store_digest
 
 from oms_cli.catalog.csvfile import CatalogFileError
 from oms_cli.stock.counts import read_counts
+from tests import storedb
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_low_stock_uses_the_product_threshold_or_the_config(oms, catalog, config
 def test_check_finds_a_stock_figure_that_disagrees_with_the_ledger(oms, catalog, db_path: Path) -> None:
     oms("stock", "receive", "MUG", "4")
     assert oms("stock", "check").exit_code == 0
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     con.execute("UPDATE stock SET on_hand = on_hand + 1 WHERE sku = 'MUG'")
     con.commit()
     con.close()
@@ -174,7 +174,7 @@ def test_the_ledger_always_sums_to_the_quantity_on_hand(ops) -> None:  # type: i
                     store, config, "c.csv", stream=io.StringIO(f"sku,location,quantity\n{sku},{loc or ''},{qty}\n")
                 )
             assert service.check(store).mismatches == []
-        con = sqlite3.connect(Path(folder) / "oms.db")
+        con = storedb.connect(Path(folder) / "oms.db")
         ledger = dict(
             ((s, loc), q)
             for s, loc, q in con.execute(

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 from oms_cli.store.engine import Store
 from oms_cli.store.migrations import HEAD
 from oms_cli.store.migrations.runner import script_head
+from tests.storedb import sqlite_only
 
 
 def test_head_constant_matches_scripts() -> None:
@@ -101,6 +102,7 @@ def test_upgrade_fills_milestone_times_from_the_event_log(tmp_path) -> None:
     ]
 
 
+@sqlite_only
 def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:
     s = Store(str(tmp_path / "c.db"), busy_timeout_s=12)
     with s.engine.connect() as conn:
@@ -109,6 +111,7 @@ def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 12000
 
 
+@sqlite_only
 def test_locked_store_reports_busy(tmp_path) -> None:
     import sqlite3
 

@@ -29,6 +29,12 @@ def script_head() -> str:
     return head
 
 
+def known_revision(revision: str) -> bool:
+    """Whether the packaged scripts know ``revision`` (a newer oms may have written it)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(s.revision == revision for s in script.walk_revisions())
+
+
 def upgrade(conn: Connection, revision: str = "head") -> list[str]:
     """Upgrade to ``revision`` inside the caller's transaction; return applied revisions."""
     before = MigrationContext.configure(conn).get_current_revision()
