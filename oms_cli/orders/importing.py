@@ -23,6 +23,7 @@ from oms_cli.orders.records import LINE_COLUMNS, LINE_SOURCE_COLUMNS, ORDER_COLU
 from oms_cli.orders.staging import FINGERPRINT_PREFIX, StagedOrder, Writers, legacy_fingerprint
 from oms_cli.store.bulk import BulkInserter, execute_processed, process_value
 from oms_cli.store.engine import Store
+from oms_cli.store.locks import hold
 from oms_cli.store.tables import order_events as events_t
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
@@ -299,6 +300,9 @@ def _import_unit(
             fast_import.staged_chunks(unit, settings, writers_for(store), cb) as chunks,
             store.connect(write=True) as conn,
         ):
+            # On PostgreSQL two imports of the same file would both find its refs new and
+            # the second would fail on the unique ref; one import at a time, as on SQLite.
+            hold(conn, "oms import")
             inserters = {
                 "orders": BulkInserter(conn, orders_t, ORDER_COLUMNS),
                 "lines": BulkInserter(conn, lines_t, LINE_COLUMNS),

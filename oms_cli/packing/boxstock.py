@@ -22,12 +22,16 @@ from oms_cli.core.errors import ConfigError, NotFound, UsageError
 from oms_cli.packing.catalogue import Catalogue
 from oms_cli.packing.engine import Box
 from oms_cli.store.engine import Store
+from oms_cli.store.locks import hold
 from oms_cli.store.tables import box_moves as moves_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.types import utcnow
 
 #: the most boxes of one type a count or a delivery may name
 MAX_BOXES = 1_000_000
+
+#: held by whoever changes the boxes on hand (a no-op on SQLite, whose write lock holds it all)
+BOX_LOCK = "oms boxes"
 
 
 def on_hand(conn: Connection, boxes: Sequence[Box]) -> dict[str, int | None]:
@@ -116,6 +120,7 @@ def count(store: Store, cat: Catalogue, ref: str, n: int, *, command: str = "box
     _check_quantity(n, "the count")
     box = _box(cat, ref)
     with store.connect(write=True) as conn:
+        hold(conn, BOX_LOCK)
         now = utcnow()
         was = _start_from_config(conn, box, now, command)
         change = n - (was or 0)
@@ -133,6 +138,7 @@ def receive(
         raise UsageError("the number received must be at least 1")
     box = _box(cat, ref)
     with store.connect(write=True) as conn:
+        hold(conn, BOX_LOCK)
         now = utcnow()
         was = _start_from_config(conn, box, now, command)
         _write(conn, box.ref, n, "receive", now, command=command, note=note)

@@ -28,7 +28,7 @@ from oms_cli.documents.gs1 import shop_sscc
 from oms_cli.orders.events import record_event, transition
 from oms_cli.orders.lifecycle import PACKABLE, PACKED_OR_LATER, Status, require_status
 from oms_cli.orders.service import lines_of, resolve_ref
-from oms_cli.packing.boxstock import give_back, low_threshold, on_hand, use, with_stock
+from oms_cli.packing.boxstock import BOX_LOCK, give_back, low_threshold, on_hand, use, with_stock
 from oms_cli.packing.catalogue import (
     Catalogue,
     PlanningOrder,
@@ -44,6 +44,7 @@ from oms_cli.packing.verify import ExpectedLine, Missing, Scan
 from oms_cli.store import counters
 from oms_cli.store.counters import take_numbers
 from oms_cli.store.engine import Store
+from oms_cli.store.locks import hold
 from oms_cli.store.tables import packages as packages_t
 from oms_cli.store.tables import product_barcodes as barcodes_t
 from oms_cli.store.tables import products as products_t
@@ -525,6 +526,9 @@ def finish_verify(
     refusal: OmsError | None = None
     counts = {r: sum(1 for s in scans if s.result == r) for r in ("ok", "wrong", "extra", "unknown")}
     with store.connect(write=True) as conn:
+        # PostgreSQL: packers finish one at a time, as under SQLite's write lock, so two
+        # cannot both take the last box counted or both pack one order
+        hold(conn, BOX_LOCK)
         row = resolve_ref(conn, ref)
         base = catalogue(config)
         cat = with_stock(conn, base, order_id=row.id, keep=shown_boxes)

@@ -9,7 +9,9 @@ what they need from the store and writes what they decide.
   pick_allocations and every planned order ``ready -> picking``. An order with a line
   that has no usable location goes on hold (``no_location``) in the same transaction.
 * :func:`claim_next` -- hands a picker the next open list; a conditional update under
-  the write lock means two pickers never get the same list.
+  the write lock means two pickers never get the same list. On PostgreSQL, where
+  writers take no store-wide lock, a lock per picker keeps one picker to one list and
+  the candidate row is locked with SKIP LOCKED, so pickers do not queue on one list.
 * :func:`start_confirm`, :func:`scan`, :func:`confirm_all` -- the scan loop, one
   transaction per scan so an interrupted pick loses nothing.
 """
@@ -41,6 +43,7 @@ from oms_cli.release.schedule import Schedule
 from oms_cli.stock.ledger import CHUNK, move, product_locations
 from oms_cli.store.bulk import BulkInserter
 from oms_cli.store.engine import Store
+from oms_cli.store.locks import hold
 from oms_cli.store.tables import inserted_id
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import pick_allocations as allocs_t
@@ -242,8 +245,8 @@ def plan_run(
     cutoff_limit = parse_wave_cutoff(request.wave_cutoff, setup.schedule, now) if request.wave_cutoff else None
     departure = next_departure(setup.schedule, now) if request.method == "wave" else None
 
-    def read(conn: Connection) -> tuple[_Inputs, list[dict[str, Any]]]:
-        rows, skipped = _ready_orders(conn, request.refs)
+    def read(conn: Connection, lock: bool = False) -> tuple[_Inputs, list[dict[str, Any]]]:
+        rows, skipped = _ready_orders(conn, request.refs, lock=lock)
         rows.sort(key=lambda r: queue_key(r.ship_by, r.service_level, r.placed_at, r.id, now))
         return _read_inputs(conn, rows), skipped
 
@@ -289,7 +292,10 @@ def plan_run(
     list_ids: list[int] = list(range(1, len(plan.lists) + 1))
     if not request.dry_run:
         with store.connect(write=True) as conn:
-            inputs, skipped = read(conn)
+            # SQLite's write lock already keeps planners apart; PostgreSQL needs a lock of
+            # its own, or two planners re-read the same ready orders and both plan them
+            hold(conn, "oms pick plan")
+            inputs, skipped = read(conn, lock=True)
             if (inputs.state(), skipped) != (gathered.inputs.state(), gathered.skipped):
                 gathered = gather(inputs, skipped)
                 plan = plan_of(gathered)
@@ -322,9 +328,17 @@ def plan_run(
     return doc
 
 
-def _ready_orders(conn: Connection, refs: Sequence[str] | None) -> tuple[list[Any], list[dict[str, Any]]]:
+def _ready_orders(
+    conn: Connection, refs: Sequence[str] | None, lock: bool = False
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The ready orders (all, or the named ones) and why named ones are skipped.
+
+    ``lock`` holds the ready orders' rows to the end of the transaction (PostgreSQL), so
+    an order cannot be held or cancelled between being read for the plan and planned.
+    """
     if refs is None:
-        return list(conn.execute(select(orders_t).where(orders_t.c.status == Status.READY)).all()), []
+        q = select(orders_t).where(orders_t.c.status == Status.READY).order_by(orders_t.c.id)
+        return list(conn.execute(q.with_for_update() if lock else q).all()), []
     rows: list[Any] = []
     skipped: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -734,6 +748,8 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
             zones = p.zones or None
     now = now or utcnow()
     with store.connect() as conn:
+        # two `pick next` of the same picker at once must not each claim a list
+        hold(conn, f"oms picker {name}")
         mine = conn.execute(
             select(lists_t.c.id)
             .where(lists_t.c.picker == name, lists_t.c.status == ListStatus.CLAIMED)
@@ -751,6 +767,7 @@ def claim_next(store: Store, config: Config, picker: str, *, now: datetime | Non
                 .where(lists_t.c.status == ListStatus.OPEN, or_(lists_t.c.picker == name, may_take))
                 .order_by(lists_t.c.id)
                 .limit(1)
+                .with_for_update(skip_locked=True)
             ).scalar()
             if candidate is None:
                 return {"picker": name, "claimed": False, "resumed": False, "list": None, "zones": list(zones or [])}

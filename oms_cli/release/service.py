@@ -2,7 +2,8 @@
 
 Candidates are processed in queue order (overdue, next day, expedited, oldest) so fast
 orders get scarce stock first. Orders go through in chunks, each chunk one write
-transaction (BEGIN IMMEDIATE serialises writers): the stock is re-read inside it, every
+transaction (BEGIN IMMEDIATE serialises writers on SQLite; on PostgreSQL the stock rows
+are locked as they are read): the stock is re-read inside it, every
 order is decided whole against what is left, and the chunk's rows are then written
 with one statement per kind. So two runs at once can never reserve more than is on the
 shelf, an interrupted run leaves whole orders only, and when a chunk fails each of its
@@ -244,9 +245,11 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
     version = {
         r.id: r
         for r in conn.execute(
-            select(orders_t.c.id, orders_t.c.status, orders_t.c.hold_reason, orders_t.c.updated_at).where(
-                orders_t.c.id.in_(ids)
-            )
+            # locked (PostgreSQL): a second run at once waits here, then sees what this one did
+            select(orders_t.c.id, orders_t.c.status, orders_t.c.hold_reason, orders_t.c.updated_at)
+            .where(orders_t.c.id.in_(ids))
+            .order_by(orders_t.c.id)
+            .with_for_update()
         )
     }
     todo: list[tuple[Any, _Candidate, list[Any]]] = []
@@ -274,8 +277,9 @@ def _release_chunk(conn: Connection, ctx: _Context, chunk: list[_Candidate], par
     for oid in _with_active_reservations(conn, [row.id for row, _, _ in todo]):
         free_reservations(conn, oid)
     skus = {ln.sku for _, _, lines in todo for ln in lines} | set(ctx.rule_skus)
-    # Read inside the write transaction: no other writer can take this stock until we commit.
-    stock = {sku: dict(levels) for sku, levels in stock_levels(conn, skus).items()}
+    # Read inside the write transaction, the rows locked: no other writer can take this
+    # stock until we commit (on SQLite the write lock, on PostgreSQL the row locks).
+    stock = {sku: dict(levels) for sku, levels in stock_levels(conn, skus, lock=True).items()}
     w = _Writes()
     for row, c, lines in todo:
         facts = OrderFacts(

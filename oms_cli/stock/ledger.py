@@ -62,17 +62,23 @@ def move(
     )
 
 
-def stock_levels(conn: Connection, skus: Iterable[str]) -> dict[str, dict[str, tuple[int, int]]]:
-    """SKU -> location -> (on hand, reserved), read in the caller's transaction."""
+def stock_levels(conn: Connection, skus: Iterable[str], lock: bool = False) -> dict[str, dict[str, tuple[int, int]]]:
+    """SKU -> location -> (on hand, reserved), read in the caller's transaction.
+
+    ``lock`` holds the rows to the end of the transaction (PostgreSQL; SQLite's write
+    lock holds them anyway), taken in SKU order so two lockers never deadlock: a
+    second release waits and then decides on what the first left.
+    """
     out: dict[str, dict[str, tuple[int, int]]] = {}
     wanted = sorted(set(skus))
     for start in range(0, len(wanted), CHUNK):
         part = wanted[start : start + CHUNK]
-        for r in conn.execute(
-            select(stock_t.c.sku, stock_t.c.location, stock_t.c.on_hand, stock_t.c.reserved).where(
-                stock_t.c.sku.in_(part)
-            )
-        ):
+        q = (
+            select(stock_t.c.sku, stock_t.c.location, stock_t.c.on_hand, stock_t.c.reserved)
+            .where(stock_t.c.sku.in_(part))
+            .order_by(stock_t.c.sku, stock_t.c.location)
+        )
+        for r in conn.execute(q.with_for_update() if lock else q):
             out.setdefault(r.sku, {})[r.location] = (int(r.on_hand), int(r.reserved))
     return out
 

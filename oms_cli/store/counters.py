@@ -1,12 +1,15 @@
 """Named sequences (invoice, RMA and SSCC serial numbers) kept in the counters table.
 
 Numbers are taken inside the caller's write transaction, so a number is never given
-twice and a rolled-back command gives its numbers back.
+twice and a rolled-back command gives its numbers back. Taking them is one upsert
+that returns the new value: on PostgreSQL, where two writers do not queue on a
+database lock, two first numbers of a new counter at once cannot both insert its row.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from typing import Any
+
 from sqlalchemy.engine import Connection
 
 from oms_cli.store.tables import counters as counters_t
@@ -19,11 +22,23 @@ RMA = "rma"
 
 def take_numbers(conn: Connection, name: str, count: int = 1) -> list[int]:
     """Take the next ``count`` numbers of a named counter (1, 2, … for a new counter)."""
-    res = conn.execute(update(counters_t).where(counters_t.c.name == name).values(value=counters_t.c.value + count))
-    if res.rowcount == 0:
-        conn.execute(insert(counters_t).values(name=name, value=count))
-    last = int(conn.execute(select(counters_t.c.value).where(counters_t.c.name == name)).scalar_one())
+    stmt = _upsert(conn).values(name=name, value=count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[counters_t.c.name], set_={"value": counters_t.c.value + stmt.excluded.value}
+    ).returning(counters_t.c.value)
+    last = int(conn.execute(stmt).scalar_one())
     return list(range(last - count + 1, last + 1))
+
+
+def _upsert(conn: Connection) -> Any:
+    """The dialect's INSERT … ON CONFLICT construct for the counters table."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(counters_t)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(counters_t)
 
 
 def next_number(conn: Connection, name: str) -> int:
