@@ -116,6 +116,7 @@ complete -c oms -n '__fish_seen_subcommand_from deliver' -l from-csv
 complete -c oms -n '__fish_seen_subcommand_from deliver' -l help
 complete -c oms -n '__fish_seen_subcommand_from deliver' -l json
 complete -c oms -n '__fish_seen_subcommand_from deliver' -F
+complete -c oms -n '__fish_seen_subcommand_from demo' -l db
 complete -c oms -n '__fish_seen_subcommand_from demo' -l dir
 complete -c oms -n '__fish_seen_subcommand_from demo' -l help
 complete -c oms -n '__fish_seen_subcommand_from demo' -l json

@@ -80,6 +80,14 @@ def demo(
         Path | None,
         typer.Option("--dir", help="Directory for the demo store, config and documents [default: a new temp dir]."),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Run the demo in this store: an empty PostgreSQL database (postgresql://…) or a new file "
+            "[default: oms.db in the demo directory].",
+        ),
+    ] = None,
 ) -> None:
     """Walk the whole fulfilment process on the bundled example data, in a store of its own.
 
@@ -91,20 +99,22 @@ def demo(
 
     from oms_cli.cli import render
     from oms_cli.cli.context import state
+    from oms_cli.core.errors import Refused
 
     quiet = state().quiet
     ex = examples_dir()
     work = directory or Path(tempfile.mkdtemp(prefix="oms-demo-"))
     work.mkdir(parents=True, exist_ok=True)
-    db = work / "oms.db"
-    if db.exists():
-        from oms_cli.core.errors import Refused
-
-        # never run the demo over a store someone may be using
-        raise Refused(f"{work} already holds a store (oms.db)", hint="give oms demo --dir a new or empty folder")
+    store_at = db or str(work / "oms.db")
+    # never run the demo over a store someone may be using
+    if "://" in store_at:
+        _refuse_unless_empty(store_at)
+    elif Path(store_at).exists():
+        where = f"{work} already holds a store (oms.db)" if db is None else f"{store_at} already exists"
+        raise Refused(where, hint="give oms demo --dir a new or empty folder, or --db a new file")
     cfg = work / "oms.yaml"
     cfg.write_text(DEMO_CONFIG, encoding="utf-8")
-    runner = _Runner(db, cfg, work, quiet)
+    runner = _Runner(store_at, cfg, work, quiet)
     as_json = state().json
     render.info(f"demo store, config and documents in {work}")
     # With --json the walk-through is commentary (stderr); stdout carries only the JSON.
@@ -113,15 +123,35 @@ def demo(
             step(runner, ex)
     render.info("")
     render.info(f"done. Documents, emails (outbox/*.eml), channel files and the report PDF are in {work}")
-    render.info(f"look around: OMS_DB={db} OMS_CONFIG={cfg} oms orders list")
+    render.info(f"look around: OMS_DB={store_at} OMS_CONFIG={cfg} oms orders list")
     if as_json:
-        render.emit_json({"directory": work, "db": db, "config": cfg})
+        render.emit_json({"directory": work, "db": store_at, "config": cfg})
+
+
+def _refuse_unless_empty(url: str) -> None:
+    """A server store for the demo must hold no orders yet (it is migrated if blank)."""
+    from oms_cli.core.errors import Refused
+    from oms_cli.store.engine import Store
+
+    store = Store(url)
+    try:
+        with store.connect(write=False) as conn:
+            from sqlalchemy import text
+
+            orders = conn.execute(text("SELECT count(*) FROM orders")).scalar_one()
+    finally:
+        store.dispose()
+    if orders:
+        raise Refused(
+            f"the store {store.safe_url} already holds {orders} orders",
+            hint="give oms demo --db an empty database",
+        )
 
 
 class _Runner:
     """Runs `oms …` commands against the demo store, echoing each one."""
 
-    def __init__(self, db: Path, cfg: Path, work: Path, quiet: bool) -> None:
+    def __init__(self, db: str, cfg: Path, work: Path, quiet: bool) -> None:
         self.db, self.cfg, self.work, self.quiet = db, cfg, work, quiet
 
     def title(self, text: str) -> None:
