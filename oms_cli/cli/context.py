@@ -45,10 +45,12 @@ class State:
     def store(self) -> Store:
         """The store (opened, and migrated if needed, on first use)."""
         if self._store is None:
+            from oms_cli.store import files
             from oms_cli.store.engine import Store
 
             timeout = float(self.config.get("store.busy_timeout_s", 30))
             self._store = Store(self.db_location, busy_timeout_s=timeout)
+            files.configure(self._store.engine, self.config.get("store.files_dir"))
         return self._store
 
     def close(self) -> None:

@@ -37,7 +37,9 @@ DEFAULTS: dict[str, Any] = {
         "gs1_company_prefix": "0614141",
         "sscc_extension": 0,
     },
-    "store": {"busy_timeout_s": 30},
+    # files_dir: where return labels and attachments are kept (default: beside a store file);
+    # stations sharing a PostgreSQL store name a folder they all share
+    "store": {"busy_timeout_s": 30, "files_dir": None},
     "import": {
         "csv_channel": "csv",
         "csv_columns": {},

@@ -50,12 +50,10 @@ class Queued:
 
 def attachments_dir(conn: Connection, key: str) -> Path:
     """Where the files attached to the message with this key are kept until it is sent
-    (beside the store file, so they travel with it)."""
-    from oms_cli.core import paths
+    (with the store's files: beside a store file, or in ``store.files_dir``)."""
+    from oms_cli.store.files import files_dir
 
-    database = conn.engine.url.database if conn.engine.url.get_backend_name() == "sqlite" else None
-    base = Path(database).resolve().parent if database and database != ":memory:" else paths.data_dir()
-    return base / "outbox-files" / hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    return files_dir(conn) / "outbox-files" / hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
 def message_attachments(conn: Connection, key: str) -> list[Path]:

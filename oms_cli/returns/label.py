@@ -16,13 +16,11 @@ from oms_cli.core.errors import BadInput
 
 
 def labels_dir(conn: Connection) -> Path:
-    """Where return labels are kept: beside the store file (so they travel with it)."""
-    from oms_cli.core import paths
+    """Where return labels are kept: with the store's files (beside a store file, or in
+    ``store.files_dir``, the folder the stations share)."""
+    from oms_cli.store.files import files_dir
 
-    url = conn.engine.url
-    database = url.database if url.get_backend_name() == "sqlite" else None
-    base = Path(database).resolve().parent if database and database != ":memory:" else paths.data_dir()
-    return base / "return-labels"
+    return files_dir(conn) / "return-labels"
 
 
 def customer_address(order: Any) -> dict[str, str | None]:

@@ -4,13 +4,14 @@ instructions when returns.label is on; its barcodes scan back to the return numb
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import zxingcpp
 from pypdf import PdfReader
 from returns.fixtures import store_digest
+
+from tests import storedb
 
 
 def scan(pdf: bytes) -> set[str]:
@@ -53,7 +54,7 @@ def test_return_label_goes_from_customer_to_shop_and_is_attached(oms, shop, db_p
 
     # The SSCC takes the next serial of the shared counter, with the shop's GS1 prefix.
     assert codes == {"RMA-000001", f"(00){sscc18(0, '0614141', 1)}"}
-    assert sqlite3.connect(db_path).execute("SELECT value FROM counters WHERE name = 'sscc'").fetchone() == (1,)
+    assert storedb.connect(db_path).execute("SELECT value FROM counters WHERE name = 'sscc'").fetchone() == (1,)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert text.index("Olivia Bennett") < text.index("Demo Shop")  # sender first, then the shop it goes to
     assert "5 Harbour Road" in text and "Portland" in text
@@ -68,20 +69,20 @@ def test_return_label_goes_from_customer_to_shop_and_is_attached(oms, shop, db_p
     finally:
         s.dispose()
     assert attached.read_bytes() == pdf
-    body = sqlite3.connect(db_path).execute("SELECT body_text FROM outbox").fetchone()[0]
+    body = storedb.connect(db_path).execute("SELECT body_text FROM outbox").fetchone()[0]
     assert "Your return label is attached" in body
 
 
 def test_without_an_address_the_return_opens_without_a_label(oms, shop, db_path, config_file) -> None:
     config_file({"returns": {"label": True}})
-    con = sqlite3.connect(db_path)
+    con = storedb.connect(db_path)
     con.execute("UPDATE orders SET ship_address1 = NULL WHERE ref = 'shopify:1041'")
     con.commit()
     con.close()
     r = oms("returns", "open", "shopify:1041", "--reason", "doesnt_fit")
     assert r.exit_code == 0, r.stderr
     assert "no return label: shopify:1041: no ship-to address to print a return label from" in r.stderr
-    body = sqlite3.connect(db_path).execute("SELECT body_text FROM outbox").fetchone()[0]
+    body = storedb.connect(db_path).execute("SELECT body_text FROM outbox").fetchone()[0]
     assert "RMA-000001" in body and "attached" not in body
 
 
@@ -92,3 +93,17 @@ def test_no_label_unless_asked(oms, shop, db_path) -> None:
     digest = store_digest(db_path)
     assert oms("returns", "open", "shopify:1041", "--reason", "doesnt_fit").exit_code == 0
     assert store_digest(db_path) == digest
+
+
+def test_labels_and_attachments_go_to_the_shared_files_folder(oms, shop, oms_home, config_file) -> None:
+    """With store.files_dir (the folder stations sharing a server store share), the return
+    label and the copy attached to the queued message are kept there, so another station
+    finds them."""
+    shared = oms_home / "share" / "oms-files"
+    config_file({"returns": {"label": True}, "store": {"files_dir": str(shared)}})
+    r = oms("--json", "returns", "open", "shopify:1041", "--lines", "MUG-SPK-BLU:1", "--reason", "doesnt_fit")
+    assert r.exit_code == 0, r.stderr
+    path = Path(r.json()["label_path"])
+    assert path == shared / "return-labels" / "RMA-000001.pdf" and path.stat().st_size > 0
+    attached = list((shared / "outbox-files").rglob("*.pdf"))
+    assert [p.name for p in attached] == ["RMA-000001.pdf"]
