@@ -8,6 +8,7 @@ Python's csv reader plus sqlite3.executemany into an equivalent two-table schema
 `python -c pass`.
 
     python bench/import_bench.py [--orders 100000] [--runs 3] [--keep DIR]
+    python bench/import_bench.py --db postgresql://…   # PostgreSQL against COPY and SQLite (bench/pg_import.py)
 """
 
 from __future__ import annotations
@@ -173,6 +174,7 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--keep", type=Path)
     ap.add_argument("--runs", type=int, default=3, help="timed runs of each (default 3)")
+    ap.add_argument("--db", help="a PostgreSQL database to empty and import into, against COPY and SQLite")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="oms-import-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -185,6 +187,11 @@ def main() -> None:
             f"{label}: generated {a.orders:,} orders ({rows:,} rows, {export.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s"
         )
         exports.append((label, export))
+    if a.db:  # PostgreSQL against COPY and SQLite, on the bundled generator's export
+        from pg_import import compare
+
+        compare(exports[0][1], a.db, work, a.runs, a.orders)
+        return
     for label, export in exports:
         measure(label, export, work, a.runs, a.orders)
 
