@@ -121,7 +121,7 @@ _oms() {
         "db status") words="--help --json" ;;
         "db upgrade") words="--help --json" ;;
         "deliver") words="--at --from-csv --help --json" ;;
-        "demo") words="--dir --help --json" ;;
+        "demo") words="--db --dir --help --json" ;;
         "feedback") words="add list --help --json" ;;
         "feedback add") words="--comment --help --json --rating -r" ;;
         "feedback list") words="--below --help --json --limit --order --since -n" ;;

@@ -119,7 +119,7 @@ _oms() {
         'db status') subs=(); opts=(--help --json) ;;
         'db upgrade') subs=(); opts=(--help --json) ;;
         'deliver') subs=(); opts=(--at --from-csv --help --json) ;;
-        'demo') subs=(); opts=(--dir --help --json) ;;
+        'demo') subs=(); opts=(--db --dir --help --json) ;;
         'feedback') subs=('add:Record a customer'\''s rating and comment.' 'list:List feedback, newest first, with any open problem it raised.'); opts=(--help --json) ;;
         'feedback add') subs=(); opts=(--comment --help --json --rating -r) ;;
         'feedback list') subs=(); opts=(--below --help --json --limit --order --since -n) ;;
