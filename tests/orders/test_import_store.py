@@ -87,13 +87,10 @@ def test_changed_source_updates_only_before_release(oms, db_path, tmp_path) -> N
     shown = oms("--json", "orders", "show", "shopify:1041").json()
     assert shown["customer"]["email"] == "olivia.b@example.com"
     # once the order is past release, a changed export leaves it alone and counts it skipped
-    from sqlalchemy import create_engine
-    from sqlalchemy import text as sql
+    from tests import storedb
 
-    eng = create_engine(f"sqlite:///{db_path}")
-    with eng.begin() as c:
-        c.execute(sql("UPDATE orders SET status='picking' WHERE ref='shopify:1041'"))
-    eng.dispose()
+    with storedb.connect(db_path) as c:
+        c.execute("UPDATE orders SET status='picking' WHERE ref='shopify:1041'")
     changed.write_text(text.replace("olivia.bennett@example.com", "olivia.c@example.com"), encoding="utf-8")
     r = oms("--json", "import", changed)
     assert _counts(r)["changed.csv"]["skipped"] == 1

@@ -30,7 +30,7 @@ def backdate_shipping(db: Path, days: int = 5) -> None:
 def shipped(oms, store, ref: str = "shopify:1001", tracking: str = UPS_1, **kw) -> None:  # type: ignore[no-untyped-def]
     make_order(store, ref, **kw)
     assert oms("ship", ref, "-c", "ups", "-t", tracking).exit_code == 0
-    backdate_shipping(Path(store.url.removeprefix("sqlite:///")))
+    backdate_shipping(store.given)
 
 
 def test_deliver_marks_the_order_and_queues_the_feedback_request(oms, store, db_path: Path) -> None:
