@@ -70,7 +70,9 @@ class Cursor:
         return None if r is None else self._cls(r)
 
     def fetchall(self) -> list[Row]:
-        """Every remaining row."""
+        """Every remaining row (none for a statement that returns no rows)."""
+        if self._cur.description is None:
+            return []
         return [self._cls(r) for r in self._cur.fetchall()]
 
     def __iter__(self):  # type: ignore[no-untyped-def]

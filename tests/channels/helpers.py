@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests import storedb
+
 
 def query(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         rows = con.execute(sql, args).fetchall()
         con.commit()
@@ -21,7 +22,7 @@ def query(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 def pack(db: Path, ref: str, packages: int = 1) -> None:
     """Put a pulled order where `oms ship` takes it: packed, with its packages recorded
     (what release, pick and pack would have written)."""
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         (oid,) = con.execute("SELECT id FROM orders WHERE ref = ?", (ref,)).fetchone()
         con.execute("UPDATE orders SET status = 'packed' WHERE id = ?", (oid,))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from channels.conftest import add_shopify, add_woo
 from channels.fakes import T0, ShopifyFake, WooFake
 from channels.helpers import query
+
+from tests import storedb
 
 
 def test_add_list_show_test_remove(oms, shopify, fast_config, db_path) -> None:  # type: ignore[no-untyped-def]
@@ -68,7 +70,12 @@ def test_secrets_never_reach_the_store_messages_or_config_show(
     for r in outputs:
         for v in values:
             assert v not in r.stdout and v not in r.stderr
-    files = [db_path, Path(str(db_path) + "-wal")] + [p for p in oms_home.rglob("*") if p.is_file()]
+    stored = storedb.all_rows_text(db_path)
+    for v in values:
+        assert v not in stored
+    files = [p for p in oms_home.rglob("*") if p.is_file()]
+    if not storedb.POSTGRESQL:
+        files += [Path(db_path), Path(str(db_path) + "-wal")]
     for f in files:
         if f.exists() and f.suffix not in (".py",):
             data = f.read_bytes()
@@ -91,7 +98,8 @@ def test_health_finds_missing_order_numbers_and_stale_connections(oms, shopify, 
     query(db_path, "UPDATE channel_connections SET cursor = NULL")  # a full pass again
     assert oms("sync").exit_code == 0
     assert oms("health", "--quiet").exit_code == 0
-    query(db_path, "UPDATE channel_connections SET last_synced_at = datetime('now', '-2 hours')")
+    two_hours_ago = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    query(db_path, "UPDATE channel_connections SET last_synced_at = ?", two_hours_ago)
     h = oms("health")
     assert h.exit_code == 9 and "shop: stale_sync: last synced 2 h ago; expected every 15 min" in h.stdout
 

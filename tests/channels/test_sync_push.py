@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from channels.conftest import add_shopify, add_woo
 from channels.helpers import pack, query
 
@@ -72,8 +74,9 @@ def test_tracking_not_accepted_hours_after_shipping_needs_attention(oms, shopify
     pack(db_path, "shopify:1003")
     _ship(oms, "shopify:1003")
     assert oms("health", "--quiet").exit_code == 0  # just shipped: not late yet
-    query(db_path, "UPDATE channel_connections SET created_at = datetime('now', '-3 hours')")
-    query(db_path, "UPDATE packages SET shipped_at = datetime('now', '-2 hours')")  # tracking_alert_hours is 1
+    hours_ago = lambda h: (datetime.now(UTC) - timedelta(hours=h)).strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731
+    query(db_path, "UPDATE channel_connections SET created_at = ?", hours_ago(3))
+    query(db_path, "UPDATE packages SET shipped_at = ?", hours_ago(2))  # tracking_alert_hours is 1
     h = oms("health")
     assert h.exit_code == 9
     assert "shop: tracking_not_accepted: shopify:1003 package 1" in h.stdout
