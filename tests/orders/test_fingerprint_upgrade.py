@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
+from tests import storedb
 from tests.conftest import EXAMPLES
 
 BEFORE = json.loads((Path(__file__).parent / "data" / "fingerprints_before_v2.json").read_text())
@@ -22,7 +22,7 @@ ALL_EXAMPLES = [
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -31,7 +31,7 @@ def _query(db: Path, sql: str) -> list[tuple]:
 
 def _as_an_older_oms_left_it(db: Path) -> None:
     """The fingerprints the previous version stored for these examples (recorded from it)."""
-    con = sqlite3.connect(db)
+    con = storedb.connect(db)
     with con:
         con.executemany("UPDATE orders SET source_hash = ? WHERE ref = ?", [(h, ref) for ref, h in BEFORE.items()])
     con.close()
