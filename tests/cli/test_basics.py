@@ -68,23 +68,17 @@ def test_usage_error_exit_code(oms) -> None:
 
 @pytest.mark.blank_store
 def test_db_status_and_upgrade(oms) -> None:
+    from oms_cli.store.migrations import HEAD
+    from oms_cli.store.migrations.runner import history
+
     r = oms("--json", "db", "status")
     assert r.exit_code == 0
     assert r.json()["revision"] is None
     r = oms("--json", "db", "upgrade")
-    assert r.json()["applied"] == [
-        "0001",
-        "0002",
-        "0003",
-        "0004",
-        "0005",
-        "0006",
-        "0007",
-        "0008",
-        "0009",
-        "0010",
-        "0011",
-    ]
+    # every packaged migration, oldest first, numbered without a gap
+    applied = r.json()["applied"]
+    assert applied == [f"{n:04d}" for n in range(1, len(applied) + 1)]
+    assert applied == [rev for rev, _ in history()] and applied[-1] == HEAD
     r = oms("--json", "db", "upgrade")
     assert r.json()["applied"] == []
 
