@@ -28,7 +28,7 @@ def import_cmd(
         str | None, typer.Option("--date-order", help="DMY or MDY, for PayPal files whose dates could be either.")
     ] = None,
 ) -> None:
-    """Import payment processor exports (format detected from the header); safe to run again.
+    """Import payment exports (Stripe, PayPal, Shopify Payments, Amazon settlements; format detected); safe to run again.
 
     Each file is one transaction: a bad row leaves the store as it was and names the
     file, line and column.
@@ -141,7 +141,10 @@ def list_cmd(
         str | None, typer.Option("--since", help="Paid on or after (YYYY-MM-DD, ISO time, or 3d/2w).")
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="stripe_balance, stripe_payments, paypal or manual.")
+        str | None,
+        typer.Option(
+            "--source", help="stripe_balance, stripe_payments, paypal, shopify_payments, amazon_settlement or manual."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many (0 = all).")] = 50,
 ) -> None:

@@ -2,7 +2,8 @@
 
 Formats (detected from the header row, columns matched by name, unknown columns
 ignored): Stripe's itemised "balance change from activity" report, Stripe's payments
-export (unified payments CSV) and PayPal's activity download. Numbers and dates
+export (unified payments CSV), PayPal's activity download, Shopify Payments' payout
+transactions export and Amazon's settlement report (flat file V2). Numbers and dates
 follow the file's locale (``1,234.56`` or ``1.234,56``; MM/DD/YYYY or DD/MM/YYYY),
 decided from the file's own content or from ``date_order``. See ``docs/payments.md``.
 
@@ -70,6 +71,8 @@ class PaymentRecord:
 STRIPE_BALANCE = "stripe_balance"
 STRIPE_PAYMENTS = "stripe_payments"
 PAYPAL = "paypal"
+SHOPIFY_PAYMENTS = "shopify_payments"
+AMAZON_SETTLEMENT = "amazon_settlement"
 
 # German PayPal downloads name the same columns in German; map them onto the English names.
 _PAYPAL_GERMAN = {
@@ -99,6 +102,19 @@ _REQUIRED = {
     STRIPE_BALANCE: ("balance_transaction_id", "created_utc", "currency", "gross", "net", "reporting_category"),
     STRIPE_PAYMENTS: ("id", "created date (utc)", "amount", "currency"),
     PAYPAL: ("date", "time", "timezone", "type", "currency", "gross", "transaction id"),
+    SHOPIFY_PAYMENTS: ("transaction date", "type", "order", "amount", "fee", "net", "currency"),
+    AMAZON_SETTLEMENT: (
+        "settlement-id",
+        "deposit-date",
+        "total-amount",
+        "currency",
+        "transaction-type",
+        "order-id",
+        "amount-type",
+        "amount-description",
+        "amount",
+        "posted-date",
+    ),
 }
 
 #: The formats this module reads, with a one-line description each.
@@ -106,6 +122,8 @@ FORMATS = {
     STRIPE_BALANCE: "Stripe itemised balance change from activity report",
     STRIPE_PAYMENTS: "Stripe payments export (unified payments CSV)",
     PAYPAL: "PayPal activity download",
+    SHOPIFY_PAYMENTS: "Shopify Payments payout transactions export",
+    AMAZON_SETTLEMENT: "Amazon settlement report (flat file V2)",
 }
 
 
@@ -123,6 +141,10 @@ def detect_format(header: Sequence[str]) -> str | None:
         return STRIPE_PAYMENTS
     if {"date", "gross", "transaction id"} <= keys:
         return PAYPAL
+    if {"transaction date", "type", "order", "payout id", "amount", "net"} <= keys:
+        return SHOPIFY_PAYMENTS
+    if {"settlement-id", "transaction-type", "amount-type", "amount"} <= keys:
+        return AMAZON_SETTLEMENT
     return None
 
 
@@ -402,6 +424,8 @@ def _money_columns(fmt: str) -> tuple[str, ...]:
         STRIPE_BALANCE: ("gross", "fee", "net"),
         STRIPE_PAYMENTS: ("amount", "amount refunded", "fee", "converted amount"),
         PAYPAL: ("gross", "fee", "net"),
+        SHOPIFY_PAYMENTS: ("amount", "fee", "net"),
+        AMAZON_SETTLEMENT: ("amount", "total-amount"),
     }[fmt]
 
 
@@ -732,10 +756,205 @@ def _paypal(reader: _Reader, rows: list[_Row]) -> list[PaymentRecord]:
     return records
 
 
+_SHOPIFY_KINDS: dict[str, Kind] = {
+    "charge": "charge",
+    "refund": "refund",
+    "payout": "payout",
+    "payout_failure": "payout",
+    "payout_cancellation": "payout",
+    "dispute": "adjustment",
+    "chargeback": "adjustment",
+    "reserve": "adjustment",
+    "adjustment": "adjustment",
+    "credit": "adjustment",
+    "debit": "adjustment",
+    "application_fee_refund": "adjustment",
+    "shipping_label": "fee",
+    "fee": "fee",
+}
+# Shopify writes its times as "2026-11-20 14:02:11 -0500"; ISO 8601 wants the offset
+# written on, and Python before 3.12 wants it with a colon.
+_SHOPIFY_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*(?:([+-])(\d{2}):?(\d{2})|(UTC|Z))?$")
+
+
+def _shopify_time(reader: _Reader, row: _Row, column: str, label: str) -> datetime:
+    value = reader.text(row, column, label, required=True)
+    match = _SHOPIFY_TIME.match(value)
+    if not match:
+        raise reader.error(row, label, f"{value!r} is not a date and time")
+    day, clock, sign, hours, minutes, _utc = match.groups()
+    offset = f"{sign}{hours}:{minutes}" if sign else "+00:00"
+    try:
+        return datetime.fromisoformat(f"{day} {clock}{offset}").astimezone(UTC)
+    except ValueError:
+        raise reader.error(row, label, f"{value!r} is not a date and time") from None
+
+
+def _shopify_payments(reader: _Reader, rows: list[_Row]) -> list[PaymentRecord]:
+    """Shopify Payments' transactions export (Finance > Payouts > Export): one row per
+    charge, refund, dispute, reserve or adjustment; the order is its name (#1001)."""
+    records = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        type_text = reader.text(row, "type", "Type", required=True).lower()
+        gross = reader.amount(row, "amount", "Amount", required=True)
+        assert gross is not None
+        fee, net = reader.fee_and_net(
+            row, gross, reader.amount(row, "fee", "Fee"), reader.amount(row, "net", "Net"), fee_is_negative=False
+        )
+        at = _shopify_time(reader, row, "transaction date", "Transaction Date")
+        order = row.get("order")
+        number = order.lstrip("#").strip()
+        # The export has no transaction id: the order, the type and the time name one.
+        base = f"{number or 'none'}:{type_text}:{at.strftime('%Y%m%dT%H%M%S')}"
+        seen[base] = seen.get(base, 0) + 1
+        transaction_id = base if seen[base] == 1 else f"{base}:{seen[base]}"
+        records.append(
+            PaymentRecord(
+                source=SHOPIFY_PAYMENTS,
+                transaction_id=transaction_id,
+                kind=_SHOPIFY_KINDS.get(type_text, "other"),
+                at=at,
+                currency=reader.currency(row, "currency", "Currency"),
+                gross=gross,
+                fee=fee,
+                net=net,
+                email=None,
+                order_ref_hint=f"shopify:{number}" if number else None,
+                description=" ".join(v for v in (row.get("card brand"), row.get("payment method name")) if v) or None,
+                payout_id=row.get("payout id") or None,
+                related_txn=None,
+                line=row.line,
+                processor_type=type_text,
+                status=row.get("payout status"),
+            )
+        )
+    return records
+
+
+_AMAZON_TIME = re.compile(
+    r"^(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})\.(\d{2})\.(\d{4}))"
+    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:UTC|GMT|Z|([+-])(\d{2}):?(\d{2}))?$"
+)
+
+
+def _amazon_time(reader: _Reader, row: _Row, column: str, label: str) -> datetime:
+    """Settlement times: ``2026-11-20 08:13:56 UTC`` (US), ``20.11.2026 08:13:56 UTC`` (EU)
+    or a date alone."""
+    value = reader.text(row, column, label, required=True)
+    match = _AMAZON_TIME.match(value)
+    if not match:
+        raise reader.error(row, label, f"{value!r} is not a date and time")
+    y1, m1, d1, d2, m2, y2, hh, mm, ss, sign, oh, om = match.groups()
+    try:
+        when = datetime(int(y1 or y2), int(m1 or m2), int(d1 or d2), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        raise reader.error(row, label, f"{value!r} is not a date and time") from None
+    zone = UTC
+    if sign:
+        delta = timedelta(hours=int(oh), minutes=int(om))
+        zone = timezone(delta if sign == "+" else -delta)
+    return when.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _amazon_settlement(reader: _Reader, rows: list[_Row]) -> list[PaymentRecord]:
+    """Amazon's settlement report: a summary row (the deposit) and one row per amount
+    of each order, refund or fee. An order's rows become one charge (item price,
+    shipping and tax, less promotions; Amazon's fees and the tax it withheld as the
+    fee), a refund's one refund, the deposit one payout."""
+    summary = next((r for r in rows if r.get("total-amount") and not r.get("transaction-type")), None)
+    if summary is None:
+        line = rows[0].line if rows else 2
+        raise record_error(reader.name, line, "total-amount", "no summary row (the deposit) in the file")
+    settlement = reader.text(summary, "settlement-id", "settlement-id", required=True)
+    currency = reader.currency(summary, "currency", "currency")
+    total = reader.amount(summary, "total-amount", "total-amount", required=True)
+    assert total is not None
+    deposit_at = _amazon_time(reader, summary, "deposit-date", "deposit-date")
+
+    groups: dict[tuple[str, str, str], list[_Row]] = {}
+    for row in rows:
+        if row is summary:
+            continue
+        kind_text = reader.text(row, "transaction-type", "transaction-type", required=True)
+        order_id = row.get("order-id")
+        occasion = (
+            row.get("shipment-id") or row.get("adjustment-id") or row.get("posted-date-time") or row.get("posted-date")
+        )
+        groups.setdefault((kind_text, order_id, occasion), []).append(row)
+
+    records = [
+        PaymentRecord(
+            source=AMAZON_SETTLEMENT,
+            transaction_id=f"settlement:{settlement}",
+            kind="payout",
+            at=deposit_at,
+            currency=currency,
+            gross=-total,
+            fee=Decimal(0),
+            net=-total,
+            email=None,
+            order_ref_hint=None,
+            description=f"Amazon settlement {settlement}",
+            payout_id=settlement,
+            related_txn=None,
+            line=summary.line,
+            processor_type="deposit",
+        )
+    ]
+    for (kind_text, order_id, occasion), group in groups.items():
+        first = group[0]
+        money = Decimal(0)
+        kept = Decimal(0)
+        for row in group:
+            amount = reader.amount(row, "amount", "amount", required=True)
+            assert amount is not None
+            amount_type = row.get("amount-type").lower()
+            if amount_type in ("itemfees", "itemwithheldtax") or "fee" in amount_type:
+                kept -= amount
+            else:
+                money += amount
+        lowered = kind_text.lower()
+        if order_id and lowered == "order":
+            kind: Kind = "charge"
+        elif order_id and lowered in ("refund", "chargeback refund", "a-to-z guarantee claim"):
+            kind = "refund" if lowered == "refund" else "adjustment"
+        else:
+            kind = "fee"
+        if kind == "fee":
+            # A fee with no order (subscription, storage, advertising): all of it is the fee.
+            money, kept = money - kept, Decimal(0)
+        at = _amazon_time(
+            reader, first, "posted-date-time" if first.get("posted-date-time") else "posted-date", "posted-date"
+        )
+        records.append(
+            PaymentRecord(
+                source=AMAZON_SETTLEMENT,
+                transaction_id=f"{settlement}:{lowered}:{order_id or '-'}:{occasion or first.line}",
+                kind=kind,
+                at=at,
+                currency=currency,
+                gross=money,
+                fee=kept,
+                net=money - kept,
+                email=None,
+                order_ref_hint=f"amazon:{order_id}" if order_id else None,
+                description=first.get("amount-description") if kind == "fee" else None,
+                payout_id=settlement,
+                related_txn=None,
+                line=first.line,
+                processor_type=kind_text,
+            )
+        )
+    return records
+
+
 _BUILDERS: dict[str, Callable[[_Reader, list[_Row]], list[PaymentRecord]]] = {
     STRIPE_BALANCE: _stripe_balance,
     STRIPE_PAYMENTS: _stripe_payments,
     PAYPAL: _paypal,
+    SHOPIFY_PAYMENTS: _shopify_payments,
+    AMAZON_SETTLEMENT: _amazon_settlement,
 }
 
 

@@ -360,6 +360,7 @@ def load_for_reconciliation(conn: Connection) -> tuple[list[OrderRecord], list[P
             payment_method=o.payment_method,
             refunded_total=_amount(refunded.get(o.id, 0), o.currency),
             cash_received=_amount(cash.get(o.id, 0), o.currency),
+            priced=o.total_minor is not None,
         )
         for o in conn.execute(select(orders_t).order_by(orders_t.c.id))
     ]

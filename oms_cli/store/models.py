@@ -415,7 +415,7 @@ class PaymentRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("source", "transaction_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    source: str  # stripe_balance | stripe_payments | paypal | manual
+    source: str  # stripe_balance | stripe_payments | paypal | shopify_payments | amazon_settlement | manual
     transaction_id: str
     kind: str  # charge | refund | payout | fee | adjustment | other
     method: str | None = None
