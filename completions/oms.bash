@@ -44,6 +44,7 @@ _oms() {
             "orders") path="orders" ;;
             "orders ack") path="orders ack" ;;
             "orders cancel") path="orders cancel" ;;
+            "orders edit") path="orders edit" ;;
             "orders export") path="orders export" ;;
             "orders hold") path="orders hold" ;;
             "orders list") path="orders list" ;;
@@ -137,9 +138,10 @@ _oms() {
         "notify send") words="--dry-run --help --json --limit --out -n -o" ;;
         "notify show") words="--help --json" ;;
         "notify templates") words="--copy --help --json" ;;
-        "orders") words="ack cancel export hold list release show tag --help --json" ;;
+        "orders") words="ack cancel edit export hold list release show tag --help --json" ;;
         "orders ack") words="--done --help --json --reply" ;;
         "orders cancel") words="--help --json --note" ;;
+        "orders edit") words="--add-line --address1 --address2 --address3 --city --company --country --dry-run --help --json --name --note --phone --postcode --province --service --set-line" ;;
         "orders export") words="--channel --format --help --json --out --since --status -c -f -o -s" ;;
         "orders hold") words="--help --json --note --reason -r" ;;
         "orders list") words="--channel --help --json --limit --search --since --status -c -n -s" ;;

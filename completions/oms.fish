@@ -220,6 +220,7 @@ complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from templates' -F
 complete -c oms -n '__fish_seen_subcommand_from orders' -a ack -d 'Acknowledge a buyer\'s special instruction: --done (will be followed) or --reply "…" (answer them).'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a cancel -d 'Cancel an order that has not shipped; reserved stock goes back to available.'
+complete -c oms -n '__fish_seen_subcommand_from orders' -a edit -d 'Correct an order not yet picked: ship-to address, service level, notes, lines.'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a export -d 'Export orders as JSON Lines (re-importable with `oms import --channel jsonl`) or CSV.'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a hold -d 'Put an order on hold with a reason code (frees its reserved stock).'
 complete -c oms -n '__fish_seen_subcommand_from orders' -a list -d 'List orders, newest first; instructions needing attention are flagged with !.'
@@ -237,6 +238,24 @@ complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -l json
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -l note
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from cancel' -F
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l add-line
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l address1
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l address2
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l address3
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l city
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l company
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l country
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l dry-run
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l help
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l json
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l name
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l note
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l phone
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l postcode
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l province
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l service
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -l set-line
+complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from edit' -F
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l channel
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l format
 complete -c oms -n '__fish_seen_subcommand_from orders and __fish_seen_subcommand_from export' -l help
@@ -289,7 +308,7 @@ complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_
 complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_from verify' -s w
 complete -c oms -n '__fish_seen_subcommand_from pack and __fish_seen_subcommand_from verify' -F
 complete -c oms -n '__fish_seen_subcommand_from payments' -a ack -d 'Acknowledge an explained reconcile finding, so it stops making reconcile exit 9.'
-complete -c oms -n '__fish_seen_subcommand_from payments' -a import -d 'Import payment processor exports (format detected from the header); safe to run again.'
+complete -c oms -n '__fish_seen_subcommand_from payments' -a import -d 'Import payment exports (Stripe, PayPal, Shopify Payments, Amazon settlements; format detected); safe to run again.'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a list -d 'List imported and recorded payments, newest first.'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a reconcile -d 'Match payments to orders and report what needs attention; exit code 9 when something does.'
 complete -c oms -n '__fish_seen_subcommand_from payments' -a record -d 'Record money received by hand for an order (cash on delivery, a bank transfer).'

@@ -43,6 +43,7 @@ _oms() {
             'orders') path='orders' ;;
             'orders ack') path='orders ack' ;;
             'orders cancel') path='orders cancel' ;;
+            'orders edit') path='orders edit' ;;
             'orders export') path='orders export' ;;
             'orders hold') path='orders hold' ;;
             'orders list') path='orders list' ;;
@@ -135,9 +136,10 @@ _oms() {
         'notify send') subs=(); opts=(--dry-run --help --json --limit --out -n -o) ;;
         'notify show') subs=(); opts=(--help --json) ;;
         'notify templates') subs=(); opts=(--copy --help --json) ;;
-        'orders') subs=('ack:Acknowledge a buyer'\''s special instruction\: --done (will be followed) or --reply "…" (answer them).' 'cancel:Cancel an order that has not shipped; reserved stock goes back to available.' 'export:Export orders as JSON Lines (re-importable with `oms import --channel jsonl`) or CSV.' 'hold:Put an order on hold with a reason code (frees its reserved stock).' 'list:List orders, newest first; instructions needing attention are flagged with !.' 'release:Release one order to the floor\: checks payment, stock and address like `oms release`.' 'show:Show one order\: address, lines, instruction and its history.' 'tag:Add tags to an order (or remove them with --remove).'); opts=(--help --json) ;;
+        'orders') subs=('ack:Acknowledge a buyer'\''s special instruction\: --done (will be followed) or --reply "…" (answer them).' 'cancel:Cancel an order that has not shipped; reserved stock goes back to available.' 'edit:Correct an order not yet picked\: ship-to address, service level, notes, lines.' 'export:Export orders as JSON Lines (re-importable with `oms import --channel jsonl`) or CSV.' 'hold:Put an order on hold with a reason code (frees its reserved stock).' 'list:List orders, newest first; instructions needing attention are flagged with !.' 'release:Release one order to the floor\: checks payment, stock and address like `oms release`.' 'show:Show one order\: address, lines, instruction and its history.' 'tag:Add tags to an order (or remove them with --remove).'); opts=(--help --json) ;;
         'orders ack') subs=(); opts=(--done --help --json --reply) ;;
         'orders cancel') subs=(); opts=(--help --json --note) ;;
+        'orders edit') subs=(); opts=(--add-line --address1 --address2 --address3 --city --company --country --dry-run --help --json --name --note --phone --postcode --province --service --set-line) ;;
         'orders export') subs=(); opts=(--channel --format --help --json --out --since --status -c -f -o -s) ;;
         'orders hold') subs=(); opts=(--help --json --note --reason -r) ;;
         'orders list') subs=(); opts=(--channel --help --json --limit --search --since --status -c -n -s) ;;
@@ -146,7 +148,7 @@ _oms() {
         'orders tag') subs=(); opts=(--help --json --remove) ;;
         'pack') subs=('verify:Verify every unit of a picked order by scanner, then record its packages and mark it packed.'); opts=(--drawing --help --json --no-drawing) ;;
         'pack verify') subs=(); opts=(--all --help --json --strict-weight --weight -w) ;;
-        'payments') subs=('ack:Acknowledge an explained reconcile finding, so it stops making reconcile exit 9.' 'import:Import payment processor exports (format detected from the header); safe to run again.' 'list:List imported and recorded payments, newest first.' 'reconcile:Match payments to orders and report what needs attention; exit code 9 when something does.' 'record:Record money received by hand for an order (cash on delivery, a bank transfer).' 'refund:Record a refund given outside a return (a cancelled order, a goodwill gesture).'); opts=(--help --json) ;;
+        'payments') subs=('ack:Acknowledge an explained reconcile finding, so it stops making reconcile exit 9.' 'import:Import payment exports (Stripe, PayPal, Shopify Payments, Amazon settlements; format detected); safe to run again.' 'list:List imported and recorded payments, newest first.' 'reconcile:Match payments to orders and report what needs attention; exit code 9 when something does.' 'record:Record money received by hand for an order (cash on delivery, a bank transfer).' 'refund:Record a refund given outside a return (a cancelled order, a goodwill gesture).'); opts=(--help --json) ;;
         'payments ack') subs=(); opts=(--help --json --note --tolerance --undo --window) ;;
         'payments import') subs=(); opts=(--date-order --help --json) ;;
         'payments list') subs=(); opts=(--help --json --limit --since --source -n) ;;

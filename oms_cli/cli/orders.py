@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -318,6 +318,103 @@ def release_cmd(ref: Annotated[str, typer.Argument(help="Order reference.")]) ->
     from oms_cli.cli.release import release_refs
 
     release_refs([ref], command="orders release")
+
+
+def _sku_quantities(values: list[str] | None, option: str) -> list[tuple[str, int]]:
+    from oms_cli.core.errors import UsageError
+
+    out = []
+    for value in values or []:
+        sku, sep, qty = value.rpartition("=")
+        if not sep or not sku.strip() or not qty.strip().isdigit():
+            raise UsageError(f"{option} {value!r}: write SKU=QUANTITY, e.g. {option} MUG-BLU=2")
+        out.append((sku.strip(), int(qty)))
+    return out
+
+
+@orders_app.command("edit")
+def edit_cmd(
+    ref: Annotated[str, typer.Argument(help="Order reference.")],
+    name: Annotated[str | None, typer.Option("--name", help="Ship-to name.")] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Ship-to company.")] = None,
+    address1: Annotated[str | None, typer.Option("--address1", help="Street and number.")] = None,
+    address2: Annotated[str | None, typer.Option("--address2", help='Second address line ("" clears it).')] = None,
+    address3: Annotated[str | None, typer.Option("--address3", help="Third address line.")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="City.")] = None,
+    province: Annotated[str | None, typer.Option("--province", help="State, province or region.")] = None,
+    postcode: Annotated[str | None, typer.Option("--postcode", help="Postal code.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country name or ISO code (DE, Germany).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Ship-to phone.")] = None,
+    service: Annotated[str | None, typer.Option("--service", help="standard, expedited or next_day.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help='The order\'s notes (special instructions); "" clears them.')
+    ] = None,
+    set_line: Annotated[
+        list[str] | None, typer.Option("--set-line", help="SKU=QTY: new quantity of a line; 0 removes it.")
+    ] = None,
+    add_line: Annotated[list[str] | None, typer.Option("--add-line", help="SKU=QTY: a new line.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")] = False,
+) -> None:
+    """Correct an order not yet picked: ship-to address, service level, notes, lines.
+
+    Checked as an import checks an order, done in one transaction and kept as an
+    `edited` event (oms orders show). Lines change only before release (hold a
+    released order first); a released order's ship-by follows a new service level.
+
+    Example: oms orders edit shopify:1044 --address2 "Apt 4" --postcode 10115 --set-line MUG-BLU=2
+    """
+    from oms_cli.cli import render
+    from oms_cli.orders.editing import OrderEdit, edit_order
+    from oms_cli.release.service import clock_start, policy
+
+    st = state()
+    given = {
+        "name": name,
+        "company": company,
+        "address1": address1,
+        "address2": address2,
+        "address3": address3,
+        "city": city,
+        "province": province,
+        "postal_code": postcode,
+        "country": country,
+        "phone": phone,
+    }
+    sets = _sku_quantities(set_line, "--set-line")
+    edit = OrderEdit(
+        ship_to={k: v for k, v in given.items() if v is not None},
+        service_level=service,
+        notes=note,
+        set_quantities=dict(sets),
+        add_lines=tuple(_sku_quantities(add_line, "--add-line")),
+    )
+
+    def reschedule(row: Any, level: str) -> Any:
+        from oms_cli.store.types import utcnow
+
+        _gate, schedule = policy(st.config)
+        return schedule.ship_by(clock_start(row, utcnow()), level)
+
+    result = edit_order(st.store, ref, edit, dry_run=dry_run, reschedule=reschedule)
+    for warning in result.warnings:
+        render.warn(f"{result.ref}: {warning}")
+    if st.json:
+        render.emit_json(result)
+        return
+    if not result.changes:
+        render.info(f"{result.ref}: nothing changed (the order already reads so)")
+        return
+    render.table(
+        f"{result.ref} ({result.status})",
+        ["field", "was", "now"],
+        [[c.field, c.before, c.after] for c in result.changes],
+    )
+    if result.ship_by is not None:
+        render.info(f"{result.ref}: ship by {result.ship_by:%Y-%m-%d %H:%M} UTC for the new service level")
+    if dry_run:
+        render.info(f"{result.ref}: dry run, nothing changed")
+    else:
+        render.success(f"{result.ref} edited ({len(result.changes)} change(s))")
 
 
 @orders_app.command("cancel")
