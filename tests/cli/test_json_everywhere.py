@@ -45,6 +45,7 @@ SAMPLES: dict[tuple[str, ...], tuple[list[str], set[int]]] = {
     ("orders", "cancel"): (["woocommerce:2154"], {0}),
     ("orders", "tag"): (["shopify:1041", "vip"], {0}),
     ("orders", "ack"): (["woocommerce:2154", "--done"], {0}),
+    ("orders", "edit"): (["shopify:1050", "--address2", "Apt 4B"], {0}),
     ("products", "import"): (["{examples}/products.csv", "--dry-run"], {0}),
     ("products", "list"): (["-n", "3"], {0}),
     ("products", "show"): (["MUG-SPK-BLU"], {0}),
