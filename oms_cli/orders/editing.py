@@ -23,10 +23,11 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from oms_cli.core.errors import BadInput, Refused, UsageError
+from oms_cli.core.errors import BadInput, UsageError
 from oms_cli.importers.countries import country_code
 from oms_cli.importers.model import Order
 from oms_cli.orders.events import record_event
+from oms_cli.orders.lifecycle import WAITING, Status, StatusSet, require_status
 from oms_cli.orders.records import SHIP_TO_COLUMNS, order_to_canonical
 from oms_cli.orders.service import lines_of, resolve_ref
 from oms_cli.store.engine import Store
@@ -36,9 +37,9 @@ from oms_cli.store.tables import products as products_t
 from oms_cli.store.types import utcnow
 
 #: statuses in which an order's address, service level and notes may still change
-EDITABLE = frozenset({"new", "on_hold", "ready"})
+EDITABLE = StatusSet(WAITING | {Status.READY}, "orders not yet picked")
 #: statuses in which its lines may still change (no stock reserved for them yet)
-LINES_EDITABLE = frozenset({"new", "on_hold"})
+LINES_EDITABLE = WAITING
 
 
 @dataclass(frozen=True)
@@ -176,21 +177,25 @@ def edit_order(
     at = now or utcnow()
     with store.connect(write=not dry_run) as conn:
         row = resolve_ref(conn, ref)
-        if row.status not in EDITABLE:
-            raise Refused(
-                f"{row.ref}: is {row.status}; only an order not yet picked can be edited",
-                hint="an order being picked or later changes through its step (oms pick, oms returns …)",
-            )
-        if (edit.set_quantities or edit.add_lines) and row.status not in LINES_EDITABLE:
-            raise Refused(
-                f"{row.ref}: is released (stock reserved for its lines); hold it first to change its lines",
-                hint=f"oms orders hold {row.ref} --reason manual, edit, then oms release {row.ref}",
+        require_status(
+            row,
+            EDITABLE,
+            "edited",
+            hint="an order being picked or later changes through its step (oms pick, oms returns …)",
+        )
+        if edit.set_quantities or edit.add_lines:
+            require_status(
+                row,
+                LINES_EDITABLE,
+                "given other lines",
+                hint=f"a released order has stock reserved for its lines: oms orders hold {row.ref} --reason manual, "
+                f"edit, then oms release {row.ref}",
             )
         current = order_to_canonical(row, lines_of(conn, [row.id])[row.id])
         changed, changes = apply_edit(current, edit)
         warnings = _unknown_skus(conn, [sku for sku, _ in edit.add_lines])
         ship_by = None
-        if row.status == "ready" and reschedule is not None and changed["service_level"] != row.service_level:
+        if row.status == Status.READY and reschedule is not None and changed["service_level"] != row.service_level:
             ship_by = reschedule(row, changed["service_level"])
         if dry_run or not changes:
             return EditResult(row.ref, row.status, changes, dry_run=dry_run, warnings=warnings, ship_by=ship_by)

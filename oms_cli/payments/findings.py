@@ -104,9 +104,14 @@ def acknowledge(result: Reconciliation, acks: Mapping[str, Acknowledgement]) -> 
                 explained.append(AcknowledgedFinding(key, category, ack.note, ack.acknowledged_at))
             else:
                 kept[attr].append(item)
-    # the attention lists are named at run time, so the changes are a plain mapping
-    changes: dict[str, Any] = {"acknowledged": explained, **kept}
-    return replace(result, **changes)
+    return replace(
+        result,
+        acknowledged=explained,
+        unpaid_shipped=kept["unpaid_shipped"],
+        unmatched_payments=kept["unmatched_payments"],
+        amount_mismatches=kept["amount_mismatches"],
+        unrecorded_refunds=kept["unrecorded_refunds"],
+    )
 
 
 def _text(value: Decimal | None) -> str:

@@ -105,7 +105,8 @@ def test_a_released_order_takes_a_new_service_with_a_new_ship_by_but_not_new_lin
     digest = store_digest(db_path)
     r = oms("orders", "edit", ref, "--set-line", "MUG-SPK-BLU=5")
     assert r.exit_code == 5
-    assert f"{ref}: is released (stock reserved for its lines); hold it first" in r.stderr
+    assert f"{ref} is ready: only new or on-hold orders can be given other lines" in r.stderr
+    assert f"oms orders hold {ref}" in r.stderr
     assert store_digest(db_path) == digest
 
 
@@ -114,7 +115,7 @@ def test_a_picked_or_shipped_order_is_not_edited(oms, shop, db_path) -> None:
     digest = store_digest(db_path)
     r = oms("orders", "edit", REF, "--city", "Boston")
     assert r.exit_code == 5
-    assert "shopify:1044: is shipped; only an order not yet picked can be edited" in r.stderr
+    assert "shopify:1044 is shipped: only orders not yet picked can be edited" in r.stderr
     assert store_digest(db_path) == digest
 
 
