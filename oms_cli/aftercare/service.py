@@ -50,6 +50,8 @@ class FeedbackRecorded:
     thanks: ThanksQueued | None = None
     #: the complaint words found, when a problem was opened
     complaint_words: list[str] | None = field(default=None, metadata={"optional": True})
+    #: keys of the messages this feedback withdrew (a feedback request, a thank-you after a complaint)
+    withdrawn: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,18 @@ def add_feedback(
             description = f"feedback #{feedback_id}: {' and '.join(why)}" + (f": {comment}" if comment else "")
             problem_id = open_problem(conn, order_id=row.id, source="feedback", description=description, now=now)
             result = replace(result, problem_id=problem_id, complaint_words=list(dict.fromkeys(words)))
+        from oms_cli.notify.outbox import withdraw_messages
+
+        # The customer has answered: a request for feedback not yet sent is no longer
+        # wanted, and a thank-you still waiting must not go out after a complaint.
+        withdrawn = withdraw_messages(
+            conn, row.id, ("delivered_feedback_request",), f"feedback {rating}/5 already given"
+        )
+        if low or words:
+            withdrawn += withdraw_messages(
+                conn, row.id, ("feedback_thanks",), f"feedback #{feedback_id} complains: not thanked"
+            )
+        result = replace(result, withdrawn=withdrawn)
         record_event(
             conn,
             row.id,

@@ -81,6 +81,9 @@ def list_cmd(
     failed: Annotated[bool, typer.Option("--failed", help="Only messages that failed for good.")] = False,
     queued: Annotated[bool, typer.Option("--queued", help="Only messages waiting to be sent.")] = False,
     sent: Annotated[bool, typer.Option("--sent", help="Only messages sent.")] = False,
+    withdrawn: Annotated[
+        bool, typer.Option("--withdrawn", help="Only messages withdrawn (no longer worth sending).")
+    ] = False,
     kind: Annotated[
         str | None, typer.Option("--kind", help="Only this kind: shipped, delivered_feedback_request, …")
     ] = None,
@@ -95,7 +98,7 @@ def list_cmd(
     from oms_cli.notify.service import list_messages
 
     st = state()
-    statuses = [s for s, on in (("failed", failed), ("queued", queued), ("sent", sent)) if on]
+    statuses = [s for s, on in (("failed", failed), ("queued", queued), ("sent", sent), ("withdrawn", withdrawn)) if on]
     if queued:
         statuses.append("sending")
     rows = list_messages(st.store, status=statuses or None, kind=kind, ref=order, limit=limit or None)

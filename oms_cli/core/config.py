@@ -156,6 +156,8 @@ DEFAULTS: dict[str, Any] = {
         "feedback_delay_hours": 48,
         "templates_dir": None,
         "thank_you_on_good_feedback": True,
+        "delay_notices": True,  # tell expedited/next-day customers when their order is late
+        "delay_after_hours": 0,  # ... once it is this many hours past its ship-by time
         "smtp": {
             "host": "127.0.0.1",
             "port": 25,

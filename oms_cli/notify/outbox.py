@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, insert, literal, select
+from sqlalchemy import and_, exists, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import BadInput
@@ -216,16 +216,34 @@ def _missing_key(prefix: str) -> Any:
     return ~exists().where(outbox_t.c.key == literal(prefix + ":") + orders_t.c.ref)
 
 
+def withdraw_messages(conn: Connection, order_id: int, kinds: tuple[str, ...], reason: str) -> list[str]:
+    """In the caller's transaction: withdraw the order's messages of these kinds that are
+    not yet sent (queued, or waiting for another try), with the reason; returns their keys."""
+    cond = and_(
+        outbox_t.c.order_id == order_id,
+        outbox_t.c.kind.in_(kinds),
+        outbox_t.c.status == "queued",
+    )
+    keys = list(conn.execute(select(outbox_t.c.key).where(cond).order_by(outbox_t.c.id)).scalars())
+    if keys:
+        conn.execute(update(outbox_t).where(cond).values(status="withdrawn", last_error=reason))
+    return keys
+
+
 def queue_late_notices(conn: Connection, config: Config, now: datetime | None = None) -> int:
     """In the caller's transaction: queue a delay notice, once, for every expedited or
-    next-day order past its ship-by time and not shipped; returns how many."""
+    next-day order ``notify.delay_after_hours`` past its ship-by time and not shipped
+    (none when ``notify.delay_notices`` is off); returns how many."""
+    if not config.get("notify.delay_notices"):
+        return 0
     now = now or utcnow()
+    threshold = now - timedelta(hours=float(config.get("notify.delay_after_hours") or 0))
     late = conn.execute(
         select(orders_t.c.id, orders_t.c.ref)
         .where(
             orders_t.c.service_level.in_(EXPEDITED_LEVELS),
             orders_t.c.ship_by.is_not(None),
-            orders_t.c.ship_by < now,
+            orders_t.c.ship_by < threshold,
             orders_t.c.status.in_(sorted(OPEN)),
             _missing_key("delay_notice"),
         )

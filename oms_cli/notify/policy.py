@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-#: outbox states, in the order a message goes through them
-STATES = ("queued", "sending", "sent", "failed")
+#: outbox states, in the order a message goes through them ("withdrawn": no longer
+#: worth sending, e.g. a feedback request the customer has already answered)
+STATES = ("queued", "sending", "sent", "failed", "withdrawn")
 
 #: the kinds of message oms writes, each with its default templates
 KINDS = (

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from oms_cli.core.errors import NotFound, Refused, Unavailable, UsageError
@@ -61,6 +61,15 @@ def _due(now: datetime, timeout_s: float, keys: Sequence[str] | None, ids: Seque
         ),
         and_(outbox_t.c.status == "sending", outbox_t.c.claimed_at < now - stale_after(timeout_s)),
     )
+    # An order's "on its way" waits for the answer to its special instruction: the
+    # customer should read the answer before hearing the parcel left.
+    reply = outbox_t.alias("reply")
+    answer_pending = exists().where(
+        reply.c.order_id == outbox_t.c.order_id,
+        reply.c.kind == "instruction_reply",
+        reply.c.status.in_(("queued", "sending")),
+    )
+    cond = and_(cond, or_(outbox_t.c.kind != "shipped", ~answer_pending))
     if keys is not None:
         cond = and_(cond, outbox_t.c.key.in_(list(keys)))
     if ids is not None:
@@ -76,7 +85,11 @@ def _claim(store: Store, config: Config, worker: str, now: datetime, cond: Any, 
     from_header = str(config.get("notify.from"))
     claimed = []
     with store.connect(write=True) as conn:
-        rows = conn.execute(select(outbox_t).where(cond).order_by(outbox_t.c.due_at, outbox_t.c.id).limit(limit)).all()
+        # Answers to special instructions go first: an order's shipped notice waits for them.
+        first = case((outbox_t.c.kind == "instruction_reply", 0), else_=1)
+        rows = conn.execute(
+            select(outbox_t).where(cond).order_by(first, outbox_t.c.due_at, outbox_t.c.id).limit(limit)
+        ).all()
         for row in rows:
             mid = row.message_id or message_id_for(row.key, row.id, from_header)
             res = conn.execute(

@@ -31,6 +31,7 @@ from oms_cli.release.schedule import shop_timezone
 from oms_cli.shipping import carrier_files
 from oms_cli.shipping.channel_export import WRITERS, ShipmentRow, ShippedItem
 from oms_cli.stock.ledger import move
+from oms_cli.store.tables import feedback as feedback_t
 from oms_cli.store.tables import order_lines as lines_t
 from oms_cli.store.tables import orders as orders_t
 from oms_cli.store.tables import outbox as outbox_t
@@ -393,6 +394,9 @@ def _queue_feedback_request(conn: Connection, config: Config, row: Any, at: date
 
     key = f"delivered_feedback_request:{row.ref}"
     due = at + timedelta(hours=float(config.get("notify.feedback_delay_hours") or 0))
+    if conn.execute(select(feedback_t.c.id).where(feedback_t.c.order_id == row.id).limit(1)).first() is not None:
+        # The customer has said how it went already: asking again would be a second message for nothing.
+        return {"key": key, "queued": False, "created": False, "due_at": due, "skipped": "feedback already given"}
     queued = queue_message(
         conn,
         key=key,
@@ -607,6 +611,22 @@ def export_confirmations(
             if order_ids
             else {}
         )
+        # The channel emails the customer only when oms does not: an order whose "on its
+        # way" message oms has queued or sent is confirmed to the channel with Notify
+        # Customer off, so the customer hears once (Shopify's file has the column).
+        told_here = (
+            set(
+                conn.execute(
+                    select(outbox_t.c.order_id).where(
+                        outbox_t.c.order_id.in_(order_ids),
+                        outbox_t.c.kind == "shipped",
+                        outbox_t.c.status.in_(("queued", "sending", "sent")),
+                    )
+                ).scalars()
+            )
+            if order_ids
+            else set()
+        )
         for order_id in sorted(orders, key=lambda i: (orders[i].placed_at, i)):
             order = orders[order_id]
             all_packages = _packages(conn, order_id)
@@ -632,6 +652,7 @@ def export_confirmations(
                         tracking_number=p.tracking,
                         service=p.service,
                         tracking_url=tracking_url(p.carrier or "", p.tracking, overrides),
+                        notify_customer=order_id not in told_here,
                     )
                 )
     text = writer(shipments)

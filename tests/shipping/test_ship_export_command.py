@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timezone
 from pathlib import Path
 
@@ -51,10 +53,20 @@ def test_shopify_fulfilment_csv_on_stdout(oms, store, db_path: Path) -> None:
     set_shipped_at(db_path, UPS_1, "2026-11-20 15:00:00.000000")
     r = oms("ship", "export", "-c", "shopify")
     assert r.exit_code == 0
+    # oms emails this customer itself ("on its way" queued at ship): Shopify must not as well
     assert r.stdout == (
         "Order Name,Line Item ID,SKU,Quantity,Tracking Number,Tracking Company,Tracking URL,Notify Customer,Fulfilled At,Shipping Method\r\n"
-        f"#1001,11001,MUG-1,1,{UPS_1},UPS,https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums={UPS_1},TRUE,2026-11-20,Ground\r\n"
+        f"#1001,11001,MUG-1,1,{UPS_1},UPS,https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums={UPS_1},FALSE,2026-11-20,Ground\r\n"
     )
+
+
+def test_shopify_notifies_the_customers_oms_cannot_email(oms, store, db_path: Path) -> None:
+    make_order(store, "shopify:1001", lines=(("MUG-1", 1, "11001"),))
+    make_order(store, "shopify:1002", lines=(("MUG-1", 1, "11002"),), email=None)
+    assert oms("ship", "shopify:1001", "-c", "ups", "-t", UPS_1).exit_code == 0
+    assert oms("ship", "shopify:1002", "-c", "ups", "-t", UPS_2).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(oms("ship", "export", "-c", "shopify").stdout)))
+    assert {r["Order Name"]: r["Notify Customer"] for r in rows} == {"#1001": "FALSE", "#1002": "TRUE"}
 
 
 def test_since_and_until_pick_the_shipments(oms, store, db_path: Path) -> None:
