@@ -32,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
             "country": "US",
         },
         "logo": None,
-        "return_instructions": "Return within 30 days: run the return label and drop the parcel at any post office.",
+        "return_instructions": None,  # None: the default text below, which follows returns.label
         "vat_number": None,
         "gs1_company_prefix": "0614141",
         "sscc_extension": 0,
@@ -213,6 +213,24 @@ class Config:
     def section(self, name: str) -> dict[str, Any]:
         """One top-level section as a dict (a copy is not made: do not mutate)."""
         return self.data.get(name, {})
+
+    @property
+    def return_instructions(self) -> str:
+        """The returns text slips and return emails print: the shop's own
+        (``shop.return_instructions``), else one that matches whether oms sends a
+        return label (``returns.label``)."""
+        own = self.get("shop.return_instructions")
+        if own:
+            return str(own)
+        if self.get("returns.label"):
+            return (
+                "Return within 30 days: print the return label we e-mail you, stick it on the parcel "
+                "and drop it at any post office."
+            )
+        contact = self.get("shop.email") or "us"
+        return (
+            f"Return within 30 days: write to {contact} with your order number and we will tell you where to send it."
+        )
 
     @property
     def directory(self) -> Path:

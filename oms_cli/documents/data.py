@@ -98,6 +98,7 @@ class OrderDocument:
     service_level: ServiceLevel = "standard"
     special_instructions: str | None = None  # the buyer's note
     thank_you_note: str | None = None
+    cash_on_delivery: bool = False  # the total is collected when the parcel is delivered
     currency: str | None = None
     subtotal: Decimal | None = None
     discount: Decimal | None = None

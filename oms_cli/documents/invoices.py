@@ -60,7 +60,24 @@ def invoice_totals(order: OrderDocument) -> InvoiceTotals:
     return InvoiceTotals(subtotal, discount, order.shipping, order.tax, total)
 
 
-def _totals_rows(totals: InvoiceTotals, currency: str | None, page_w: float) -> list[Row]:
+def has_prices(order: OrderDocument) -> bool:
+    """Whether the channel gave the order any prices (Amazon's order report gives none)."""
+    money = (order.subtotal, order.shipping, order.tax, order.discount, order.total)
+    return any(v is not None for v in money) or any(ln.unit_price is not None for ln in order.lines if not ln.free)
+
+
+def _note_row(text: str, page_w: float) -> Row:
+    def draw(canvas: Canvas, top: float) -> None:
+        regular, _bold = register_fonts()
+        canvas.setFont(regular, BODY_SIZE)
+        canvas.drawRightString(page_w - MARGIN - 4, top - BODY_SIZE * LEADING + BODY_SIZE * 0.25, text)
+
+    return Row(BODY_SIZE * LEADING + 4, draw)
+
+
+def _totals_rows(
+    totals: InvoiceTotals, currency: str | None, page_w: float, *, cash_on_delivery: bool = False
+) -> list[Row]:
     pairs: list[tuple[str, str, bool]] = [("Subtotal", format_money(totals.subtotal, currency), False)]
     if totals.discount:
         pairs.append(("Discount", format_money(-abs(totals.discount), currency), False))
@@ -92,7 +109,13 @@ def _totals_rows(totals: InvoiceTotals, currency: str | None, page_w: float) -> 
                 canvas.line(right - 200, top, right, top)
 
         # The totals block stays together on one page.
-        rows.append(Row(size * LEADING + 2, draw, keep_with_next=i < len(pairs) - 1))
+        rows.append(Row(size * LEADING + 2, draw, keep_with_next=i < len(pairs) - 1 or cash_on_delivery))
+    if cash_on_delivery:
+        rows.append(
+            _note_row(
+                f"Cash on delivery: {format_money(totals.total, currency)} due when the parcel is delivered", page_w
+            )
+        )
     return rows
 
 
@@ -125,8 +148,17 @@ def invoice_sheet(invoice: Invoice, check: GlyphCheck, page_w: float) -> OrderSh
     if order.customer_email:
         details.append(("Email", order.customer_email))
     header = [f"Invoice {invoice.invoice_number}", f"Issued {invoice.issued_at.strftime('%Y-%m-%d')}"]
-    rows = _totals_rows(invoice_totals(order), currency, page_w)
-    return OrderSheet("INVOICE", header, addresses, details, INVOICE_COLUMNS, cells, rows, show_vat=True)
+    if has_prices(order):
+        rows = _totals_rows(invoice_totals(order), currency, page_w, cash_on_delivery=order.cash_on_delivery)
+    else:
+        # A total of 0.00 would be a false statement: say why there are no amounts.
+        rows = [
+            Row(6.0, lambda canvas, top: None, keep_with_next=True),
+            _note_row("The sales channel gave no prices for this order: its own invoice shows the amounts.", page_w),
+        ]
+    return OrderSheet(
+        "INVOICE", header, addresses, details, INVOICE_COLUMNS, cells, rows, show_vat=True, show_instructions=False
+    )
 
 
 def render_invoices(

@@ -18,6 +18,7 @@ from .addresses import address_lines
 from .barcodes import Symbol, barcode_width, code128, module_dots, sscc_symbol
 from .data import LabelData, Shop, WeightUnit
 from .fonts import GlyphCheck
+from .naming import customer_order_name, service_line
 from .typesetting import LEADING, FittedBlock, fit_block
 
 Align = Literal["left", "centre", "right"]
@@ -135,7 +136,7 @@ def _content(label: LabelData, shop: Shop, unit: WeightUnit, check: GlyphCheck) 
         info.append((f"Weight {format_weight(label.weight_grams, unit)}", False))
     if label.box_name:
         info.append((f"Box {check.text(label.box_name, f'{where} box_name')}", False))
-    service = " ".join(filter(None, [label.carrier, label.shipping_method]))
+    service = service_line(label.carrier, label.shipping_method)
     if service:
         info.append((check.text(service, f"{where} shipping_method"), False))
     tracking = "".join((label.tracking_number or "").split())
@@ -149,7 +150,7 @@ def _content(label: LabelData, shop: Shop, unit: WeightUnit, check: GlyphCheck) 
         from_lines=from_lines,
         to_lines=to_lines,
         info_lines=info,
-        order_line=f"Order {check.text(label.order_ref, f'{where} order_ref')}",
+        order_line=f"Order {check.text(customer_order_name(label.order_ref), f'{where} order_ref')}",
         banner=BANNERS.get(label.service_level),
         scan_caption=caption,
         scan_symbol=scan,

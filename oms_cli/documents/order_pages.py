@@ -20,6 +20,7 @@ from .addresses import address_lines
 from .barcodes import code128
 from .data import OrderDocument, PostalAddress, Shop
 from .fonts import GlyphCheck, register_fonts
+from .naming import customer_order_name
 from .pages import MARGIN, PageDocument, Row, Table, barcode_at_right, draw_lines
 from .typesetting import LEADING, wrap
 
@@ -51,6 +52,7 @@ class OrderSheet:
     cells: list[list[Cell]]  # one list of cells per order line
     after_table: list[Row]  # invoice totals
     show_vat: bool = False  # the shop's VAT number belongs on invoices
+    show_instructions: bool = True  # the buyer's special instruction, boxed (slips)
 
 
 def load_logo(shop: Shop, warnings: list[str]) -> ImageReader | None:
@@ -161,7 +163,7 @@ def order_document(
     symbol = code128(order.order_ref, field=f"order {order.order_ref}: order_ref")
     ref = check.text(order.order_ref, f"order {order.order_ref} order_ref")
     shop_lines = _shop_lines(shop, check, vat=sheet.show_vat)
-    right_lines: Cell = [(f"Order {ref}", True)] + [(line, False) for line in sheet.header_lines]
+    right_lines: Cell = [(f"Order {customer_order_name(ref)}", True)] + [(line, False) for line in sheet.header_lines]
     logo_h = _LOGO_BOX[1] + 6 if logo is not None else 0.0
     left_h = logo_h + len(shop_lines) * 8.5 * LEADING
     barcode_h = 28.0
@@ -187,11 +189,14 @@ def order_document(
         canvas.setLineWidth(1)
         canvas.line(MARGIN, top - header_h, page_w - MARGIN, top - header_h)
         canvas.setFont(regular, 7.5)
-        canvas.drawString(MARGIN, MARGIN - 14, f"{sheet.title.capitalize()} · order {ref}")
+        canvas.drawString(MARGIN, MARGIN - 14, f"{sheet.title.capitalize()} · order {customer_order_name(ref)}")
         canvas.drawRightString(page_w - MARGIN, MARGIN - 14, f"Page {number} of {pages}")
 
     rows: list[Row] = [_address_row(order, shop, sheet, body_w, check), spacer(8)]
-    instructions = check.paragraph(order.special_instructions, f"order {order.order_ref} special_instructions")
+    # The buyer's instruction is for the packer (the slip); an invoice is the customer's record of the sale.
+    instructions = sheet.show_instructions and check.paragraph(
+        order.special_instructions, f"order {order.order_ref} special_instructions"
+    )
     if instructions:
         rows += box_rows(instructions, MARGIN, body_w, size=11, heading="SPECIAL INSTRUCTIONS", fill=0.88, border=2)
         rows.append(spacer(10))

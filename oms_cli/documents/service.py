@@ -133,8 +133,23 @@ def shop_from_config(config: Config) -> Shop:
         phone=shop.get("phone"),
         vat_number=shop.get("vat_number"),
         logo_path=logo_path,
-        return_instructions=shop.get("return_instructions"),
+        return_instructions=config.return_instructions,
     )
+
+
+def channel_method_for_label(carrier: str | None, method: str | None) -> str | None:
+    """The channel's shipping method for a label, unless it names another carrier than
+    the one taking the parcel (a buyer's "DHL Express" on a UPS parcel misleads)."""
+    from oms_cli.carriers.tracking import canonical_carrier, known_carrier
+
+    if not method or not carrier:
+        return method
+    words = method.split()
+    for n in (2, 1):
+        prefix = " ".join(words[:n])
+        if len(words) >= n and known_carrier(prefix):
+            return method if canonical_carrier(prefix) == canonical_carrier(carrier) else None
+    return method
 
 
 def weight_unit(config: Config) -> WeightUnit:
@@ -381,7 +396,7 @@ def shipping_labels(
                     service_level=_service_level(row),
                     tracking_number=tracking,
                     carrier=carrier_name(p.carrier) if p.carrier else None,
-                    shipping_method=p.service or row.shipping_method,
+                    shipping_method=p.service or channel_method_for_label(p.carrier, row.shipping_method),
                 )
             )
             batch.details.append(
@@ -430,6 +445,7 @@ def order_document(row: Any, lines: Sequence[Any], thank_you_note: str | None) -
         service_level=_service_level(row),
         special_instructions=(row.notes or "").strip() or None,
         thank_you_note=thank_you_note,
+        cash_on_delivery=row.payment_status == "cod",
         currency=cur,
         subtotal=money(row.subtotal_minor),
         discount=money(row.discount_minor),

@@ -100,7 +100,7 @@ def order_context(conn: Connection, order_id: int, config: Config) -> dict[str, 
             "email": shop.get("email"),
             "phone": shop.get("phone"),
             "address": shop.get("address") or {},
-            "return_instructions": shop.get("return_instructions"),
+            "return_instructions": config.return_instructions,
         },
         "customer": {
             "name": row.customer_name,

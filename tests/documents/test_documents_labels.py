@@ -70,7 +70,7 @@ def test_address_lines_print_in_the_destination_countrys_order() -> None:
         assert line in fr
     for page in pages:
         assert "Bramble & Co" in page and "12 Mill Lane" in page and "LS1 4AB" in page
-    assert "Package 1 of 2" in us and "Weight 1.25 kg" in us and "Box M-Box" in us and "Order shop:us-1" in us
+    assert "Package 1 of 2" in us and "Weight 1.25 kg" in us and "Box M-Box" in us and "Order us-1" in us
 
 
 def test_gb_destination_puts_the_postcode_on_its_own_line() -> None:
