@@ -18,7 +18,7 @@ from ..core.errors import BadInput
 from .barcodes import Symbol, code128, product_symbol
 from .data import PDF_MEDIA_TYPE, ConsolidationSheet, PageSize, PickList, PickStop, RenderedDocument
 from .fonts import GlyphCheck, register_fonts
-from .order_pages import Cell
+from .order_pages import Cell, box_rows, spacer
 from .pages import (
     MARGIN,
     PageDocument,
@@ -162,7 +162,35 @@ def pick_list_document(pick_list: PickList, *, page: tuple[float, float], dpi: i
         _stop_row(i, stop, f"pick list {pick_list.list_id} stop {i}", check, body_w, dpi, table)
         for i, stop in enumerate(pick_list.stops, start=1)
     ]
+    key = tote_key(pick_list)
+    if key:
+        rows.append(spacer(10))
+        rows += box_rows(
+            [check.text(line, f"pick list {pick_list.list_id} totes") for line in key],
+            MARGIN,
+            body_w,
+            size=9.5,
+            heading="TOTES AND THEIR ORDERS",
+        )
     return PageDocument(rows, frame, body_top, MARGIN + 4)
+
+
+def tote_key(pick_list: PickList) -> list[str]:
+    """One line per tote of the list, in tote order: its order and units, flagged when
+    the order carries a special instruction (what the terminal's tote key shows)."""
+    orders: dict[str, tuple[str | None, int, bool]] = {}
+    for stop in pick_list.stops:
+        for t in stop.totes:
+            ref, units, flagged = orders.get(t.tote, (t.order_ref, 0, False))
+            orders[t.tote] = (ref or t.order_ref, units + t.quantity, flagged or bool(t.special_instructions))
+
+    def order_of(tote: str) -> tuple[int, str]:
+        return (int(tote), "") if tote.isdigit() else (10**9, tote)
+
+    return [
+        f"Tote {tote}: {ref or 'no order'}, {units} unit{'s' if units != 1 else ''}{' ' + FLAG if flagged else ''}"
+        for tote, (ref, units, flagged) in sorted(orders.items(), key=lambda kv: order_of(kv[0]))
+    ]
 
 
 def render_pick_lists(pick_lists: Sequence[PickList], *, page: PageSize = "a4", dpi: int = 300) -> RenderedDocument:

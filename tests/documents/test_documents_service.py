@@ -230,6 +230,13 @@ def test_pick_list_prints_stops_in_walking_order_without_shorted_units(store: St
     assert sorted(walk, key=text.index) == walk
     assert "A04-B08-L1" not in text  # 1043's units there were shorted: nothing left to pick
     assert text.count("⚑ Gift for my mum") == 2 and "7 stops · 8 units · route 84.2 m" in text
+    # the tote key, as the terminal shows it: which tote holds which order
+    key = text[text.index("TOTES AND THEIR ORDERS") :].splitlines()[1:4]
+    assert key == [
+        "Tote 1: shopify:1042, 2 units ⚑",
+        "Tote 2: shopify:1041, 4 units",
+        "Tote 3: shopify:1044, 2 units ⚑",
+    ]
 
 
 def test_consolidation_sheets_one_per_wave_with_each_orders_totes_by_zone(store: Store, floor: Floor) -> None:
