@@ -133,7 +133,7 @@ _oms() {
         "labels") words="print --help --json" ;;
         "labels print") words="--dpi --format --help --json --list --out --print --printer --run --size --status -f -o -s" ;;
         "notify") words="list retry send show templates --help --json" ;;
-        "notify list") words="--failed --help --json --kind --limit --order --queued --sent -n" ;;
+        "notify list") words="--failed --help --json --kind --limit --order --queued --sent --withdrawn -n" ;;
         "notify retry") words="--help --json" ;;
         "notify send") words="--dry-run --help --json --limit --out -n -o" ;;
         "notify show") words="--help --json" ;;

@@ -198,6 +198,7 @@ complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcomman
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l order
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l queued
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l sent
+complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -l withdrawn
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -s n
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from list' -F
 complete -c oms -n '__fish_seen_subcommand_from notify and __fish_seen_subcommand_from retry' -l help

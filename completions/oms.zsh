@@ -131,7 +131,7 @@ _oms() {
         'labels') subs=('print:Print shipping labels, one per package, for the named orders or every packed order.'); opts=(--help --json) ;;
         'labels print') subs=(); opts=(--dpi --format --help --json --list --out --print --printer --run --size --status -f -o -s) ;;
         'notify') subs=('list:List the outbox, newest first\: who, what, status, attempts, last error.' 'retry:Put a failed message back in the queue for the next `oms notify send`.' 'send:Send every due customer message over SMTP, each exactly once.' 'show:Show one outbox message\: headers, state and its text part.' 'templates:List the message templates and where the shop'\''s own versions go.'); opts=(--help --json) ;;
-        'notify list') subs=(); opts=(--failed --help --json --kind --limit --order --queued --sent -n) ;;
+        'notify list') subs=(); opts=(--failed --help --json --kind --limit --order --queued --sent --withdrawn -n) ;;
         'notify retry') subs=(); opts=(--help --json) ;;
         'notify send') subs=(); opts=(--dry-run --help --json --limit --out -n -o) ;;
         'notify show') subs=(); opts=(--help --json) ;;

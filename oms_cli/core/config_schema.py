@@ -181,6 +181,8 @@ SCHEMA: dict[str, Any] = {
         "feedback_delay_hours": AtLeast(0, whole=False),
         "templates_dir": MAYBE_TEXT,
         "thank_you_on_good_feedback": bool,
+        "delay_notices": bool,
+        "delay_after_hours": AtLeast(0, whole=False),
         "smtp": {
             "host": TEXT,
             "port": (int, str),  # OMS_SMTP_PORT arrives as text
