@@ -4,19 +4,15 @@ no thank-you for a complaint, delay notices only when the shop wants them."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from shipping.fixtures import UPS_1, SmtpSink, make_order
+from storedb import connect, rows
 
 
 def statuses(db: Path) -> dict[str, str]:
-    con = sqlite3.connect(db)
-    try:
-        return dict(con.execute("SELECT key, status FROM outbox ORDER BY id").fetchall())
-    finally:
-        con.close()
+    return {r[0]: r[1] for r in rows(db, "SELECT key, status FROM outbox ORDER BY id")}
 
 
 def test_the_answer_to_an_instruction_arrives_before_on_its_way(
@@ -48,11 +44,9 @@ def test_on_its_way_waits_while_the_answer_cannot_be_delivered(
     assert "instruction_reply:shopify:1001) will be retried" in r.stderr
     assert smtp_server.messages == []
     assert set(statuses(db_path).values()) == {"queued"}  # "on its way" not even tried
-    con = sqlite3.connect(db_path)
-    tries = dict(con.execute("SELECT kind, attempts FROM outbox").fetchall())
-    con.execute("UPDATE outbox SET next_attempt_at = NULL")  # the retry time has come
-    con.commit()
-    con.close()
+    tries = {r[0]: r[1] for r in rows(db_path, "SELECT kind, attempts FROM outbox")}
+    with connect(db_path) as con:
+        con.execute("UPDATE outbox SET next_attempt_at = NULL")  # the retry time has come
     assert tries == {"instruction_reply": 1, "shipped": 0}
     smtp_server.tempfail.clear()
     assert oms("notify", "send").exit_code == 0

@@ -105,11 +105,13 @@ def test_both_reconciled_with_the_orders(oms: Any, shipped: Any, db_path: Path) 
     assert (amazon["net"], amazon["paid_out"], amazon["difference"]) == ("22.64", "22.64", "0.00")
 
 
-def test_a_settlement_without_its_summary_row_is_refused_naming_the_file(oms: Any, shipped: Any, tmp_path) -> None:
+def test_a_settlement_without_its_summary_row_is_refused_naming_the_file(
+    oms: Any, shipped: Any, db_path: Path, tmp_path: Path
+) -> None:
     lines = AMAZON.read_text().splitlines()
     bad = tmp_path / "settlement.txt"
     bad.write_text("\n".join([lines[0], *lines[2:]]) + "\n")
     r = oms("payments", "import", bad)
     assert r.exit_code == 3
     assert "settlement.txt:2: total-amount no summary row" in r.stderr
-    assert table_counts(Path(shipped.url.removeprefix("sqlite:///")))["payments"] == 0
+    assert table_counts(db_path)["payments"] == 0
