@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from storedb import rows
 
 from oms_cli.store.engine import Store
 from tests.packing.store_fixtures import examples_db, examples_store, pick  # noqa: F401 - fixtures
@@ -15,15 +16,15 @@ UPS_1 = "1Z5R89390357567127"
 
 
 def _packages(db: Path, ref: str) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(
+    return [
+        tuple(r)
+        for r in rows(
+            db,
             "SELECT p.carrier, p.service, p.cost_minor FROM packages p JOIN orders o ON o.id = p.order_id "
             "WHERE o.ref = ? ORDER BY p.package_no",
-            (ref,),
-        ).fetchall()
-    finally:
-        con.close()
+            ref,
+        )
+    ]
 
 
 def _load_rates(oms) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from storedb import rows
 
 from oms_cli.store.engine import Store
 from tests.conftest import store_digest
@@ -15,11 +16,7 @@ REF = "shopify:1041"  # to Portland, OR 97205: UPS zone 5 from the shop's 62701
 
 
 def _count(db: Path, table: str) -> int:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        con.close()
+    return int(rows(db, f"SELECT count(*) FROM {table}")[0][0])
 
 
 def test_import_rates_and_zones_twice_changes_nothing_the_second_time(oms, db_path: Path) -> None:
