@@ -213,35 +213,10 @@ def deliver(store: Store, config: Config, connection: Any, client: Any, worker: 
                 result.push_retry += 1
                 continue
             except AnswerLost as exc:
-                give_up = attempts >= max_attempts
-                _finish(
-                    store,
-                    row.id,
-                    worker,
-                    {
-                        "status": "failed" if give_up else "queued",
-                        "last_error": exc.message[:500],
-                        "next_attempt_at": None
-                        if give_up
-                        else utcnow() + timedelta(seconds=backoff * 2 ** (attempts - 1)),
-                    },
-                )
-                result.push_failed += give_up
+                result.push_failed += _try_again_or_fail(store, row.id, worker, exc, attempts, max_attempts, backoff)
                 continue
             except OmsError as exc:
-                give_up = attempts >= max_attempts
-                _finish(
-                    store,
-                    row.id,
-                    worker,
-                    {
-                        "status": "failed" if give_up else "queued",
-                        "last_error": exc.message[:500],
-                        "next_attempt_at": None
-                        if give_up
-                        else utcnow() + timedelta(seconds=backoff * 2 ** (attempts - 1)),
-                    },
-                )
+                give_up = _try_again_or_fail(store, row.id, worker, exc, attempts, max_attempts, backoff)
                 if give_up:
                     result.push_failed += 1
                 else:
@@ -257,6 +232,25 @@ def deliver(store: Store, config: Config, connection: Any, client: Any, worker: 
                 {"status": "accepted", "accepted_at": utcnow(), "remote_ref": remote or None, "last_error": None},
             )
             result.pushed += 1
+
+
+def _try_again_or_fail(
+    store: Store, push_id: int, worker: str, exc: OmsError, attempts: int, max_attempts: int, backoff: float
+) -> bool:
+    """Put a push back for another try after ``backoff * 2^(attempts-1)`` seconds, or mark
+    it failed once it has had ``max_attempts``; returns whether it failed."""
+    give_up = attempts >= max_attempts
+    _finish(
+        store,
+        push_id,
+        worker,
+        {
+            "status": "failed" if give_up else "queued",
+            "last_error": exc.message[:500],
+            "next_attempt_at": None if give_up else utcnow() + timedelta(seconds=backoff * 2 ** (attempts - 1)),
+        },
+    )
+    return give_up
 
 
 def _next_due(store: Store, connection_id: int) -> datetime | None:

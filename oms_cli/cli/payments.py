@@ -210,12 +210,10 @@ def reconcile_cmd(
     Example: oms payments reconcile --since 30d
     """
     from datetime import timedelta
-    from decimal import Decimal
 
     from oms_cli.cli import render
     from oms_cli.cli.options import parse_when
     from oms_cli.core.errors import ExitCode, UsageError
-    from oms_cli.payments.amounts import parse_amount
     from oms_cli.payments.service import reconcile_store
 
     st = state()
@@ -223,7 +221,7 @@ def reconcile_cmd(
         raise UsageError("--csv and --json are two outputs: choose one")
     if window < 0:
         raise UsageError("--window must be 0 days or more")
-    slack = Decimal(0) if tolerance.strip() in ("0", "") else parse_amount(tolerance, "--tolerance")
+    slack = _tolerance(tolerance)
     if slack < 0:
         raise UsageError("--tolerance must be 0 or more")
     result = reconcile_store(st.store, since=parse_when(since), window=timedelta(days=window), tolerance=slack)
@@ -258,11 +256,9 @@ def ack_cmd(
     Example: oms payments ack amount_mismatch:shopify:1044 --note "customer paid the postage in cash"
     """
     from datetime import timedelta
-    from decimal import Decimal
 
     from oms_cli.cli import render
     from oms_cli.core.errors import UsageError
-    from oms_cli.payments.amounts import parse_amount
     from oms_cli.payments.service import acknowledge_finding, withdraw_acknowledgement
 
     st = state()
@@ -273,7 +269,7 @@ def ack_cmd(
     else:
         if note is None:
             raise UsageError("--note is required: say why the finding is explained")
-        slack = Decimal(0) if tolerance.strip() in ("0", "") else parse_amount(tolerance, "--tolerance")
+        slack = _tolerance(tolerance)
         result = acknowledge_finding(st.store, finding, note, window=timedelta(days=window), tolerance=slack)
     if st.json:
         render.emit_json(result)
@@ -281,6 +277,15 @@ def ack_cmd(
         render.info(f"{result.finding}: acknowledgement taken back; it needs attention again")
     else:
         render.info(f"{result.finding}: acknowledged ({result.note})")
+
+
+def _tolerance(text: str) -> Any:
+    """--tolerance as a Decimal amount (0 when 0 or empty)."""
+    from decimal import Decimal
+
+    from oms_cli.payments.amounts import parse_amount
+
+    return Decimal(0) if text.strip() in ("0", "") else parse_amount(text, "--tolerance")
 
 
 def _write_csv(result: Any) -> None:
